@@ -1,0 +1,65 @@
+// Deny by default: every route is declared here with who may call it and whose data it may
+// touch. A route with no entry cannot be registered (src/lib/route.ts throws at start-up), and
+// tests/api/access.test.ts fails if the OpenAPI document lists a route this table does not.
+import type { Organisation, User } from "../db/schema";
+
+export type OrgKind = Organisation["kind"];
+export type UserRole = User["role"];
+
+/** "kind:role" grants; "kind:*" is any role in that kind of organisation. */
+export type Grant = `${OrgKind}:${UserRole | "*"}`;
+
+/**
+ * Whose data a route may touch once the caller is let in:
+ * - none: no organisation's data (public, or the caller's own session)
+ * - own_organisation: only the caller's organisation's rows
+ * - booking_parties: the SME or the provider on the record
+ * - agency_programmes: the caller's agency's programmes and everything under them
+ * - published: anything published to all signed-in users (approved providers' offerings, open programmes)
+ * - installation: platform administration
+ */
+export type Scope = "none" | "own_organisation" | "booking_parties" | "agency_programmes" | "published" | "installation";
+
+export type AccessRule =
+  | { access: "public" }
+  | { access: "signed_in"; scope: Scope }
+  | { access: "grants"; grants: readonly Grant[]; scope: Scope };
+
+const pub: AccessRule = { access: "public" };
+const signedIn = (scope: Scope): AccessRule => ({ access: "signed_in", scope });
+const only = (grants: readonly Grant[], scope: Scope): AccessRule => ({ access: "grants", grants, scope });
+
+export const AGENCY_STAFF: readonly Grant[] = ["agency:admin", "agency:reviewer", "agency:finance", "agency:auditor"];
+export const AGENCY_DECIDERS: readonly Grant[] = ["agency:admin", "agency:reviewer"];
+export const SME_ANY: readonly Grant[] = ["sme:*"];
+export const PROVIDER_ANY: readonly Grant[] = ["provider:*"];
+
+/** Keyed by "METHOD /openapi/path/{param}". */
+export const accessRules: Record<string, AccessRule> = {
+  "GET /health": pub,
+  "POST /api/auth/signup": pub,
+  "POST /api/auth/login": pub,
+  "POST /api/auth/logout": signedIn("none"),
+  "POST /api/auth/logout-all": signedIn("none"),
+  "GET /api/me": signedIn("none"),
+  "GET /api/organisations/{id}": signedIn("own_organisation"),
+  "GET /api/organisations/{id}/related-parties": signedIn("own_organisation"),
+  "POST /api/organisations/{id}/related-parties": only(["sme:admin", "provider:admin"], "own_organisation"),
+  "GET /api/providers": only([...AGENCY_STAFF, "platform:admin"], "installation"),
+  "POST /api/providers/{id}/approve": only(AGENCY_DECIDERS, "installation"),
+  "POST /api/providers/{id}/reject": only(AGENCY_DECIDERS, "installation"),
+};
+
+export function ruleKey(method: string, openApiPath: string): string {
+  return `${method.toUpperCase()} ${openApiPath}`;
+}
+
+export function permits(rule: AccessRule, actor: { user: User; org: Organisation } | null): boolean {
+  if (rule.access === "public") return true;
+  if (!actor) return false;
+  if (rule.access === "signed_in") return true;
+  return rule.grants.some((grant) => {
+    const [kind, role] = grant.split(":");
+    return kind === actor.org.kind && (role === "*" || role === actor.user.role);
+  });
+}

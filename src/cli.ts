@@ -1,0 +1,138 @@
+// Operator commands: `npm run cli -- <command> [--flag value …]`.
+import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { hashPassword, PASSWORD_MIN_LENGTH } from "./auth/password";
+import { commitAs } from "./db/atomic";
+import { openNodeStore } from "./db/node";
+import { organisations, users } from "./db/schema";
+import type { Store } from "./db/store";
+import { creditCodeMessages, creditCodeProblem, withCheckCharacter } from "./domain/credit-code";
+import { REGION_CODE } from "./domain/region";
+import { parseEnv } from "./env";
+import { newId } from "./lib/ids";
+import { isEmpty, seedDemo } from "./seed/demo";
+
+interface Command {
+  summary: string;
+  options: Record<string, { type: "string" | "boolean"; required?: boolean; description: string }>;
+  run(store: Store, values: Record<string, string | boolean | undefined>): Promise<number>;
+}
+
+const meta = (now: number) => ({ at: now, request_id: `cli-${now}`, actor_user_id: null, actor_org_id: null });
+
+function requireValid(condition: boolean, message: string) {
+  if (!condition) throw new UsageError(message);
+}
+class UsageError extends Error {}
+
+const commands: Record<string, Command> = {
+  "create-admin": {
+    summary: "Create the installation's admin user (and the platform organisation on first use)",
+    options: {
+      email: { type: "string", required: true, description: "login email" },
+      password: { type: "string", required: true, description: `at least ${PASSWORD_MIN_LENGTH} characters` },
+      name: { type: "string", description: "display name" },
+    },
+    async run(store, v) {
+      const now = Date.now();
+      const password = String(v.password);
+      requireValid(password.length >= PASSWORD_MIN_LENGTH, `password needs at least ${PASSWORD_MIN_LENGTH} characters`);
+      let [platform] = await store.db.select().from(organisations).where(eq(organisations.kind, "platform"));
+      const statements = [];
+      if (!platform) {
+        platform = { id: newId("org"), kind: "platform", name: "平台运营方 Platform Operator", credit_code: withCheckCharacter("9100000000PLATFRM"), region_code: "100000", size_class: "medium", founded_on: new Date(now).toISOString().slice(0, 10), credit_status: "good", address: null, legal_representative: null, provider_status: null, provider_status_reason: null, created_at: now };
+        statements.push(store.db.insert(organisations).values(platform));
+      }
+      const user = { id: newId("usr"), org_id: platform.id, email: String(v.email).toLowerCase(), display_name: String(v.name ?? "Admin"), password_hash: await hashPassword(password), role: "admin" as const, created_at: now };
+      statements.push(store.db.insert(users).values(user));
+      await commitAs(store, meta(now), statements, [{ action: "user.created", subject_type: "user", subject_id: user.id, after: user }]);
+      console.log(`admin ${user.email} created (${user.id})`);
+      return 0;
+    },
+  },
+  "create-agency": {
+    summary: "Create a funding agency and its first (admin) user",
+    options: {
+      name: { type: "string", required: true, description: "agency name" },
+      "credit-code": { type: "string", required: true, description: "统一社会信用代码" },
+      region: { type: "string", required: true, description: "6-digit region code" },
+      email: { type: "string", required: true, description: "admin login email" },
+      password: { type: "string", required: true, description: `at least ${PASSWORD_MIN_LENGTH} characters` },
+    },
+    async run(store, v) {
+      const now = Date.now();
+      const code = String(v["credit-code"]).toUpperCase();
+      const problem = creditCodeProblem(code);
+      requireValid(!problem, problem ? creditCodeMessages[problem] : "");
+      requireValid(REGION_CODE.test(String(v.region)), "region must be a 6-digit code");
+      requireValid(String(v.password).length >= PASSWORD_MIN_LENGTH, `password needs at least ${PASSWORD_MIN_LENGTH} characters`);
+      const org = { id: newId("org"), kind: "agency" as const, name: String(v.name), credit_code: code, region_code: String(v.region), size_class: "large" as const, founded_on: "2000-01-01", created_at: now };
+      const user = { id: newId("usr"), org_id: org.id, email: String(v.email).toLowerCase(), display_name: String(v.name), password_hash: await hashPassword(String(v.password)), role: "admin" as const, created_at: now };
+      await commitAs(store, meta(now), [store.db.insert(organisations).values(org), store.db.insert(users).values(user)], [
+        { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },
+        { action: "user.created", subject_type: "user", subject_id: user.id, after: user },
+      ]);
+      console.log(`agency ${org.name} created (${org.id}); admin ${user.email}`);
+      return 0;
+    },
+  },
+  seed: {
+    summary: "Load the demo data into an empty database",
+    options: {},
+    async run(store) {
+      if (!(await isEmpty(store))) {
+        console.error("the database is not empty; demo data is only loaded into an empty one");
+        return 1;
+      }
+      await seedDemo(store, Date.now());
+      console.log("demo data loaded");
+      return 0;
+    },
+  },
+};
+
+function usage(): string {
+  const lines = ["usage: npm run cli -- <command> [--option value …]", "", "commands:"];
+  for (const [name, command] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(16)} ${command.summary}`);
+    for (const [option, spec] of Object.entries(command.options)) {
+      lines.push(`      --${option}${spec.required ? "" : " (optional)"}  ${spec.description}`);
+    }
+  }
+  lines.push("", "DATABASE_PATH chooses the database file (default ./data/vouchers.sqlite).");
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(usage());
+    return name && name !== "help" && name !== "--help" ? 2 : 0;
+  }
+  const options = Object.fromEntries(Object.entries(command.options).map(([k, s]) => [k, { type: s.type }]));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: rest, options, strict: true }).values as Record<string, string | boolean | undefined>;
+    for (const [option, spec] of Object.entries(command.options)) {
+      if (spec.required && values[option] === undefined) throw new UsageError(`--${option} is required`);
+    }
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage()}`);
+    return 2;
+  }
+  const store = openNodeStore(parseEnv(process.env).DATABASE_PATH);
+  try {
+    return await command.run(store, values);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

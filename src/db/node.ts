@@ -1,0 +1,61 @@
+// Node entry's database: an embedded SQLite file through better-sqlite3, WAL mode.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import type { SQLWrapper } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+import { assertBatchSize, compile, type Database, type Row, type Store } from "./store";
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/** Opens (creating if needed) the database file, or ":memory:", and applies pending migrations. */
+export function openNodeStore(path: string): Store & { close(): void } {
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (text: string) => {
+    let statement = cache.get(text);
+    if (!statement) {
+      statement = sqlite.prepare(text);
+      if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+      cache.set(text, statement);
+    }
+    return statement;
+  };
+  const execute = (wrapper: SQLWrapper): Row[] => {
+    const { sql, params } = compile(wrapper);
+    const statement = prepare(sql);
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  };
+  const runAll = sqlite.transaction((statements: readonly SQLWrapper[]) => statements.map(execute));
+
+  return {
+    driver: "better-sqlite3",
+    db: db as unknown as Database,
+    async batch(statements) {
+      assertBatchSize(statements);
+      return runAll(statements);
+    },
+    async all<T>(statement: SQLWrapper) {
+      return execute(statement) as T[];
+    },
+    async appliedMigrations() {
+      const row = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
+      return row.n;
+    },
+    close() {
+      sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// The Node entry's settings, parsed once at start-up: a bad value fails loudly, at once.
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_PATH: z.string().min(1).default("./data/vouchers.sqlite"),
+  DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
+  /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+});
+
+export type NodeEnv = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): NodeEnv {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,21 @@
+// What every handler can read from the request context. Built once per entry point (Node,
+// Workers, tests), so the same handler runs on either database.
+import type { Organisation, User } from "../db/schema";
+import type { Store } from "../db/store";
+
+export interface Actor {
+  user: User;
+  org: Organisation;
+  sessionId: string;
+  sessionExpiresAt: number;
+}
+
+export interface AppVariables {
+  store: Store;
+  requestId: string;
+  clientAddress: string;
+  actor: Actor | null;
+  now: () => number;
+}
+
+export type AppEnv = { Variables: AppVariables };

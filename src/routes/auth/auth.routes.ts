@@ -1,0 +1,102 @@
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/password";
+import { defineRoute } from "../../lib/route";
+import { CalendarDate, commonErrors, conflictError, CreditCode, json, jsonBody, RegionCode, text, throttledError } from "../common";
+
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["sme", "provider", "agency", "platform"]),
+    name: z.string(),
+    credit_code: z.string(),
+    region_code: z.string(),
+    size_class: z.enum(["micro", "small", "medium", "large"]),
+    founded_on: z.string(),
+    credit_status: z.enum(["good", "blacklisted"]),
+    address: z.string().nullable(),
+    legal_representative: z.string().nullable(),
+    provider_status: z.enum(["pending", "approved", "rejected", "suspended"]).nullable(),
+    provider_status_reason: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Organisation");
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    org_id: z.string(),
+    email: z.string(),
+    display_name: z.string(),
+    role: z.enum(["member", "admin", "reviewer", "finance", "auditor"]),
+  })
+  .openapi("User");
+
+export const MeSchema = z
+  .object({ user: UserSchema, organisation: OrganisationSchema, session_expires_at: z.string() })
+  .openapi("Me");
+
+const Email = z.email().max(254).toLowerCase();
+const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `密码至少${PASSWORD_MIN_LENGTH}位 / At least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH);
+
+export const SignupBody = z
+  .object({
+    organisation: z.object({
+      kind: z.enum(["sme", "provider"]).openapi({ description: "Agencies are created by the installation's admin" }),
+      name: text(200),
+      credit_code: CreditCode,
+      region_code: RegionCode,
+      size_class: z.enum(["micro", "small", "medium", "large"]),
+      founded_on: CalendarDate,
+      address: text(300).optional(),
+      legal_representative: text(100).optional(),
+    }),
+    user: z.object({ email: Email, display_name: text(100), password: Password }),
+  })
+  .openapi("Signup");
+
+export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }).openapi("Login");
+
+export const signup = defineRoute({
+  method: "post",
+  path: "/api/auth/signup",
+  tags: ["auth"],
+  summary: "Register an SME or a provider with its first (admin) user; signs in",
+  request: jsonBody(SignupBody),
+  responses: { 201: json(MeSchema, "Registered and signed in"), ...commonErrors, ...conflictError },
+});
+
+export const login = defineRoute({
+  method: "post",
+  path: "/api/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with email and password; sets the session cookie",
+  request: jsonBody(LoginBody),
+  responses: { 200: json(MeSchema, "Signed in"), ...commonErrors, ...throttledError },
+});
+
+export const logout = defineRoute({
+  method: "post",
+  path: "/api/auth/logout",
+  tags: ["auth"],
+  summary: "End this session",
+  responses: { 204: { description: "Signed out" }, ...commonErrors },
+});
+
+export const logoutAll = defineRoute({
+  method: "post",
+  path: "/api/auth/logout-all",
+  tags: ["auth"],
+  summary: "End every session of this user (log out everywhere)",
+  responses: { 204: { description: "All sessions ended" }, ...commonErrors },
+});
+
+export const me = defineRoute({
+  method: "get",
+  path: "/api/me",
+  tags: ["auth"],
+  summary: "The signed-in user and organisation",
+  responses: { 200: json(MeSchema, "The caller"), ...commonErrors },
+});

@@ -1,0 +1,66 @@
+// Schemas shared by every router: the error shape, ids, money, instants, bounded text.
+import { z } from "@hono/zod-openapi";
+import { creditCodeMessages, creditCodeProblem } from "../domain/credit-code";
+import { REGION_CODE } from "../domain/region";
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_request" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorResponse = (description: string) => ({
+  content: { "application/json": { schema: ErrorSchema } },
+  description,
+});
+
+/** The error responses every route can give; spread into `responses`. */
+export const commonErrors = {
+  400: errorResponse("Invalid input; details.issues names the fields"),
+  401: errorResponse("Not signed in"),
+  403: errorResponse("Signed in, but not allowed"),
+  404: errorResponse("Not found"),
+  413: errorResponse("Request body too large"),
+};
+export const conflictError = { 409: errorResponse("Refused because of the current state; error.code says why") };
+export const throttledError = { 429: errorResponse("Too many attempts; retry after the Retry-After header") };
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+
+export const IdParam = z.object({
+  id: z.string().min(3).max(64).regex(/^[a-z]+_[a-z2-7]+$/, "not an id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** Free text with a bound (STYLE: a limit on everything). */
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Fen = z.number().int().min(0).max(1e13).openapi({ description: "Amount in fen (1/100 CNY)" });
+export const PositiveFen = z.number().int().min(1).max(1e13);
+export const BasisPoints = z.number().int().min(0).max(10_000).openapi({ description: "Basis points: 10000 = 100%" });
+export const Instant = z.iso.datetime({ offset: true }).openapi({ example: "2026-12-01T09:00:00+08:00" });
+export const CalendarDate = z.iso.date().openapi({ example: "2026-12-31" });
+
+export const CreditCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((value, ctx) => {
+    const problem = creditCodeProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: creditCodeMessages[problem] });
+  })
+  .openapi({ example: "91110108MA01W2B46A", description: "统一社会信用代码 (GB 32100, check digit verified)" });
+
+export const RegionCode = z
+  .string()
+  .regex(REGION_CODE, "行政区划代码应为6位数字 / A region code is 6 digits")
+  .openapi({ example: "110108" });

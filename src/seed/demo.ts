@@ -1,0 +1,82 @@
+// Demo data for a first start: one agency (with reviewer, finance and auditor staff), two
+// approved providers, three SMEs and the installation admin. Logins are listed in README.md.
+import { sql } from "drizzle-orm";
+import { commitAs } from "../db/atomic";
+import { organisations, users } from "../db/schema";
+import type { Store } from "../db/store";
+import { withCheckCharacter } from "../domain/credit-code";
+import { hashPassword } from "../auth/password";
+
+export const DEMO_PASSWORD = "demo-pass-2026";
+
+type OrgSeed = Omit<typeof organisations.$inferInsert, "created_at">;
+type UserSeed = { email: string; display_name: string; role: (typeof users.$inferInsert)["role"] };
+
+/** Stable ids so the README, tests and screenshots can name demo records. */
+export const DEMO = {
+  platform: "org_demoplatform",
+  agency: "org_demoagency",
+  providerCompute: "org_democompute",
+  providerData: "org_demodata",
+  smeBeijing: "org_demosmebj",
+  smeShenzhen: "org_demosmesz",
+  smeHangzhou: "org_demosmehz",
+} as const;
+
+export const DEMO_ORGANISATIONS: { org: OrgSeed; users: UserSeed[] }[] = [
+  {
+    org: { id: DEMO.platform, kind: "platform", name: "平台运营方 Platform Operator", credit_code: withCheckCharacter("91110000MA0000001"), region_code: "110000", size_class: "medium", founded_on: "2020-01-01" },
+    users: [{ email: "admin@demo.cn", display_name: "系统管理员 Admin", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.agency, kind: "agency", name: "示范区科技创新局 Demo Science & Technology Bureau", credit_code: withCheckCharacter("11110000MB0000002"), region_code: "110000", size_class: "large", founded_on: "2000-01-01" },
+    users: [
+      { email: "agency@demo.cn", display_name: "王主任 Director Wang", role: "admin" },
+      { email: "reviewer@demo.cn", display_name: "李审核 Reviewer Li", role: "reviewer" },
+      { email: "finance@demo.cn", display_name: "赵财务 Finance Zhao", role: "finance" },
+      { email: "auditor@demo.cn", display_name: "钱审计 Auditor Qian", role: "auditor" },
+    ],
+  },
+  {
+    org: { id: DEMO.providerCompute, kind: "provider", name: "京算智算中心 Jingsuan AI Compute Centre", credit_code: withCheckCharacter("91110108MA0000003"), region_code: "110108", size_class: "large", founded_on: "2019-06-01", provider_status: "approved", address: "北京市海淀区中关村大街1号", legal_representative: "孙算" },
+    users: [{ email: "compute@demo.cn", display_name: "孙经理 Manager Sun", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.providerData, kind: "provider", name: "杭数数据服务 Hangshu Data Services", credit_code: withCheckCharacter("91330106MA0000004"), region_code: "330106", size_class: "medium", founded_on: "2018-03-15", provider_status: "approved", address: "杭州市西湖区文三路2号", legal_representative: "周数" },
+    users: [{ email: "data@demo.cn", display_name: "周经理 Manager Zhou", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.smeBeijing, kind: "sme", name: "启明智能科技 Qiming AI", credit_code: withCheckCharacter("91110108MA0000005"), region_code: "110108", size_class: "small", founded_on: "2024-05-20", address: "北京市海淀区上地十街3号", legal_representative: "吴启明" },
+    users: [{ email: "qiming@demo.cn", display_name: "吴启明 Wu Qiming", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.smeShenzhen, kind: "sme", name: "深瞳视觉 Shentong Vision", credit_code: withCheckCharacter("91440305MA0000006"), region_code: "440305", size_class: "micro", founded_on: "2025-02-01", address: "深圳市南山区科技园4号", legal_representative: "郑瞳" },
+    users: [{ email: "shentong@demo.cn", display_name: "郑瞳 Zheng Tong", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.smeHangzhou, kind: "sme", name: "西湖语言模型 Xihu Language Models", credit_code: withCheckCharacter("91330106MA0000007"), region_code: "330106", size_class: "medium", founded_on: "2021-09-09", address: "杭州市西湖区留下街道5号", legal_representative: "冯湖" },
+    users: [{ email: "xihu@demo.cn", display_name: "冯湖 Feng Hu", role: "admin" }],
+  },
+];
+
+export async function isEmpty(store: Store): Promise<boolean> {
+  const [row] = await store.all<{ n: number }>(sql`SELECT count(*) AS n FROM organisations`);
+  return (row?.n ?? 0) === 0;
+}
+
+export async function seedDemo(store: Store, now: number): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const statements = [];
+  const events = [];
+  for (const { org, users: people } of DEMO_ORGANISATIONS) {
+    statements.push(store.db.insert(organisations).values({ ...org, created_at: now }));
+    events.push({ action: "organisation.seeded", subject_type: "organisation", subject_id: org.id, after: org });
+    for (const [index, person] of people.entries()) {
+      const id = `usr_${org.id.slice(4)}${index}`;
+      statements.push(
+        store.db.insert(users).values({ id, org_id: org.id as string, ...person, password_hash: passwordHash, created_at: now }),
+      );
+    }
+  }
+  await commitAs(store, { at: now, request_id: "seed", actor_user_id: null, actor_org_id: null }, statements, events);
+}

@@ -1,0 +1,44 @@
+// Node entry: the API and the web front end on one port, an embedded SQLite file underneath.
+import { existsSync } from "node:fs";
+import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { createApp } from "./app";
+import { openNodeStore } from "./db/node";
+import { parseEnv } from "./env";
+import { isEmpty, seedDemo } from "./seed/demo";
+
+const env = parseEnv(process.env);
+const store = openNodeStore(env.DATABASE_PATH);
+
+if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
+  await seedDemo(store, Date.now());
+  console.log("Empty database: loaded demo data (logins in README.md).");
+}
+
+const WEB_ROOT = "./dist/web";
+if (!existsSync(`${WEB_ROOT}/index.html`)) {
+  console.warn("The web front end is not built: run `npm run build:web` (npm start does it for you).");
+}
+
+const app = createApp({
+  store: () => store,
+  clientAddress: (c) =>
+    (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
+    getConnInfo(c).remote.address ??
+    "unknown",
+  assets: [serveStatic({ root: WEB_ROOT }), serveStatic({ root: WEB_ROOT, path: "index.html" })],
+});
+
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  console.log(`Listening on http://${info.address === "127.0.0.1" ? "localhost" : info.address}:${info.port} (database ${env.DATABASE_PATH})`);
+});
+
+function shutdown() {
+  server.close(() => {
+    store.close();
+    process.exit(0);
+  });
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

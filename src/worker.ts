@@ -1,0 +1,44 @@
+// Cloudflare Workers entry: the same app on D1. Static files come from the assets binding
+// (wrangler.toml); the cron trigger runs the periodic sweeps.
+import { createApp } from "./app";
+import { openD1Store, type D1Like } from "./db/d1";
+import type { Store } from "./db/store";
+
+export interface WorkerEnv {
+  DB: D1Like;
+  ASSETS?: { fetch(request: Request): Promise<Response> };
+}
+
+const stores = new WeakMap<D1Like, Store>();
+function storeFor(d1: D1Like): Store {
+  let store = stores.get(d1);
+  if (!store) {
+    store = openD1Store(d1);
+    stores.set(d1, store);
+  }
+  return store;
+}
+
+const app = createApp({
+  store: (c) => storeFor((c.env as WorkerEnv).DB),
+  clientAddress: (c) => c.req.header("CF-Connecting-IP") ?? "unknown",
+  assets: [
+    async (c, next) => {
+      const assets = (c.env as WorkerEnv).ASSETS;
+      if (!assets || c.req.method !== "GET") return next();
+      const response = await assets.fetch(c.req.raw);
+      if (response.status === 404) return next();
+      return response;
+    },
+  ],
+});
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller: unknown, env: WorkerEnv) {
+    await runScheduled(storeFor(env.DB), Date.now());
+  },
+};
+
+/** Periodic work; later sweeps (voucher expiry, booking lapse, audit sealing) register here. */
+export async function runScheduled(_store: Store, _now: number): Promise<void> {}
