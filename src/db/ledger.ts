@@ -1,0 +1,180 @@
+// Ledger writes as statements for an atomic batch. Nothing here reads: callers read the accounts
+// and pending transfers they need, compute amounts (src/domain), and put these statements in
+// one batch with whatever else the request changes. Every guard is a constraint:
+// - an account debited past its credits (vouchers, pools) fails `ledger_account_overdrawn`;
+// - a transfer id used twice fails the primary key (a retried request moves money once);
+// - a pending transfer posted or voided twice fails `ledger_transfers.pending_id` (unique);
+// - posting more than was held, or a pending transfer that is not what the caller read, feeds
+//   NULL into amount_fen (NOT NULL) and fails;
+// - an unknown account fails the foreign key, so no transfer lands without its accounts moving.
+import { sql, type SQLWrapper } from "drizzle-orm";
+import { assertFen } from "../domain/ledger";
+import { annual_subsidy, ledger_accounts, ledger_transfers, type LedgerAccount, type LedgerTransfer } from "./schema";
+import type { Store } from "./store";
+
+export type AccountKind = LedgerAccount["kind"];
+
+/** Which side of each kind may not exceed the other. */
+const FLAGS: Record<AccountKind, { debits_must_not_exceed_credits: boolean; credits_must_not_exceed_debits: boolean }> = {
+  // External money entering the system: its balance goes negative by the budgets it funds.
+  budget_source: { debits_must_not_exceed_credits: false, credits_must_not_exceed_debits: false },
+  programme_pool: { debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: false },
+  voucher: { debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: false },
+  provider_payable: { debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: false },
+  paid_out: { debits_must_not_exceed_credits: false, credits_must_not_exceed_debits: false },
+};
+
+export interface NewAccount {
+  id: string;
+  kind: AccountKind;
+  programme_id?: string | null;
+  org_id?: string | null;
+}
+
+function accountRow(account: NewAccount, now: number) {
+  return {
+    id: account.id,
+    kind: account.kind,
+    programme_id: account.programme_id ?? null,
+    org_id: account.org_id ?? null,
+    ...FLAGS[account.kind],
+    created_at: now,
+  };
+}
+
+export function accountInsert(store: Store, account: NewAccount, now: number): SQLWrapper {
+  return store.db.insert(ledger_accounts).values(accountRow(account, now));
+}
+
+/** Creates the account unless it exists (accounts first needed mid-request, like a provider's payable). */
+export function ensureAccount(store: Store, account: NewAccount, now: number): SQLWrapper {
+  return store.db.insert(ledger_accounts).values(accountRow(account, now)).onConflictDoNothing({ target: ledger_accounts.id });
+}
+
+export interface TransferInput {
+  /** Client-chosen and unique: derive it from what the money moves for ("hold:bkg_…"). */
+  id: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount_fen: number;
+  code: string;
+  subject_id?: string | null;
+}
+
+type Deltas = { pending: number; posted: number };
+
+function moveDebit(store: Store, accountId: string, d: Deltas): SQLWrapper {
+  return store.db
+    .update(ledger_accounts)
+    .set({
+      debits_pending_fen: sql`${ledger_accounts.debits_pending_fen} + ${d.pending}`,
+      debits_posted_fen: sql`${ledger_accounts.debits_posted_fen} + ${d.posted}`,
+    })
+    .where(sql`${ledger_accounts.id} = ${accountId}`);
+}
+
+function moveCredit(store: Store, accountId: string, d: Deltas): SQLWrapper {
+  return store.db
+    .update(ledger_accounts)
+    .set({
+      credits_pending_fen: sql`${ledger_accounts.credits_pending_fen} + ${d.pending}`,
+      credits_posted_fen: sql`${ledger_accounts.credits_posted_fen} + ${d.posted}`,
+    })
+    .where(sql`${ledger_accounts.id} = ${accountId}`);
+}
+
+function insertTransfer(store: Store, t: TransferInput, kind: LedgerTransfer["kind"], now: number, pendingId: string | null = null, amount: unknown = t.amount_fen) {
+  return store.db.insert(ledger_transfers).values({
+    id: t.id,
+    debit_account_id: t.debit_account_id,
+    credit_account_id: t.credit_account_id,
+    amount_fen: amount as number,
+    kind,
+    pending_id: pendingId,
+    code: t.code,
+    subject_id: t.subject_id ?? null,
+    created_at: now,
+  });
+}
+
+/** Moves money at once (budget into a pool, a voucher's issue, a payout, an expiry's return). */
+export function postedTransfer(store: Store, t: TransferInput, now: number): SQLWrapper[] {
+  assertFen(t.amount_fen, "transfer amount");
+  return [
+    insertTransfer(store, t, "posted", now),
+    moveDebit(store, t.debit_account_id, { pending: 0, posted: t.amount_fen }),
+    moveCredit(store, t.credit_account_id, { pending: 0, posted: t.amount_fen }),
+  ];
+}
+
+/** Reserves money (a booking's voucher hold): counted against the debit account's balance at once. */
+export function pendingTransfer(store: Store, t: TransferInput, now: number): SQLWrapper[] {
+  assertFen(t.amount_fen, "hold amount");
+  return [
+    insertTransfer(store, t, "pending", now),
+    moveDebit(store, t.debit_account_id, { pending: t.amount_fen, posted: 0 }),
+    moveCredit(store, t.credit_account_id, { pending: t.amount_fen, posted: 0 }),
+  ];
+}
+
+/**
+ * The amount to record, or NULL (failing NOT NULL) unless the pending transfer is still exactly
+ * what the caller read and `amount` does not exceed it.
+ */
+function guardedAmount(pending: LedgerTransfer, amount: number) {
+  return sql`(SELECT ${amount} FROM ${ledger_transfers} WHERE ${ledger_transfers.id} = ${pending.id} AND ${ledger_transfers.kind} = 'pending' AND ${ledger_transfers.amount_fen} = ${pending.amount_fen} AND ${amount} <= ${ledger_transfers.amount_fen})`;
+}
+
+/** Settles a hold for `amount_fen` ≤ the held amount; the rest returns to the debit account. */
+export function postPendingTransfer(
+  store: Store,
+  pending: LedgerTransfer,
+  post: { id: string; amount_fen: number; code: string },
+  now: number,
+): SQLWrapper[] {
+  assertFen(post.amount_fen, "posted amount");
+  if (pending.kind !== "pending") throw new Error(`transfer ${pending.id} is not pending`);
+  if (post.amount_fen > pending.amount_fen) throw new Error("cannot post more than was held");
+  const t = { ...post, debit_account_id: pending.debit_account_id, credit_account_id: pending.credit_account_id, subject_id: pending.subject_id };
+  return [
+    insertTransfer(store, t, "post_pending", now, pending.id, guardedAmount(pending, post.amount_fen)),
+    moveDebit(store, pending.debit_account_id, { pending: -pending.amount_fen, posted: post.amount_fen }),
+    moveCredit(store, pending.credit_account_id, { pending: -pending.amount_fen, posted: post.amount_fen }),
+  ];
+}
+
+/** Releases a hold entirely (cancel, reject, lapse, voucher expiry). */
+export function voidPendingTransfer(store: Store, pending: LedgerTransfer, voidId: string, code: string, now: number): SQLWrapper[] {
+  if (pending.kind !== "pending") throw new Error(`transfer ${pending.id} is not pending`);
+  const t = { id: voidId, code, amount_fen: pending.amount_fen, debit_account_id: pending.debit_account_id, credit_account_id: pending.credit_account_id, subject_id: pending.subject_id };
+  return [
+    insertTransfer(store, t, "void_pending", now, pending.id, guardedAmount(pending, pending.amount_fen)),
+    moveDebit(store, pending.debit_account_id, { pending: -pending.amount_fen, posted: 0 }),
+    moveCredit(store, pending.credit_account_id, { pending: -pending.amount_fen, posted: 0 }),
+  ];
+}
+
+export interface AnnualKey {
+  programme_id: string;
+  sme_org_id: string;
+  /** Calendar year in Asia/Shanghai of the hold (src/lib/time.ts shanghaiYear). */
+  year: number;
+}
+
+/**
+ * Counts subsidy against an enterprise's annual cap (negative to give room back). The CHECK
+ * `annual_cap_exceeded` refuses the batch that would pass the cap.
+ */
+export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: number, capFen: number): SQLWrapper {
+  return store.db
+    .insert(annual_subsidy)
+    .values({ ...key, subsidy_fen: deltaFen, cap_fen: capFen })
+    .onConflictDoUpdate({
+      target: [annual_subsidy.programme_id, annual_subsidy.sme_org_id, annual_subsidy.year],
+      set: {
+        subsidy_fen: sql`${annual_subsidy.subsidy_fen} + excluded.subsidy_fen`,
+        // A release keeps the cap it counted under; a new hold counts under the current rules.
+        cap_fen: sql`CASE WHEN excluded.subsidy_fen > 0 THEN excluded.cap_fen ELSE ${annual_subsidy.cap_fen} END`,
+      },
+    });
+}

@@ -1,0 +1,77 @@
+// A booking's subsidy in ledger terms, shared by bookings, voucher expiry and claims:
+// place a hold (voucher → provider payable, pending) that also counts against the enterprise's
+// annual cap; settle it for the delivered amount; or release it. Each returns statements for
+// the caller's atomic batch, so the booking's own changes (status, capacity) commit with them.
+import type { SQLWrapper } from "drizzle-orm";
+import { accountIds } from "../db/accounts";
+import { annualSubsidyChange, ensureAccount, pendingTransfer, postPendingTransfer, voidPendingTransfer, type AnnualKey } from "../db/ledger";
+import type { LedgerTransfer } from "../db/schema";
+import type { Store } from "../db/store";
+
+export const holdTransferId = (bookingId: string) => `hold:${bookingId}`;
+export const settleTransferId = (bookingId: string) => `settle:${bookingId}`;
+export const releaseTransferId = (bookingId: string) => `release:${bookingId}`;
+
+export interface HoldInput {
+  booking_id: string;
+  programme_id: string;
+  voucher_id: string;
+  provider_org_id: string;
+  sme_org_id: string;
+  subsidy_fen: number;
+  /** Calendar year (Asia/Shanghai) in which the hold is placed. */
+  year: number;
+  annual_cap_fen: number;
+}
+
+/** Statements that place the hold. subsidy_fen must be > 0: a booking with no subsidy holds nothing. */
+export function placeHold(store: Store, h: HoldInput, now: number): SQLWrapper[] {
+  if (!(h.subsidy_fen > 0)) throw new Error("a hold needs a positive subsidy");
+  const payable = accountIds.providerPayable(h.programme_id, h.provider_org_id);
+  return [
+    ensureAccount(store, { id: payable, kind: "provider_payable", programme_id: h.programme_id, org_id: h.provider_org_id }, now),
+    ...pendingTransfer(
+      store,
+      {
+        id: holdTransferId(h.booking_id),
+        debit_account_id: accountIds.voucher(h.voucher_id),
+        credit_account_id: payable,
+        amount_fen: h.subsidy_fen,
+        code: "hold",
+        subject_id: h.booking_id,
+      },
+      now,
+    ),
+    annualSubsidyChange(store, annualKey(h), h.subsidy_fen, h.annual_cap_fen),
+  ];
+}
+
+function annualKey(h: { programme_id: string; sme_org_id: string; year: number }): AnnualKey {
+  return { programme_id: h.programme_id, sme_org_id: h.sme_org_id, year: h.year };
+}
+
+export interface HeldBooking {
+  booking_id: string;
+  programme_id: string;
+  sme_org_id: string;
+  /** The year the hold counted against (bookings.cap_year). */
+  year: number;
+  annual_cap_fen: number;
+}
+
+/** Settles the hold for the delivered subsidy (≤ held); the remainder returns to the voucher and the annual cap. */
+export function settleHold(store: Store, hold: LedgerTransfer, b: HeldBooking, deliveredSubsidyFen: number, now: number): SQLWrapper[] {
+  const returned = hold.amount_fen - deliveredSubsidyFen;
+  return [
+    ...postPendingTransfer(store, hold, { id: settleTransferId(b.booking_id), amount_fen: deliveredSubsidyFen, code: "deliver" }, now),
+    ...(returned > 0 ? [annualSubsidyChange(store, annualKey(b), -returned, b.annual_cap_fen)] : []),
+  ];
+}
+
+/** Voids the hold (cancel, reject, lapse, voucher expiry or revocation); gives the annual-cap room back. */
+export function releaseHold(store: Store, hold: LedgerTransfer, b: HeldBooking, code: string, now: number): SQLWrapper[] {
+  return [
+    ...voidPendingTransfer(store, hold, releaseTransferId(b.booking_id), code, now),
+    annualSubsidyChange(store, annualKey(b), -hold.amount_fen, b.annual_cap_fen),
+  ];
+}
