@@ -1,3 +1,14 @@
+CREATE TABLE `annual_issuance` (
+	`programme_id` text NOT NULL,
+	`sme_org_id` text NOT NULL,
+	`year` integer NOT NULL,
+	`issued_fen` integer NOT NULL,
+	`cap_fen` integer NOT NULL,
+	PRIMARY KEY(`programme_id`, `sme_org_id`, `year`),
+	CONSTRAINT "annual_issuance_non_negative" CHECK("annual_issuance"."issued_fen" >= 0),
+	CONSTRAINT "annual_issue_cap_exceeded" CHECK("annual_issuance"."issued_fen" <= "annual_issuance"."cap_fen")
+);
+--> statement-breakpoint
 CREATE TABLE `annual_subsidy` (
 	`programme_id` text NOT NULL,
 	`sme_org_id` text NOT NULL,
@@ -284,6 +295,7 @@ CREATE TABLE `voucher_applications` (
 --> statement-breakpoint
 CREATE INDEX `voucher_applications_programme_idx` ON `voucher_applications` (`programme_id`,`status`);--> statement-breakpoint
 CREATE INDEX `voucher_applications_sme_idx` ON `voucher_applications` (`sme_org_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `voucher_applications_one_pending` ON `voucher_applications` (`programme_id`,`sme_org_id`) WHERE "voucher_applications"."status" = 'pending';--> statement-breakpoint
 CREATE TABLE `vouchers` (
 	`id` text PRIMARY KEY NOT NULL,
 	`programme_id` text NOT NULL,

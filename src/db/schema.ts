@@ -166,6 +166,10 @@ export const voucher_applications = sqliteTable(
     ),
     index("voucher_applications_programme_idx").on(t.programme_id, t.status),
     index("voucher_applications_sme_idx").on(t.sme_org_id),
+    // One open application per enterprise and programme: a second waits for the first's decision.
+    uniqueIndex("voucher_applications_one_pending")
+      .on(t.programme_id, t.sme_org_id)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -287,6 +291,26 @@ export const annual_subsidy = sqliteTable(
     primaryKey({ columns: [t.programme_id, t.sme_org_id, t.year] }),
     check("annual_subsidy_non_negative", sql`${t.subsidy_fen} >= 0`),
     check("annual_cap_exceeded", sql`${t.subsidy_fen} <= ${t.cap_fen}`),
+  ],
+);
+
+// Voucher face value issued to an enterprise by a programme in one calendar year (Asia/Shanghai)
+// of issue: the annual cap applies to quota drawn (Zhejiang: CNY 20k a draw, CNY 100k a year) as
+// well as to subsidy spent. Moves in the approval's batch; the CHECK is the guard. Expiry and
+// revocation do not give the room back: the quota was drawn.
+export const annual_issuance = sqliteTable(
+  "annual_issuance",
+  {
+    programme_id: text("programme_id").notNull(),
+    sme_org_id: text("sme_org_id").notNull(),
+    year: integer("year").notNull(),
+    issued_fen: integer("issued_fen").notNull(),
+    cap_fen: integer("cap_fen").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programme_id, t.sme_org_id, t.year] }),
+    check("annual_issuance_non_negative", sql`${t.issued_fen} >= 0`),
+    check("annual_issue_cap_exceeded", sql`${t.issued_fen} <= ${t.cap_fen}`),
   ],
 );
 
