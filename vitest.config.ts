@@ -1,0 +1,39 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Three projects. `node` and `workers` run the same API tests (tests/api) against
+// better-sqlite3 and against D1 inside workerd; `#harness` resolves to each driver's harness.
+// `e2e` drives the built product in Chromium.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./drizzle");
+  return {
+    test: {
+      projects: [
+        {
+          resolve: { alias: { "#harness": new URL("./tests/support/node-harness.ts", import.meta.url).pathname } },
+          test: {
+            name: "node",
+            include: ["tests/unit/**/*.test.ts", "tests/api/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 30_000,
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          resolve: { alias: { "#harness": new URL("./tests/support/workers-harness.ts", import.meta.url).pathname } },
+          test: {
+            name: "workers",
+            include: ["tests/api/**/*.test.ts"],
+            setupFiles: ["./tests/support/workers-setup.ts"],
+            testTimeout: 60_000,
+          },
+        },
+      ],
+    },
+  };
+});
