@@ -36,7 +36,13 @@ export function handleError(error: Error, c: Context<AppEnv>) {
     if (status === 400) {
       return c.json(errorBody("invalid_request", `请求格式有误 / ${error.message || "Malformed request"}`), 400);
     }
-    return c.json(errorBody("http_error", error.message || "Request failed"), status);
+    if (status === 415) {
+      return c.json(
+        errorBody("unsupported_media_type", "请求内容应为 JSON / Send the body as JSON (Content-Type: application/json)"),
+        415,
+      );
+    }
+    return c.json(errorBody("http_error", `请求无法处理 / ${error.message || "Request failed"}`), status);
   }
   console.error(`[${c.var.requestId ?? "-"}]`, error);
   return c.json(
