@@ -52,6 +52,7 @@ export const CalendarDate = z.iso.date().openapi({ example: "2026-12-31" });
 
 export const CreditCode = z
   .string()
+  .max(64) // a bound on the raw input; the exact length is checked after trimming, with a clear message
   .trim()
   .toUpperCase()
   .superRefine((value, ctx) => {
@@ -64,3 +65,17 @@ export const RegionCode = z
   .string()
   .regex(REGION_CODE, "行政区划代码应为6位数字 / A region code is 6 digits")
   .openapi({ example: "110108" });
+
+/** Every money-moving POST takes an Idempotency-Key (checked by src/db/idempotency.ts, which explains a missing one). */
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "8–128 characters [A-Za-z0-9_-:.]; a retry with the same key and body gets the first response", example: "topup-2026-04-01-001" }),
+});
+
+/** A bounded page of a list. */
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+};
