@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { accessRules } from "../../src/auth/access";
 import { createCast, newClient } from "../support/fixtures";
-import { concretePath, fetchDocument, operationsOf, type Operation } from "../support/openapi";
+import { concretePath, fetchDocument, isGranted, operationsOf, type Operation } from "../support/openapi";
 
 const harness = await createHarness();
 const document = await fetchDocument(newClient(harness));
@@ -14,11 +14,6 @@ const cast = await createCast(harness);
 
 /** Routes served outside the document on purpose: the document itself and its rendering. */
 const UNDOCUMENTED = new Set(["GET /openapi.json", "GET /docs"]);
-
-const granted = (operation: Operation, grant: string) => {
-  const grants: string[] = operation.spec["x-access"]?.grants ?? [];
-  return grants.includes(grant) || grants.includes(`${grant.split(":")[0]}:*`);
-};
 
 function call(client: ReturnType<typeof newClient>, operation: Operation) {
   const body = operation.body ? {} : undefined;
@@ -70,7 +65,7 @@ describe("signed in, but of a kind or role the rule does not grant", () => {
   const byGrant = operations.filter((o) => o.spec["x-access"]?.access === "grants");
 
   it.each(byGrant)("$key answers 403 to everyone it does not grant", async (operation) => {
-    const outsiders = cast.filter((actor) => !granted(operation, actor.grant));
+    const outsiders = cast.filter((actor) => !isGranted(operation, actor.grant));
     expect(outsiders.length, "a rule granting every kind and role should say signed_in").toBeGreaterThan(0);
     for (const actor of outsiders) {
       const res = await call(actor.client, operation);

@@ -62,6 +62,12 @@ export function operationsOf(document: Json): Operation[] {
   return operations;
 }
 
+/** Whether the operation's x-access rule grants "kind:role" (directly or by "kind:*"). */
+export function isGranted(operation: Operation, grant: string): boolean {
+  const grants: string[] = operation.spec["x-access"]?.grants ?? [];
+  return grants.includes(grant) || grants.includes(`${grant.split(":")[0]}:*`);
+}
+
 /** A syntactically valid id that names no row (ids are "<prefix>_<base32>"). */
 export const SAMPLE_ID = "org_aaaaaaaaaaaaaaaa";
 
