@@ -1,0 +1,7 @@
+// Entry point: bundled by scripts/build-web.mjs into dist/web/app.js.
+import { render } from "preact";
+import { App } from "./app";
+
+const root = document.getElementById("app");
+if (!root) throw new Error("index.html has no #app element");
+render(<App />, root);
