@@ -28,7 +28,7 @@ export default defineConfig(async () => {
           resolve: { alias: { "#harness": new URL("./tests/support/workers-harness.ts", import.meta.url).pathname } },
           test: {
             name: "workers",
-            include: ["tests/api/**/*.test.ts"],
+            include: ["tests/api/**/*.test.ts", "tests/worker-entry/**/*.test.ts"],
             setupFiles: ["./tests/support/workers-setup.ts"],
             testTimeout: 60_000,
           },

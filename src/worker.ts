@@ -25,10 +25,12 @@ const app = createApp({
   assets: [
     async (c, next) => {
       const assets = (c.env as WorkerEnv).ASSETS;
-      if (!assets || c.req.method !== "GET") return next();
+      // The API answers its own unknown routes (a JSON 404), never with the front end's index.html.
+      if (!assets || c.req.method !== "GET" || c.req.path.startsWith("/api/")) return next();
       const response = await assets.fetch(c.req.raw);
       if (response.status === 404) return next();
-      return response;
+      // A binding's response has immutable headers; copy it so secure headers and the request id can be set.
+      return new Response(response.body, response);
     },
   ],
 });
