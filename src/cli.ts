@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "./auth/password";
 import { commitAs } from "./db/atomic";
+import { constraintViolation } from "./db/constraints";
 import { openNodeStore } from "./db/node";
 import { organisations, users } from "./db/schema";
 import type { Store } from "./db/store";
@@ -91,6 +92,12 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** UNIQUE violations an operator can cause, and what to tell them (nothing was written). */
+const ALREADY_TAKEN: Record<string, string> = {
+  "users.email": "a user with this email already exists; nothing was created",
+  "organisations.credit_code": "an organisation with this credit code already exists; nothing was created",
+};
+
 function usage(): string {
   const lines = ["usage: npm run cli -- <command> [--option value …]", "", "commands:"];
   for (const [name, command] of Object.entries(commands)) {
@@ -128,6 +135,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       console.error(error.message);
       return 2;
+    }
+    const duplicate = ALREADY_TAKEN[constraintViolation(error)?.name ?? ""];
+    if (duplicate) {
+      console.error(duplicate);
+      return 1;
     }
     throw error;
   } finally {

@@ -1,0 +1,123 @@
+// The operator's CLI, run as an operator runs it (tsx src/cli.ts …) against a fresh database file.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { openNodeStore } from "../../src/db/node";
+import { audit_events, organisations, users } from "../../src/db/schema";
+import { buildHarness } from "../support/build-harness";
+import { TestClient } from "../support/client";
+import { uniqueCreditCode, uniqueEmail } from "../support/fixtures";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+const directory = mkdtempSync(join(tmpdir(), "cli-test-"));
+const DATABASE_PATH = join(directory, "vouchers.sqlite");
+const PASSWORD = "operator-password-1";
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(TSX, ["src/cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+/** Reads the file the CLI wrote, through the same store the server uses. */
+async function inDatabase<T>(read: (store: ReturnType<typeof openNodeStore>) => Promise<T>): Promise<T> {
+  const store = openNodeStore(DATABASE_PATH);
+  try {
+    return await read(store);
+  } finally {
+    store.close();
+  }
+}
+
+const agencyArgs = (code: string, email: string) =>
+  ["create-agency", "--name", "示范区科技局 Test Bureau", "--credit-code", code, "--region", "440100", "--email", email, "--password", PASSWORD];
+
+describe("npm run cli", () => {
+  it("create-agency creates the agency and its admin, audited, who can then sign in", async () => {
+    const code = uniqueCreditCode("440100");
+    const email = uniqueEmail("agency");
+    const run = await cli(...agencyArgs(code.toLowerCase(), email.toUpperCase()));
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`admin ${email}`);
+
+    const { org, admin, events } = await inDatabase(async (store) => {
+      const [org] = await store.db.select().from(organisations).where(eq(organisations.credit_code, code));
+      const [admin] = await store.db.select().from(users).where(eq(users.email, email));
+      const events = await store.db.select().from(audit_events).where(eq(audit_events.subject_id, org?.id ?? ""));
+      return { org, admin, events };
+    });
+    expect(org).toMatchObject({ kind: "agency", region_code: "440100", provider_status: null });
+    expect(admin).toMatchObject({ org_id: org?.id, role: "admin", disabled: false });
+    expect(admin?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(events.map((e) => e.action)).toEqual(["organisation.registered"]);
+
+    const store = openNodeStore(DATABASE_PATH);
+    try {
+      const client = new TestClient(buildHarness("better-sqlite3", store).app);
+      expect((await client.post("/api/auth/login", { email, password: PASSWORD })).body.organisation.id).toBe(org?.id);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("create-admin creates the platform organisation once and an admin in it each time", async () => {
+    const [first, second] = [uniqueEmail("admin"), uniqueEmail("admin")];
+    expect((await cli("create-admin", "--email", first, "--password", PASSWORD)).code).toBe(0);
+    expect((await cli("create-admin", "--email", second, "--password", PASSWORD, "--name", "Second Admin")).code).toBe(0);
+    const platforms = await inDatabase((store) => store.db.select().from(organisations).where(eq(organisations.kind, "platform")));
+    expect(platforms).toHaveLength(1);
+    const admins = await inDatabase((store) => store.db.select().from(users).where(eq(users.org_id, platforms[0]?.id ?? "")));
+    expect(admins.map((u) => [u.email, u.role])).toEqual(expect.arrayContaining([[first, "admin"], [second, "admin"]]));
+  });
+
+  it("refuses a credit code with a wrong check character, saying so, and creates nothing (exit 2)", async () => {
+    const email = uniqueEmail("agency");
+    const run = await cli(...agencyArgs("91350203M0001QAY9B", email));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("校验位不正确");
+    expect(run.stderr).toContain("check character does not match");
+    expect(await inDatabase((store) => store.db.select().from(users).where(eq(users.email, email)))).toEqual([]);
+  });
+
+  it("names a missing flag and shows the usage (exit 2)", async () => {
+    const run = await cli("create-agency", "--name", "No Code Bureau");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--credit-code is required");
+    expect(run.stderr).toContain("usage: npm run cli");
+  });
+
+  it("refuses a short password and an unknown command (exit 2)", async () => {
+    const short = await cli("create-admin", "--email", uniqueEmail("admin"), "--password", "short");
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("password needs at least 10 characters");
+    const unknown = await cli("drop-everything");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("commands:");
+  });
+
+  it("explains a duplicate email or credit code instead of crashing (exit 1)", async () => {
+    const code = uniqueCreditCode("440100");
+    const email = uniqueEmail("agency");
+    expect((await cli(...agencyArgs(code, email))).code).toBe(0);
+    const sameEmail = await cli(...agencyArgs(uniqueCreditCode("440100"), email));
+    expect(sameEmail).toMatchObject({ code: 1, stderr: "a user with this email already exists; nothing was created\n" });
+    const sameCode = await cli(...agencyArgs(code, uniqueEmail("agency")));
+    expect(sameCode).toMatchObject({ code: 1, stderr: "an organisation with this credit code already exists; nothing was created\n" });
+  });
+});
