@@ -15,6 +15,9 @@ import { authRouter } from "./routes/auth/auth.index";
 import { setSessionCookie } from "./routes/auth/auth.handlers";
 import { healthRouter } from "./routes/health/health.index";
 import { organisationsRouter } from "./routes/organisations/organisations.index";
+import { programmesRouter } from "./routes/programmes/programmes.index";
+import { voucherApplicationsRouter } from "./routes/voucher-applications/voucher-applications.index";
+import { vouchersRouter } from "./routes/vouchers/vouchers.index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,7 +29,13 @@ export interface AppOptions {
   assets?: MiddlewareHandler<AppEnv>[];
 }
 
-const api = createRouter().route("/", healthRouter).route("/", authRouter).route("/", organisationsRouter);
+const api = createRouter()
+  .route("/", healthRouter)
+  .route("/", authRouter)
+  .route("/", organisationsRouter)
+  .route("/", programmesRouter)
+  .route("/", voucherApplicationsRouter)
+  .route("/", vouchersRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;

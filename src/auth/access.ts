@@ -17,8 +17,9 @@ export type Grant = `${OrgKind}:${UserRole | "*"}`;
  * - agency_programmes: the caller's agency's programmes and everything under them
  * - published: anything published to all signed-in users (approved providers' offerings, open programmes)
  * - installation: platform administration
+ * - voucher_parties: the SME that applied for or holds the voucher, or the agency over its programme
  */
-export type Scope = "none" | "own_organisation" | "booking_parties" | "agency_programmes" | "published" | "installation";
+export type Scope = "none" | "own_organisation" | "booking_parties" | "agency_programmes" | "published" | "installation" | "voucher_parties";
 
 export type AccessRule =
   | { access: "public" }
@@ -48,6 +49,21 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/providers": only([...AGENCY_STAFF, "platform:admin"], "installation"),
   "POST /api/providers/{id}/approve": only(AGENCY_DECIDERS, "installation"),
   "POST /api/providers/{id}/reject": only(AGENCY_DECIDERS, "installation"),
+  "POST /api/programmes": only(["agency:admin"], "agency_programmes"),
+  "GET /api/programmes": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),
+  "GET /api/programmes/{id}": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),
+  "PATCH /api/programmes/{id}": only(["agency:admin"], "agency_programmes"),
+  "POST /api/programmes/{id}/open": only(["agency:admin"], "agency_programmes"),
+  "POST /api/programmes/{id}/close": only(["agency:admin"], "agency_programmes"),
+  "POST /api/programmes/{id}/budget": only(["agency:admin", "agency:finance"], "agency_programmes"),
+  "POST /api/voucher-applications": only(SME_ANY, "own_organisation"),
+  "GET /api/voucher-applications": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
+  "GET /api/voucher-applications/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
+  "POST /api/voucher-applications/{id}/approve": only(AGENCY_DECIDERS, "agency_programmes"),
+  "POST /api/voucher-applications/{id}/reject": only(AGENCY_DECIDERS, "agency_programmes"),
+  "GET /api/vouchers": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
+  "GET /api/vouchers/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
+  "POST /api/vouchers/{id}/revoke": only(AGENCY_DECIDERS, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

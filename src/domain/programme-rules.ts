@@ -14,7 +14,7 @@ export const TierSchema = z.discriminatedUnion("kind", [
   // Domestic (国产) compute or registered MaaS, e.g. Hangzhou's 30% against 20% for other compute.
   z.object({ kind: z.literal("domestic_compute"), name: z.string().min(1).max(60), ratio_bp: Bp }),
   // Any other named tier by enterprise size class.
-  z.object({ kind: z.literal("size_class"), name: z.string().min(1).max(60), ratio_bp: Bp, size_classes: z.array(z.enum(SIZE_CLASSES)).min(1) }),
+  z.object({ kind: z.literal("size_class"), name: z.string().min(1).max(60), ratio_bp: Bp, size_classes: z.array(z.enum(SIZE_CLASSES)).min(1).max(4) }),
 ]);
 export type Tier = z.infer<typeof TierSchema>;
 

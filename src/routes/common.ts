@@ -70,9 +70,13 @@ export const RegionCode = z
 export const IdempotencyHeaders = z.object({
   "idempotency-key": z
     .string()
+    .max(128)
     .optional()
-    .openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "8–128 characters [A-Za-z0-9_-:.]; a retry with the same key and body gets the first response", example: "topup-2026-04-01-001" }),
+    .openapi({ description: "8–128 characters [A-Za-z0-9_-:.]; a retry with the same key and body gets the first response", example: "topup-2026-04-01-001" }),
 });
+
+/** An id in a body or query (IdParam is the path parameter). */
+export const RecordId = z.string().min(3).max(64).regex(/^[a-z]+_[a-z2-7]+$/, "not an id");
 
 /** A bounded page of a list. */
 export const PageQuery = {

@@ -1,0 +1,128 @@
+// Whether an enterprise may apply to a programme for an amount, criterion by criterion, each with
+// a reason a person can act on (stored with the application, shown to the SME and the reviewer).
+// Pure: every fact is read before. Caps are inclusive (DESIGN §4: "以下/以内" include the number).
+import { formatCny } from "./money";
+import type { ProgrammeRules } from "./programme-rules";
+import { regionMatches } from "./region";
+
+export type CriterionName =
+  | "programme_open"
+  | "application_window"
+  | "region"
+  | "size_class"
+  | "credit_status"
+  | "per_draw_limit"
+  | "annual_cap"
+  | "budget";
+
+export interface Criterion {
+  name: CriterionName;
+  ok: boolean;
+  /** "中文 / English", naming the numbers that decided it. */
+  reason: string;
+}
+
+export interface EligibilityFacts {
+  programme_status: "draft" | "open" | "closed";
+  rules: ProgrammeRules;
+  enterprise: { region_code: string; size_class: string; credit_status: "good" | "blacklisted" };
+  /** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
+  today: string;
+  requested_fen: number;
+  /** Face value already issued to this enterprise by this programme in the current calendar year. */
+  issued_this_year_fen: number;
+  /** What the programme's pool can still issue. */
+  pool_available_fen: number;
+}
+
+export interface Eligibility {
+  eligible: boolean;
+  criteria: Criterion[];
+  /** The most this enterprise could be granted today: min(per-draw limit, annual cap left, budget left). */
+  max_grantable_fen: number;
+}
+
+const SIZE_NAMES: Record<string, string> = { micro: "微型 micro", small: "小型 small", medium: "中型 medium", large: "大型 large" };
+
+function criterion(name: CriterionName, ok: boolean, reason: string): Criterion {
+  return { name, ok, reason };
+}
+
+function programmeOpen(f: EligibilityFacts): Criterion {
+  return f.programme_status === "open"
+    ? criterion("programme_open", true, "项目正在受理 / The programme is open")
+    : criterion("programme_open", false, "项目未开放申请 / The programme is not open for applications");
+}
+
+function applicationWindow(f: EligibilityFacts): Criterion {
+  const { application_opens_on: opens, application_closes_on: closes } = f.rules;
+  if (f.today < opens) return criterion("application_window", false, `申请期自${opens}开始，尚未开始 / Applications open on ${opens}`);
+  if (f.today > closes) return criterion("application_window", false, `申请期已于${closes}截止 / Applications closed on ${closes}`);
+  return criterion("application_window", true, `申请期${opens}至${closes}（含） / Applications accepted ${opens} to ${closes} inclusive`);
+}
+
+function region(f: EligibilityFacts): Criterion {
+  const code = f.enterprise.region_code;
+  if (f.rules.cross_region) return criterion("region", true, "项目跨区域通用 / The programme accepts enterprises from any region");
+  const prefixes = f.rules.eligible_region_prefixes.join(", ");
+  return regionMatches(code, f.rules.eligible_region_prefixes)
+    ? criterion("region", true, `注册地${code}属于适用地区（${prefixes}） / Registered region ${code} is within ${prefixes}`)
+    : criterion("region", false, `注册地${code}不在适用地区（${prefixes}）内 / Registered region ${code} is outside ${prefixes}`);
+}
+
+function sizeClass(f: EligibilityFacts): Criterion {
+  const size = SIZE_NAMES[f.enterprise.size_class] ?? f.enterprise.size_class;
+  const allowed = f.rules.eligible_size_classes.map((s) => SIZE_NAMES[s] ?? s).join(", ");
+  return f.rules.eligible_size_classes.includes(f.enterprise.size_class as never)
+    ? criterion("size_class", true, `企业规模${size}符合要求 / Size class ${size} is eligible`)
+    : criterion("size_class", false, `企业规模${size}不在适用范围（${allowed}） / Size class ${size} is not among ${allowed}`);
+}
+
+function creditStatus(f: EligibilityFacts): Criterion {
+  return f.enterprise.credit_status === "good"
+    ? criterion("credit_status", true, "企业信用良好 / No credit restrictions")
+    : criterion("credit_status", false, "企业已被列入失信名单，不能申领 / The enterprise is on the credit blacklist and cannot apply");
+}
+
+function perDraw(f: EligibilityFacts): Criterion {
+  const max = f.rules.max_voucher_fen;
+  const asked = formatCny(f.requested_fen);
+  return f.requested_fen <= max
+    ? criterion("per_draw_limit", true, `申领${asked}不超过单次上限${formatCny(max)} / ${asked} is within the per-draw limit of ${formatCny(max)}`)
+    : criterion("per_draw_limit", false, `申领${asked}超过单次上限${formatCny(max)} / ${asked} exceeds the per-draw limit of ${formatCny(max)}`);
+}
+
+export function annualCapRemainingFen(rules: Pick<ProgrammeRules, "annual_cap_fen">, usedFen: number): number {
+  return Math.max(0, rules.annual_cap_fen - usedFen);
+}
+
+function annualCap(f: EligibilityFacts): Criterion {
+  const left = annualCapRemainingFen(f.rules, f.issued_this_year_fen);
+  const facts = `年度上限${formatCny(f.rules.annual_cap_fen)}，本年已发放${formatCny(f.issued_this_year_fen)}，剩余${formatCny(left)}`;
+  const factsEn = `annual cap ${formatCny(f.rules.annual_cap_fen)}, issued this year ${formatCny(f.issued_this_year_fen)}, ${formatCny(left)} left`;
+  return f.requested_fen <= left
+    ? criterion("annual_cap", true, `${facts} / Within the ${factsEn}`)
+    : criterion("annual_cap", false, `超出企业年度上限：${facts} / Over the enterprise's ${factsEn}`);
+}
+
+function budget(f: EligibilityFacts): Criterion {
+  const left = Math.max(0, f.pool_available_fen);
+  return f.requested_fen <= left
+    ? criterion("budget", true, `项目剩余预算${formatCny(left)}足够 / ${formatCny(left)} of budget left covers it`)
+    : criterion("budget", false, `项目剩余预算仅${formatCny(left)} / Only ${formatCny(left)} of the programme's budget is left`);
+}
+
+export function checkEligibility(f: EligibilityFacts): Eligibility {
+  const criteria = [programmeOpen(f), applicationWindow(f), region(f), sizeClass(f), creditStatus(f), perDraw(f), annualCap(f), budget(f)];
+  const max_grantable_fen = Math.min(
+    f.rules.max_voucher_fen,
+    annualCapRemainingFen(f.rules, f.issued_this_year_fen),
+    Math.max(0, f.pool_available_fen),
+  );
+  return { eligible: criteria.every((c) => c.ok), criteria, max_grantable_fen };
+}
+
+/** The failed criteria's reasons, for an error message. */
+export function refusalSummary(e: Eligibility): string {
+  return e.criteria.filter((c) => !c.ok).map((c) => c.reason).join("；");
+}

@@ -1,0 +1,91 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, desc, eq, or, sql } from "drizzle-orm";
+import { commit } from "../../db/atomic";
+import { idempotent } from "../../db/idempotency";
+import { ledger_accounts, ledger_transfers, programmes, vouchers, type Voucher } from "../../db/schema";
+import type { Store } from "../../db/store";
+import type { Actor, AppEnv } from "../../lib/context";
+import { conflict, notFound } from "../../lib/errors";
+import { actorOf } from "../../lib/route";
+import { endVoucher } from "../../services/voucher-end";
+import { readVoucherWithBalance, voucherWithBalanceColumns } from "../../services/vouchers";
+import { presentTransfer, presentVoucher, presentVoucherBalance } from "./present";
+import type * as routes from "./vouchers.routes";
+
+const NOT_FOUND = "代金券 / Voucher";
+
+/** The SME holding it, or the agency owning its programme; anyone else gets 404. */
+async function visibleVoucher(store: Store, actor: Actor, voucherId: string) {
+  const row = await readVoucherWithBalance(store, voucherId);
+  if (!row) throw notFound(NOT_FOUND);
+  if (actor.org.kind === "sme" && row.voucher.sme_org_id === actor.org.id) return row;
+  if (actor.org.kind === "agency" && (await agencyOwnsProgramme(store, actor, row.voucher.programme_id))) return row;
+  throw notFound(NOT_FOUND);
+}
+
+async function agencyOwnsProgramme(store: Store, actor: Actor, programmeId: string): Promise<boolean> {
+  const [owned] = await store.db
+    .select({ id: programmes.id })
+    .from(programmes)
+    .where(and(eq(programmes.id, programmeId), eq(programmes.agency_org_id, actor.org.id)));
+  return owned !== undefined;
+}
+
+export const listVouchers: RouteHandler<typeof routes.listVouchers, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { status, programme_id, limit, offset } = c.req.valid("query");
+  const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(vouchers.sme_org_id, actor.org.id);
+  const rows = await c.var.store.db
+    .select(voucherWithBalanceColumns)
+    .from(vouchers)
+    .innerJoin(ledger_accounts, eq(ledger_accounts.id, vouchers.account_id))
+    .innerJoin(programmes, eq(programmes.id, vouchers.programme_id))
+    .where(and(scope, status ? eq(vouchers.status, status) : undefined, programme_id ? eq(vouchers.programme_id, programme_id) : undefined))
+    .orderBy(desc(vouchers.issued_at), vouchers.id)
+    .limit(limit)
+    .offset(offset);
+  return c.json({ items: rows.map(presentVoucher), limit, offset }, 200);
+};
+
+export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { transfers_limit: limit, transfers_offset: offset } = c.req.valid("query");
+  const store = c.var.store;
+  const row = await visibleVoucher(store, actorOf(c), id);
+  const accountId = row.voucher.account_id;
+  const touches = or(eq(ledger_transfers.debit_account_id, accountId), eq(ledger_transfers.credit_account_id, accountId));
+  const [items, [count]] = await Promise.all([
+    store.db.select().from(ledger_transfers).where(touches).orderBy(desc(ledger_transfers.created_at), desc(ledger_transfers.id)).limit(limit).offset(offset),
+    store.db.select({ total: sql<number>`count(*)` }).from(ledger_transfers).where(touches),
+  ]);
+  const transfers = { items: items.map((t) => presentTransfer(accountId, t)), total: Number(count?.total ?? 0), limit, offset };
+  return c.json({ ...presentVoucher(row), transfers }, 200);
+};
+
+const notActive = (voucher: Pick<Voucher, "status">) =>
+  conflict("voucher_not_active", `代金券已${voucher.status === "revoked" ? "撤销" : "失效"} / The voucher is already ${voucher.status}`);
+
+export const revokeVoucher: RouteHandler<typeof routes.revokeVoucher, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const store = c.var.store;
+  return idempotent(c, body, async (record) => {
+    const actor = actorOf(c);
+    const row = await visibleVoucher(store, actor, id);
+    if (actor.org.kind !== "agency") throw notFound(NOT_FOUND);
+    if (row.voucher.status !== "active") throw notActive(row.voucher);
+    let result: { status: 200; body: ReturnType<typeof presentVoucherBalance> } | undefined;
+    const ended = await endVoucher(store, id, { status: "revoked", reason: body.reason }, c.var.now(), async (step) => {
+      if (!step.final) {
+        await commit(c, step.statements, step.events);
+        return;
+      }
+      const face = step.voucher.face_value_fen;
+      const balance = { face_value_fen: face, held_fen: 0, spent_fen: face - step.returned_fen, lapsed_fen: step.returned_fen, available_fen: 0 };
+      result = { status: 200, body: presentVoucherBalance(step.voucher, balance) };
+      await commit(c, [...step.statements, record(result)], step.events);
+    });
+    if (!ended || !result) throw notActive((await readVoucherWithBalance(store, id))?.voucher ?? row.voucher);
+    return result;
+  }) as never;
+};

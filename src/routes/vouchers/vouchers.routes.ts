@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute } from "../../lib/route";
+import { commonErrors, conflictError, Fen, IdempotencyHeaders, IdParam, json, jsonBody, PageQuery, RecordId, text } from "../common";
+
+const VoucherStatus = z.enum(["active", "expired", "revoked"]);
+
+export const VoucherSchema = z
+  .object({
+    id: z.string(),
+    programme_id: z.string(),
+    programme_version: z.number().int(),
+    sme_org_id: z.string(),
+    application_id: z.string(),
+    account_id: z.string(),
+    status: VoucherStatus,
+    status_reason: z.string().nullable(),
+    face_value_fen: Fen,
+    held_fen: Fen.openapi({ description: "Reserved by bookings, not yet settled or released" }),
+    spent_fen: Fen.openapi({ description: "Settled to providers" }),
+    lapsed_fen: Fen.openapi({ description: "Returned to the programme's pool on expiry or revocation" }),
+    available_fen: Fen,
+    issued_at: z.string(),
+    expires_at: z.string().openapi({ description: "The instant the voucher stops being usable (UTC)" }),
+    valid_through_on: z.string().openapi({ description: "The last day it can be used, Asia/Shanghai" }),
+    created_at: z.string(),
+  })
+  .openapi("Voucher");
+
+export const TransferSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["posted", "pending", "post_pending", "void_pending"]),
+    code: z.string().openapi({ description: "issue, hold, deliver, release, expire, revoke, …" }),
+    direction: z.enum(["in", "out"]).openapi({ description: "in: credits the voucher; out: debits it" }),
+    amount_fen: Fen,
+    counterparty_account_id: z.string(),
+    pending_id: z.string().nullable(),
+    subject_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("VoucherTransfer");
+
+export const VoucherDetailSchema = VoucherSchema.extend({
+  transfers: z.object({ items: z.array(TransferSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+}).openapi("VoucherDetail");
+
+const tags = ["vouchers"];
+
+export const listVouchers = defineRoute({
+  method: "get",
+  path: "/api/vouchers",
+  tags,
+  summary: "Vouchers with balances: an SME's own, or those of the caller's agency's programmes",
+  request: { query: z.object({ status: VoucherStatus.optional(), programme_id: RecordId.optional(), ...PageQuery }) },
+  responses: { 200: json(z.object({ items: z.array(VoucherSchema), limit: z.number(), offset: z.number() }), "Vouchers"), ...commonErrors },
+});
+
+export const getVoucher = defineRoute({
+  method: "get",
+  path: "/api/vouchers/{id}",
+  tags,
+  summary: "A voucher's balance (face, held, spent, lapsed, available), expiry and the transfers behind them",
+  request: {
+    params: IdParam,
+    query: z.object({ transfers_limit: PageQuery.limit, transfers_offset: PageQuery.offset }),
+  },
+  responses: { 200: json(VoucherDetailSchema, "The voucher"), ...commonErrors },
+});
+
+export const revokeVoucher = defineRoute({
+  method: "post",
+  path: "/api/vouchers/{id}/revoke",
+  tags,
+  summary: "Revoke (e.g. for fraud): holds are voided and the balance returns to the pool (money: takes an Idempotency-Key)",
+  request: { params: IdParam, headers: IdempotencyHeaders, ...jsonBody(z.object({ reason: text(500) }).openapi("VoucherRevocation")) },
+  responses: { 200: json(VoucherSchema, "Revoked"), ...commonErrors, ...conflictError },
+});

@@ -1,0 +1,162 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHarness } from "#harness";
+import { createAgency, signUpProvider } from "../support/fixtures";
+import { beijingSme, createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost, testRules } from "../support/programmes";
+
+const harness = await createHarness();
+const agency = await createAgency(harness);
+const otherAgency = await createAgency(harness);
+const sme = await beijingSme(harness);
+
+afterEach(() => expectLedgerConsistent(harness));
+
+const newProgrammeBody = (budget_fen = 5_000_000_00) => ({ name: "海淀算力券 Haidian compute vouchers", kind: "compute", budget_fen, rules: testRules(harness) });
+
+async function transfersOf(subjectId: string) {
+  return harness.store.all<{ id: string; code: string; amount_fen: number }>(
+    sql`SELECT id, code, amount_fen FROM ledger_transfers WHERE subject_id = ${subjectId} ORDER BY created_at, id`,
+  );
+}
+
+describe("creating a programme", () => {
+  it("creates a draft whose pool holds the whole budget, funded by one transfer, with audit events", async () => {
+    const res = await moneyPost(agency.admin.client, "/api/programmes", newProgrammeBody(300_000_000));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "draft", current_version: 1, budget_fen: 300_000_000, agency_org_id: agency.org.id });
+    expect(res.body.pool).toMatchObject({ budget_fen: 300_000_000, issued_fen: 0, returned_fen: 0, available_fen: 300_000_000 });
+    expect(res.body.versions).toHaveLength(1);
+    expect(res.body.validity).toContain("365");
+    expect(await transfersOf(res.body.id)).toEqual([{ id: `budget:${res.body.id}`, code: "budget", amount_fen: 300_000_000 }]);
+    const events = await harness.store.all<{ action: string }>(sql`SELECT action FROM audit_events WHERE subject_id = ${res.body.id} ORDER BY seq`);
+    expect(events.map((e) => e.action)).toEqual(["programme.created", "programme.budget_funded"]);
+  });
+
+  it("refuses rules whose application window closes before it opens, naming the field", async () => {
+    const body = { ...newProgrammeBody(), rules: { ...testRules(harness), application_opens_on: "2026-06-01", application_closes_on: "2026-05-01" } };
+    const res = await moneyPost(agency.admin.client, "/api/programmes", body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("rules.application_closes_on");
+  });
+
+  it("refuses a subsidy ratio above 100% and a fractional budget", async () => {
+    expect((await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), rules: { ...testRules(harness), subsidy_ratio_bp: 10_001 } })).status).toBe(400);
+    expect((await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), budget_fen: 100.5 })).status).toBe(400);
+  });
+
+  it("requires an Idempotency-Key, because it moves money", async () => {
+    const res = await agency.admin.client.post("/api/programmes", newProgrammeBody());
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("idempotency_key_required");
+  });
+
+  it("answers a retry with the same key and body with the first response, and funds the pool once", async () => {
+    const key = idempotencyKey("create");
+    const first = await moneyPost(agency.admin.client, "/api/programmes", newProgrammeBody(), key);
+    const again = await moneyPost(agency.admin.client, "/api/programmes", newProgrammeBody(), key);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await transfersOf(first.body.id)).toHaveLength(1);
+    const [{ n }] = (await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM programmes WHERE name = ${newProgrammeBody().name} AND agency_org_id = ${agency.org.id}`)) as [{ n: number }];
+    const different = await moneyPost(agency.admin.client, "/api/programmes", newProgrammeBody(1), key);
+    expect(different.status).toBe(409);
+    expect(different.body.error.code).toBe("idempotency_key_reused");
+    const [{ n: after }] = (await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM programmes WHERE name = ${newProgrammeBody().name} AND agency_org_id = ${agency.org.id}`)) as [{ n: number }];
+    expect(after).toBe(n);
+  });
+
+  it("is for the agency's admin only: a reviewer is refused", async () => {
+    const res = await moneyPost(agency.reviewer.client, "/api/programmes", newProgrammeBody());
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("who sees which programmes", () => {
+  it("agency staff see their agency's drafts; enterprises and providers see only open programmes; other agencies see none", async () => {
+    const draft = await createProgramme(harness, agency, { open: false });
+    const open = await createProgramme(harness, agency);
+    const provider = await signUpProvider(harness);
+
+    const mine = (await agency.auditor.client.get("/api/programmes?limit=100")).body.items.map((p: { id: string }) => p.id);
+    expect(mine).toEqual(expect.arrayContaining([draft.id, open.id]));
+
+    for (const outsider of [sme.client, provider.client]) {
+      const seen = (await outsider.get("/api/programmes?limit=100")).body.items.map((p: { id: string }) => p.id);
+      expect(seen).toContain(open.id);
+      expect(seen).not.toContain(draft.id);
+      expect((await outsider.get(`/api/programmes/${draft.id}`)).status).toBe(404);
+    }
+    const theirs = (await otherAgency.admin.client.get("/api/programmes?limit=100")).body.items.map((p: { id: string }) => p.id);
+    expect(theirs).not.toContain(open.id);
+    expect((await otherAgency.admin.client.get(`/api/programmes/${open.id}`)).status).toBe(404);
+  });
+
+  it("shows a programme's current rules, its versions and what its pool has issued", async () => {
+    const programme = await createProgramme(harness, agency, { budget_fen: 100_000_000 });
+    await issueVoucher(agency, sme, programme.id, 30_000_000, 25_000_000);
+    const res = await sme.client.get(`/api/programmes/${programme.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.rules.subsidy_ratio_bp).toBe(2000);
+    expect(res.body.pool).toMatchObject({ budget_fen: 100_000_000, issued_fen: 25_000_000, returned_fen: 0, available_fen: 75_000_000 });
+  });
+});
+
+describe("editing, opening and closing", () => {
+  it("publishes new rules as the next version; an application keeps the version it was checked under", async () => {
+    const programme = await createProgramme(harness, agency);
+    const applied = await sme.client.post("/api/voucher-applications", { programme_id: programme.id, requested_fen: 1_000_000, purpose: "训练 Training" });
+    expect(applied.body.programme_version).toBe(1);
+
+    const res = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { rules: testRules(harness, { subsidy_ratio_bp: 3000 }) });
+    expect(res.status).toBe(200);
+    expect(res.body.current_version).toBe(2);
+    expect(res.body.rules.subsidy_ratio_bp).toBe(3000);
+    expect(res.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect((await sme.client.get(`/api/voucher-applications/${applied.body.id}`)).body.programme_version).toBe(1);
+
+    const renamed = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { name: "新名称 New name" });
+    expect(renamed.body).toMatchObject({ name: "新名称 New name", current_version: 2 });
+  });
+
+  it("refuses an empty edit, and edits by another agency (404)", async () => {
+    const programme = await createProgramme(harness, agency);
+    expect((await agency.admin.client.patch(`/api/programmes/${programme.id}`, {})).status).toBe(400);
+    expect((await otherAgency.admin.client.patch(`/api/programmes/${programme.id}`, { name: "劫持 Hijack" })).status).toBe(404);
+  });
+
+  it("opens a draft, closes it once, refuses to close it twice, and a closed programme takes no applications or edits", async () => {
+    const programme = await createProgramme(harness, agency, { open: false });
+    expect((await agency.admin.client.post(`/api/programmes/${programme.id}/open`, {})).body.status).toBe("open");
+    expect((await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {})).body.status).toBe("closed");
+    const twice = await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {});
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe("programme_status");
+    const applied = await sme.client.post("/api/voucher-applications", { programme_id: programme.id, requested_fen: 1_000, purpose: "训练 Training" });
+    expect(applied.status).toBe(422);
+    expect(applied.body.error.details.eligibility.criteria.find((c: { name: string }) => c.name === "programme_open")).toMatchObject({ ok: false });
+    expect((await agency.admin.client.patch(`/api/programmes/${programme.id}`, { name: "x" })).status).toBe(409);
+  });
+});
+
+describe("topping up the budget", () => {
+  it("grows the budget and the pool together, once per Idempotency-Key", async () => {
+    const programme = await createProgramme(harness, agency, { budget_fen: 1_000_000 });
+    const key = idempotencyKey("topup");
+    const first = await moneyPost(agency.finance.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 250_000 }, key);
+    expect(first.status).toBe(200);
+    expect(first.body.budget_fen).toBe(1_250_000);
+    expect(first.body.pool).toMatchObject({ budget_fen: 1_250_000, available_fen: 1_250_000 });
+    const replay = await moneyPost(agency.finance.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 250_000 }, key);
+    expect(replay.body).toEqual(first.body);
+    const reused = await moneyPost(agency.finance.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 1 }, key);
+    expect(reused.status).toBe(409);
+    expect((await agency.admin.client.get(`/api/programmes/${programme.id}`)).body.pool.available_fen).toBe(1_250_000);
+    expect((await transfersOf(programme.id)).filter((t) => t.code === "budget")).toHaveLength(2);
+  });
+
+  it("is refused for another agency's programme", async () => {
+    const programme = await createProgramme(harness, agency);
+    expect((await moneyPost(otherAgency.admin.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 1 })).status).toBe(404);
+  });
+});
