@@ -83,6 +83,8 @@ function overLong(raw: Json, path: string[], paths: string[]): unknown {
     return Object.fromEntries(Object.entries<Json>(schema.properties).map(([k, v]) => [k, overLong(v, [...path, k], paths)]));
   }
   if (schema.items) return [overLong(schema.items, [...path, "0"], paths)];
+  // A one-value enum is a union's discriminator: keep it right, or no validator reaches its siblings.
+  if (Array.isArray(schema.enum) && schema.enum.length === 1) return schema.enum[0];
   if (typeof schema.maxLength === "number") {
     paths.push(path.join("."));
     return "a".repeat(schema.maxLength + 1);
