@@ -7,21 +7,25 @@ import { Link } from "../router";
 import { useMe } from "../session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { loadOrganisation } from "./organisation";
+import { loadOrganisation, loadRelatedParties } from "./organisation";
 import { loadProviders } from "./providers";
 
 export function HomePage() {
-  const { t, say } = useI18n();
+  const { t } = useI18n();
   const me = useMe();
+  const [kindZh, kindEn] = ORG_KIND[me.organisation.kind];
+  const [roleZh, roleEn] = USER_ROLE[me.user.role];
+  const declares = me.organisation.kind === "sme" || me.organisation.kind === "provider";
   return (
     <Page
       title={t("工作台", "Home")}
-      lead={`${me.user.display_name} · ${me.organisation.name} · ${say(ORG_KIND[me.organisation.kind])}${say(USER_ROLE[me.user.role])}`}
+      lead={`${me.user.display_name} · ${me.organisation.name} · ${t(kindZh + roleZh, `${kindEn} ${roleEn.toLowerCase()}`)}`}
     >
       <div class="cards">
         {me.organisation.kind === "provider" && <ProviderApprovalCard />}
         {may(me, "GET /api/providers") && <ProviderQueueCard />}
         <OrganisationCard />
+        {declares && <RelatedPartiesCard />}
       </div>
     </Page>
   );
@@ -90,9 +94,7 @@ function ProviderQueueCard() {
 
 function OrganisationCard() {
   const { t, say } = useI18n();
-  const me = useMe();
-  const org = me.organisation;
-  const declares = org.kind === "sme" || org.kind === "provider";
+  const org = useMe().organisation;
   return (
     <section class="card" aria-labelledby="my-organisation">
       <h2 id="my-organisation">{t("我的机构", "My organisation")}</h2>
@@ -102,13 +104,30 @@ function OrganisationCard() {
       <p class="hint">
         {say(ORG_KIND[org.kind])} · {t("统一社会信用代码", "Credit code")} <code>{org.credit_code}</code>
       </p>
-      {declares && (
-        <p>
-          {t("与关联方之间的交易不能使用补贴，请及时申报关联方。", "Deals with related parties cannot be subsidised: keep your declarations up to date.")}
-        </p>
-      )}
       <p>
-        <Link href="/organisation">{declares ? t("查看机构信息与关联方", "Details and related parties") : t("查看机构信息", "Organisation details")}</Link>
+        <Link href="/organisation">{t("查看机构信息", "Organisation details")}</Link>
+      </p>
+    </section>
+  );
+}
+
+function RelatedPartiesCard() {
+  const { t } = useI18n();
+  const id = useMe().organisation.id;
+  const parties = useLoad(() => loadRelatedParties(id), id);
+  return (
+    <section class="card" aria-labelledby="related-parties-summary">
+      <h2 id="related-parties-summary">{t("关联方申报", "Related parties")}</h2>
+      <Loaded load={parties}>
+        {({ items }) => (
+          <p class="figure">
+            <span class="number">{items.length}</span> {t("条已申报", "declared")}
+          </p>
+        )}
+      </Loaded>
+      <p>{t("与关联方之间的交易不能使用补贴，请及时申报关联方。", "Deals with related parties cannot be subsidised: keep your declarations up to date.")}</p>
+      <p>
+        <Link href="/organisation">{t("查看与申报", "View and declare")}</Link>
       </p>
     </section>
   );

@@ -19,7 +19,7 @@ type Organisation = Me["organisation"];
 type Relation = keyof typeof RELATION;
 
 export const loadOrganisation = (id: string) => send(api.api.organisations[":id"].$get({ param: { id } }));
-const loadRelatedParties = (id: string) => send(api.api.organisations[":id"]["related-parties"].$get({ param: { id } }));
+export const loadRelatedParties = (id: string) => send(api.api.organisations[":id"]["related-parties"].$get({ param: { id } }));
 
 export function OrganisationPage() {
   const { t } = useI18n();

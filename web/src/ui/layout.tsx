@@ -109,8 +109,15 @@ function AccountMenu({ me }: { me: Me }) {
       setBusy(null);
     }
   };
+  // Escape closes the menu and returns the keyboard to its button, as people expect of a menu.
+  const onKeyDown = (event: KeyboardEvent) => {
+    const menu = event.currentTarget as HTMLDetailsElement;
+    if (event.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary")?.focus();
+  };
   return (
-    <details class="account">
+    <details class="account" onKeyDown={onKeyDown}>
       <summary>
         <span class="visually-hidden">{t("账户：", "Account: ")}</span>
         <span class="who">{me.user.display_name}</span>
