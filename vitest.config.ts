@@ -33,6 +33,17 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
           },
         },
+        {
+          test: {
+            name: "e2e",
+            include: ["tests/e2e/**/*.test.ts"],
+            environment: "node",
+            // One product and one browser at a time: the machine has two cores.
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };

@@ -1,0 +1,244 @@
+// The web front end end-to-end: the real server on a temporary database with the demo data,
+// driven in Chromium as the people who use it would.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../src/seed/demo";
+import { signupBody, TEST_PASSWORD, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "../support/fixtures";
+import { launchBrowser, MOBILE, screenshots } from "./support/browser";
+import { startProduct, type Product } from "./support/product";
+import { beijingMinutes, openTab, signIn, type Tab } from "./support/session";
+
+let browser: Browser;
+let product: Product;
+const tabs: Tab[] = [];
+
+async function tab(viewport?: typeof MOBILE): Promise<Tab> {
+  const opened = await openTab(browser, product.baseUrl, viewport);
+  tabs.push(opened);
+  return opened;
+}
+
+const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name });
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  product = await startProduct();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+describe("web front end", () => {
+  afterAll(() => {
+    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
+  });
+
+  it("a demo SME signs in, sees its home and organisation, and declares a related party", async () => {
+    const { page } = await tab();
+    await page.goto("/organisation");
+    await page.waitForURL("**/signin?next=%2Forganisation");
+    await heading(page, "登录").waitFor();
+    await signIn(page, "qiming@demo.cn", DEMO_PASSWORD);
+
+    await heading(page, "我的机构").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/organisation");
+    const facts = page.locator("dl.facts");
+    await expect(facts.textContent()).resolves.toContain("启明智能科技 Qiming AI");
+    await expect(facts.textContent()).resolves.toContain("91110108MA0000005");
+    const registered = page.locator("dl.facts time");
+    const registeredIso = (await registered.getAttribute("datetime")) as string;
+    await expect(registered.textContent()).resolves.toBe(beijingMinutes(registeredIso));
+
+    await page.getByLabel("关系").selectOption("shareholder");
+    await page.getByLabel("关联方名称或姓名").fill("启明投资控股");
+    const partyCode = uniqueCreditCode();
+    await page.getByLabel("关联方统一社会信用代码").fill(partyCode.toLowerCase());
+    await page.getByRole("button", { name: "申报" }).click();
+    await page.getByRole("status").filter({ hasText: "已申报：启明投资控股" }).waitFor();
+    const row = page.getByRole("row").filter({ hasText: "启明投资控股" });
+    await expect(row.textContent()).resolves.toContain(partyCode);
+    await expect(page.getByLabel("关联方名称或姓名").inputValue()).resolves.toBe("");
+    await screenshots(page, "sme-organisation");
+
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "工作台" }).click();
+    await heading(page, "工作台").waitFor();
+    await expect(page.locator(".lead").textContent()).resolves.toContain("吴启明 Wu Qiming");
+    const declared = page.getByRole("region", { name: "关联方申报" }).locator(".figure");
+    await expect(declared.textContent()).resolves.toBe("1 条已申报");
+    await expect(page.getByRole("link", { name: "服务商审核" }).count()).resolves.toBe(0);
+    await screenshots(page, "sme-home");
+  });
+
+  it("a bad credit code is flagged beside its field, and a refused sign-up keeps what was typed", async () => {
+    const { page } = await tab();
+    const posted: string[] = [];
+    page.on("request", (request) => request.method() === "POST" && posted.push(new URL(request.url()).pathname));
+    await page.goto("/signup");
+    await heading(page, "注册").waitFor();
+    await page.getByLabel("机构名称").fill("错码测试科技");
+    await page.getByLabel("统一社会信用代码").fill("91110108MA01W2B46B");
+    await page.getByLabel("行政区划代码").fill("110108");
+    await page.getByLabel("企业规模").selectOption("small");
+    await page.getByLabel("成立日期").fill("2023-04-01");
+    await page.getByLabel("姓名").fill("测试 Tester");
+    await page.getByLabel("邮箱（登录用）").fill("qiming@demo.cn");
+    await page.getByLabel("密码", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByLabel("再次输入密码").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "注册并登录" }).click();
+
+    const creditCode = page.getByLabel("统一社会信用代码");
+    await expect(creditCode.getAttribute("aria-invalid")).resolves.toBe("true");
+    const describedBy = (await creditCode.getAttribute("aria-describedby")) ?? "";
+    const fieldError = page.locator(`[id="${describedBy.split(" ").at(-1)}"]`);
+    await expect(fieldError.textContent()).resolves.toContain("统一社会信用代码校验位不正确");
+    await expect(creditCode.evaluate((input) => input === document.activeElement)).resolves.toBe(true);
+    expect(posted).toEqual([]);
+    await screenshots(page, "signup-credit-code-error");
+
+    // Fixed code, but an email that is taken: the server refuses and nothing typed is lost.
+    const goodCode = uniqueCreditCode();
+    await creditCode.fill(goodCode);
+    await expect(creditCode.getAttribute("aria-invalid")).resolves.toBeNull();
+    await page.getByRole("button", { name: "注册并登录" }).click();
+    await page.getByRole("alert").filter({ hasText: "该邮箱已注册" }).waitFor();
+    expect(posted).toEqual(["/api/auth/signup"]);
+    await expect(page.getByLabel("机构名称").inputValue()).resolves.toBe("错码测试科技");
+    await expect(creditCode.inputValue()).resolves.toBe(goodCode);
+    await expect(page.getByLabel("密码", { exact: true }).inputValue()).resolves.toBe(TEST_PASSWORD);
+    await expect(page.getByRole("button", { name: "注册并登录" }).isVisible()).resolves.toBe(true);
+  });
+
+  const provider = { name: `云启算力 ${uniqueSuffix()}`, email: uniqueEmail("provider") };
+  let providerTab: Tab;
+
+  it("a new provider signs up and is told it awaits the agency's approval", async () => {
+    providerTab = await tab();
+    const { page } = providerTab;
+    await page.goto("/signin");
+    await page.getByRole("link", { name: "注册企业或服务商" }).click();
+    await heading(page, "注册").waitFor();
+    await page.getByRole("radio", { name: /^服务商/ }).check();
+    await page.getByLabel("机构名称").fill(provider.name);
+    await page.getByLabel("统一社会信用代码").fill(uniqueCreditCode("310115"));
+    await page.getByLabel("行政区划代码").fill("310115");
+    await page.getByLabel("企业规模").selectOption("medium");
+    await page.getByLabel("成立日期").fill("2021-06-18");
+    await page.getByLabel("注册地址").fill("上海市浦东新区张江路8号");
+    await page.getByLabel("姓名").fill("陈云 Chen Yun");
+    await page.getByLabel("邮箱（登录用）").fill(provider.email);
+    await page.getByLabel("密码", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByLabel("再次输入密码").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "注册并登录" }).click();
+
+    await heading(page, "工作台").waitFor();
+    const approval = page.getByRole("region", { name: "服务商审核状态" });
+    await approval.locator(".badge").filter({ hasText: "待审核" }).waitFor();
+    await expect(approval.textContent()).resolves.toContain("主管部门正在审核你的注册");
+    await screenshots(page, "provider-pending");
+  });
+
+  it("the agency reviewer approves the new provider, and the provider then sees it is approved", async () => {
+    const { page } = await tab();
+    await page.goto("/");
+    await signIn(page, "reviewer@demo.cn", DEMO_PASSWORD);
+    await heading(page, "工作台").waitFor();
+    const queue = page.getByRole("region", { name: "服务商审核" });
+    await queue.getByText("家服务商待审核").waitFor();
+    await screenshots(page, "reviewer-home");
+    await queue.getByRole("link", { name: "去审核" }).click();
+
+    await heading(page, "服务商审核").waitFor();
+    const row = page.getByRole("row").filter({ hasText: provider.name });
+    await expect(row.textContent()).resolves.toContain("待审核");
+    await screenshots(page, "reviewer-providers-pending");
+    await row.getByRole("button", { name: `批准 ${provider.name}` }).click();
+    await page.getByRole("status").filter({ hasText: `已批准：${provider.name}` }).waitFor();
+    await row.waitFor({ state: "detached" });
+
+    await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已批准" }).click();
+    await page.waitForURL("**/providers?status=approved");
+    await expect(page.getByRole("row").filter({ hasText: provider.name }).textContent()).resolves.toContain("已批准");
+
+    await providerTab.page.reload();
+    await providerTab.page.getByRole("region", { name: "服务商审核状态" }).locator(".badge").filter({ hasText: "已批准" }).waitFor();
+  });
+
+  it("rejecting a provider needs a reason, which the provider then reads on its home", async () => {
+    const body = signupBody("provider");
+    const registered = await fetch(`${product.baseUrl}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(registered.status).toBe(201);
+    const name = body.organisation.name;
+
+    const { page } = await tab(MOBILE);
+    await page.goto("/providers");
+    await signIn(page, "reviewer@demo.cn", DEMO_PASSWORD);
+    await heading(page, "服务商审核").waitFor();
+    await page.getByRole("button", { name: `驳回 ${name}` }).click();
+    const reason = page.getByLabel("驳回原因");
+    await expect(reason.evaluate((field) => field === document.activeElement)).resolves.toBe(true);
+    await page.getByRole("button", { name: "确认驳回" }).click();
+    await expect(reason.getAttribute("aria-invalid")).resolves.toBe("true");
+    await page.getByText("请填写此项").waitFor();
+    await screenshots(page, "reviewer-reject-reason-required");
+    await reason.fill("营业执照信息与申报不符");
+    await page.getByRole("button", { name: "确认驳回" }).click();
+    await page.getByRole("status").filter({ hasText: `已驳回：${name}` }).waitFor();
+
+    const providerPage = (await tab()).page;
+    await providerPage.goto("/");
+    await signIn(providerPage, body.user.email, TEST_PASSWORD);
+    const approval = providerPage.getByRole("region", { name: "服务商审核状态" });
+    await approval.locator(".badge").filter({ hasText: "已驳回" }).waitFor();
+    await expect(approval.textContent()).resolves.toContain("营业执照信息与申报不符");
+  });
+
+  it("the language toggle switches the interface and the server's messages to English, and is remembered", async () => {
+    const { page } = await tab();
+    await page.goto("/");
+    await page.getByRole("button", { name: "English" }).click();
+    await heading(page, "Sign in").waitFor();
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+    await page.getByLabel("Email").fill("xihu@demo.cn");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "Wrong email or password" }).waitFor();
+    await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password" }).textContent()).resolves.not.toMatch(/[\u4e00-\u9fff]/);
+
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading(page, "Home").waitFor();
+    await page.reload();
+    await heading(page, "Home").waitFor();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My organisation" }).count()).resolves.toBe(1);
+    await screenshots(page, "english-home");
+    await page.getByRole("button", { name: "中文" }).click();
+    await heading(page, "工作台").waitFor();
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("zh-CN");
+  });
+
+  it("signing out everywhere ends the person's sessions on other devices too", async () => {
+    const laptop = (await tab()).page;
+    const phone = (await tab(MOBILE)).page;
+    for (const page of [laptop, phone]) {
+      await page.goto("/");
+      await signIn(page, "shentong@demo.cn", DEMO_PASSWORD);
+      await heading(page, "工作台").waitFor();
+    }
+    await laptop.locator("details.account > summary").filter({ hasText: "账户：郑瞳 Zheng Tong" }).click();
+    await screenshots(laptop, "account-menu");
+    await laptop.getByRole("button", { name: "在所有设备上退出" }).click();
+    await heading(laptop, "登录").waitFor();
+    await laptop.getByRole("status").filter({ hasText: "你已在所有设备上退出登录" }).waitFor();
+
+    await phone.getByRole("link", { name: "我的机构" }).click();
+    await heading(phone, "登录").waitFor();
+    await phone.getByRole("status").filter({ hasText: "登录已失效，请重新登录" }).waitFor();
+    expect(new URL(phone.url()).search).toBe("?next=%2Forganisation");
+  });
+});

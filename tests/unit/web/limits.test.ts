@@ -1,0 +1,66 @@
+// The web forms carry the API's input limits (web/src/limits.ts); this holds them to the
+// published /openapi.json, so a limit changed on one side fails here instead of in a person's face.
+import { describe, expect, it } from "vitest";
+import { LIMITS, type Limit } from "../../../web/src/limits";
+import { TestClient } from "../../support/client";
+import { createHarness } from "../../support/node-harness";
+import { fetchDocument, operationsOf, resolve, type Json } from "../../support/openapi";
+
+const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
+  login: "POST /api/auth/login",
+  signup: "POST /api/auth/signup",
+  relatedParty: "POST /api/organisations/{id}/related-parties",
+  providerRejection: "POST /api/providers/{id}/reject",
+};
+
+// The API bounds a raw credit code at 64 characters and then requires exactly 18 after trimming
+// (creditCodeProblem); the form, which strips spaces as they are typed, holds it to those 18.
+const CREDIT_CODE_FIELDS = new Set(["organisation.credit_code", "party_credit_code"]);
+const CREDIT_CODE_LENGTH = 18;
+
+interface ApiField {
+  schema: Json;
+  required: boolean;
+}
+
+/** Every leaf field of a body schema by dotted path ("organisation.name"), with whether it is required. */
+function leafFields(document: Json, schema: Json, prefix = "", parentRequired = true): Map<string, ApiField> {
+  const fields = new Map<string, ApiField>();
+  const object = resolve(document, schema);
+  for (const [name, raw] of Object.entries<Json>(object.properties ?? {})) {
+    const property = resolve(document, raw);
+    const path = prefix ? `${prefix}.${name}` : name;
+    const required = parentRequired && (object.required ?? []).includes(name);
+    if (property.properties) for (const [p, f] of leafFields(document, property, path, required)) fields.set(p, f);
+    else fields.set(path, { schema: property, required });
+  }
+  return fields;
+}
+
+describe("web form limits", async () => {
+  const harness = await createHarness();
+  const document = await fetchDocument(new TestClient(harness.app));
+  const operations = operationsOf(document);
+
+  for (const [form, route] of Object.entries(FORM_ROUTES) as [keyof typeof LIMITS, string][]) {
+    it(`the ${form} form carries every limit ${route} states`, () => {
+      const body = operations.find((operation) => operation.key === route)?.body;
+      expect(body, `${route} takes a JSON body`).toBeDefined();
+      const apiFields = leafFields(document, body as Json);
+      const webLimits = new Map<string, Limit>(Object.entries(LIMITS[form]));
+      expect([...webLimits.keys()].sort()).toEqual([...apiFields.keys()].sort());
+      for (const [path, field] of apiFields) {
+        const limit = webLimits.get(path) as Limit;
+        expect({ path, required: Boolean(limit.required) }).toEqual({ path, required: field.required });
+        if (CREDIT_CODE_FIELDS.has(path)) {
+          expect(limit.maxLength).toBe(CREDIT_CODE_LENGTH);
+          expect(field.schema.maxLength ?? Infinity).toBeGreaterThanOrEqual(CREDIT_CODE_LENGTH);
+        } else if (field.schema.maxLength !== undefined) {
+          expect({ path, maxLength: limit.maxLength }).toEqual({ path, maxLength: field.schema.maxLength });
+        }
+        if (field.schema.minLength > 1) expect({ path, minLength: limit.minLength }).toEqual({ path, minLength: field.schema.minLength });
+        if (field.schema.pattern !== undefined) expect({ path, pattern: limit.pattern?.source }).toEqual({ path, pattern: field.schema.pattern });
+      }
+    });
+  }
+});
