@@ -12,6 +12,8 @@ import { REGION_CODE } from "./domain/region";
 import { parseEnv } from "./env";
 import { newId } from "./lib/ids";
 import { isEmpty, seedDemo } from "./seed/demo";
+import { sweepExpiredVouchers } from "./services/expiry";
+import { formatReport, verifyLedger } from "./services/verify";
 
 interface Command {
   summary: string;
@@ -88,6 +90,24 @@ const commands: Record<string, Command> = {
       await seedDemo(store, Date.now());
       console.log("demo data loaded");
       return 0;
+    },
+  },
+  verify: {
+    summary: "Check the ledger invariants (sums, balances, budgets, caps); exits 1 when any is broken",
+    options: {},
+    async run(store) {
+      const report = await verifyLedger(store);
+      console.log(formatReport(report));
+      return report.ok ? 0 : 1;
+    },
+  },
+  sweep: {
+    summary: "Expire vouchers past their validity: void their holds, return their balance to the pool",
+    options: {},
+    async run(store) {
+      const report = await sweepExpiredVouchers(store, Date.now());
+      console.log(JSON.stringify(report, null, 2));
+      return report.failed.length === 0 ? 0 : 1;
     },
   },
 };

@@ -3,6 +3,7 @@
 import { createApp } from "./app";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
+import { sweepExpiredVouchers } from "./services/expiry";
 
 export interface WorkerEnv {
   DB: D1Like;
@@ -42,5 +43,8 @@ export default {
   },
 };
 
-/** Periodic work; later sweeps (voucher expiry, booking lapse, audit sealing) register here. */
-export async function runScheduled(_store: Store, _now: number): Promise<void> {}
+/** Periodic work; later sweeps (booking lapse, audit sealing) register here. Each is bounded and idempotent. */
+export async function runScheduled(store: Store, now: number): Promise<void> {
+  const expiry = await sweepExpiredVouchers(store, now);
+  if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
+}

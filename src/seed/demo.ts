@@ -6,6 +6,7 @@ import { organisations, users } from "../db/schema";
 import type { Store } from "../db/store";
 import { withCheckCharacter } from "../domain/credit-code";
 import { hashPassword } from "../auth/password";
+import { demoProgrammeStatements, type DemoVoucher } from "./programmes";
 
 export const DEMO_PASSWORD = "demo-pass-2026";
 
@@ -72,11 +73,32 @@ export async function seedDemo(store: Store, now: number): Promise<void> {
     statements.push(store.db.insert(organisations).values({ ...org, created_at: now }));
     events.push({ action: "organisation.seeded", subject_type: "organisation", subject_id: org.id, after: org });
     for (const [index, person] of people.entries()) {
-      const id = `usr_${org.id.slice(4)}${index}`;
+      const id = demoUserId(org.id as string, index);
       statements.push(
         store.db.insert(users).values({ id, org_id: org.id as string, ...person, password_hash: passwordHash, created_at: now }),
       );
     }
   }
-  await commitAs(store, { at: now, request_id: "seed", actor_user_id: null, actor_org_id: null }, statements, events);
+  const meta = { at: now, request_id: "seed", actor_user_id: null, actor_org_id: null };
+  await commitAs(store, meta, statements, events);
+  const money = demoProgrammeStatements(store, now, DEMO_AGENCY_STAFF, demoSmes(), DEMO_VOUCHERS);
+  await commitAs(store, meta, money.statements, money.events);
 }
+
+/** Demo users' ids: `usr_` + the organisation id's tail + the person's index in DEMO_ORGANISATIONS. */
+const demoUserId = (orgId: string, index: number) => `usr_${orgId.slice(4)}${index}`;
+
+const DEMO_AGENCY_STAFF = { org_id: DEMO.agency, admin_user_id: demoUserId(DEMO.agency, 0), reviewer_user_id: demoUserId(DEMO.agency, 1) };
+
+function demoSmes() {
+  const smes = DEMO_ORGANISATIONS.map(({ org }) => org).filter((org) => org.kind === "sme");
+  return new Map(smes.map((org) => [org.id as string, { id: org.id as string, region_code: org.region_code, size_class: org.size_class, credit_status: org.credit_status ?? "good" }]));
+}
+
+/** Vouchers already issued at first start, and one application waiting for the demo reviewer. */
+export const DEMO_VOUCHERS: DemoVoucher[] = [
+  { application_id: "app_demobeijing", voucher_id: "vch_demobeijing", programme_id: "prg_demobeijing", sme_org_id: DEMO.smeBeijing, applicant_user_id: demoUserId(DEMO.smeBeijing, 0), requested_fen: 500_000_00, purpose: "大模型微调算力（A800 集群） Fine-tuning compute on an A800 cluster" },
+  { application_id: "app_demoshenzhen", voucher_id: "vch_demoshenzhen", programme_id: "prg_demoshenzhen", sme_org_id: DEMO.smeShenzhen, applicant_user_id: demoUserId(DEMO.smeShenzhen, 0), requested_fen: 1_000_000_00, purpose: "视觉模型预训练 Vision model pre-training" },
+  { application_id: "app_demohangzhou", voucher_id: "vch_demohangzhou", programme_id: "prg_demohangzhou", sme_org_id: DEMO.smeHangzhou, applicant_user_id: demoUserId(DEMO.smeHangzhou, 0), requested_fen: 800_000_00, purpose: "国产算力上的中文语言模型训练 Chinese LLM training on domestic compute" },
+  { application_id: "app_demozhejiang", voucher_id: null, programme_id: "prg_demozhejiang", sme_org_id: DEMO.smeHangzhou, applicant_user_id: demoUserId(DEMO.smeHangzhou, 0), requested_fen: 20_000_00, purpose: "行业数据集与仿真平台服务 Industry dataset and simulation platform services" },
+];

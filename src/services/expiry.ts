@@ -2,7 +2,7 @@
 // ended, one voucher per batch (src/services/voucher-end.ts). Run by `npm run cli -- sweep` and by
 // the Workers cron trigger (src/worker.ts runScheduled). Safe to run twice or concurrently: a
 // voucher another sweep ended first fails this sweep's guarded batch, and the re-read skips it.
-import { and, asc, eq, lte, notInArray } from "drizzle-orm";
+import { and, asc, eq, gt, lte, or, sql } from "drizzle-orm";
 import { commitAs } from "../db/atomic";
 import { vouchers } from "../db/schema";
 import type { Store } from "../db/store";
@@ -17,39 +17,50 @@ export interface SweepReport {
   expired: number;
   released_holds: number;
   returned_fen: number;
-  /** Vouchers that could not be ended this run (still active; the next run retries them). */
+  /** Due, but a booking on it is in service: it expires once that booking is delivered. */
+  deferred: { voucher_id: string; booking_ids: string[] }[];
+  /** Could not be ended this run (still active; the next run retries). */
   failed: { voucher_id: string; error: string }[];
-  /** True when the bound stopped the run before every due voucher was seen. */
+  /** True when the bound stopped the run: more may be due. */
   more: boolean;
 }
 
 export async function sweepExpiredVouchers(store: Store, now: number, maxVouchers = MAX_SWEEP_VOUCHERS): Promise<SweepReport> {
-  const report: SweepReport = { expired: 0, released_holds: 0, returned_fen: 0, failed: [], more: false };
+  const report: SweepReport = { expired: 0, released_holds: 0, returned_fen: 0, deferred: [], failed: [], more: false };
   const meta = { at: now, request_id: `sweep-${now}`, actor_user_id: null, actor_org_id: null };
-  let seen = 0;
-  while (seen < maxVouchers) {
-    const failedIds = report.failed.map((f) => f.voucher_id);
-    const due = await store.db
+  // Keyset pagination: vouchers left active (deferred, failed) are passed, never re-read.
+  let after: { expires_at: number; id: string } | null = null;
+  for (let seen = 0; seen < maxVouchers; ) {
+    const due: { id: string; expires_at: number }[] = await store.db
       .select({ id: vouchers.id, expires_at: vouchers.expires_at })
       .from(vouchers)
-      .where(and(eq(vouchers.status, "active"), lte(vouchers.expires_at, now), failedIds.length ? notInArray(vouchers.id, failedIds) : undefined))
+      .where(and(eq(vouchers.status, "active"), lte(vouchers.expires_at, now), after ? or(gt(vouchers.expires_at, after.expires_at), and(eq(vouchers.expires_at, after.expires_at), gt(vouchers.id, after.id))) : sql`1 = 1`))
       .orderBy(asc(vouchers.expires_at), asc(vouchers.id))
       .limit(Math.min(SWEEP_PAGE_SIZE, maxVouchers - seen));
     if (due.length === 0) return report;
-    for (const { id, expires_at } of due) {
+    for (const voucher of due) {
       seen++;
-      const reason = `有效期至${validThroughOn(expires_at)}，已届满 / Validity ended after ${validThroughOn(expires_at)}`;
-      try {
-        const ended = await endVoucher(store, id, { status: "expired", reason }, now, (step) => commitAs(store, meta, step.statements, step.events).then(() => undefined));
-        if (!ended) continue;
-        report.expired++;
-        report.released_holds += ended.released_holds;
-        report.returned_fen += ended.returned_fen;
-      } catch (error) {
-        report.failed.push({ voucher_id: id, error: error instanceof Error ? error.message : String(error) });
-      }
+      after = voucher;
+      await sweepOne(store, meta, voucher, now, report);
     }
   }
   report.more = true;
   return report;
+}
+
+async function sweepOne(store: Store, meta: Parameters<typeof commitAs>[1], voucher: { id: string; expires_at: number }, now: number, report: SweepReport) {
+  const last = validThroughOn(voucher.expires_at);
+  const reason = `有效期至${last}，已届满 / Valid through ${last}; expired`;
+  try {
+    const ended = await endVoucher(store, voucher.id, { status: "expired", reason }, now, async (step) => {
+      await commitAs(store, meta, step.statements, step.events);
+    });
+    if (ended.kind === "deferred") report.deferred.push({ voucher_id: voucher.id, booking_ids: ended.booking_ids });
+    if (ended.kind !== "ended") return;
+    report.expired++;
+    report.released_holds += ended.released_holds;
+    report.returned_fen += ended.returned_fen;
+  } catch (error) {
+    report.failed.push({ voucher_id: voucher.id, error: error instanceof Error ? error.message : String(error) });
+  }
 }

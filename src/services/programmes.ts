@@ -1,11 +1,11 @@
 // Programmes: their rows, rule versions and money. Creating one funds its pool from the agency's
 // budget source in the same batch; a top-up does the same later. The pool's CHECK
 // (ledger_account_overdrawn) is what keeps a programme from issuing more than its budget.
-import { and, desc, eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, sql, type SQLWrapper } from "drizzle-orm";
 import { accountIds } from "../db/accounts";
 import type { AuditInput } from "../db/audit";
 import { accountInsert, ensureAccount, postedTransfer } from "../db/ledger";
-import { ledger_accounts, ledger_transfers, programme_versions, programmes, type Programme } from "../db/schema";
+import { ledger_accounts, programme_versions, programmes, type LedgerAccount, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import { availableFen } from "../domain/ledger";
 import { ProgrammeRulesSchema, type ProgrammeRules } from "../domain/programme-rules";
@@ -121,31 +121,30 @@ export interface PoolFigures {
   available_fen: number;
 }
 
-/** Pool figures for several programmes in two bounded queries. */
-export async function poolFigures(store: Store, rows: readonly Programme[]): Promise<Map<string, PoolFigures>> {
-  const figures = new Map<string, PoolFigures>();
-  if (rows.length === 0) return figures;
-  const poolIds = rows.map((p) => p.pool_account_id);
-  const accounts = await store.db.select().from(ledger_accounts).where(inArray(ledger_accounts.id, poolIds));
-  const flows = await store.db
-    .select({
-      pool: sql<string>`CASE WHEN ${inArray(ledger_transfers.debit_account_id, poolIds)} THEN ${ledger_transfers.debit_account_id} ELSE ${ledger_transfers.credit_account_id} END`,
-      code: ledger_transfers.code,
-      amount_fen: sql<number>`sum(${ledger_transfers.amount_fen})`,
-    })
-    .from(ledger_transfers)
-    .where(and(sql`(${inArray(ledger_transfers.debit_account_id, poolIds)} OR ${inArray(ledger_transfers.credit_account_id, poolIds)})`, inArray(ledger_transfers.code, [POOL_CODES.issue, POOL_CODES.expire, POOL_CODES.revoke])))
-    .groupBy(sql`1`, ledger_transfers.code);
-  for (const p of rows) {
-    const account = accounts.find((a) => a.id === p.pool_account_id);
-    const sum = (codes: string[]) => flows.filter((f) => f.pool === p.pool_account_id && codes.includes(f.code)).reduce((s, f) => s + Number(f.amount_fen), 0);
-    figures.set(p.id, {
-      account_id: p.pool_account_id,
-      budget_fen: p.budget_fen,
-      issued_fen: sum([POOL_CODES.issue]),
-      returned_fen: sum([POOL_CODES.expire, POOL_CODES.revoke]),
-      available_fen: account ? availableFen(account) : 0,
-    });
-  }
-  return figures;
+/**
+ * Columns to select with a programme (joined to its pool account) for its pool figures. The sums
+ * are correlated sub-selects on the indexed account columns, so a page of programmes binds no
+ * list of ids (D1 allows 100 bound parameters a statement).
+ */
+export const poolColumns = {
+  pool: ledger_accounts,
+  issued_fen: sql<number>`coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.debit_account_id = ${programmes.pool_account_id} AND t.code = ${POOL_CODES.issue}), 0)`,
+  returned_fen: sql<number>`coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = ${programmes.pool_account_id} AND t.code IN (${POOL_CODES.expire}, ${POOL_CODES.revoke})), 0)`,
+};
+
+export const poolJoin = eq(ledger_accounts.id, programmes.pool_account_id);
+
+export function poolFigures(programme: Programme, row: { pool: LedgerAccount; issued_fen: number; returned_fen: number }): PoolFigures {
+  return {
+    account_id: programme.pool_account_id,
+    budget_fen: programme.budget_fen,
+    issued_fen: Number(row.issued_fen),
+    returned_fen: Number(row.returned_fen),
+    available_fen: availableFen(row.pool),
+  };
+}
+
+export async function readProgrammeWithPool(store: Store, id: string) {
+  const [row] = await store.db.select({ programme: programmes, ...poolColumns }).from(programmes).innerJoin(ledger_accounts, poolJoin).where(eq(programmes.id, id));
+  return row && { programme: row.programme, pool: poolFigures(row.programme, row) };
 }

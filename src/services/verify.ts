@@ -32,7 +32,7 @@ const shanghaiYearOf = (column: SQL) => sql`CAST(strftime('%Y', (${column} + 288
  * Runs a query selecting offending rows with a `failures` column (count(*) OVER ()), ordered so
  * the first is the one to report, and turns it into a check result.
  */
-function offendingRows(description: string, query: SQL): InvariantCheck["run"] {
+export function offendingRows(description: string, query: SQL): InvariantCheck["run"] {
   return async (store) => {
     const [first] = await store.all<Record<string, unknown>>(sql`${query} LIMIT 1`);
     if (!first) return { ok: true, detail: description, first_failure: null };

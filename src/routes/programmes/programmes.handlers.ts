@@ -5,7 +5,7 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
 import { transition } from "../../db/guards";
 import { idempotent } from "../../db/idempotency";
-import { programme_versions, programmes, voucher_applications, type Programme } from "../../db/schema";
+import { ledger_accounts, programme_versions, programmes, voucher_applications, type Programme } from "../../db/schema";
 import type { Store } from "../../db/store";
 import type { ProgrammeRules } from "../../domain/programme-rules";
 import { describeValidity } from "../../domain/validity";
@@ -14,7 +14,7 @@ import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
-import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolFigures, readProgramme, readRules, topUpStatements, type PoolFigures } from "../../services/programmes";
+import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolColumns, poolFigures, poolJoin, readProgramme, readProgrammeWithPool, readRules, topUpStatements, type PoolFigures } from "../../services/programmes";
 import type * as routes from "./programmes.routes";
 
 
@@ -25,9 +25,10 @@ export function presentProgramme(row: Programme, rules: ProgrammeRules, pool: Po
 }
 
 async function presentDetail(store: Store, row: Programme) {
-  const [current, versions, pools] = await Promise.all([readRules(store, row.id, row.current_version), listVersions(store, row.id), poolFigures(store, [row])]);
+  const [current, versions, withPool] = await Promise.all([readRules(store, row.id, row.current_version), listVersions(store, row.id), readProgrammeWithPool(store, row.id)]);
+  if (!withPool) throw new Error(`programme ${row.id} has no pool account`);
   return {
-    ...presentProgramme(row, current.rules, pools.get(row.id) as PoolFigures),
+    ...presentProgramme(row, current.rules, withPool.pool),
     versions: versions.map((v) => ({ ...v, created_at: toIso(v.created_at) })),
   };
 }
@@ -80,15 +81,15 @@ export const listProgrammes: RouteHandler<typeof routes.listProgrammes, AppEnv> 
   const store = c.var.store;
   const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(programmes.status, "open");
   const rows = await store.db
-    .select({ programme: programmes, rules_json: programme_versions.rules_json })
+    .select({ programme: programmes, rules_json: programme_versions.rules_json, ...poolColumns })
     .from(programmes)
     .innerJoin(programme_versions, and(eq(programme_versions.programme_id, programmes.id), eq(programme_versions.version, programmes.current_version)))
+    .innerJoin(ledger_accounts, poolJoin)
     .where(and(scope, status ? eq(programmes.status, status) : undefined, kind ? eq(programmes.kind, kind) : undefined))
     .orderBy(desc(programmes.created_at), programmes.id)
     .limit(limit)
     .offset(offset);
-  const pools = await poolFigures(store, rows.map((r) => r.programme));
-  const items = rows.map((r) => presentProgramme(r.programme, JSON.parse(r.rules_json) as ProgrammeRules, pools.get(r.programme.id) as PoolFigures));
+  const items = rows.map((r) => presentProgramme(r.programme, JSON.parse(r.rules_json) as ProgrammeRules, poolFigures(r.programme, r)));
   return c.json({ items, limit, offset }, 200);
 };
 

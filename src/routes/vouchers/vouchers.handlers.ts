@@ -85,7 +85,7 @@ export const revokeVoucher: RouteHandler<typeof routes.revokeVoucher, AppEnv> = 
       result = { status: 200, body: presentVoucherBalance(step.voucher, balance) };
       await commit(c, [...step.statements, record(result)], step.events);
     });
-    if (!ended || !result) throw notActive((await readVoucherWithBalance(store, id))?.voucher ?? row.voucher);
+    if (ended.kind !== "ended" || !result) throw notActive((await readVoucherWithBalance(store, id))?.voucher ?? row.voucher);
     return result;
   }) as never;
 };
