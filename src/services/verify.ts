@@ -7,6 +7,7 @@
 // To add a check (slot capacity, audit chain …), append an InvariantCheck to `invariantChecks`.
 import { sql, type SQL } from "drizzle-orm";
 import type { Store } from "../db/store";
+import { bookingsMatchHolds, slotsMatchBookings } from "./verify-bookings";
 
 export interface CheckResult {
   name: string;
@@ -225,6 +226,8 @@ export const invariantChecks: readonly InvariantCheck[] = [
   annualSubsidyWithinCap,
   annualIssuanceWithinCap,
   pendingResolvedOnce,
+  slotsMatchBookings,
+  bookingsMatchHolds,
 ];
 
 export async function verifyLedger(store: Store, checks: readonly InvariantCheck[] = invariantChecks): Promise<VerifyReport> {

@@ -1,0 +1,166 @@
+// Moving a booking through its lifecycle (src/domain/booking-lifecycle.ts). Each move reads the
+// booking, decides whether it may happen now, and returns statements whose status transition
+// fails the batch if another request moved the booking first.
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { cancellableUntil, deliveredSubsidyFen, MOVES, type BookingStatus, type Move } from "../domain/booking-lifecycle";
+import type { AuditInput } from "../db/audit";
+import { transition } from "../db/guards";
+import { annual_subsidy, bookings, ledger_transfers, offerings, programmes, type Booking } from "../db/schema";
+import type { Store } from "../db/store";
+import type { Actor } from "../lib/context";
+import { conflict, notFound, unprocessable, type AppError } from "../lib/errors";
+import { toShanghaiIso } from "../lib/time";
+import { releaseBookingStatements, releaseEvent } from "./bookings-release";
+import { settleHold } from "./holds";
+
+export const BOOKING_NOUN = "预约 / Booking";
+
+/** Which bookings a caller may see: an SME its own, a provider its offerings', an agency those on its programmes. */
+export function bookingsVisibleTo(actor: Actor): SQL {
+  switch (actor.org.kind) {
+    case "sme":
+      return eq(bookings.sme_org_id, actor.org.id);
+    case "provider":
+      return eq(bookings.provider_org_id, actor.org.id);
+    case "agency":
+      return inArray(bookings.programme_id, sql`(SELECT ${programmes.id} FROM ${programmes} WHERE ${programmes.agency_org_id} = ${actor.org.id})`);
+    default:
+      return sql`0`;
+  }
+}
+
+export async function readVisibleBooking(store: Store, actor: Actor, id: string): Promise<Booking> {
+  const [row] = await store.db.select().from(bookings).where(and(eq(bookings.id, id), bookingsVisibleTo(actor)));
+  if (!row) throw notFound(BOOKING_NOUN);
+  return row;
+}
+
+/** The party a move belongs to: the SME cancels; the provider confirms, starts, delivers and rejects. */
+export async function readBookingAsParty(store: Store, actor: Actor, id: string, party: "sme" | "provider"): Promise<Booking> {
+  const column = party === "sme" ? bookings.sme_org_id : bookings.provider_org_id;
+  const [row] = await store.db.select().from(bookings).where(and(eq(bookings.id, id), eq(column, actor.org.id)));
+  if (!row) throw notFound(BOOKING_NOUN);
+  return row;
+}
+
+const STATUS_NAMES: Record<BookingStatus, string> = {
+  requested: "待确认 requested",
+  confirmed: "已确认 confirmed",
+  in_use: "使用中 in use",
+  delivered: "已交付 delivered",
+  settled: "已结算 settled",
+  cancelled: "已取消 cancelled",
+  rejected: "已拒绝 rejected",
+  lapsed: "已失效 lapsed",
+};
+
+export function assertMove(booking: Booking, move: Move): void {
+  if (!(MOVES[move].from as readonly string[]).includes(booking.status)) {
+    throw conflict("invalid_transition", `预约当前为${STATUS_NAMES[booking.status]}，不能执行此操作 / The booking is ${booking.status}; it cannot be moved to ${MOVES[move].to}`, {
+      status: booking.status,
+    });
+  }
+}
+
+export interface MoveStatements {
+  statements: SQLWrapper[];
+  events: AuditInput[];
+  after: Booking;
+}
+
+function simpleMove(store: Store, booking: Booking, move: "confirm" | "start", now: number): MoveStatements {
+  const { from, to } = MOVES[move];
+  const after: Booking = { ...booking, status: to, updated_at: now };
+  return {
+    statements: [
+      store.db
+        .update(bookings)
+        .set({ status: transition(bookings.status, from, to) as never, updated_at: now })
+        .where(eq(bookings.id, booking.id)),
+    ],
+    events: [{ action: `booking.${to}`, subject_type: "booking", subject_id: booking.id, programme_id: booking.programme_id, before: { status: booking.status }, after: { status: to } }],
+    after,
+  };
+}
+
+export function confirmStatements(store: Store, booking: Booking, now: number): MoveStatements {
+  assertMove(booking, "confirm");
+  if (booking.confirm_by_at !== null && now > booking.confirm_by_at) {
+    throw conflict("confirmation_deadline_passed", `确认期限（${toShanghaiIso(booking.confirm_by_at)}）已过 / The confirmation deadline (${toShanghaiIso(booking.confirm_by_at)}) has passed`);
+  }
+  return simpleMove(store, booking, "confirm", now);
+}
+
+export function startStatements(store: Store, booking: Booking, now: number): MoveStatements {
+  assertMove(booking, "start");
+  if (now < booking.starts_at) {
+    throw conflict("not_started_yet", `预约于${toShanghaiIso(booking.starts_at)}开始 / The booking starts at ${toShanghaiIso(booking.starts_at)}`);
+  }
+  return simpleMove(store, booking, "start", now);
+}
+
+/** Delivered: the hold is posted for the subsidy on what was actually delivered (≤ held). */
+export async function deliverStatements(store: Store, booking: Booking, deliveredGrossFen: number | undefined, now: number): Promise<MoveStatements> {
+  assertMove(booking, "deliver");
+  const delivered_gross_fen = deliveredGrossFen ?? booking.gross_fen;
+  if (delivered_gross_fen > booking.gross_fen) {
+    throw unprocessable("delivered_above_booked", "交付金额不能超过预约金额 / The delivered amount cannot exceed what was booked");
+  }
+  const ratioBp = (JSON.parse(booking.quote_json) as { subsidy: { ratio_bp: number } | null }).subsidy?.ratio_bp ?? 0;
+  const delivered = booking.hold_transfer_id ? deliveredSubsidyFen(delivered_gross_fen, ratioBp, booking.subsidy_fen) : 0;
+  const after: Booking = { ...booking, status: "delivered", delivered_subsidy_fen: delivered, updated_at: now };
+  const statements: SQLWrapper[] = [
+    store.db
+      .update(bookings)
+      .set({ status: transition(bookings.status, MOVES.deliver.from, "delivered") as never, delivered_subsidy_fen: delivered, updated_at: now })
+      .where(eq(bookings.id, booking.id)),
+  ];
+  if (booking.hold_transfer_id) statements.push(...(await settlement(store, booking, delivered, now)));
+  const event: AuditInput = {
+    action: "booking.delivered",
+    subject_type: "booking",
+    subject_id: booking.id,
+    programme_id: booking.programme_id,
+    before: { status: booking.status, subsidy_fen: booking.subsidy_fen },
+    after: { status: "delivered", delivered_gross_fen, delivered_subsidy_fen: delivered, returned_to_voucher_fen: booking.subsidy_fen - delivered },
+  };
+  return { statements, events: [event], after };
+}
+
+async function settlement(store: Store, booking: Booking, deliveredFen: number, now: number): Promise<SQLWrapper[]> {
+  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, booking.hold_transfer_id as string));
+  const [counter] = await store.db
+    .select({ cap_fen: annual_subsidy.cap_fen })
+    .from(annual_subsidy)
+    .where(sql`${annual_subsidy.programme_id} = ${booking.programme_id} AND ${annual_subsidy.sme_org_id} = ${booking.sme_org_id} AND ${annual_subsidy.year} = ${booking.cap_year}`);
+  if (!hold || !counter) throw new Error(`booking ${booking.id} names a hold the ledger does not have`);
+  const held = { booking_id: booking.id, programme_id: booking.programme_id as string, sme_org_id: booking.sme_org_id, year: booking.cap_year as number, annual_cap_fen: counter.cap_fen };
+  return settleHold(store, hold, held, deliveredFen, now);
+}
+
+/** The SME cancels before the offering's notice period: units back, hold voided. */
+export async function cancelStatements(store: Store, booking: Booking, reason: string | null, now: number): Promise<MoveStatements> {
+  assertMove(booking, "cancel");
+  const notice = await store.db.select({ minutes: offerings.cancellation_notice_minutes }).from(offerings).where(eq(offerings.id, booking.offering_id));
+  const until = cancellableUntil(booking.starts_at, notice[0]?.minutes ?? 0);
+  if (now > until) {
+    throw conflict("cancellation_too_late", `该资源须在${toShanghaiIso(until)}前取消 / This offering can be cancelled only until ${toShanghaiIso(until)}`);
+  }
+  return release(store, booking, { to: "cancelled", from: MOVES.cancel.from, reason, now });
+}
+
+export async function rejectStatements(store: Store, booking: Booking, reason: string, now: number): Promise<MoveStatements> {
+  assertMove(booking, "reject");
+  return release(store, booking, { to: "rejected", from: MOVES.reject.from, reason, now });
+}
+
+async function release(store: Store, booking: Booking, r: Parameters<typeof releaseBookingStatements>[2]): Promise<MoveStatements> {
+  const statements = await releaseBookingStatements(store, booking, r);
+  const after: Booking = { ...booking, status: r.to, status_reason: r.reason, updated_at: r.now };
+  return { statements, events: [releaseEvent(booking, r)], after };
+}
+
+/** The 409 when a move's guard failed after re-reads. */
+export function explainMoveGuard(): AppError {
+  return conflict("booking_state_changed", "预约状态刚被其他操作改变，请刷新 / The booking was just changed by another request; reload");
+}

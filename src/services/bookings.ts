@@ -1,0 +1,128 @@
+// Making a booking: ONE atomic batch inserts the booking, takes its units in every slot of its
+// range (slot_capacity_exceeded guards each) and places the voucher hold (the voucher's
+// overdraft and the annual-cap CHECKs guard it). Sub-selects make the booking row itself fail
+// when the offering or the voucher changed since the read, so the caller re-reads and retries.
+import { sql, type SQLWrapper } from "drizzle-orm";
+import { confirmBy } from "../domain/booking-lifecycle";
+import type { AuditInput } from "../db/audit";
+import type { ConstraintViolation } from "../db/constraints";
+import { bookings, type Booking } from "../db/schema";
+import type { Store } from "../db/store";
+import { conflict, type AppError } from "../lib/errors";
+import { toShanghaiIso } from "../lib/time";
+import type { BookingInput, Plan, QuoteBody } from "./booking-plan";
+import { reserveSlots } from "./capacity";
+import { holdTransferId, placeHold } from "./holds";
+
+/** NULL (failing NOT NULL) unless the offering is still as read: active, same version, provider approved. */
+function providerWhileUnchanged(p: Plan) {
+  return sql`(SELECT o.provider_org_id FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
+    WHERE o.id = ${p.offering.id} AND o.status = 'active' AND o.updated_at = ${p.offering.updated_at} AND p.provider_status = 'approved')`;
+}
+
+/** NULL (failing bookings_hold_iff_voucher) unless the voucher is still usable under the rules priced. */
+function voucherWhileUsable(voucherId: string, programmeVersion: number, now: number) {
+  return sql`(SELECT v.id FROM vouchers v JOIN programmes p ON p.id = v.programme_id
+    WHERE v.id = ${voucherId} AND v.status = 'active' AND v.expires_at > ${now} AND p.status = 'open' AND p.current_version = ${programmeVersion})`;
+}
+
+export interface NewBooking {
+  statements: SQLWrapper[];
+  events: AuditInput[];
+  booking: Booking;
+}
+
+export function createBookingStatements(store: Store, plan: Plan, input: BookingInput, who: { user_id: string; org_id: string }, id: string, now: number): NewBooking {
+  const terms = plan.terms && plan.terms.subsidy_fen > 0 ? plan.terms : null;
+  const needsConfirmation = plan.offering.requires_confirmation;
+  const booking: Booking = {
+    id,
+    offering_id: plan.offering.id,
+    provider_org_id: plan.offering.provider_org_id,
+    sme_org_id: who.org_id,
+    created_by: who.user_id,
+    quantity: input.quantity,
+    starts_at: input.starts_at,
+    ends_at: input.ends_at,
+    status: needsConfirmation ? "requested" : "confirmed",
+    status_reason: null,
+    gross_fen: plan.gross_fen,
+    subsidy_fen: terms?.subsidy_fen ?? 0,
+    copay_fen: plan.gross_fen - (terms?.subsidy_fen ?? 0),
+    voucher_id: terms?.voucher_id ?? null,
+    programme_id: terms?.programme_id ?? null,
+    programme_version: terms?.programme_version ?? null,
+    hold_transfer_id: terms ? holdTransferId(id) : null,
+    cap_year: terms?.cap_year ?? null,
+    quote_json: JSON.stringify(plan.quote),
+    confirm_by_at: needsConfirmation ? confirmBy(now, input.starts_at) : null,
+    delivered_subsidy_fen: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const row = {
+    ...booking,
+    provider_org_id: providerWhileUnchanged(plan) as never,
+    voucher_id: terms ? (voucherWhileUsable(terms.voucher_id, terms.programme_version, now) as never) : null,
+  };
+  const statements: SQLWrapper[] = [store.db.insert(bookings).values(row), reserveSlots(booking, plan.offering.slot_minutes)];
+  if (terms) {
+    statements.push(
+      ...placeHold(
+        store,
+        {
+          booking_id: id,
+          programme_id: terms.programme_id,
+          voucher_id: terms.voucher_id,
+          provider_org_id: booking.provider_org_id,
+          sme_org_id: who.org_id,
+          subsidy_fen: terms.subsidy_fen,
+          year: terms.cap_year,
+          annual_cap_fen: terms.annual_cap_fen,
+        },
+        now,
+      ),
+    );
+  }
+  const event: AuditInput = {
+    action: `booking.${booking.status}`,
+    subject_type: "booking",
+    subject_id: id,
+    programme_id: booking.programme_id,
+    after: { ...booking, quote_json: undefined },
+  };
+  return { statements, events: [event], booking };
+}
+
+/** The 409 for a booking whose guard kept failing after re-reads (the world kept changing). */
+export function explainBookingGuard(v: ConstraintViolation): AppError {
+  switch (v.name) {
+    case "slot_capacity_exceeded":
+      return conflict("slot_full", "所选时段的剩余容量刚被其他预约占用 / The last free units in this range were just taken");
+    case "ledger_account_overdrawn":
+      return conflict("voucher_balance_changed", "创新券余额刚发生变化，请重新报价 / The voucher's balance just changed; quote again");
+    case "annual_cap_exceeded":
+      return conflict("annual_cap_changed", "年度补贴额度刚发生变化，请重新报价 / The annual subsidy cap was just used up; quote again");
+    case "bookings.provider_org_id":
+      return conflict("offering_changed", "该资源刚被服务商修改，请重新报价 / The provider just changed this offering; quote again");
+    case "bookings_hold_iff_voucher":
+      return conflict("voucher_changed", "创新券或其项目规则刚发生变化 / The voucher or its programme's rules just changed");
+    default:
+      return conflict("booking_conflict", `预约与当前状态冲突（${v.name}）/ The booking conflicts with the current state (${v.name})`);
+  }
+}
+
+const iso = (at: number | null) => (at === null ? null : toShanghaiIso(at));
+
+export function presentBooking(b: Booking) {
+  const { quote_json, ...rest } = b;
+  return {
+    ...rest,
+    starts_at: toShanghaiIso(b.starts_at),
+    ends_at: toShanghaiIso(b.ends_at),
+    confirm_by_at: iso(b.confirm_by_at),
+    created_at: toShanghaiIso(b.created_at),
+    updated_at: toShanghaiIso(b.updated_at),
+    quote: JSON.parse(quote_json) as QuoteBody,
+  };
+}

@@ -1,0 +1,186 @@
+// POST /api/search/capacity: one need, every approved provider's offerings. Bounded work: at
+// most MAX_SEARCH_OFFERINGS offerings (cheapest per comparable unit first) over a window of at
+// most MAX_SEARCH_WINDOW_DAYS, and two queries for capacity however many offerings match:
+// the candidates, and the slots that cannot take the quantity wanted (the "obstacles"; slots
+// no booking or blackout has touched are free and have no row).
+import { sql, type SQL } from "drizzle-orm";
+import { bestTerms, evaluateVoucher, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
+import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort } from "../domain/capacity-search";
+import { ageInYears, grossFen } from "../domain/pricing";
+import { findRelation, type PartyFacts } from "../domain/related-parties";
+import { earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil } from "../domain/slots";
+import type { Store } from "../db/store";
+import type { Actor } from "../lib/context";
+import { shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
+import { readActiveVoucherFacts, readPartyFacts, readProviderPartyFacts } from "./booking-facts";
+
+export const MAX_SEARCH_OFFERINGS = 1_000;
+export const MAX_SEARCH_WINDOW_DAYS = 31;
+
+export interface SearchRequest extends Need {
+  earliest_start_at: number;
+  latest_end_at: number;
+  sort: SearchSort;
+  limit: number;
+}
+
+interface CandidateRow extends SearchOffering {
+  name: string;
+  provider_org_id: string;
+  provider_name: string;
+  provider_region_code: string;
+  slot_minutes: number;
+  lead_time_minutes: number;
+  weekly_hours_json: string | null;
+  requires_confirmation: number;
+  comparable_price_fen: number;
+}
+
+const comparablePriceSql = sql.raw(
+  "(o.unit_price_fen * 60.0 / o.unit_minutes / (CASE WHEN o.category = 'compute' AND o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END))",
+);
+/** Units per slot the need takes of an offering, in SQL (cards rounded up to whole nodes). */
+const neededUnitsSql = (quantity: number) =>
+  sql`(CASE WHEN o.unit = 'node_hour' THEN (${quantity} + coalesce(o.cards_per_node, 1) - 1) / coalesce(o.cards_per_node, 1) ELSE ${quantity} END)`;
+
+function candidateFilter(need: Need): SQL {
+  const model = need.accelerator_model ? normaliseModel(need.accelerator_model) : null;
+  return sql`o.category = ${need.category} AND o.status = 'active' AND p.provider_status = 'approved'
+    AND o.capacity_units >= ${neededUnitsSql(need.quantity)}
+    ${need.domestic_only ? sql`AND o.domestic = 1` : sql``}
+    ${model ? sql`AND lower(replace(replace(replace(coalesce(o.accelerator_model, ''), ' ', ''), '-', ''), '_', '')) = ${model}` : sql``}
+    ${need.max_unit_price_fen !== null ? sql`AND ${comparablePriceSql} <= ${need.max_unit_price_fen}` : sql``}`;
+}
+
+const candidatesCte = (need: Need) => sql`WITH c AS (
+    SELECT o.*, p.name AS provider_name, p.region_code AS provider_region_code, ${comparablePriceSql} AS comparable_price_fen
+    FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
+    WHERE ${candidateFilter(need)}
+    ORDER BY comparable_price_fen, o.id
+    LIMIT ${MAX_SEARCH_OFFERINGS})`;
+
+async function obstaclesByOffering(store: Store, need: Need, from: number, to: number): Promise<Map<string, Set<number>>> {
+  const rows = await store.all<{ offering_id: string; slot_start_at: number }>(sql`${candidatesCte(need)}
+    SELECT su.offering_id, su.slot_start_at FROM c o
+    JOIN slot_usage su ON su.offering_id = o.id AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
+    WHERE su.blocked OR su.capacity_units - su.booked_units < ${neededUnitsSql(need.quantity)}`);
+  const obstacles = new Map<string, Set<number>>();
+  for (const row of rows) {
+    let set = obstacles.get(row.offering_id);
+    if (!set) obstacles.set(row.offering_id, (set = new Set()));
+    set.add(row.slot_start_at);
+  }
+  return obstacles;
+}
+
+interface Fit {
+  offering: CandidateRow;
+  quantity: number;
+  duration_units: number;
+  starts_at: number;
+  ends_at: number;
+  gross_fen: number;
+}
+
+function fitOf(o: CandidateRow, req: SearchRequest, obstacles: ReadonlySet<number> | undefined, now: number): Fit | null {
+  const size = sizeFor(req, o);
+  if (!size) return null;
+  const length = size.duration_units * o.unit_minutes * MINUTE_MS;
+  const earliest = slotCeil(Math.max(req.earliest_start_at, now + o.lead_time_minutes * MINUTE_MS), o.slot_minutes);
+  const starts_at = earliestFit({
+    slot_minutes: o.slot_minutes,
+    hours: parseWeeklyHours(o.weekly_hours_json),
+    obstacles: obstacles ?? new Set(),
+    earliest_start: earliest,
+    latest_end: req.latest_end_at,
+    length_slots: length / (o.slot_minutes * MINUTE_MS),
+  });
+  if (starts_at === null) return null;
+  const gross = BigInt(o.unit_price_fen) * BigInt(size.quantity) * BigInt(size.duration_units);
+  if (gross > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return { offering: o, ...size, starts_at, ends_at: starts_at + length, gross_fen: grossFen(o.unit_price_fen, size.quantity, size.duration_units) };
+}
+
+interface Subsidiser {
+  vouchers: VoucherFacts[];
+  sme: Actor["org"];
+  relations: Map<string, PartyFacts>;
+  smeFacts: PartyFacts | null;
+}
+
+async function subsidiser(store: Store, actor: Actor, providerIds: string[], now: number): Promise<Subsidiser | null> {
+  if (actor.org.kind !== "sme") return null;
+  const vouchers = await readActiveVoucherFacts(store, actor.org.id, shanghaiYear(now), now);
+  if (vouchers.length === 0) return null;
+  const needRelations = vouchers.some((v) => v.rules.exclude_related_parties);
+  const smeFacts = needRelations ? await readPartyFacts(store, actor.org) : null;
+  const relations = smeFacts ? await readProviderPartyFacts(store, { ...smeFacts, id: actor.org.id }, providerIds) : new Map();
+  return { vouchers, sme: actor.org, relations, smeFacts };
+}
+
+function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
+  const provider = s.relations.get(fit.offering.provider_org_id);
+  const relation = s.smeFacts && provider ? findRelation(s.smeFacts, provider) : null;
+  const booking = {
+    sme_org_id: s.sme.id,
+    gross_fen: fit.gross_fen,
+    ends_at: fit.ends_at,
+    now,
+    cap_year: shanghaiYear(now),
+    offering: { category: fit.offering.category, region_code: fit.offering.provider_region_code, domestic: Boolean(fit.offering.domestic) },
+    tier: { enterprise_age_years: ageInYears(s.sme.founded_on, shanghaiDate(now)), enterprise_size_class: s.sme.size_class },
+    relation,
+  };
+  const usable = s.vouchers.map((v) => evaluateVoucher(v, booking)).flatMap((e) => (e.ok ? [e.terms] : []));
+  return bestTerms(usable);
+}
+
+export async function searchCapacity(store: Store, actor: Actor, req: SearchRequest, now: number) {
+  const candidates = await store.all<CandidateRow>(sql`${candidatesCte(req)} SELECT * FROM c`);
+  // Every offering's first slot is at or after this (fitOf rounds up), so no obstacle before it matters.
+  const obstacles = await obstaclesByOffering(store, req, Math.max(req.earliest_start_at, now), req.latest_end_at);
+  const fits = candidates.flatMap((o) => fitOf(o, req, obstacles.get(o.id), now) ?? []);
+  const s = await subsidiser(store, actor, [...new Set(fits.map((f) => f.offering.provider_org_id))], now);
+  const options = fits.map((fit) => {
+    const terms = s ? termsFor(s, fit, now) : null;
+    const subsidy_fen = terms?.subsidy_fen ?? 0;
+    return { offering_id: fit.offering.id, fit, terms, starts_at: fit.starts_at, gross_fen: fit.gross_fen, subsidy_fen, copay_fen: fit.gross_fen - subsidy_fen };
+  });
+  const ranked = rankOptions(options, req.sort).slice(0, req.limit);
+  return {
+    considered_offerings: candidates.length,
+    truncated: candidates.length >= MAX_SEARCH_OFFERINGS,
+    options: ranked.map((o, index) => presentOption(o.fit, o.terms, index + 1)),
+  };
+}
+
+function presentOption(fit: Fit, terms: VoucherTerms | null, rank: number) {
+  const o = fit.offering;
+  const subsidy_fen = terms?.subsidy_fen ?? 0;
+  return {
+    rank,
+    offering: {
+      id: o.id,
+      name: o.name,
+      provider_org_id: o.provider_org_id,
+      provider_name: o.provider_name,
+      category: o.category,
+      unit: o.unit,
+      unit_price_fen: o.unit_price_fen,
+      comparable_unit_price_fen: o.comparable_price_fen,
+      accelerator_model: o.accelerator_model,
+      cards_per_node: o.cards_per_node,
+      domestic: Boolean(o.domestic),
+      requires_confirmation: Boolean(o.requires_confirmation),
+    },
+    starts_at: toShanghaiIso(fit.starts_at),
+    ends_at: toShanghaiIso(fit.ends_at),
+    quantity: fit.quantity,
+    duration_units: fit.duration_units,
+    gross_fen: fit.gross_fen,
+    subsidy_fen,
+    copay_fen: fit.gross_fen - subsidy_fen,
+    voucher_id: terms?.voucher_id ?? null,
+    subsidy: terms && { ...terms, voucher_expires_at: toShanghaiIso(terms.voucher_expires_at) },
+  };
+}

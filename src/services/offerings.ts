@@ -1,0 +1,56 @@
+// Who sees which offering: everyone signed in sees active offerings of approved providers
+// (scope "published"); a provider also sees all of its own. Anything else is "not found", so
+// unpublished offerings do not leak their existence.
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { parseWeeklyHours } from "../domain/slots";
+import { offerings, organisations, type Offering, type Organisation } from "../db/schema";
+import type { Store } from "../db/store";
+import type { Actor } from "../lib/context";
+import { notFound } from "../lib/errors";
+import { toShanghaiIso } from "../lib/time";
+
+export const OFFERING_NOUN = "资源 / Offering";
+
+/** Rows of `offerings` joined with their provider that `actor` may see. */
+export function visibleTo(actor: Actor): SQL {
+  return or(
+    and(eq(offerings.status, "active"), eq(organisations.provider_status, "approved")),
+    eq(offerings.provider_org_id, actor.org.id),
+  ) as SQL;
+}
+
+export interface OfferingWithProvider {
+  offering: Offering;
+  provider: Organisation;
+}
+
+export async function readVisibleOffering(store: Store, actor: Actor, id: string): Promise<OfferingWithProvider> {
+  const [row] = await store.db
+    .select({ offering: offerings, provider: organisations })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
+    .where(and(eq(offerings.id, id), visibleTo(actor)));
+  if (!row) throw notFound(OFFERING_NOUN);
+  return row;
+}
+
+/** The provider's own offering, for changes; another provider's is "not found". */
+export async function readOwnOffering(store: Store, actor: Actor, id: string): Promise<Offering> {
+  const [row] = await store.db
+    .select()
+    .from(offerings)
+    .where(and(eq(offerings.id, id), sql`${offerings.provider_org_id} = ${actor.org.id}`));
+  if (!row) throw notFound(OFFERING_NOUN);
+  return row;
+}
+
+export function presentOffering(o: Offering, provider?: Pick<Organisation, "name">) {
+  const { weekly_hours_json, ...rest } = o;
+  return {
+    ...rest,
+    weekly_hours: parseWeeklyHours(weekly_hours_json),
+    provider_name: provider?.name ?? null,
+    created_at: toShanghaiIso(o.created_at),
+    updated_at: toShanghaiIso(o.updated_at),
+  };
+}
