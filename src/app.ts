@@ -18,6 +18,10 @@ import { organisationsRouter } from "./routes/organisations/organisations.index"
 import { programmesRouter } from "./routes/programmes/programmes.index";
 import { voucherApplicationsRouter } from "./routes/voucher-applications/voucher-applications.index";
 import { vouchersRouter } from "./routes/vouchers/vouchers.index";
+import { bookingsRouter } from "./routes/bookings/bookings.index";
+import { offeringsRouter } from "./routes/offerings/offerings.index";
+import { quotesRouter } from "./routes/quotes/quotes.index";
+import { searchRouter } from "./routes/search/search.index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,7 +39,11 @@ const api = createRouter()
   .route("/", organisationsRouter)
   .route("/", programmesRouter)
   .route("/", voucherApplicationsRouter)
-  .route("/", vouchersRouter);
+  .route("/", vouchersRouter)
+  .route("/", offeringsRouter)
+  .route("/", searchRouter)
+  .route("/", quotesRouter)
+  .route("/", bookingsRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;

@@ -64,6 +64,22 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/vouchers": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "GET /api/vouchers/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "POST /api/vouchers/{id}/revoke": only(AGENCY_DECIDERS, "agency_programmes"),
+  "POST /api/offerings": only(PROVIDER_ANY, "own_organisation"),
+  "GET /api/offerings": signedIn("published"),
+  "GET /api/offerings/{id}": signedIn("published"),
+  "PATCH /api/offerings/{id}": only(PROVIDER_ANY, "own_organisation"),
+  "GET /api/offerings/{id}/availability": signedIn("published"),
+  "POST /api/offerings/{id}/blackouts": only(PROVIDER_ANY, "own_organisation"),
+  "POST /api/search/capacity": signedIn("published"),
+  "POST /api/quotes": only(SME_ANY, "own_organisation"),
+  "POST /api/bookings": only(SME_ANY, "own_organisation"),
+  "GET /api/bookings": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "booking_parties"),
+  "GET /api/bookings/{id}": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "booking_parties"),
+  "POST /api/bookings/{id}/cancel": only(SME_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/confirm": only(PROVIDER_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/reject": only(PROVIDER_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/start": only(PROVIDER_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/deliver": only(PROVIDER_ANY, "booking_parties"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

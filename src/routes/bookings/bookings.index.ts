@@ -1,0 +1,13 @@
+import { createRouter } from "../../lib/create-app";
+import * as handlers from "./bookings.handlers";
+import * as routes from "./bookings.routes";
+
+export const bookingsRouter = createRouter()
+  .openapi(routes.createBooking, handlers.createBooking)
+  .openapi(routes.listBookings, handlers.listBookings)
+  .openapi(routes.getBooking, handlers.getBooking)
+  .openapi(routes.cancelBooking, handlers.cancelBooking)
+  .openapi(routes.confirmBooking, handlers.confirmBooking)
+  .openapi(routes.rejectBooking, handlers.rejectBooking)
+  .openapi(routes.startBooking, handlers.startBooking)
+  .openapi(routes.deliverBooking, handlers.deliverBooking);

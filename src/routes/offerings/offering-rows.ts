@@ -1,0 +1,116 @@
+// From request bodies to offering rows: units per category, defaults, and the checks that need
+// more than one field. A change that lowers capacity goes through the collision rules.
+import { eq, type SQLWrapper } from "drizzle-orm";
+import { CATEGORY_FIELDS, STANDARD_UNITS, type UnitShape } from "../../domain/offering-units";
+import { MAX_BOOKING_MINUTES, slotCeil } from "../../domain/slots";
+import type { AuditInput } from "../../db/audit";
+import type { ConstraintViolation } from "../../db/constraints";
+import { offerings, type Booking, type Offering, type Organisation } from "../../db/schema";
+import type { Store } from "../../db/store";
+import { conflict, unprocessable, type AppError } from "../../lib/errors";
+import { setCapacityFrom } from "../../services/capacity";
+import { clearTheWay, overfullSlots } from "../../services/offering-changes";
+import type { OfferingInput, OfferingPatch } from "./offerings.routes";
+
+function unitShapeOf(body: OfferingInput): UnitShape & { unit: string } {
+  if (body.category === "platform_service") {
+    if (body.unit_minutes % body.slot_minutes !== 0) {
+      throw unprocessable("unit_not_whole_slots", "计价单位时长须为时段长度的整数倍 / A unit must last a whole number of slots");
+    }
+    return { unit: body.unit, unit_minutes: body.unit_minutes, slot_minutes: body.slot_minutes };
+  }
+  return { unit: body.unit, ...STANDARD_UNITS[body.unit] };
+}
+
+/** The longest booking allowed: the provider's maximum, within a year. */
+function checkDurations(min: number, max: number, unitMinutes: number): void {
+  if (max < min) throw unprocessable("duration_bounds", "最长时长不能短于最短时长 / The maximum duration is below the minimum");
+  if (max * unitMinutes > MAX_BOOKING_MINUTES) {
+    throw unprocessable("duration_bounds", "最长时长不能超过一年 / The maximum duration cannot exceed a year");
+  }
+}
+
+export function newOfferingRow(body: OfferingInput, provider: Organisation, id: string, now: number): Offering {
+  const shape = unitShapeOf(body);
+  const max = body.max_duration_units ?? Math.min(10_000, Math.floor(MAX_BOOKING_MINUTES / shape.unit_minutes));
+  checkDurations(body.min_duration_units, max, shape.unit_minutes);
+  return {
+    id,
+    provider_org_id: provider.id,
+    category: body.category,
+    name: body.name,
+    description: body.description,
+    // The provider's registered region: what programmes' regional rules look at.
+    region_code: provider.region_code,
+    status: body.status,
+    ...shape,
+    unit_price_fen: body.unit_price_fen,
+    capacity_units: body.capacity_units,
+    min_duration_units: body.min_duration_units,
+    max_duration_units: max,
+    lead_time_minutes: body.lead_time_minutes,
+    cancellation_notice_minutes: body.cancellation_notice_minutes,
+    requires_confirmation: body.requires_confirmation,
+    weekly_hours_json: body.weekly_hours ? JSON.stringify(body.weekly_hours) : null,
+    domestic: body.category === "compute" ? body.domestic : false,
+    accelerator_model: body.category === "compute" ? body.accelerator_model : null,
+    cards_per_node: body.category === "compute" ? body.cards_per_node : null,
+    licence_terms: body.category === "dataset" ? body.licence_terms : null,
+    access_mode: body.category === "dataset" ? body.access_mode : null,
+    sensitivity_level: body.category === "dataset" ? body.sensitivity_level : null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+const ALL_CATEGORY_FIELDS = new Set(Object.values(CATEGORY_FIELDS).flat());
+
+function checkFieldsFit(category: Offering["category"], fields: readonly string[]): void {
+  const own = new Set<string>(CATEGORY_FIELDS[category]);
+  const foreign = fields.filter((f) => ALL_CATEGORY_FIELDS.has(f as never) && !own.has(f));
+  if (foreign.length > 0) {
+    throw unprocessable("field_not_for_category", `此类资源没有这些字段：${foreign.join(", ")} / An offering of this category has no ${foreign.join(", ")}`);
+  }
+}
+
+export interface OfferingChange {
+  statements: SQLWrapper[];
+  events: AuditInput[];
+  after: Offering;
+  cancelled: Booking[];
+}
+
+export async function planOfferingChange(store: Store, before: Offering, patch: OfferingPatch, now: number): Promise<OfferingChange> {
+  const { force, notice, weekly_hours, ...fields } = patch;
+  const changed = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined);
+  if (changed.length === 0 && weekly_hours === undefined) throw unprocessable("nothing_to_change", "请至少修改一项 / Change at least one field");
+  if (before.status === "retired") throw conflict("offering_retired", "该资源已下架，不能修改 / The offering is retired and cannot change");
+  checkFieldsFit(before.category, changed);
+  const set: Partial<Offering> = { ...fields, updated_at: Math.max(now, before.updated_at + 1) };
+  if (weekly_hours !== undefined) set.weekly_hours_json = weekly_hours ? JSON.stringify(weekly_hours) : null;
+  const after: Offering = { ...before, ...set };
+  checkDurations(after.min_duration_units, after.max_duration_units, after.unit_minutes);
+
+  const statements: SQLWrapper[] = [];
+  let way = { statements: [] as SQLWrapper[], events: [] as AuditInput[], cancelled: [] as Booking[] };
+  if (fields.capacity_units !== undefined && fields.capacity_units !== before.capacity_units) {
+    // Slots already begun keep the capacity they had; the rest take the new one.
+    const from = slotCeil(now, before.slot_minutes);
+    if (fields.capacity_units < before.capacity_units) {
+      const overfull = await overfullSlots(store, before.id, fields.capacity_units, from, null);
+      way = await clearTheWay(store, before, overfull, { force, code: "capacity_below_bookings", notice: notice ?? null, now });
+    }
+    statements.push(...way.statements, setCapacityFrom(before.id, from, fields.capacity_units));
+  }
+  statements.push(store.db.update(offerings).set(set).where(eq(offerings.id, before.id)));
+  const event: AuditInput = { action: "offering.updated", subject_type: "offering", subject_id: before.id, before, after };
+  return { statements, events: [...way.events, event], after, cancelled: way.cancelled };
+}
+
+/** The 409 when bookings kept arriving between the read and the write of a provider's change. */
+export function explainOfferingGuard(v: ConstraintViolation): AppError {
+  return conflict(
+    "bookings_changed",
+    `预约刚发生变化，请重新操作（${v.name}）/ Bookings changed while this was being applied; try again (${v.name})`,
+  );
+}

@@ -1,0 +1,150 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { normaliseModel } from "../../domain/capacity-search";
+import { availability, BOOKING_HORIZON_MS, blackoutSlotRange, parseWeeklyHours, slotCeil, slotFloor } from "../../domain/slots";
+import { commit, retryOnGuard } from "../../db/atomic";
+import { blackouts, offerings, organisations } from "../../db/schema";
+import type { AppEnv } from "../../lib/context";
+import { conflict, forbidden, unprocessable } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { actorOf } from "../../lib/route";
+import { DAY_MS, toShanghaiIso } from "../../lib/time";
+import { blockSlots, readSlotRows } from "../../services/capacity";
+import { clearTheWay, overfullSlots, presentInTheWay } from "../../services/offering-changes";
+import { presentOffering, readOwnOffering, readVisibleOffering, visibleTo } from "../../services/offerings";
+import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
+import * as routes from "./offerings.routes";
+
+export const createOffering: RouteHandler<typeof routes.createOffering, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  if (actor.org.provider_status !== "approved") {
+    throw forbidden("服务商通过审核后才能发布资源 / Only approved providers can publish offerings");
+  }
+  const row = newOfferingRow(c.req.valid("json"), actor.org, newId("off"), c.var.now());
+  await commit(c, [c.var.store.db.insert(offerings).values(row)], [
+    { action: "offering.published", subject_type: "offering", subject_id: row.id, after: row },
+  ]);
+  return c.json(presentOffering(row, actor.org), 201);
+};
+
+export const updateOffering: RouteHandler<typeof routes.updateOffering, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const result = await retryOnGuard(async () => {
+    const before = await readOwnOffering(c.var.store, actor, id);
+    const change = await planOfferingChange(c.var.store, before, patch, c.var.now());
+    await commit(c, change.statements, change.events);
+    return change;
+  }, explainOfferingGuard);
+  return c.json({ offering: presentOffering(result.after, actor.org), cancelled_bookings: result.cancelled.map(presentInTheWay) }, 200);
+};
+
+export const listOfferings: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const q = c.req.valid("query");
+  const rows = await c.var.store.db
+    .select({ offering: offerings, provider_name: organisations.name })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
+    .where(
+      and(
+        visibleTo(actor),
+        q.category ? eq(offerings.category, q.category) : undefined,
+        q.q ? sql`instr(lower(${offerings.name} || ' ' || ${offerings.description}), lower(${q.q})) > 0` : undefined,
+        q.accelerator_model
+          ? sql`lower(replace(replace(replace(coalesce(${offerings.accelerator_model}, ''), ' ', ''), '-', ''), '_', '')) = ${normaliseModel(q.accelerator_model)}`
+          : undefined,
+        q.domestic === undefined ? undefined : eq(offerings.domestic, q.domestic),
+        q.access_mode ? eq(offerings.access_mode, q.access_mode) : undefined,
+        q.provider_org_id ? eq(offerings.provider_org_id, q.provider_org_id) : undefined,
+        q.max_unit_price_fen === undefined ? undefined : sql`${offerings.unit_price_fen} <= ${q.max_unit_price_fen}`,
+      ),
+    )
+    .orderBy(desc(offerings.created_at), asc(offerings.id))
+    .limit(q.limit + 1)
+    .offset(q.offset);
+  const items = rows.slice(0, q.limit).map((r) => presentOffering(r.offering, { name: r.provider_name }));
+  return c.json({ items, limit: q.limit, offset: q.offset, has_more: rows.length > q.limit }, 200);
+};
+
+/** Upcoming blackouts shown with an offering. */
+const LISTED_BLACKOUTS = 50;
+
+export const getOffering: RouteHandler<typeof routes.getOffering, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { offering, provider } = await readVisibleOffering(c.var.store, actorOf(c), id);
+  const upcoming = await c.var.store.db
+    .select()
+    .from(blackouts)
+    .where(and(eq(blackouts.offering_id, id), gt(blackouts.ends_at, c.var.now())))
+    .orderBy(asc(blackouts.starts_at))
+    .limit(LISTED_BLACKOUTS);
+  const presented = upcoming.map((b) => ({ id: b.id, starts_at: toShanghaiIso(b.starts_at), ends_at: toShanghaiIso(b.ends_at), reason: b.reason }));
+  return c.json({ ...presentOffering(offering, provider), blackouts: presented }, 200);
+};
+
+function windowOf(query: { from?: string; to?: string }, now: number, maxDays: number) {
+  const from = query.from ? Date.parse(query.from) : now;
+  const to = query.to ? Date.parse(query.to) : from + 7 * DAY_MS;
+  if (to <= from) throw unprocessable("empty_window", "结束时间须晚于开始时间 / The window must end after it starts");
+  if (to - from > maxDays * DAY_MS) {
+    throw unprocessable("window_too_long", `查询窗口最长${maxDays}天 / The window may span at most ${maxDays} days`);
+  }
+  return { from, to };
+}
+
+export const getAvailability: RouteHandler<typeof routes.getAvailability, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const now = c.var.now();
+  const { offering } = await readVisibleOffering(c.var.store, actorOf(c), id);
+  const window = windowOf(c.req.valid("query"), now, routes.MAX_AVAILABILITY_DAYS);
+  const from = slotFloor(window.from, offering.slot_minutes);
+  const to = slotCeil(window.to, offering.slot_minutes);
+  const rows = await readSlotRows(c.var.store, offering.id, from, to);
+  const slotMs = offering.slot_minutes * 60_000;
+  const slots = availability({ ...offering, hours: parseWeeklyHours(offering.weekly_hours_json), rows, from, to, now }).map((s) => ({
+    starts_at: toShanghaiIso(s.slot_start_at),
+    ends_at: toShanghaiIso(s.slot_start_at + slotMs),
+    capacity_units: s.capacity_units,
+    booked_units: s.booked_units,
+    free_units: s.state === "open" ? s.free_units : 0,
+    state: s.state,
+  }));
+  return c.json({ offering_id: offering.id, slot_minutes: offering.slot_minutes, from: toShanghaiIso(from), to: toShanghaiIso(to), slots }, 200);
+};
+
+export const createBlackout: RouteHandler<typeof routes.createBlackout, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const now = c.var.now();
+  const window = windowOf({ from: body.starts_at, to: body.ends_at }, now, routes.MAX_BLACKOUT_DAYS);
+  if (window.from < now) throw unprocessable("blackout_in_past", "维护时段不能从过去开始 / A blackout cannot start in the past");
+  if (window.from > now + BOOKING_HORIZON_MS) throw unprocessable("beyond_horizon", "维护时段须在一年内开始 / A blackout must start within a year");
+  const result = await retryOnGuard(async () => {
+    const offering = await readOwnOffering(c.var.store, actor, id);
+    if (offering.status === "retired") throw conflict("offering_retired", "该资源已下架 / The offering is retired");
+    const slots = blackoutSlotRange(window.from, window.to, offering.slot_minutes);
+    const overfull = await overfullSlots(c.var.store, offering.id, 0, slots.from, slots.to);
+    const way = await clearTheWay(c.var.store, offering, overfull, { force: body.force, code: "blackout_over_bookings", notice: body.notice ?? null, now });
+    const row = { id: newId("blk"), offering_id: offering.id, starts_at: window.from, ends_at: window.to, reason: body.reason, created_at: now };
+    await commit(c, [...way.statements, blockSlots(offering.id, slots.from, slots.to, offering.slot_minutes), c.var.store.db.insert(blackouts).values(row)], [
+      ...way.events,
+      { action: "offering.blackout_added", subject_type: "offering", subject_id: offering.id, after: row },
+    ]);
+    return { row, cancelled: way.cancelled };
+  }, explainOfferingGuard);
+  const { row, cancelled } = result;
+  return c.json(
+    {
+      id: row.id,
+      offering_id: row.offering_id,
+      starts_at: toShanghaiIso(row.starts_at),
+      ends_at: toShanghaiIso(row.ends_at),
+      reason: row.reason,
+      cancelled_bookings: cancelled.map(presentInTheWay),
+    },
+    201,
+  );
+};
