@@ -3,7 +3,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { SESSION_COOKIE, validateSessionToken } from "./auth/session";
 import type { Store } from "./db/store";
@@ -28,6 +27,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface AppOptions {
   store: (c: Context<AppEnv>) => Store;
   clientAddress: (c: Context<AppEnv>) => string;
+  /** Whether the client reached us over https (behind a proxy: its X-Forwarded-Proto). Default: the request URL. */
+  isHttps?: (c: Context<AppEnv>) => boolean;
   now?: () => number;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
@@ -54,7 +55,13 @@ export function createApp(options: AppOptions) {
   const now = options.now ?? Date.now;
   const app = createRouter();
 
-  app.use(requestId({ headerName: "X-Request-Id", limitLength: 64 }));
+  // Our own id for every request, never the client's: audit events record it.
+  app.use(async (c, next) => {
+    const id = crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -71,6 +78,7 @@ export function createApp(options: AppOptions) {
   app.use(async (c, next) => {
     c.set("store", options.store(c));
     c.set("clientAddress", options.clientAddress(c));
+    c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
     c.set("actor", null);
     await next();
@@ -88,9 +96,9 @@ export function createApp(options: AppOptions) {
   app.use("/api/*", async (c, next) => {
     if (UNSAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header("Origin");
-      const host = c.req.header("Host") ?? new URL(c.req.url).host;
+      const ownOrigin = `${c.var.https ? "https" : "http"}://${c.req.header("Host") ?? new URL(c.req.url).host}`;
       const site = c.req.header("Sec-Fetch-Site");
-      const crossOrigin = origin ? safeHost(origin) !== host : site !== undefined && site !== "same-origin" && site !== "none";
+      const crossOrigin = origin ? safeOrigin(origin) !== ownOrigin : site !== undefined && site !== "same-origin" && site !== "none";
       if (crossOrigin) {
         return c.json(errorBody("origin_mismatch", "跨站请求被拒绝 / Cross-site request refused"), 403);
       }
@@ -137,9 +145,9 @@ export function createApp(options: AppOptions) {
   return app;
 }
 
-function safeHost(origin: string): string | null {
+function safeOrigin(origin: string): string | null {
   try {
-    return new URL(origin).host;
+    return new URL(origin).origin;
   } catch {
     return null;
   }

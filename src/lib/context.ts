@@ -14,6 +14,8 @@ export interface AppVariables {
   store: Store;
   requestId: string;
   clientAddress: string;
+  /** The client reached us over https (decides the cookie's Secure flag and our own origin). */
+  https: boolean;
   actor: Actor | null;
   now: () => number;
 }

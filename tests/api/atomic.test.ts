@@ -169,7 +169,7 @@ describe(`every change through the API is audited under its request id on ${harn
 
     const laptop = newClient(harness);
     const login = await laptop.post("/api/auth/login", { email: body.user.email, password: body.user.password });
-    expect(await eventsFor(login)).toEqual([`user.signed_in ${user.id} by null`]);
+    expect(await eventsFor(login)).toEqual([`user.signed_in ${user.id} by ${user.id}`]);
     expect(await eventsFor(await client.post("/api/auth/logout"))).toEqual([`user.signed_out ${user.id} by ${user.id}`]);
     expect(await eventsFor(await laptop.post("/api/auth/logout-all"))).toEqual([`user.signed_out_everywhere ${user.id} by ${user.id}`]);
   });

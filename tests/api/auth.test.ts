@@ -288,6 +288,13 @@ describe("cross-site request refusal (Origin check)", () => {
     expect((await client.post("/api/auth/logout", {}, sameOrigin)).status).toBe(204);
   });
 
+  it("refuses the same host under another scheme (an http page cannot act on the https site)", async () => {
+    const sme = await signUpSme(harness);
+    const res = await sme.client.post("/api/auth/logout", {}, { Origin: "https://localhost" });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe("origin_mismatch");
+  });
+
   it("lets safe methods through from anywhere (they change nothing)", async () => {
     const sme = await signUpSme(harness);
     expect((await sme.client.get("/api/me", { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" })).status).toBe(200);

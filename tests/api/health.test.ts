@@ -90,6 +90,13 @@ describe("headers on every response", () => {
     const ids = responses.map(([, res]) => res.headers.get("X-Request-Id"));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it("never adopts a client's X-Request-Id, so audit request ids cannot be forged", async () => {
+    const res = await client.get("/health", { "X-Request-Id": "forged-request-id-1234" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Request-Id")).not.toBe("forged-request-id-1234");
+    expect(res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe("an unexpected failure", () => {

@@ -25,7 +25,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: c.var.https,
     path: "/",
     expires: new Date(expiresAt),
   });
@@ -114,6 +114,8 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     throw unauthorized("邮箱或密码不正确 / Wrong email or password");
   }
   const session = await startSession(c, row.user.id);
+  // The audit event names the person who just signed in as its actor.
+  c.set("actor", { user: row.user, org: row.org, sessionId: session.row.id, sessionExpiresAt: session.row.expires_at });
   await commit(
     c,
     [session.statement, clearFailures(store, keys[0] as string)],
