@@ -166,6 +166,7 @@ export interface AnnualKey {
  * `annual_cap_exceeded` refuses the batch that would pass the cap.
  */
 export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: number, capFen: number): SQLWrapper {
+  if (deltaFen < 0) return annualSubsidyGiveBack(store, key, deltaFen);
   return store.db
     .insert(annual_subsidy)
     .values({ ...key, subsidy_fen: deltaFen, cap_fen: capFen })
@@ -176,5 +177,27 @@ export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: numb
         // A release keeps the cap it counted under; a new hold counts under the current rules.
         cap_fen: sql`CASE WHEN excluded.subsidy_fen > 0 THEN excluded.cap_fen ELSE ${annual_subsidy.cap_fen} END`,
       },
+    });
+}
+
+/**
+ * Gives annual-cap room back (a voided or partly settled hold). SQLite checks an upsert's CHECKs
+ * on the proposed row before it resolves the conflict, so a negative delta in VALUES would fail
+ * `annual_subsidy_non_negative` even when the counter exists. The proposed row therefore carries
+ * the counter's new value, read in the same statement: NULL (failing NOT NULL) when no counter
+ * exists, and refused by the CHECK when more is given back than was counted.
+ */
+function annualSubsidyGiveBack(store: Store, key: AnnualKey, deltaFen: number): SQLWrapper {
+  const counter = sql`FROM ${annual_subsidy} WHERE ${annual_subsidy.programme_id} = ${key.programme_id} AND ${annual_subsidy.sme_org_id} = ${key.sme_org_id} AND ${annual_subsidy.year} = ${key.year}`;
+  return store.db
+    .insert(annual_subsidy)
+    .values({
+      ...key,
+      subsidy_fen: sql`(SELECT ${annual_subsidy.subsidy_fen} + ${deltaFen} ${counter})` as never,
+      cap_fen: sql`(SELECT ${annual_subsidy.cap_fen} ${counter})` as never,
+    })
+    .onConflictDoUpdate({
+      target: [annual_subsidy.programme_id, annual_subsidy.sme_org_id, annual_subsidy.year],
+      set: { subsidy_fen: sql`excluded.subsidy_fen` },
     });
 }
