@@ -53,9 +53,10 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
   const store = c.var.store;
   const row = await visibleVoucher(store, actorOf(c), id);
   const accountId = row.voucher.account_id;
+  // Newest first; within one millisecond, in commit order (rowid).
   const touches = or(eq(ledger_transfers.debit_account_id, accountId), eq(ledger_transfers.credit_account_id, accountId));
   const [items, [count]] = await Promise.all([
-    store.db.select().from(ledger_transfers).where(touches).orderBy(desc(ledger_transfers.created_at), desc(ledger_transfers.id)).limit(limit).offset(offset),
+    store.db.select().from(ledger_transfers).where(touches).orderBy(desc(ledger_transfers.created_at), sql`rowid DESC`).limit(limit).offset(offset),
     store.db.select({ total: sql<number>`count(*)` }).from(ledger_transfers).where(touches),
   ]);
   const transfers = { items: items.map((t) => presentTransfer(accountId, t)), total: Number(count?.total ?? 0), limit, offset };
