@@ -21,13 +21,17 @@ if (!existsSync(`${WEB_ROOT}/index.html`)) {
   console.warn("The web front end is not built: run `npm run build:web` (npm start does it for you).");
 }
 
+// Any other path is one of the web app's pages (the History API router), except under /api/,
+// where an unknown path must stay a JSON 404 rather than become the app's HTML.
+const appShell = serveStatic({ root: WEB_ROOT, path: "index.html" });
+
 const app = createApp({
   store: () => store,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??
     "unknown",
-  assets: [serveStatic({ root: WEB_ROOT }), serveStatic({ root: WEB_ROOT, path: "index.html" })],
+  assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
