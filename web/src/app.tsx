@@ -3,7 +3,7 @@
 import { useEffect } from "preact/hooks";
 import { may } from "./access";
 import { I18nProvider } from "./i18n";
-import { PAGES } from "./pages";
+import { PAGES } from "./navigation";
 import { NotFoundPage } from "./pages/not-found";
 import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";

@@ -6,7 +6,7 @@ import { may } from "../access";
 import { useI18n, type Bilingual } from "../i18n";
 import { optionsOf, PROVIDER_STATUS, SIZE_CLASS, type ProviderStatus } from "../labels";
 import { LIMITS } from "../limits";
-import { navigate, useLocation } from "../router";
+import { Link, useLocation } from "../router";
 import { useMe, type Me } from "../session";
 import { TextArea } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
@@ -85,17 +85,9 @@ function StatusFilter({ current }: { current: ProviderStatus | "all" }) {
   return (
     <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
       {choices.map(([value, label]) => (
-        <a
-          key={value}
-          href={`/providers?status=${value}`}
-          aria-current={value === current ? "page" : undefined}
-          onClick={(event) => {
-            event.preventDefault();
-            navigate(`/providers?status=${value}`);
-          }}
-        >
+        <Link key={value} href={`/providers?status=${value}`} aria-current={value === current ? "page" : undefined}>
           {say(label)}
-        </a>
+        </Link>
       ))}
     </nav>
   );

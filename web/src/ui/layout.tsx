@@ -5,7 +5,7 @@ import { may } from "../access";
 import { api, ApiError, send } from "../api";
 import { useI18n, type Bilingual } from "../i18n";
 import { ORG_KIND, USER_ROLE } from "../labels";
-import { PAGES } from "../pages";
+import { PAGES } from "../navigation";
 import { Link, navigate, useLocation } from "../router";
 import { useSession, type Me } from "../session";
 import { Instant } from "./values";
