@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
-import { signupBody, TEST_PASSWORD, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "../support/fixtures";
 import { launchBrowser, MOBILE, screenshots } from "./support/browser";
+import { E2E_PASSWORD, registerProvider, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
 import { startProduct, type Product } from "./support/product";
 import { beijingMinutes, openTab, signIn, type Tab } from "./support/session";
 
@@ -33,6 +33,16 @@ afterAll(async () => {
 describe("web front end", () => {
   afterAll(() => {
     expect(tabs.flatMap((t) => t.problems)).toEqual([]);
+  });
+
+  it("the server answers app addresses with the app and unknown API addresses with a JSON 404", async () => {
+    const page = await fetch(`${product.baseUrl}/providers?status=pending`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    const missing = await fetch(`${product.baseUrl}/api/no-such-thing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("a demo SME signs in, sees its home and organisation, and declares a related party", async () => {
@@ -84,8 +94,8 @@ describe("web front end", () => {
     await page.getByLabel("成立日期").fill("2023-04-01");
     await page.getByLabel("姓名").fill("测试 Tester");
     await page.getByLabel("邮箱（登录用）").fill("qiming@demo.cn");
-    await page.getByLabel("密码", { exact: true }).fill(TEST_PASSWORD);
-    await page.getByLabel("再次输入密码").fill(TEST_PASSWORD);
+    await page.getByLabel("密码", { exact: true }).fill(E2E_PASSWORD);
+    await page.getByLabel("再次输入密码").fill(E2E_PASSWORD);
     await page.getByRole("button", { name: "注册并登录" }).click();
 
     const creditCode = page.getByLabel("统一社会信用代码");
@@ -106,7 +116,7 @@ describe("web front end", () => {
     expect(posted).toEqual(["/api/auth/signup"]);
     await expect(page.getByLabel("机构名称").inputValue()).resolves.toBe("错码测试科技");
     await expect(creditCode.inputValue()).resolves.toBe(goodCode);
-    await expect(page.getByLabel("密码", { exact: true }).inputValue()).resolves.toBe(TEST_PASSWORD);
+    await expect(page.getByLabel("密码", { exact: true }).inputValue()).resolves.toBe(E2E_PASSWORD);
     await expect(page.getByRole("button", { name: "注册并登录" }).isVisible()).resolves.toBe(true);
   });
 
@@ -128,8 +138,8 @@ describe("web front end", () => {
     await page.getByLabel("注册地址").fill("上海市浦东新区张江路8号");
     await page.getByLabel("姓名").fill("陈云 Chen Yun");
     await page.getByLabel("邮箱（登录用）").fill(provider.email);
-    await page.getByLabel("密码", { exact: true }).fill(TEST_PASSWORD);
-    await page.getByLabel("再次输入密码").fill(TEST_PASSWORD);
+    await page.getByLabel("密码", { exact: true }).fill(E2E_PASSWORD);
+    await page.getByLabel("再次输入密码").fill(E2E_PASSWORD);
     await page.getByRole("button", { name: "注册并登录" }).click();
 
     await heading(page, "工作台").waitFor();
@@ -166,14 +176,7 @@ describe("web front end", () => {
   });
 
   it("rejecting a provider needs a reason, which the provider then reads on its home", async () => {
-    const body = signupBody("provider");
-    const registered = await fetch(`${product.baseUrl}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(registered.status).toBe(201);
-    const name = body.organisation.name;
+    const { name, email } = await registerProvider(product.baseUrl);
 
     const { page } = await tab(MOBILE);
     await page.goto("/providers");
@@ -192,7 +195,7 @@ describe("web front end", () => {
 
     const providerPage = (await tab()).page;
     await providerPage.goto("/");
-    await signIn(providerPage, body.user.email, TEST_PASSWORD);
+    await signIn(providerPage, email, E2E_PASSWORD);
     const approval = providerPage.getByRole("region", { name: "服务商审核状态" });
     await approval.locator(".badge").filter({ hasText: "已驳回" }).waitFor();
     await expect(approval.textContent()).resolves.toContain("营业执照信息与申报不符");
