@@ -43,12 +43,13 @@ export function demoProgrammes(now: number): DemoProgramme[] {
       rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["11"], subsidy_ratio_bp: 2000, tiers: [], per_booking_cap_fen: null, annual_cap_fen: 2_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 2_000_000 * CNY, validity: { kind: "end_of_issue_year" }, settlement_mode: "tongyong", exclude_related_parties: true },
     },
     {
-      // Shenzhen 训力券: ≤ 50% of the contract, cap CNY 10m, start-ups 60%; pool ≤ CNY 500m a year.
+      // Shenzhen 训力券: ≤ 50% of the contract, cap CNY 10m (per contract, and per enterprise a year),
+      // start-ups 60%; pool ≤ CNY 500m a year.
       id: "prg_demoshenzhen",
       name: "深圳训力券（示范） Shenzhen-style training-compute vouchers",
       kind: "compute",
       budget_fen: 500_000_000 * CNY,
-      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["4403"], subsidy_ratio_bp: 5000, tiers: [{ kind: "startup", name: "初创企业 Start-up (under 3 years)", ratio_bp: 6000, max_age_years: 3 }], per_booking_cap_fen: null, annual_cap_fen: 10_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 10_000_000 * CNY, validity: { kind: "days_from_issue", days: 365 }, settlement_mode: "tongdui", exclude_related_parties: false },
+      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["4403"], subsidy_ratio_bp: 5000, tiers: [{ kind: "startup", name: "初创企业 Start-up (under 3 years)", ratio_bp: 6000, max_age_years: 3 }], per_booking_cap_fen: 10_000_000 * CNY, annual_cap_fen: 10_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 10_000_000 * CNY, validity: { kind: "days_from_issue", days: 365 }, settlement_mode: "tongdui", exclude_related_parties: false },
     },
     {
       // Hangzhou 算力券: ≤ 30% for domestic (国产) compute or registered MaaS, 20% for other compute;

@@ -1,0 +1,127 @@
+// Eligibility over the seeded real programmes (src/seed/programmes.ts): every criterion, and every
+// limit one fen below, at, and one fen above (caps are inclusive: "以内" includes the number).
+import { describe, expect, it } from "vitest";
+import { checkEligibility, type EligibilityFacts } from "../../src/domain/eligibility";
+import { demoProgrammes } from "../../src/seed/programmes";
+
+const NOW = Date.parse("2026-06-15T10:00:00+08:00");
+const programmes = Object.fromEntries(demoProgrammes(NOW).map((p) => [p.id.replace("prg_demo", ""), p.rules]));
+const { beijing, shenzhen, hangzhou, zhejiang } = programmes as Record<string, NonNullable<(typeof programmes)[string]>>;
+
+function facts(rules: EligibilityFacts["rules"], overrides: Partial<EligibilityFacts> = {}, enterprise: Partial<EligibilityFacts["enterprise"]> = {}): EligibilityFacts {
+  return {
+    programme_status: "open",
+    rules,
+    enterprise: { region_code: "330106", size_class: "small", credit_status: "good", ...enterprise },
+    today: "2026-06-15",
+    requested_fen: 100,
+    issued_this_year_fen: 0,
+    pool_available_fen: 1_000_000_000,
+    ...overrides,
+  };
+}
+
+const verdict = (f: EligibilityFacts, name: string) => checkEligibility(f).criteria.find((c) => c.name === name);
+
+describe("the seeded programmes encode DESIGN §1", () => {
+  it("Zhejiang: CNY 20k a draw, CNY 100k a year, full coverage up to CNY 10k; Beijing CNY 2m; Hangzhou CNY 8m; Shenzhen CNY 10m", () => {
+    expect(zhejiang).toMatchObject({ max_voucher_fen: 2_000_000, annual_cap_fen: 10_000_000, full_coverage_threshold_fen: 1_000_000 });
+    expect(beijing).toMatchObject({ subsidy_ratio_bp: 2000, annual_cap_fen: 200_000_000, eligible_region_prefixes: ["11"] });
+    expect(hangzhou).toMatchObject({ subsidy_ratio_bp: 2000, annual_cap_fen: 800_000_000, tiers: [{ kind: "domestic_compute", ratio_bp: 3000 }] });
+    expect(shenzhen).toMatchObject({ subsidy_ratio_bp: 5000, per_booking_cap_fen: 1_000_000_000, tiers: [{ kind: "startup", ratio_bp: 6000 }] });
+  });
+});
+
+describe("per-draw limit (Zhejiang: CNY 20,000 a draw)", () => {
+  it.each([
+    [1_999_999, true],
+    [2_000_000, true],
+    [2_000_001, false],
+  ])("a draw of %i fen passes: %s", (requested_fen, ok) => {
+    expect(verdict(facts(zhejiang, { requested_fen }), "per_draw_limit")?.ok).toBe(ok);
+  });
+});
+
+describe("annual cap on quota drawn (Zhejiang: CNY 100,000 a year, CNY 85,000 already drawn)", () => {
+  it.each([
+    [1_499_999, true],
+    [1_500_000, true],
+    [1_500_001, false],
+  ])("a draw of %i fen passes: %s", (requested_fen, ok) => {
+    const f = facts(zhejiang, { requested_fen, issued_this_year_fen: 8_500_000 });
+    expect(verdict(f, "annual_cap")?.ok).toBe(ok);
+    expect(checkEligibility(f).eligible).toBe(ok);
+  });
+
+  it("says the cap, what was drawn and what is left", () => {
+    const reason = verdict(facts(zhejiang, { requested_fen: 1_500_001, issued_this_year_fen: 8_500_000 }), "annual_cap")?.reason;
+    expect(reason).toContain("¥100,000.00");
+    expect(reason).toContain("¥85,000.00");
+    expect(reason).toContain("¥15,000.00");
+  });
+
+  it("Beijing's CNY 2,000,000 a year: one fen over is refused", () => {
+    expect(verdict(facts(beijing, { requested_fen: 1, issued_this_year_fen: 200_000_000 }, { region_code: "110108" }), "annual_cap")?.ok).toBe(false);
+    expect(verdict(facts(beijing, { requested_fen: 200_000_000 }, { region_code: "110108" }), "annual_cap")?.ok).toBe(true);
+  });
+});
+
+describe("budget left in the pool", () => {
+  it.each([
+    [999, true],
+    [1_000, true],
+    [1_001, false],
+  ])("%i fen against 1,000 fen left passes: %s", (requested_fen, ok) => {
+    expect(verdict(facts(zhejiang, { requested_fen, pool_available_fen: 1_000 }), "budget")?.ok).toBe(ok);
+  });
+
+  it("reports the most that could be granted: the smallest of draw limit, cap left and budget left", () => {
+    expect(checkEligibility(facts(zhejiang, { issued_this_year_fen: 9_000_000, pool_available_fen: 5_000_000 })).max_grantable_fen).toBe(1_000_000);
+    expect(checkEligibility(facts(zhejiang, { pool_available_fen: 300 })).max_grantable_fen).toBe(300);
+    expect(checkEligibility(facts(zhejiang)).max_grantable_fen).toBe(2_000_000);
+  });
+});
+
+describe("region by code prefix", () => {
+  it.each([
+    ["beijing", "110108", true],
+    ["beijing", "120101", false],
+    ["shenzhen", "440305", true],
+    ["shenzhen", "440105", false],
+    ["hangzhou", "330106", true],
+    ["hangzhou", "330206", false],
+    ["zhejiang", "330206", true],
+    ["zhejiang", "310104", false],
+  ])("%s accepts region %s: %s", (name, region_code, ok) => {
+    expect(verdict(facts(programmes[name]!, {}, { region_code }), "region")?.ok).toBe(ok);
+  });
+
+  it("a cross-region programme accepts any region", () => {
+    expect(verdict(facts({ ...beijing!, cross_region: true }, {}, { region_code: "650102" }), "region")).toMatchObject({ ok: true, reason: expect.stringContaining("any region") });
+  });
+});
+
+describe("the enterprise and the programme", () => {
+  it("refuses a large enterprise, a blacklisted one, and a programme not open, each with its reason", () => {
+    expect(verdict(facts(hangzhou, {}, { size_class: "large" }), "size_class")).toMatchObject({ ok: false, reason: expect.stringContaining("large") });
+    expect(verdict(facts(hangzhou, {}, { credit_status: "blacklisted" }), "credit_status")).toMatchObject({ ok: false, reason: expect.stringContaining("失信") });
+    expect(verdict(facts(hangzhou, { programme_status: "closed" }), "programme_open")?.ok).toBe(false);
+    expect(verdict(facts(hangzhou, { programme_status: "draft" }), "programme_open")?.ok).toBe(false);
+  });
+
+  it.each([
+    ["2025-12-31", false],
+    ["2026-01-01", true],
+    ["2026-12-31", true],
+    ["2027-01-01", false],
+  ])("applying on %s, inside the 2026 window: %s", (today, ok) => {
+    expect(verdict(facts(beijing, { today }, { region_code: "110108" }), "application_window")?.ok).toBe(ok);
+  });
+
+  it("an eligible application passes all eight criteria; a failing one lists every failure, not only the first", () => {
+    expect(checkEligibility(facts(hangzhou)).criteria.every((c) => c.ok)).toBe(true);
+    const refused = checkEligibility(facts(hangzhou, { programme_status: "closed", requested_fen: 900_000_000 }, { region_code: "110108", size_class: "large", credit_status: "blacklisted" }));
+    expect(refused.eligible).toBe(false);
+    expect(refused.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["programme_open", "region", "size_class", "credit_status", "per_draw_limit", "annual_cap"]);
+  });
+});
