@@ -12,7 +12,7 @@ import { AppError, conflict, notFound, unprocessable } from "../lib/errors";
 import { shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
 import { readPartyFacts, readVoucherFacts } from "./booking-facts";
 import { readSlotRows } from "./capacity";
-import { readVisibleOffering } from "./offerings";
+import { readBookableOffering } from "./offerings";
 
 export interface BookingInput {
   offering_id: string;
@@ -105,7 +105,7 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
 
 /** Reads and prices; throws the refusal a booking of this would get, except for capacity and a zero subsidy. */
 export async function planBooking(store: Store, actor: Actor, input: BookingInput, now: number): Promise<Plan> {
-  const { offering, provider } = await readVisibleOffering(store, actor, input.offering_id);
+  const { offering, provider } = await readBookableOffering(store, actor, input.offering_id);
   if (offering.status !== "active" || provider.provider_status !== "approved") {
     throw conflict("offering_closed", "该资源暂停或已下架，不接受预约 / The offering is paused or retired and takes no bookings");
   }

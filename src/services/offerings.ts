@@ -34,6 +34,20 @@ export async function readVisibleOffering(store: Store, actor: Actor, id: string
   return row;
 }
 
+/**
+ * An offering to book or quote: any approved provider's (or one's own), whatever its status, so a
+ * paused or retired one is refused with that reason rather than "not found".
+ */
+export async function readBookableOffering(store: Store, actor: Actor, id: string): Promise<OfferingWithProvider> {
+  const [row] = await store.db
+    .select({ offering: offerings, provider: organisations })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
+    .where(and(eq(offerings.id, id), or(eq(organisations.provider_status, "approved"), eq(offerings.provider_org_id, actor.org.id))));
+  if (!row) throw notFound(OFFERING_NOUN);
+  return row;
+}
+
 /** The provider's own offering, for changes; another provider's is "not found". */
 export async function readOwnOffering(store: Store, actor: Actor, id: string): Promise<Offering> {
   const [row] = await store.db
