@@ -6,7 +6,9 @@ import { commonErrors, conflictError, Fen, IdempotencyHeaders, IdParam, json, js
 const ProgrammeKind = z.enum(["compute", "data", "model", "general"]).openapi({ description: "compute 算力券, data 数据券, model 模型券, general 创新券" });
 const ProgrammeStatus = z.enum(["draft", "open", "closed"]);
 
-export const ProgrammeRules = ProgrammeRulesSchema.openapi("ProgrammeRules");
+// The domain's schema as it is: it is plain zod, built before @hono/zod-openapi may have extended
+// zod, so it has no .openapi() of its own and is documented inline.
+export const ProgrammeRules = ProgrammeRulesSchema;
 
 export const NewProgrammeBody = z
   .object({ name: text(200), kind: ProgrammeKind, budget_fen: PositiveFen, rules: ProgrammeRules })
@@ -15,7 +17,7 @@ export const NewProgrammeBody = z
 export const ProgrammePatchBody = z
   .object({
     name: text(200).optional(),
-    rules: ProgrammeRules.optional().openapi({ description: "The complete new rules: they become the next version" }),
+    rules: ProgrammeRules.optional().describe("The complete new rules: they become the next version"),
   })
   .refine((b) => b.name !== undefined || b.rules !== undefined, { message: "请提供名称或规则 / Send a new name or new rules" })
   .openapi("ProgrammePatch");
