@@ -3,12 +3,12 @@
 import type { ComponentChildren } from "preact";
 import { api, send } from "../api";
 import { may } from "../access";
-import { blankToUndefined, creditCodeCheck, upperCaseTrimmed } from "../checks";
+import { blankToUndefined, creditCodeCheck } from "../checks";
 import { useI18n } from "../i18n";
 import { CREDIT_STATUS, ORG_KIND, optionsOf, PROVIDER_STATUS, RELATION, SIZE_CLASS } from "../labels";
 import { LIMITS } from "../limits";
 import { useMe, type Me } from "../session";
-import { SelectField, TextField } from "../ui/fields";
+import { CreditCodeField, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
@@ -132,14 +132,11 @@ function DeclareForm({ orgId, onDeclared }: { orgId: string; onDeclared: () => v
       <h3>{t("申报关联方", "Declare a related party")}</h3>
       <SelectField form={form} name="relation" label={t("关系", "Relation")} placeholder={t("请选择", "Choose…")} options={optionsOf(RELATION)} />
       <TextField form={form} name="party_name" label={t("关联方名称或姓名", "Name of the party")} />
-      <TextField
+      <CreditCodeField
         form={form}
         name="party_credit_code"
         label={t("关联方统一社会信用代码", "The party's credit code")}
         hint={t("关联方为企业时填写", "When the party is a company")}
-        transform={upperCaseTrimmed}
-        autoCapitalize="characters"
-        spellcheck={false}
       />
       <FormStatus form={form} />
       <SubmitButton form={form}>{t("申报", "Declare")}</SubmitButton>

@@ -1,13 +1,13 @@
 // Registration for an SME or a provider with its first (admin) user. The credit code is checked
 // in the browser with the same code the API uses (src/domain/credit-code.ts).
 import { api, send } from "../api";
-import { creditCodeCheck, blankToUndefined, upperCaseTrimmed } from "../checks";
+import { blankToUndefined, creditCodeCheck } from "../checks";
 import { useI18n } from "../i18n";
 import { optionsOf, SIZE_CLASS } from "../labels";
 import { LIMITS } from "../limits";
 import { Link } from "../router";
 import { useSession } from "../session";
-import { RadioGroup, SelectField, TextField } from "../ui/fields";
+import { CreditCodeField, RadioGroup, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Values } from "../ui/form";
 import { Page } from "../ui/page";
 
@@ -91,14 +91,11 @@ export function SignUpPage() {
             ]}
           />
           <TextField form={form} name="organisation.name" label={t("机构名称", "Organisation name")} autoComplete="organization" />
-          <TextField
+          <CreditCodeField
             form={form}
             name="organisation.credit_code"
             label={t("统一社会信用代码", "Unified social credit code")}
             hint={t("18位，见营业执照", "18 characters, on the business licence")}
-            transform={upperCaseTrimmed}
-            autoCapitalize="characters"
-            spellcheck={false}
           />
           <TextField
             form={form}

@@ -1,6 +1,7 @@
 // Labelled inputs bound to a Form: each carries the API's limits as attributes (maxlength,
 // required), says its hint and its problem through aria-describedby, and marks aria-invalid.
 import type { ComponentChildren } from "preact";
+import { upperCaseTrimmed } from "../checks";
 import { useI18n, type Bilingual } from "../i18n";
 import type { Form, Values } from "./form";
 
@@ -76,6 +77,11 @@ export function TextField(props: FieldProps & InputExtras & { transform?: (value
       {errorText}
     </FieldShell>
   );
+}
+
+/** A 统一社会信用代码: kept upper case without spaces as it is typed (its spec checks it with creditCodeCheck). */
+export function CreditCodeField(props: FieldProps) {
+  return <TextField {...props} transform={upperCaseTrimmed} autoCapitalize="characters" spellcheck={false} />;
 }
 
 export function TextArea(props: FieldProps & { rows?: number }) {
