@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
+import type { ProgrammeRules } from "../../src/domain/programme-rules";
 import { DAY_MS } from "../../src/lib/time";
 import { sweepExpiredVouchers } from "../../src/services/expiry";
 import { createAgency, signUpSme } from "../support/fixtures";
@@ -14,7 +15,7 @@ const otherAgency = await createAgency(harness);
 afterEach(() => expectLedgerConsistent(harness));
 
 /** A voucher issued through the API, and the handle the ledger driver needs to place holds on it. */
-async function voucherFor(face_fen: number, rules: Parameters<typeof createProgramme>[2]["rules"] = {}) {
+async function voucherFor(face_fen: number, rules: Partial<ProgrammeRules> = {}) {
   const programme = await createProgramme(harness, agency, { budget_fen: 100_000_000, rules });
   const sme = await signUpSme(harness);
   const { voucher } = await issueVoucher(agency, sme, programme.id, face_fen);

@@ -6,7 +6,10 @@ import { demoProgrammes } from "../../src/seed/programmes";
 
 const NOW = Date.parse("2026-06-15T10:00:00+08:00");
 const programmes = Object.fromEntries(demoProgrammes(NOW).map((p) => [p.id.replace("prg_demo", ""), p.rules]));
-const { beijing, shenzhen, hangzhou, zhejiang } = programmes as Record<string, NonNullable<(typeof programmes)[string]>>;
+const beijing = programmes.beijing!;
+const shenzhen = programmes.shenzhen!;
+const hangzhou = programmes.hangzhou!;
+const zhejiang = programmes.zhejiang!;
 
 function facts(rules: EligibilityFacts["rules"], overrides: Partial<EligibilityFacts> = {}, enterprise: Partial<EligibilityFacts["enterprise"]> = {}): EligibilityFacts {
   return {
