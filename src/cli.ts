@@ -12,6 +12,7 @@ import { REGION_CODE } from "./domain/region";
 import { parseEnv } from "./env";
 import { newId } from "./lib/ids";
 import { isEmpty, seedDemo } from "./seed/demo";
+import { lapseOverdueBookings } from "./services/booking-lapse";
 import { sweepExpiredVouchers } from "./services/expiry";
 import { formatReport, verifyLedger } from "./services/verify";
 
@@ -108,6 +109,15 @@ const commands: Record<string, Command> = {
       const report = await sweepExpiredVouchers(store, Date.now());
       console.log(JSON.stringify(report, null, 2));
       return report.failed.length === 0 ? 0 : 1;
+    },
+  },
+  lapse: {
+    summary: "Lapse booking requests the provider did not confirm in time: capacity back, holds voided",
+    options: {},
+    async run(store) {
+      const result = await lapseOverdueBookings(store, Date.now());
+      console.log(`${result.lapsed} booking(s) lapsed, ${result.skipped} moved by someone else first`);
+      return 0;
     },
   },
 };
