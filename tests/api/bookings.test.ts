@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { HOUR_MS } from "../../src/lib/time";
 import { lapseOverdueBookings } from "../../src/services/booking-lapse";
+import { sweepExpiredVouchers } from "../../src/services/expiry";
 import { createAgency, signUpSme } from "../support/fixtures";
 import { expectLedgerConsistent, idempotencyKey, moneyPost } from "../support/programmes";
 import {
@@ -275,6 +276,29 @@ describe("the lifecycle", () => {
     ]);
     expect(await voucherAvailableFen(harness, market.voucher.id)).toBe(1_000_000);
     expect(await bookedBySlot(harness, offering.id)).toEqual({});
+  });
+});
+
+describe("when the voucher expires", () => {
+  it("waits while a booking is in service; then the bookings not yet started lapse, their units and holds released", async () => {
+    const market = await voucherMarket(harness, { agency, rules: { validity: { kind: "days_from_issue", days: 3 } } });
+    const offering = await publish(market.provider, computeBody());
+    const inService = await booked(market.sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T12:00"), voucher_id: market.voucher.id });
+    const notStarted = await booked(market.sme.client, { offering_id: offering.id, quantity: 2, ...range("2026-03-04T10:00", "2026-03-04T12:00"), voucher_id: market.voucher.id });
+    harness.clock.now = Date.parse(cst("2026-03-03T10:00"));
+    expect((await market.provider.client.post(`/api/bookings/${inService.id}/start`, {})).status).toBe(200);
+
+    harness.clock.now = MONDAY_8AM + 5 * 24 * HOUR_MS;
+    const deferred = await sweepExpiredVouchers(harness.store, harness.clock.now);
+    expect(deferred.deferred).toContainEqual({ voucher_id: market.voucher.id, booking_ids: [inService.id] });
+    expect((await market.sme.client.get(`/api/bookings/${notStarted.id}`)).body.status).toBe("confirmed");
+
+    expect((await moneyPost(market.provider.client, `/api/bookings/${inService.id}/deliver`, {})).body).toMatchObject({ status: "delivered", delivered_subsidy_fen: 400 });
+    await sweepExpiredVouchers(harness.store, harness.clock.now);
+    expect((await market.sme.client.get(`/api/vouchers/${market.voucher.id}`)).body.status).toBe("expired");
+    expect((await market.sme.client.get(`/api/bookings/${notStarted.id}`)).body).toMatchObject({ status: "lapsed", status_reason: expect.stringContaining("expired") });
+    expect(await bookedBySlot(harness, offering.id)).toEqual({ "2026-03-03T10:00": 1, "2026-03-03T11:00": 1 });
+    expect((await transfersOf(harness, notStarted.id)).map((t) => t.kind)).toEqual(["pending", "void_pending"]);
   });
 });
 
