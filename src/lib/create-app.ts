@@ -4,6 +4,7 @@ import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { Context } from "hono";
 import type { AppEnv } from "./context";
+import "./validation-messages";
 import { AppError, errorBody } from "./errors";
 
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
