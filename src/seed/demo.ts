@@ -6,6 +6,7 @@ import { organisations, users } from "../db/schema";
 import type { Store } from "../db/store";
 import { withCheckCharacter } from "../domain/credit-code";
 import { hashPassword } from "../auth/password";
+import { seedDemoOfferings } from "./offerings";
 import { demoProgrammeStatements, type DemoVoucher } from "./programmes";
 
 export const DEMO_PASSWORD = "demo-pass-2026";
@@ -83,6 +84,7 @@ export async function seedDemo(store: Store, now: number): Promise<void> {
   await commitAs(store, meta, statements, events);
   const money = demoProgrammeStatements(store, now, DEMO_AGENCY_STAFF, demoSmes(), DEMO_VOUCHERS);
   await commitAs(store, meta, money.statements, money.events);
+  await seedDemoOfferings(store, DEMO, { beijing: "vch_demobeijing" }, now);
 }
 
 /** Demo users' ids: `usr_` + the organisation id's tail + the person's index in DEMO_ORGANISATIONS. */
