@@ -11,7 +11,8 @@ import { conflict } from "../../src/lib/errors";
 import { newId, randomBase32 } from "../../src/lib/ids";
 import { shanghaiDate, shanghaiYear } from "../../src/lib/time";
 import { holdTransferId, placeHold, releaseHold, settleHold } from "../../src/services/holds";
-import { createProgrammeStatements, readProgramme, readRules } from "../../src/services/programmes";
+import { createProgrammeStatements, readProgramme, readRules, topUpStatements } from "../../src/services/programmes";
+import { endVoucher } from "../../src/services/voucher-end";
 import { applicationRow, assessEligibility } from "../../src/services/voucher-applications";
 import { issueVoucherStatements, readVoucherWithBalance } from "../../src/services/vouchers";
 import { uniqueCreditCode } from "./fixtures";
@@ -123,4 +124,18 @@ export async function settle(store: Store, world: World, ref: HoldRef, amountFen
 export async function release(store: Store, world: World, ref: HoldRef, now: number): Promise<void> {
   const { pending, held } = await heldBooking(store, world, ref);
   await commitAs(store, meta(now), releaseHold(store, pending, held, "cancelled", now), []);
+}
+
+/** Revokes through the same service the API uses; "inactive" when it had already ended. */
+export async function revoke(store: Store, voucherId: string, now: number) {
+  return endVoucher(store, voucherId, { status: "revoked", reason: "test" }, now, async (step) => {
+    await commitAs(store, meta(now), step.statements, step.events);
+  });
+}
+
+/** Adds budget to the programme's pool. */
+export async function topUp(store: Store, world: World, amountFen: number, now: number): Promise<void> {
+  const programme = await readProgramme(store, world.programme_id);
+  if (!programme) throw new Error("no programme");
+  await commitAs(store, meta(now), topUpStatements(store, programme, amountFen, now).statements, []);
 }
