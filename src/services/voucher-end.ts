@@ -7,9 +7,9 @@
 //
 // Bookings behind the holds: one not yet started is released through the bookings service
 // (capacity back, status lapsed on expiry or cancelled on revocation). One already in service
-// keeps its subsidy on expiry (it was committed while the voucher was valid): the voucher waits,
-// already unusable for new bookings, until the booking is delivered. Revocation (fraud) voids
-// even those holds.
+// keeps its subsidy (it was committed while the voucher was good, and voiding it would strand the
+// booking's delivery): the voucher waits until the booking is delivered. The sweep retries on its
+// next run; a revocation is refused, naming the bookings, and succeeds after their delivery.
 import { eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
 import { accountIds } from "../db/accounts";
 import { retryOnGuard } from "../db/atomic";
@@ -94,14 +94,16 @@ async function releaseHolds(store: Store, voucher: Voucher, holds: readonly Live
   const held = bookingIds.length ? await store.db.select().from(bookings).where(inArray(bookings.id, bookingIds)) : [];
   for (const hold of holds) {
     const booking = held.find((b) => b.hold_transfer_id === hold.id);
-    if (booking && RELEASABLE.includes(booking.status)) {
+    if (booking) {
+      // Bookings in service were ruled out before; one that started since fails the release's guard.
       const release = bookingRelease(end, code, now);
       statements.push(...(await releaseBookingStatements(store, booking, release)));
       events.push(releaseEvent(booking, release));
       continue;
     }
+    // A hold with no booking row behind it (placed directly on the ledger): void it alone.
     const year = hold.cap_year ?? shanghaiYear(hold.created_at);
-    const bookingId = booking?.id ?? hold.subject_id ?? hold.id;
+    const bookingId = hold.subject_id ?? hold.id;
     statements.push(...releaseHold(store, hold, { booking_id: bookingId, programme_id: voucher.programme_id, sme_org_id: voucher.sme_org_id, year, annual_cap_fen: hold.cap_fen ?? 0 }, code, now));
     events.push({ action: "voucher.hold_voided", subject_type: "voucher", subject_id: voucher.id, programme_id: voucher.programme_id, after: { hold_transfer_id: hold.id, booking_id: bookingId, amount_fen: hold.amount_fen, because: end.status } });
   }
@@ -113,10 +115,8 @@ export async function planVoucherEnd(store: Store, voucherId: string, end: Vouch
   const row = await readVoucherWithBalance(store, voucherId);
   if (!row || row.voucher.status !== "active") return { kind: "inactive" };
   const { voucher, account } = row;
-  if (end.status === "expired") {
-    const inService = await bookingsInService(store, voucher.account_id);
-    if (inService.length > 0) return { kind: "deferred", booking_ids: inService };
-  }
+  const inService = await bookingsInService(store, voucher.account_id);
+  if (inService.length > 0) return { kind: "deferred", booking_ids: inService };
   const code = end.status === "expired" ? POOL_CODES.expire : POOL_CODES.revoke;
   const holds = await liveHolds(store, voucher.account_id, HOLDS_PER_BATCH + 1);
   const chunk = holds.slice(0, HOLDS_PER_BATCH);

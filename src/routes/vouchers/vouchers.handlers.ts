@@ -86,6 +86,13 @@ export const revokeVoucher: RouteHandler<typeof routes.revokeVoucher, AppEnv> = 
       result = { status: 200, body: presentVoucherBalance(step.voucher, balance) };
       await commit(c, [...step.statements, record(result)], step.events);
     });
+    if (ended.kind === "deferred") {
+      throw conflict(
+        "bookings_in_service",
+        `有预约正在使用此券（${ended.booking_ids.join(", ")}），交付后才能撤销 / Bookings in service hold on this voucher (${ended.booking_ids.join(", ")}); revoke it after their delivery`,
+        { booking_ids: ended.booking_ids },
+      );
+    }
     if (ended.kind !== "ended" || !result) throw notActive((await readVoucherWithBalance(store, id))?.voucher ?? row.voucher);
     return result;
   }) as never;
