@@ -73,11 +73,17 @@ export function slotStarts(from: number, to: number, slotMinutes: number): numbe
   return starts;
 }
 
-/** ISO weekday (1 = Monday … 7 = Sunday) and hour in Asia/Shanghai. */
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * ISO weekday (1 = Monday … 7 = Sunday) and hour in Asia/Shanghai, by arithmetic (no Date: a
+ * search asks this for every slot of every offering). Day 0 of the epoch was a Thursday.
+ */
 export function shanghaiWeekdayHour(at: number): { weekday: number; hour: number } {
-  const local = new Date(at + SHANGHAI_OFFSET_MS);
-  const day = local.getUTCDay();
-  return { weekday: day === 0 ? 7 : day, hour: local.getUTCHours() };
+  const local = at + SHANGHAI_OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  return { weekday: ((((day + 3) % 7) + 7) % 7) + 1, hour: Math.floor((local - day * DAY_MS) / HOUR_MS) };
 }
 
 /** Whether the slot starting at `slotStart` is within the weekly bookable hours. */

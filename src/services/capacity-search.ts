@@ -1,17 +1,17 @@
 // POST /api/search/capacity: one need, every approved provider's offerings. Bounded work: at
 // most MAX_SEARCH_OFFERINGS offerings (cheapest per comparable unit first) over a window of at
-// most MAX_SEARCH_WINDOW_DAYS, and two queries for capacity however many offerings match:
-// the candidates, and the slots that cannot take the quantity wanted (the "obstacles"; slots
-// no booking or blackout has touched are free and have no row).
+// most MAX_SEARCH_WINDOW_DAYS, and at most four queries for capacity however many offerings
+// match: the candidates, then the slots that cannot take the quantity wanted (the "obstacles";
+// slots no booking or blackout has touched are free and have no row) over growing horizons.
 import { sql, type SQL } from "drizzle-orm";
-import { bestTerms, evaluateVoucher, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
-import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort } from "../domain/capacity-search";
+import { bestTerms, evaluateVoucher, type BookingFacts, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
+import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort, type Size } from "../domain/capacity-search";
 import { ageInYears, grossFen } from "../domain/pricing";
 import { findRelation, type PartyFacts } from "../domain/related-parties";
-import { earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil } from "../domain/slots";
+import { earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil, type WeeklyHours } from "../domain/slots";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
-import { shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
+import { DAY_MS, shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
 import { readActiveVoucherFacts, readPartyFacts, readProviderPartyFacts } from "./booking-facts";
 
 export const MAX_SEARCH_OFFERINGS = 1_000;
@@ -52,25 +52,37 @@ function candidateFilter(need: Need): SQL {
     ${need.max_unit_price_fen !== null ? sql`AND ${comparablePriceSql} <= ${need.max_unit_price_fen}` : sql``}`;
 }
 
-const candidatesCte = (need: Need) => sql`WITH c AS (
+async function readCandidates(store: Store, need: Need): Promise<CandidateRow[]> {
+  return store.all<CandidateRow>(sql`
     SELECT o.*, p.name AS provider_name, p.region_code AS provider_region_code, ${comparablePriceSql} AS comparable_price_fen
     FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
     WHERE ${candidateFilter(need)}
     ORDER BY comparable_price_fen, o.id
-    LIMIT ${MAX_SEARCH_OFFERINGS})`;
+    LIMIT ${MAX_SEARCH_OFFERINGS}`);
+}
 
-async function obstaclesByOffering(store: Store, need: Need, from: number, to: number): Promise<Map<string, Set<number>>> {
-  const rows = await store.all<{ offering_id: string; slot_start_at: number }>(sql`${candidatesCte(need)}
-    SELECT su.offering_id, su.slot_start_at FROM c o
-    JOIN slot_usage su ON su.offering_id = o.id AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
-    WHERE su.blocked OR su.capacity_units - su.booked_units < ${neededUnitsSql(need.quantity)}`);
-  const obstacles = new Map<string, Set<number>>();
+/**
+ * Slots in [from, to) of these offerings that cannot take the units wanted. The offerings go in
+ * as one JSON parameter, so the statement binds three parameters however many there are (D1
+ * binds at most 100 per statement).
+ */
+async function readObstacles(store: Store, wanted: readonly Sized[], from: number, to: number, into: Map<string, Set<number>>) {
+  const list = JSON.stringify(wanted.map((w) => [w.offering.id, w.size.quantity]));
+  const rows = await store.all<{ offering_id: string; slot_start_at: number }>(sql`
+    SELECT su.offering_id, su.slot_start_at FROM json_each(${list}) j
+    JOIN slot_usage su ON su.offering_id = json_extract(j.value, '$[0]') AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
+    WHERE su.blocked OR su.capacity_units - su.booked_units < json_extract(j.value, '$[1]')`);
   for (const row of rows) {
-    let set = obstacles.get(row.offering_id);
-    if (!set) obstacles.set(row.offering_id, (set = new Set()));
+    let set = into.get(row.offering_id);
+    if (!set) into.set(row.offering_id, (set = new Set()));
     set.add(row.slot_start_at);
   }
-  return obstacles;
+}
+
+interface Sized {
+  offering: CandidateRow;
+  size: Size;
+  hours: WeeklyHours | null;
 }
 
 interface Fit {
@@ -82,53 +94,91 @@ interface Fit {
   gross_fen: number;
 }
 
-function fitOf(o: CandidateRow, req: SearchRequest, obstacles: ReadonlySet<number> | undefined, now: number): Fit | null {
-  const size = sizeFor(req, o);
-  if (!size) return null;
-  const length = size.duration_units * o.unit_minutes * MINUTE_MS;
+/** The earliest fit ending by `until`, from the obstacles read so far (all of those before `until`). */
+function fitOf(s: Sized, req: SearchRequest, obstacles: ReadonlySet<number> | undefined, until: number, now: number): Fit | null {
+  const o = s.offering;
+  const length = s.size.duration_units * o.unit_minutes * MINUTE_MS;
   const earliest = slotCeil(Math.max(req.earliest_start_at, now + o.lead_time_minutes * MINUTE_MS), o.slot_minutes);
   const starts_at = earliestFit({
     slot_minutes: o.slot_minutes,
-    hours: parseWeeklyHours(o.weekly_hours_json),
+    hours: s.hours,
     obstacles: obstacles ?? new Set(),
     earliest_start: earliest,
-    latest_end: req.latest_end_at,
+    latest_end: until,
     length_slots: length / (o.slot_minutes * MINUTE_MS),
   });
   if (starts_at === null) return null;
-  const gross = BigInt(o.unit_price_fen) * BigInt(size.quantity) * BigInt(size.duration_units);
-  if (gross > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return { offering: o, ...size, starts_at, ends_at: starts_at + length, gross_fen: grossFen(o.unit_price_fen, size.quantity, size.duration_units) };
+  return { offering: o, ...s.size, starts_at, ends_at: starts_at + length, gross_fen: grossFen(o.unit_price_fen, s.size.quantity, s.size.duration_units) };
+}
+
+/** Whether the gross fits a safe integer (absurd sizes are left out rather than failing the search). */
+const grossIsSafe = (unitPriceFen: number, size: Size) =>
+  BigInt(unitPriceFen) * BigInt(size.quantity) * BigInt(size.duration_units) <= BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Horizons searched in turn: most offerings fit within days, so most slot rows are never read. */
+const ROUND_DAYS = [2, 8, MAX_SEARCH_WINDOW_DAYS];
+
+/**
+ * Each round reads obstacles for the offerings still without a fit, only in the new stretch of
+ * time, and looks for a fit ending by the round's horizon. A fit found there is the earliest
+ * overall: any earlier start would end earlier still, inside the horizon.
+ */
+async function findFits(store: Store, req: SearchRequest, sized: Sized[], now: number): Promise<Fit[]> {
+  const start = Math.max(req.earliest_start_at, now);
+  const obstacles = new Map<string, Set<number>>();
+  const fits: Fit[] = [];
+  let pending = sized;
+  let readUntil = start;
+  for (const days of ROUND_DAYS) {
+    const until = Math.min(req.latest_end_at, start + days * DAY_MS);
+    if (until <= readUntil) continue;
+    await readObstacles(store, pending, readUntil, until, obstacles);
+    readUntil = until;
+    const unfit: Sized[] = [];
+    for (const s of pending) {
+      const fit = fitOf(s, req, obstacles.get(s.offering.id), until, now);
+      if (fit) fits.push(fit);
+      else unfit.push(s);
+    }
+    pending = unfit;
+    if (pending.length === 0 || until >= req.latest_end_at) break;
+  }
+  return fits;
 }
 
 interface Subsidiser {
   vouchers: VoucherFacts[];
-  sme: Actor["org"];
+  sme_org_id: string;
   relations: Map<string, PartyFacts>;
   smeFacts: PartyFacts | null;
+  cap_year: number;
+  tier: BookingFacts["tier"];
 }
 
 async function subsidiser(store: Store, actor: Actor, providerIds: string[], now: number): Promise<Subsidiser | null> {
   if (actor.org.kind !== "sme") return null;
-  const vouchers = await readActiveVoucherFacts(store, actor.org.id, shanghaiYear(now), now);
+  const cap_year = shanghaiYear(now);
+  const vouchers = await readActiveVoucherFacts(store, actor.org.id, cap_year, now);
   if (vouchers.length === 0) return null;
   const needRelations = vouchers.some((v) => v.rules.exclude_related_parties);
   const smeFacts = needRelations ? await readPartyFacts(store, actor.org) : null;
   const relations = smeFacts ? await readProviderPartyFacts(store, { ...smeFacts, id: actor.org.id }, providerIds) : new Map();
-  return { vouchers, sme: actor.org, relations, smeFacts };
+  const tier = { enterprise_age_years: ageInYears(actor.org.founded_on, shanghaiDate(now)), enterprise_size_class: actor.org.size_class };
+  return { vouchers, sme_org_id: actor.org.id, relations, smeFacts, cap_year, tier };
 }
 
+/** The SME's best voucher on this option (the same rules a booking applies), or null. */
 function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
   const provider = s.relations.get(fit.offering.provider_org_id);
   const relation = s.smeFacts && provider ? findRelation(s.smeFacts, provider) : null;
-  const booking = {
-    sme_org_id: s.sme.id,
+  const booking: BookingFacts = {
+    sme_org_id: s.sme_org_id,
     gross_fen: fit.gross_fen,
     ends_at: fit.ends_at,
     now,
-    cap_year: shanghaiYear(now),
+    cap_year: s.cap_year,
     offering: { category: fit.offering.category, region_code: fit.offering.provider_region_code, domestic: Boolean(fit.offering.domestic) },
-    tier: { enterprise_age_years: ageInYears(s.sme.founded_on, shanghaiDate(now)), enterprise_size_class: s.sme.size_class },
+    tier: s.tier,
     relation,
   };
   const usable = s.vouchers.map((v) => evaluateVoucher(v, booking)).flatMap((e) => (e.ok ? [e.terms] : []));
@@ -136,10 +186,12 @@ function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
 }
 
 export async function searchCapacity(store: Store, actor: Actor, req: SearchRequest, now: number) {
-  const candidates = await store.all<CandidateRow>(sql`${candidatesCte(req)} SELECT * FROM c`);
-  // Every offering's first slot is at or after this (fitOf rounds up), so no obstacle before it matters.
-  const obstacles = await obstaclesByOffering(store, req, Math.max(req.earliest_start_at, now), req.latest_end_at);
-  const fits = candidates.flatMap((o) => fitOf(o, req, obstacles.get(o.id), now) ?? []);
+  const candidates = await readCandidates(store, req);
+  const sized = candidates.flatMap((offering) => {
+    const size = sizeFor(req, offering);
+    return size && grossIsSafe(offering.unit_price_fen, size) ? [{ offering, size, hours: parseWeeklyHours(offering.weekly_hours_json) }] : [];
+  });
+  const fits = await findFits(store, req, sized, now);
   const s = await subsidiser(store, actor, [...new Set(fits.map((f) => f.offering.provider_org_id))], now);
   const options = fits.map((fit) => {
     const terms = s ? termsFor(s, fit, now) : null;

@@ -2,12 +2,13 @@
 // (scope "published"); a provider also sees all of its own. Anything else is "not found", so
 // unpublished offerings do not leak their existence.
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
-import { parseWeeklyHours } from "../domain/slots";
+import { availability, parseWeeklyHours, slotCeil, slotFloor } from "../domain/slots";
 import { offerings, organisations, type Offering, type Organisation } from "../db/schema";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
+import { readSlotRows } from "./capacity";
 
 export const OFFERING_NOUN = "资源 / Offering";
 
@@ -67,4 +68,12 @@ export function presentOffering(o: Offering, provider?: Pick<Organisation, "name
     created_at: toShanghaiIso(o.created_at),
     updated_at: toShanghaiIso(o.updated_at),
   };
+}
+
+/** Free units per slot over the window, widened to whole slots. */
+export async function slotAvailability(store: Store, offering: Offering, window: { from: number; to: number }, now: number) {
+  const from = slotFloor(window.from, offering.slot_minutes);
+  const to = slotCeil(window.to, offering.slot_minutes);
+  const rows = await readSlotRows(store, offering.id, from, to);
+  return { from, to, slots: availability({ ...offering, hours: parseWeeklyHours(offering.weekly_hours_json), rows, from, to, now }) };
 }

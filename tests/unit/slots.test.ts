@@ -53,6 +53,16 @@ describe("slot alignment", () => {
   it("reads weekdays and hours in Shanghai: Sunday 23:30 UTC is Monday 07:30 there", () => {
     expect(shanghaiWeekdayHour(at("2026-03-01T23:30:00Z"))).toEqual({ weekday: 1, hour: 7 });
     expect(shanghaiWeekdayHour(at("2026-03-08T15:59:00Z"))).toEqual({ weekday: 7, hour: 23 });
+    expect(shanghaiWeekdayHour(at("1969-12-31T16:00:00Z"))).toEqual({ weekday: 4, hour: 0 });
+  });
+
+  it("agrees with the calendar for any instant, before and after 1970 (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -4_102_444_800_000, max: 4_102_444_800_000 }), (t) => {
+        const local = new Date(t + 8 * HOUR);
+        expect(shanghaiWeekdayHour(t)).toEqual({ weekday: local.getUTCDay() || 7, hour: local.getUTCHours() });
+      }),
+    );
   });
 });
 

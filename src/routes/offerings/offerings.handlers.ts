@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { normaliseModel } from "../../domain/capacity-search";
-import { availability, BOOKING_HORIZON_MS, blackoutSlotRange, parseWeeklyHours, slotCeil, slotFloor } from "../../domain/slots";
+import { BOOKING_HORIZON_MS, blackoutSlotRange } from "../../domain/slots";
 import { commit, retryOnGuard } from "../../db/atomic";
 import { blackouts, offerings, organisations } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
@@ -9,9 +9,9 @@ import { conflict, forbidden, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { DAY_MS, toShanghaiIso } from "../../lib/time";
-import { blockSlots, readSlotRows } from "../../services/capacity";
+import { blockSlots } from "../../services/capacity";
 import { clearTheWay, overfullSlots, presentInTheWay } from "../../services/offering-changes";
-import { presentOffering, readOwnOffering, readVisibleOffering, visibleTo } from "../../services/offerings";
+import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
 import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
 import * as routes from "./offerings.routes";
 
@@ -99,11 +99,9 @@ export const getAvailability: RouteHandler<typeof routes.getAvailability, AppEnv
   const now = c.var.now();
   const { offering } = await readVisibleOffering(c.var.store, actorOf(c), id);
   const window = windowOf(c.req.valid("query"), now, routes.MAX_AVAILABILITY_DAYS);
-  const from = slotFloor(window.from, offering.slot_minutes);
-  const to = slotCeil(window.to, offering.slot_minutes);
-  const rows = await readSlotRows(c.var.store, offering.id, from, to);
+  const { from, to, slots: free } = await slotAvailability(c.var.store, offering, window, now);
   const slotMs = offering.slot_minutes * 60_000;
-  const slots = availability({ ...offering, hours: parseWeeklyHours(offering.weekly_hours_json), rows, from, to, now }).map((s) => ({
+  const slots = free.map((s) => ({
     starts_at: toShanghaiIso(s.slot_start_at),
     ends_at: toShanghaiIso(s.slot_start_at + slotMs),
     capacity_units: s.capacity_units,
