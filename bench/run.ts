@@ -1,0 +1,119 @@
+// `npm run bench`: availability over 30 days for one offering, and a capacity search across
+// 1,000 offerings with 100,000 existing bookings, on better-sqlite3 in a temporary file (nothing
+// is written into the repository). The machine is shared and noisy, so every figure is also given
+// as a ratio to a baseline measured in the same run: a primary-key SELECT through the same store.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import { createApp } from "../src/app";
+import { generateSessionToken, SESSION_COOKIE, sessionInsert } from "../src/auth/session";
+import { openNodeStore } from "../src/db/node";
+import { offerings, organisations, sessions, users } from "../src/db/schema";
+import { DAY_MS, toShanghaiIso } from "../src/lib/time";
+import { searchCapacity } from "../src/services/capacity-search";
+import { slotAvailability } from "../src/services/offerings";
+import { BOOKINGS, OFFERINGS, seedBench } from "./seed";
+
+interface Row {
+  name: string;
+  runs: number;
+  p50_ms: number;
+  p95_ms: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+async function measure(name: string, runs: number, work: () => Promise<unknown>): Promise<Row> {
+  for (let i = 0; i < Math.min(5, runs); i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { name, runs, p50_ms: percentile(times, 0.5), p95_ms: percentile(times, 0.95) };
+}
+
+function print(rows: Row[], baseline: Row) {
+  const head = ["measurement", "runs", "p50 ms", "p95 ms", "p50 ÷ baseline", "p95 ÷ baseline"];
+  const body = rows.map((r) => [r.name, String(r.runs), r.p50_ms.toFixed(3), r.p95_ms.toFixed(3), (r.p50_ms / baseline.p50_ms).toFixed(1), (r.p95_ms / baseline.p95_ms).toFixed(1)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const cells of body) console.log(line(cells));
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "vouchers-bench-"));
+  try {
+    const path = join(dir, "bench.sqlite");
+    const now = Date.now();
+    const store = openNodeStore(path);
+    const seedStarted = performance.now();
+    const seeded = seedBench(path, now);
+    console.log(`seeded ${OFFERINGS} offerings, ${BOOKINGS} bookings, ${seeded.slot_rows} slot rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (${path})\n`);
+
+    const [org] = await store.db.select().from(organisations).where(eq(organisations.id, seeded.sme_org_id));
+    const [user] = await store.db.select().from(users).where(eq(users.id, seeded.sme_user_id));
+    if (!org || !user) throw new Error("seeding did not create the SME");
+    const actor = { org, user, sessionId: "bench", sessionExpiresAt: now + DAY_MS };
+    const token = generateSessionToken();
+    await store.batch([store.db.insert(sessions).values(await sessionInsert(token, user.id, now))]);
+    const app = createApp({ store: () => store, clientAddress: () => "127.0.0.1", now: () => now });
+    const headers = { Cookie: `${SESSION_COOKIE}=${token}`, "Content-Type": "application/json" };
+
+    const offeringId = seeded.offering_ids[1] as string;
+    const [offering] = await store.db.select().from(offerings).where(eq(offerings.id, offeringId));
+    if (!offering) throw new Error("no offering to measure");
+    const window = { from: now, to: now + 30 * DAY_MS };
+    const need = {
+      category: "compute",
+      accelerator_model: null,
+      quantity: 8,
+      duration_hours: 4,
+      domestic_only: false,
+      max_unit_price_fen: null,
+      earliest_start_at: now + DAY_MS,
+      latest_end_at: now + 31 * DAY_MS,
+      sort: "cheapest" as const,
+      limit: 20,
+    };
+    const availabilityPath = `/api/offerings/${offeringId}/availability?from=${encodeURIComponent(toShanghaiIso(window.from))}&to=${encodeURIComponent(toShanghaiIso(window.to))}`;
+    const searchBody = JSON.stringify({
+      category: need.category,
+      quantity: need.quantity,
+      duration_hours: need.duration_hours,
+      earliest_start_at: toShanghaiIso(need.earliest_start_at),
+      latest_end_at: toShanghaiIso(need.latest_end_at),
+    });
+    const ok = async (response: Response | Promise<Response>) => {
+      const r = await response;
+      if (r.status !== 200) throw new Error(`${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const sample = (await searchCapacity(store, actor, need, now)) as { considered_offerings: number; options: unknown[] };
+    console.log(`search considers ${sample.considered_offerings} offerings and returns ${sample.options.length} options\n`);
+
+    const baseline = await measure("baseline: primary-key SELECT (store)", 2_000, () => store.db.select().from(offerings).where(eq(offerings.id, offeringId)));
+    const rows = [
+      baseline,
+      await measure("availability, 1 offering × 30 days (service)", 300, () => slotAvailability(store, offering, window, now)),
+      await measure("availability, 1 offering × 30 days (HTTP)", 300, () => ok(app.request(availabilityPath, { headers }))),
+      await measure(`capacity search, ${OFFERINGS} offerings × 30 days (service)`, 40, () => searchCapacity(store, actor, need, now)),
+      await measure(`capacity search, ${OFFERINGS} offerings × 30 days (HTTP)`, 40, () => ok(app.request("/api/search/capacity", { method: "POST", headers, body: searchBody }))),
+      // Hard to place: most offerings need every horizon read before a fit (or none) is found.
+      await measure(`capacity search, 16 cards × 72 h (service)`, 20, () => searchCapacity(store, actor, { ...need, quantity: 16, duration_hours: 72 }, now)),
+    ];
+    print(rows, baseline);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
