@@ -1,5 +1,7 @@
 // Demo data for a first start: one agency (with reviewer, finance and auditor staff), two
 // approved providers, three SMEs and the installation admin. Logins are listed in README.md.
+// The agency runs four programmes with real rules (src/seed/programmes.ts), and the SMEs hold
+// vouchers from them.
 import { sql } from "drizzle-orm";
 import { commitAs } from "../db/atomic";
 import { organisations, users } from "../db/schema";

@@ -56,7 +56,7 @@ type LiveHold = LedgerTransfer & { cap_year: number | null; cap_fen: number | nu
 const ACCOUNT_YEAR = sql`coalesce(b.cap_year, CAST(strftime('%Y', (h.created_at + 28800000) / 1000, 'unixepoch') AS INTEGER))`;
 
 /** Pending holds on an account that nothing has posted or voided yet (at most `limit`), with their booking's state. */
-export async function liveHolds(store: Store, accountId: string, limit: number): Promise<LiveHold[]> {
+async function liveHolds(store: Store, accountId: string, limit: number): Promise<LiveHold[]> {
   return store.all<LiveHold>(sql`
     SELECT h.*, b.cap_year AS cap_year, s.cap_fen AS cap_fen, b.status AS booking_status
     FROM ledger_transfers h

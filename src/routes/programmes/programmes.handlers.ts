@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { commit, retryOnGuard } from "../../db/atomic";
+import { commit } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
 import { transition } from "../../db/guards";
 import { idempotent } from "../../db/idempotency";
