@@ -1,9 +1,8 @@
 // Which page to show: signed-out visitors get sign-in or sign-up; signed-in people get the page
 // at the address if their role may open it.
 import { useEffect } from "preact/hooks";
-import { may } from "./access";
 import { I18nProvider } from "./i18n";
-import { PAGES } from "./navigation";
+import { opens, PAGES } from "./navigation";
 import { NotFoundPage } from "./pages/not-found";
 import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";
@@ -44,7 +43,7 @@ function Routes() {
     return <Layout me={null}>{here.path === "/signup" ? <SignUpPage /> : <SignInPage notice={state.notice} />}</Layout>;
   }
   const entry = PAGES.find((page) => page.path === here.path);
-  const allowed = entry && (!entry.needs || may(state.me, entry.needs));
+  const allowed = entry && opens(state.me, entry);
   return (
     <Layout me={state.me}>
       {entry && allowed ? <entry.Page /> : <NotFoundPage forbidden={Boolean(entry)} />}

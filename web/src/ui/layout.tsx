@@ -1,11 +1,10 @@
 // The frame around every page: skip link, header (name, navigation, language, account), footer.
 import type { ComponentChildren } from "preact";
 import { useErrorBoundary, useState } from "preact/hooks";
-import { may } from "../access";
 import { api, ApiError, send } from "../api";
 import { useI18n, type Bilingual } from "../i18n";
 import { ORG_KIND, USER_ROLE } from "../labels";
-import { PAGES } from "../navigation";
+import { opens, PAGES } from "../navigation";
 import { Link, navigate, useLocation } from "../router";
 import { useSession, type Me } from "../session";
 import { Instant } from "./values";
@@ -70,7 +69,7 @@ function LanguageToggle() {
 function MainNav({ me }: { me: Me }) {
   const { t, say } = useI18n();
   const { path } = useLocation();
-  const pages = PAGES.filter((page) => !page.needs || may(me, page.needs));
+  const pages = PAGES.filter((page) => opens(me, page));
   return (
     <nav class="main" aria-label={t("主导航", "Main")}>
       <ul>
