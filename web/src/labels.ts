@@ -1,4 +1,6 @@
 // Names people read for the API's enum values, in both languages.
+import type { Booking, Offering, Programme, Voucher, VoucherApplication } from "../../src/db/schema";
+import type { StandardUnit } from "../../src/domain/offering-units";
 import type { Bilingual } from "./i18n";
 import type { Me } from "./session";
 
@@ -49,3 +51,64 @@ export const RELATION: Record<"shareholder" | "legal_representative" | "affiliat
 
 /** The options of a <select> or radio group, in declaration order. */
 export const optionsOf = <K extends string>(labels: Record<K, Bilingual>) => Object.entries(labels) as [K, Bilingual][];
+
+// ---------------------------------------------------------------- programmes, vouchers, offerings, bookings
+
+export const PROGRAMME_KIND: Record<Programme["kind"], Bilingual> = {
+  compute: ["算力券", "Compute voucher"],
+  data: ["数据券", "Data voucher"],
+  model: ["模型券", "Model voucher"],
+  general: ["创新券", "Innovation voucher"],
+};
+
+export const PROGRAMME_STATUS: Record<Programme["status"], Bilingual> = {
+  draft: ["草稿", "Draft"],
+  open: ["受理中", "Open"],
+  closed: ["已关闭", "Closed"],
+};
+
+export const APPLICATION_STATUS: Record<VoucherApplication["status"], Bilingual> = {
+  pending: ["待审核", "Pending review"],
+  approved: ["已批准", "Approved"],
+  rejected: ["已驳回", "Rejected"],
+  withdrawn: ["已撤回", "Withdrawn"],
+};
+
+export const VOUCHER_STATUS: Record<Voucher["status"], Bilingual> = {
+  active: ["有效", "Active"],
+  expired: ["已过期", "Expired"],
+  revoked: ["已撤销", "Revoked"],
+};
+
+export const OFFERING_CATEGORY: Record<Offering["category"], Bilingual> = {
+  compute: ["算力", "Compute"],
+  dataset: ["数据集", "Dataset"],
+  simulation: ["仿真平台", "Simulation"],
+  platform_service: ["平台服务", "Platform service"],
+};
+
+export const OFFERING_STATUS: Record<Offering["status"], Bilingual> = {
+  active: ["上架中", "Active"],
+  paused: ["已暂停", "Paused"],
+  retired: ["已下架", "Retired"],
+};
+
+/** The standard pricing units; a platform service names its own. */
+export const OFFERING_UNIT: Record<StandardUnit, Bilingual> = {
+  card_hour: ["卡时", "card-hour"],
+  node_hour: ["节点时", "node-hour"],
+  seat_day: ["席位天", "seat-day"],
+  licence_month: ["许可月", "licence-month"],
+  session_hour: ["会话时", "session-hour"],
+};
+
+export const BOOKING_STATUS: Record<Booking["status"], Bilingual> = {
+  requested: ["待确认", "Awaiting confirmation"],
+  confirmed: ["已确认", "Confirmed"],
+  in_use: ["使用中", "In use"],
+  delivered: ["已交付", "Delivered"],
+  settled: ["已结算", "Settled"],
+  cancelled: ["已取消", "Cancelled"],
+  rejected: ["已拒绝", "Rejected"],
+  lapsed: ["已失效", "Lapsed"],
+};
