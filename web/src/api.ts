@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: readonly FieldIssue[] = [],
+    /** The refusal's details as the API sent them (e.g. the eligibility behind a 422), for pages that explain them. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -57,7 +59,7 @@ function readError(status: number, text: string): ApiError {
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (typeof error?.code !== "string" || typeof error.message !== "string") return fallback;
-  return new ApiError(status, error.code, error.message, issuesOf(error.details));
+  return new ApiError(status, error.code, error.message, issuesOf(error.details), error.details);
 }
 
 function issuesOf(details: unknown): FieldIssue[] {

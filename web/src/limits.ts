@@ -8,10 +8,22 @@ export interface Limit {
   minLength?: number;
   maxLength?: number;
   pattern?: RegExp;
+  /** Numbers, in the API's own unit (fen, units, hours): the least and the most it accepts. */
+  minimum?: number;
+  maximum?: number;
 }
 
 /** A 统一社会信用代码 is exactly 18 characters (GB 32100); the check digit is verified separately. */
 const CREDIT_CODE_LENGTH = 18;
+
+/** Record ids ("prg_…", "vch_…") the API takes in bodies. */
+const RECORD_ID = { minLength: 3, maxLength: 64, pattern: /^[a-z]+_[a-z2-7]+$/ };
+/** Integer fen the API takes (src/routes/common.ts Fen). */
+const MAX_FEN = 1e13;
+const MAX_UNIT_PRICE_FEN = 1_000_000_000;
+const MAX_UNITS = 100_000;
+/** Accelerator model names are ASCII: "Ascend 910B", "H800". */
+const ACCELERATOR_MODEL = { maxLength: 60, pattern: /^[A-Za-z0-9][A-Za-z0-9 .\-_]*$/ };
 
 export const LIMITS = {
   login: {
@@ -38,5 +50,45 @@ export const LIMITS = {
   },
   providerRejection: {
     reason: { required: true, maxLength: 500 },
+  },
+  voucherApplication: {
+    programme_id: { required: true, ...RECORD_ID },
+    requested_fen: { required: true, minimum: 1, maximum: MAX_FEN },
+    purpose: { required: true, maxLength: 1000 },
+  },
+  capacitySearch: {
+    category: { required: true },
+    accelerator_model: ACCELERATOR_MODEL,
+    quantity: { required: true, minimum: 1, maximum: MAX_UNITS },
+    // 31 days: the longest search window.
+    duration_hours: { required: true, minimum: 1, maximum: 744 },
+    earliest_start_at: { required: true },
+    latest_end_at: { required: true },
+    max_unit_price_fen: { minimum: 0, maximum: MAX_UNIT_PRICE_FEN },
+    domestic_only: {},
+    sort: {},
+    limit: { minimum: 1, maximum: 100 },
+  },
+  booking: {
+    offering_id: { required: true, ...RECORD_ID },
+    quantity: { required: true, minimum: 1, maximum: MAX_UNITS },
+    starts_at: { required: true },
+    ends_at: { required: true },
+    voucher_id: RECORD_ID,
+    max_copay_fen: { minimum: 0, maximum: MAX_FEN },
+  },
+  bookingCancellation: {
+    reason: { maxLength: 500 },
+  },
+} satisfies Record<string, Record<string, Limit>>;
+
+/** Limits of forms that filter a list: GET query parameters rather than a body. */
+export const QUERY_LIMITS = {
+  offeringFilter: {
+    category: {},
+    q: { maxLength: 100, pattern: /^[\p{L}\p{N}\s\-_.·]+$/u },
+    accelerator_model: ACCELERATOR_MODEL,
+    domestic: {},
+    max_unit_price_fen: { minimum: 0, maximum: MAX_UNIT_PRICE_FEN },
   },
 } satisfies Record<string, Record<string, Limit>>;

@@ -47,9 +47,9 @@ function FieldShell({ id, label, required, children }: { id: string; label: stri
 }
 
 interface InputExtras {
-  type?: "text" | "email" | "password" | "date";
+  type?: "text" | "email" | "password" | "date" | "datetime-local";
   autoComplete?: string;
-  inputMode?: "numeric" | "text" | "email";
+  inputMode?: "numeric" | "decimal" | "text" | "email";
   placeholder?: string;
   autoCapitalize?: "characters" | "off";
   spellcheck?: boolean;
@@ -63,7 +63,7 @@ export function TextField(props: FieldProps & InputExtras & { transform?: (value
       {hintText}
       <input
         {...control}
-        // Preact 11 types each input type apart; these four are all plain text boxes to it.
+        // Preact 11 types each input type apart; these are all plain text boxes to it.
         type={(type ?? "text") as "text"}
         {...{ autoComplete, inputMode, placeholder, autoCapitalize, spellcheck }}
         maxLength={spec.maxLength}
@@ -149,5 +149,19 @@ export function RadioGroup(props: FieldProps & { options: readonly (readonly [st
       ))}
       {errorText}
     </fieldset>
+  );
+}
+
+/** A yes/no choice whose value is "true" or "" (so an unticked box reads as absent). */
+export function CheckboxField(props: FieldProps) {
+  const { form, name, label } = props;
+  const { id, control, hintText, errorText } = useFieldParts(props);
+  return (
+    <div class="field checkbox">
+      <input {...control} type="checkbox" checked={form.values[name] === "true"} onChange={(event) => form.set(name, event.currentTarget.checked ? "true" : "")} />
+      <label for={id}>{label}</label>
+      {hintText}
+      {errorText}
+    </div>
   );
 }

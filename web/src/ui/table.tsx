@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 export interface Column<T> {
   header: string;
   cell: (row: T) => ComponentChildren;
-  /** Extra class for the cell, e.g. "actions". */
+  /** Extra class for the cell and its header, e.g. "actions", or "num" for right-aligned figures. */
   class?: string;
 }
 
@@ -27,7 +27,7 @@ export function DataTable<T>(props: {
         <thead>
           <tr>
             {columns.map((column) => (
-              <th scope="col" key={column.header}>
+              <th scope="col" key={column.header} class={column.class}>
                 {column.header}
               </th>
             ))}
