@@ -6,7 +6,9 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_PATH: z.string().min(1).default("./data/vouchers.sqlite"),
   DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
-  /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
+  /** How often voucher expiry and booking lapse run. */
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy). */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
 });
 

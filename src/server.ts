@@ -4,9 +4,11 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
+import { decoyHash } from "./auth/password";
 import { openNodeStore } from "./db/node";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
+import { runScheduled } from "./services/scheduled";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH);
@@ -31,6 +33,8 @@ const app = createApp({
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??
     "unknown",
+  isHttps: (c) =>
+    env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
   assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 
@@ -38,7 +42,25 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   console.log(`Listening on http://${info.address === "127.0.0.1" ? "localhost" : info.address}:${info.port} (database ${env.DATABASE_PATH})`);
 });
 
+// Computed now so the first sign-in with an unknown email takes as long as any other.
+await decoyHash();
+
+// Voucher expiry and booking lapse, as the Workers cron does; one run at a time.
+let sweeping = false;
+const sweeps = setInterval(async () => {
+  if (sweeping) return;
+  sweeping = true;
+  try {
+    await runScheduled(store, Date.now());
+  } catch (error) {
+    console.error("scheduled sweep failed; it runs again next interval", error);
+  } finally {
+    sweeping = false;
+  }
+}, env.SWEEP_INTERVAL_SECONDS * 1000);
+
 function shutdown() {
+  clearInterval(sweeps);
   server.close(() => {
     store.close();
     process.exit(0);

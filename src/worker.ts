@@ -3,8 +3,7 @@
 import { createApp } from "./app";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
-import { lapseOverdueBookings } from "./services/booking-lapse";
-import { sweepExpiredVouchers } from "./services/expiry";
+import { runScheduled } from "./services/scheduled";
 
 export interface WorkerEnv {
   DB: D1Like;
@@ -43,10 +42,3 @@ export default {
     await runScheduled(storeFor(env.DB), Date.now());
   },
 };
-
-/** Periodic work; later sweeps (audit sealing) register here. Each is bounded and idempotent. */
-export async function runScheduled(store: Store, now: number): Promise<void> {
-  const expiry = await sweepExpiredVouchers(store, now);
-  if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
-  await lapseOverdueBookings(store, now);
-}

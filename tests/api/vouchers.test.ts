@@ -145,9 +145,9 @@ describe("the expiry sweep", () => {
     expect(events[0]?.n).toBe(2);
   });
 
-  it("runs from the Workers cron entry too (runScheduled)", async () => {
+  it("runs from the scheduled work the Workers cron and the Node server's timer both call (runScheduled)", async () => {
     const { voucher } = await voucherFor(3_000, { validity: { kind: "days_from_issue", days: 1 } });
-    const { runScheduled } = await import("../../src/worker");
+    const { runScheduled } = await import("../../src/services/scheduled");
     await runScheduled(harness.store, Date.parse(voucher.expires_at));
     expect(await returnTransfers(voucher.id)).toEqual([{ id: `return:${voucher.id}`, code: "expire", amount_fen: 3_000 }]);
   });
