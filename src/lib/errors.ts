@@ -19,8 +19,8 @@ export const unauthorized = (message = "请先登录 / Please sign in") =>
   new AppError(401, "unauthenticated", message);
 export const forbidden = (message = "无权执行此操作 / You are not allowed to do this") =>
   new AppError(403, "forbidden", message);
-export const notFound = (what: string) =>
-  new AppError(404, "not_found", `未找到${what} / ${what} not found`);
+export const notFound = (chinese: string, english: string) =>
+  new AppError(404, "not_found", `未找到${chinese} / ${english} not found`);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) =>

@@ -13,7 +13,7 @@ import { toShanghaiIso } from "../lib/time";
 import { releaseBookingStatements, releaseEvent } from "./bookings-release";
 import { settleHold } from "./holds";
 
-export const BOOKING_NOUN = "预约 / Booking";
+export const BOOKING_NOUN = ["预约", "Booking"] as const;
 
 /** Which bookings a caller may see: an SME its own, a provider its offerings', an agency those on its programmes. */
 export function bookingsVisibleTo(actor: Actor): SQL {
@@ -31,7 +31,7 @@ export function bookingsVisibleTo(actor: Actor): SQL {
 
 export async function readVisibleBooking(store: Store, actor: Actor, id: string): Promise<Booking> {
   const [row] = await store.db.select().from(bookings).where(and(eq(bookings.id, id), bookingsVisibleTo(actor)));
-  if (!row) throw notFound(BOOKING_NOUN);
+  if (!row) throw notFound(...BOOKING_NOUN);
   return row;
 }
 
@@ -39,7 +39,7 @@ export async function readVisibleBooking(store: Store, actor: Actor, id: string)
 export async function readBookingAsParty(store: Store, actor: Actor, id: string, party: "sme" | "provider"): Promise<Booking> {
   const column = party === "sme" ? bookings.sme_org_id : bookings.provider_org_id;
   const [row] = await store.db.select().from(bookings).where(and(eq(bookings.id, id), eq(column, actor.org.id)));
-  if (!row) throw notFound(BOOKING_NOUN);
+  if (!row) throw notFound(...BOOKING_NOUN);
   return row;
 }
 

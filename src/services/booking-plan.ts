@@ -82,7 +82,7 @@ function safeGross(o: Offering, quantity: number, durationUnits: number): number
 async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: Offering, provider: Organisation, gross_fen: number, now: number): Promise<VoucherTerms> {
   const cap_year = shanghaiYear(now);
   const facts = await readVoucherFacts(store, actor.org.id, input.voucher_id as string, cap_year);
-  if (!facts) throw notFound("创新券 / Voucher");
+  if (!facts) throw notFound("创新券", "Voucher");
   const relation = facts.rules.exclude_related_parties
     ? findRelation(await readPartyFacts(store, actor.org), await readPartyFacts(store, provider))
     : null;

@@ -10,7 +10,7 @@ import { notFound } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
 import { readSlotRows } from "./capacity";
 
-export const OFFERING_NOUN = "资源 / Offering";
+export const OFFERING_NOUN = ["资源", "Offering"] as const;
 
 /** Rows of `offerings` joined with their provider that `actor` may see. */
 export function visibleTo(actor: Actor): SQL {
@@ -31,7 +31,7 @@ export async function readVisibleOffering(store: Store, actor: Actor, id: string
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
     .where(and(eq(offerings.id, id), visibleTo(actor)));
-  if (!row) throw notFound(OFFERING_NOUN);
+  if (!row) throw notFound(...OFFERING_NOUN);
   return row;
 }
 
@@ -45,7 +45,7 @@ export async function readBookableOffering(store: Store, actor: Actor, id: strin
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
     .where(and(eq(offerings.id, id), or(eq(organisations.provider_status, "approved"), eq(offerings.provider_org_id, actor.org.id))));
-  if (!row) throw notFound(OFFERING_NOUN);
+  if (!row) throw notFound(...OFFERING_NOUN);
   return row;
 }
 
@@ -55,7 +55,7 @@ export async function readOwnOffering(store: Store, actor: Actor, id: string): P
     .select()
     .from(offerings)
     .where(and(eq(offerings.id, id), sql`${offerings.provider_org_id} = ${actor.org.id}`));
-  if (!row) throw notFound(OFFERING_NOUN);
+  if (!row) throw notFound(...OFFERING_NOUN);
   return row;
 }
 

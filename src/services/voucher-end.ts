@@ -82,8 +82,8 @@ async function bookingsInService(store: Store, accountId: string): Promise<strin
 
 function bookingRelease(end: VoucherEnd, code: string, now: number): Release {
   return end.status === "expired"
-    ? { to: "lapsed", from: RELEASABLE, reason: "代金券已过期 / The voucher expired", ledger_code: code, now }
-    : { to: "cancelled", from: RELEASABLE, reason: `代金券已撤销：${end.reason} / The voucher was revoked: ${end.reason}`, ledger_code: code, now };
+    ? { to: "lapsed", from: RELEASABLE, reason: "创新券已过期 / The voucher expired", ledger_code: code, now }
+    : { to: "cancelled", from: RELEASABLE, reason: `创新券已撤销：${end.reason} / The voucher was revoked: ${end.reason}`, ledger_code: code, now };
 }
 
 /** Statements and events voiding `holds`, releasing the bookings behind them that have not started. */
@@ -142,7 +142,7 @@ export type VoucherEndResult =
   | { kind: "deferred"; booking_ids: string[] };
 
 const endConflict = (): AppError =>
-  conflict("voucher_busy", "代金券正被其他操作修改，请稍后重试 / The voucher is being changed by another request; retry shortly");
+  conflict("voucher_busy", "创新券正被其他操作修改，请稍后重试 / The voucher is being changed by another request; retry shortly");
 
 /**
  * Ends the voucher, committing each step with `commitStep` (the caller adds its audit metadata,

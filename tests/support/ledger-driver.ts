@@ -90,9 +90,9 @@ export async function hold(store: Store, world: World, voucherId: string, amount
   return retryOnGuard(
     async () => {
       const row = await readVoucherWithBalance(store, voucherId);
-      if (!row || row.voucher.status !== "active" || row.voucher.expires_at <= now) throw conflict("voucher_not_active", "代金券不可用 / The voucher is not usable");
+      if (!row || row.voucher.status !== "active" || row.voucher.expires_at <= now) throw conflict("voucher_not_active", "创新券不可用 / The voucher is not usable");
       const available = availableFen(row.account);
-      if (available < amountFen) throw conflict("insufficient_voucher_balance", `代金券余额${available}分不足 / The voucher has only ${available} fen left`);
+      if (available < amountFen) throw conflict("insufficient_voucher_balance", `创新券余额${available}分不足 / The voucher has only ${available} fen left`);
       const rules = await readRules(store, world.programme_id, row.voucher.programme_version);
       const year = shanghaiYear(now);
       const input = { booking_id, programme_id: world.programme_id, voucher_id: voucherId, provider_org_id: world.provider_org_id, sme_org_id: row.voucher.sme_org_id, subsidy_fen: amountFen, year, annual_cap_fen: rules.rules.annual_cap_fen };
@@ -102,7 +102,7 @@ export async function hold(store: Store, world: World, voucherId: string, amount
     (violation) =>
       violation.name === "annual_cap_exceeded"
         ? conflict("annual_cap_reached", "超出年度补贴上限 / Over the annual subsidy cap")
-        : conflict("insufficient_voucher_balance", "代金券余额不足 / The voucher no longer covers this hold"),
+        : conflict("insufficient_voucher_balance", "创新券余额不足 / The voucher no longer covers this hold"),
   );
 }
 

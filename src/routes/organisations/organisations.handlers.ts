@@ -19,16 +19,16 @@ const presentRelatedParty = (row: typeof related_parties.$inferSelect) => ({ ...
 export const getOrganisation: RouteHandler<typeof routes.getOrganisation, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { id } = c.req.valid("param");
-  if (id !== actor.org.id && !canReadAnyOrganisation(actor)) throw notFound("机构 / Organisation");
+  if (id !== actor.org.id && !canReadAnyOrganisation(actor)) throw notFound("机构", "Organisation");
   const [org] = await c.var.store.db.select().from(organisations).where(eq(organisations.id, id));
-  if (!org) throw notFound("机构 / Organisation");
+  if (!org) throw notFound("机构", "Organisation");
   return c.json(presentOrganisation(org), 200);
 };
 
 export const listRelatedParties: RouteHandler<typeof routes.listRelatedParties, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { id } = c.req.valid("param");
-  if (id !== actor.org.id && !canReadAnyOrganisation(actor)) throw notFound("机构 / Organisation");
+  if (id !== actor.org.id && !canReadAnyOrganisation(actor)) throw notFound("机构", "Organisation");
   const rows = await c.var.store.db
     .select()
     .from(related_parties)
@@ -88,7 +88,7 @@ async function decideProvider(
 ) {
   const db = c.var.store.db;
   const [before] = await db.select().from(organisations).where(eq(organisations.id, id));
-  if (!before || before.kind !== "provider") throw notFound("服务商 / Provider");
+  if (!before || before.kind !== "provider") throw notFound("服务商", "Provider");
   if (before.provider_status === status) {
     throw conflict("already_decided", `该服务商已是此状态 / The provider is already ${status}`);
   }

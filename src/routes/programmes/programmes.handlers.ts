@@ -18,7 +18,7 @@ import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolColumns, p
 import type * as routes from "./programmes.routes";
 
 
-const NOT_FOUND = "项目 / Programme";
+const NOT_FOUND = ["项目", "Programme"] as const;
 
 export function presentProgramme(row: Programme, rules: ProgrammeRules, pool: PoolFigures) {
   return { ...row, rules, validity: describeValidity(rules.validity), pool, created_at: toIso(row.created_at) };
@@ -51,7 +51,7 @@ async function canSee(store: Store, actor: Actor, programme: Programme): Promise
 /** The programme if the caller's agency owns it; otherwise 404 (nothing about others' programmes leaks). */
 async function ownedProgramme(c: Context<AppEnv>, id: string): Promise<Programme> {
   const programme = await readProgramme(c.var.store, id);
-  if (!programme || !ownsProgramme(actorOf(c), programme)) throw notFound(NOT_FOUND);
+  if (!programme || !ownsProgramme(actorOf(c), programme)) throw notFound(...NOT_FOUND);
   return programme;
 }
 
@@ -96,7 +96,7 @@ export const listProgrammes: RouteHandler<typeof routes.listProgrammes, AppEnv> 
 export const getProgramme: RouteHandler<typeof routes.getProgramme, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const programme = await readProgramme(c.var.store, id);
-  if (!programme || !(await canSee(c.var.store, actorOf(c), programme))) throw notFound(NOT_FOUND);
+  if (!programme || !(await canSee(c.var.store, actorOf(c), programme))) throw notFound(...NOT_FOUND);
   return c.json(await presentDetail(c.var.store, programme), 200);
 };
 

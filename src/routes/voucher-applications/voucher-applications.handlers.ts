@@ -20,7 +20,7 @@ import { issueVoucherStatements } from "../../services/vouchers";
 import { presentVoucherBalance } from "../vouchers/present";
 import type * as routes from "./voucher-applications.routes";
 
-const NOT_FOUND = "申请 / Voucher application";
+const NOT_FOUND = ["申请", "Voucher application"] as const;
 
 export function presentApplication({ eligibility_json, ...row }: VoucherApplication) {
   return {
@@ -45,7 +45,7 @@ async function visibleApplication(store: Store, actor: Actor, id: string) {
   const row = await readApplication(store, id);
   if (row && actor.org.kind === "sme" && row.application.sme_org_id === actor.org.id) return row;
   if (row && actor.org.kind === "agency" && row.programme.agency_org_id === actor.org.id) return row;
-  throw notFound(NOT_FOUND);
+  throw notFound(...NOT_FOUND);
 }
 
 export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv> = async (c) => {
@@ -55,7 +55,7 @@ export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv
   const now = c.var.now();
   const programme = await readProgramme(store, body.programme_id);
   // Drafts are the agency's business until opened: to an enterprise they do not exist.
-  if (!programme || programme.status === "draft") throw notFound("项目 / Programme");
+  if (!programme || programme.status === "draft") throw notFound("项目", "Programme");
   const rules = await readRules(store, programme.id, programme.current_version);
   const eligibility = await assessEligibility(store, programme, rules, actor.org, body.requested_fen, now);
   if (!eligibility.eligible) {
@@ -105,7 +105,7 @@ const APPROVAL_CRITERIA = new Set<CriterionName>(["region", "size_class", "credi
 async function decidable(c: Context<AppEnv>, id: string): Promise<{ application: VoucherApplication; programme: Programme }> {
   const actor = actorOf(c);
   const row = await visibleApplication(c.var.store, actor, id);
-  if (actor.org.kind !== "agency") throw notFound(NOT_FOUND);
+  if (actor.org.kind !== "agency") throw notFound(...NOT_FOUND);
   if (row.application.status !== "pending") throw alreadyDecided(row.application);
   return row;
 }

@@ -12,15 +12,15 @@ import { readVoucherWithBalance, voucherWithBalanceColumns } from "../../service
 import { presentTransfer, presentVoucher, presentVoucherBalance } from "./present";
 import type * as routes from "./vouchers.routes";
 
-const NOT_FOUND = "代金券 / Voucher";
+const NOT_FOUND = ["创新券", "Voucher"] as const;
 
 /** The SME holding it, or the agency owning its programme; anyone else gets 404. */
 async function visibleVoucher(store: Store, actor: Actor, voucherId: string) {
   const row = await readVoucherWithBalance(store, voucherId);
-  if (!row) throw notFound(NOT_FOUND);
+  if (!row) throw notFound(...NOT_FOUND);
   if (actor.org.kind === "sme" && row.voucher.sme_org_id === actor.org.id) return row;
   if (actor.org.kind === "agency" && (await agencyOwnsProgramme(store, actor, row.voucher.programme_id))) return row;
-  throw notFound(NOT_FOUND);
+  throw notFound(...NOT_FOUND);
 }
 
 async function agencyOwnsProgramme(store: Store, actor: Actor, programmeId: string): Promise<boolean> {
@@ -64,7 +64,7 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
 };
 
 const notActive = (voucher: Pick<Voucher, "status">) =>
-  conflict("voucher_not_active", `代金券已${voucher.status === "revoked" ? "撤销" : "失效"} / The voucher is already ${voucher.status}`);
+  conflict("voucher_not_active", `创新券已${voucher.status === "revoked" ? "撤销" : "失效"} / The voucher is already ${voucher.status}`);
 
 export const revokeVoucher: RouteHandler<typeof routes.revokeVoucher, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
@@ -73,7 +73,7 @@ export const revokeVoucher: RouteHandler<typeof routes.revokeVoucher, AppEnv> = 
   return idempotent(c, body, async (record) => {
     const actor = actorOf(c);
     const row = await visibleVoucher(store, actor, id);
-    if (actor.org.kind !== "agency") throw notFound(NOT_FOUND);
+    if (actor.org.kind !== "agency") throw notFound(...NOT_FOUND);
     if (row.voucher.status !== "active") throw notActive(row.voucher);
     let result: { status: 200; body: ReturnType<typeof presentVoucherBalance> } | undefined;
     const ended = await endVoucher(store, id, { status: "revoked", reason: body.reason }, c.var.now(), async (step) => {
