@@ -1,38 +1,28 @@
 // Paying with a voucher: the hold in the booking's write, the rules that refuse a voucher, caps
 // that leave nothing, and what a voucher's expiry does to its bookings.
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness } from "#harness";
+import { describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../src/lib/time";
 import { sweepExpiredVouchers } from "../../src/services/expiry";
-import { createAgency, signUpSme } from "../support/fixtures";
-import { expectLedgerConsistent, moneyPost } from "../support/programmes";
+import { moneyPost } from "../support/programmes";
 import {
   book,
   booked,
   bookedBySlot,
+  bookingScene,
   computeBody,
   cst,
   datasetBody,
   expectRefusal,
   MONDAY_8AM,
   publish,
+  range,
   transfersOf,
   voucherAvailableFen,
   voucherMarket,
 } from "../support/bookings";
 
-const harness = await createHarness();
-harness.clock.now = MONDAY_8AM;
-const agency = await createAgency(harness);
-const sme = await signUpSme(harness);
-
-beforeEach(() => {
-  harness.clock.now = MONDAY_8AM;
-});
-afterEach(() => expectLedgerConsistent(harness));
-
-const range = (from: string, to: string) => ({ starts_at: cst(from), ends_at: cst(to) });
+const { harness, agency, sme } = await bookingScene();
 
 describe("paying with a voucher", () => {
   it("holds the quoted subsidy in the same write, and a booking without a voucher pays full price", async () => {

@@ -1,38 +1,27 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness } from "#harness";
+import { describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../src/lib/time";
 import { lapseOverdueBookings } from "../../src/services/booking-lapse";
-import { createAgency, signUpSme } from "../support/fixtures";
-import { expectLedgerConsistent, idempotencyKey, moneyPost } from "../support/programmes";
+import { createAgency } from "../support/fixtures";
+import { idempotencyKey, moneyPost } from "../support/programmes";
 import {
-  approvedProvider,
   book,
   booked,
   bookedBySlot,
+  bookingScene,
   computeBody,
   cst,
   datasetBody,
   expectRefusal,
   MONDAY_8AM,
   publish,
+  range,
   transfersOf,
   voucherAvailableFen,
   voucherMarket,
 } from "../support/bookings";
 
-const harness = await createHarness();
-harness.clock.now = MONDAY_8AM;
-const agency = await createAgency(harness);
-const provider = await approvedProvider(harness);
-const sme = await signUpSme(harness);
-
-beforeEach(() => {
-  harness.clock.now = MONDAY_8AM;
-});
-afterEach(() => expectLedgerConsistent(harness));
-
-const range = (from: string, to: string) => ({ starts_at: cst(from), ends_at: cst(to) });
+const { harness, agency, provider, sme } = await bookingScene();
 
 describe("the capacity guard", () => {
   it("refuses an overlapping range that would overfill a slot, naming the slot, and takes an adjacent one", async () => {

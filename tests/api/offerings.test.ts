@@ -1,17 +1,15 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness } from "#harness";
-import { createAgency, signUpProvider, signUpSme } from "../support/fixtures";
-import { expectLedgerConsistent } from "../support/programmes";
+import { describe, expect, it } from "vitest";
+import { signUpProvider } from "../support/fixtures";
 import {
   approvedProvider,
   booked,
   bookedBySlot,
+  bookingScene,
   computeBody,
   cst,
   datasetBody,
   expectRefusal,
-  MONDAY_8AM,
   publish,
   slotCounters,
   uniqueModel,
@@ -19,16 +17,7 @@ import {
   voucherMarket,
 } from "../support/bookings";
 
-const harness = await createHarness();
-harness.clock.now = MONDAY_8AM;
-const agency = await createAgency(harness);
-const provider = await approvedProvider(harness);
-const sme = await signUpSme(harness);
-
-beforeEach(() => {
-  harness.clock.now = MONDAY_8AM;
-});
-afterEach(() => expectLedgerConsistent(harness));
+const { harness, agency, provider, sme } = await bookingScene();
 
 describe("publishing offerings", () => {
   it("publishes all four categories with their units, and derives slot and unit lengths", async () => {

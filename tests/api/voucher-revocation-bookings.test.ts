@@ -3,7 +3,17 @@
 // shown to both parties); a booking already in service is delivered first.
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
-import { bookedBySlot, booked, computeBody, cst, MONDAY_8AM, publish, transfersOf, voucherMarket } from "../support/bookings";
+import {
+  booked,
+  bookedBySlot,
+  computeBody,
+  cst,
+  MONDAY_8AM,
+  publish,
+  range,
+  transfersOf,
+  voucherMarket,
+} from "../support/bookings";
 import { createAgency } from "../support/fixtures";
 import { expectLedgerConsistent, moneyPost } from "../support/programmes";
 
@@ -12,8 +22,6 @@ harness.clock.now = MONDAY_8AM;
 const agency = await createAgency(harness);
 
 afterEach(() => expectLedgerConsistent(harness));
-
-const range = (from: string, to: string) => ({ starts_at: cst(from), ends_at: cst(to) });
 
 describe("revoking a voucher that bookings hold on", () => {
   it("cancels the bookings not yet started, with the revocation's reason, releasing their units and holds", async () => {

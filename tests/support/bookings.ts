@@ -3,19 +3,40 @@
 // counters and holds a test asserts on. Model names carry a unique suffix, so searches on a
 // database shared with other test files (D1) only match this file's offerings.
 import { sql } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
+import { createHarness } from "#harness";
 import { accountIds } from "../../src/db/accounts";
 import type { ProgrammeRules } from "../../src/domain/programme-rules";
 import type { ApiResponse, TestClient } from "./client";
 import { createAgency, signUpProvider, signUpSme, uniqueSuffix, type SignedIn, type SignupOverrides } from "./fixtures";
 import type { Harness } from "./harness-types";
-import { createProgramme, issueVoucher, moneyPost, type Agency } from "./programmes";
+import { createProgramme, expectLedgerConsistent, issueVoucher, moneyPost, type Agency } from "./programmes";
 
 /** Monday 2 March 2026, 08:00 in Asia/Shanghai: tests pin the clock so weekdays and hours are known. */
 export const MONDAY_8AM = Date.parse("2026-03-02T08:00:00+08:00");
 
 /** An instant written as people in China read it: "2026-03-02T10:00" → +08:00. */
 export const cst = (local: string) => `${local}:00+08:00`;
+
+/** A booking's range in Beijing time: range("2026-03-03T10:00", "2026-03-03T12:00"). */
+export const range = (from: string, to: string) => ({ starts_at: cst(from), ends_at: cst(to) });
+
+/**
+ * Where most booking tests start: Monday 08:00 Beijing time, an agency, an approved provider and
+ * an SME. The clock goes back to Monday 08:00 before each test; the ledger is checked after it.
+ */
+export async function bookingScene() {
+  const harness = await createHarness();
+  harness.clock.now = MONDAY_8AM;
+  const agency = await createAgency(harness);
+  const provider = await approvedProvider(harness);
+  const sme = await signUpSme(harness);
+  beforeEach(() => {
+    harness.clock.now = MONDAY_8AM;
+  });
+  afterEach(() => expectLedgerConsistent(harness));
+  return { harness, agency, provider, sme };
+}
 
 export const uniqueModel = (base: string) => `${base} ${uniqueSuffix()}`;
 
