@@ -1,16 +1,19 @@
 // Operator commands: `npm run cli -- <command> [--flag value …]`.
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "./auth/password";
 import { commitAs } from "./db/atomic";
 import { constraintViolation } from "./db/constraints";
 import { openNodeStore } from "./db/node";
+import { recordingStore } from "./db/sql-script";
 import { organisations, users } from "./db/schema";
 import type { Store } from "./db/store";
 import { creditCodeMessages, creditCodeProblem, withCheckCharacter } from "./domain/credit-code";
 import { REGION_CODE } from "./domain/region";
 import { parseEnv } from "./env";
 import { newId } from "./lib/ids";
+import { createOrganisationWithUsers } from "./seed/accounts";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { lapseOverdueBookings } from "./services/booking-lapse";
 import { sweepExpiredVouchers } from "./services/expiry";
@@ -18,6 +21,8 @@ import { formatReport, verifyLedger } from "./services/verify";
 
 interface Command {
   summary: string;
+  /** Can write its changes as an SQL script (--sql-out) for a database this machine cannot reach. */
+  scriptable?: boolean;
   options: Record<string, { type: "string" | "boolean"; required?: boolean; description: string }>;
   run(store: Store, values: Record<string, string | boolean | undefined>): Promise<number>;
 }
@@ -31,6 +36,7 @@ class UsageError extends Error {}
 
 const commands: Record<string, Command> = {
   "create-admin": {
+    scriptable: true,
     summary: "Create the installation's admin user (and the platform organisation on first use)",
     options: {
       email: { type: "string", required: true, description: "login email" },
@@ -43,18 +49,22 @@ const commands: Record<string, Command> = {
       requireValid(password.length >= PASSWORD_MIN_LENGTH, `password needs at least ${PASSWORD_MIN_LENGTH} characters`);
       let [platform] = await store.db.select().from(organisations).where(eq(organisations.kind, "platform"));
       const statements = [];
+      const events = [];
       if (!platform) {
         platform = { id: newId("org"), kind: "platform", name: "平台运营方 Platform Operator", credit_code: withCheckCharacter("9100000000PLATFRM"), region_code: "100000", size_class: "medium", founded_on: new Date(now).toISOString().slice(0, 10), credit_status: "good", address: null, legal_representative: null, provider_status: null, provider_status_reason: null, created_at: now };
         statements.push(store.db.insert(organisations).values(platform));
+        events.push({ action: "organisation.registered", subject_type: "organisation", subject_id: platform.id, after: platform });
       }
       const user = { id: newId("usr"), org_id: platform.id, email: String(v.email).toLowerCase(), display_name: String(v.name ?? "Admin"), password_hash: await hashPassword(password), role: "admin" as const, created_at: now };
       statements.push(store.db.insert(users).values(user));
-      await commitAs(store, meta(now), statements, [{ action: "user.created", subject_type: "user", subject_id: user.id, after: user }]);
+      events.push({ action: "user.created", subject_type: "user", subject_id: user.id, after: user });
+      await commitAs(store, meta(now), statements, events);
       console.log(`admin ${user.email} created (${user.id})`);
       return 0;
     },
   },
   "create-agency": {
+    scriptable: true,
     summary: "Create a funding agency and its first (admin) user",
     options: {
       name: { type: "string", required: true, description: "agency name" },
@@ -64,19 +74,18 @@ const commands: Record<string, Command> = {
       password: { type: "string", required: true, description: `at least ${PASSWORD_MIN_LENGTH} characters` },
     },
     async run(store, v) {
-      const now = Date.now();
       const code = String(v["credit-code"]).toUpperCase();
       const problem = creditCodeProblem(code);
       requireValid(!problem, problem ? creditCodeMessages[problem] : "");
       requireValid(REGION_CODE.test(String(v.region)), "region must be a 6-digit code");
       requireValid(String(v.password).length >= PASSWORD_MIN_LENGTH, `password needs at least ${PASSWORD_MIN_LENGTH} characters`);
-      const org = { id: newId("org"), kind: "agency" as const, name: String(v.name), credit_code: code, region_code: String(v.region), size_class: "large" as const, founded_on: "2000-01-01", created_at: now };
-      const user = { id: newId("usr"), org_id: org.id, email: String(v.email).toLowerCase(), display_name: String(v.name), password_hash: await hashPassword(String(v.password)), role: "admin" as const, created_at: now };
-      await commitAs(store, meta(now), [store.db.insert(organisations).values(org), store.db.insert(users).values(user)], [
-        { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },
-        { action: "user.created", subject_type: "user", subject_id: user.id, after: user },
-      ]);
-      console.log(`agency ${org.name} created (${org.id}); admin ${user.email}`);
+      const { org, users: [admin] } = await createOrganisationWithUsers(
+        store,
+        meta(Date.now()),
+        { kind: "agency", name: String(v.name), credit_code: code, region_code: String(v.region) },
+        [{ email: String(v.email), display_name: String(v.name), password: String(v.password), role: "admin" }],
+      );
+      console.log(`agency ${org.name} created (${org.id}); admin ${admin?.email}`);
       return 0;
     },
   },
@@ -136,7 +145,11 @@ function usage(): string {
       lines.push(`      --${option}${spec.required ? "" : " (optional)"}  ${spec.description}`);
     }
   }
-  lines.push("", "DATABASE_PATH chooses the database file (default ./data/vouchers.sqlite).");
+  lines.push(
+    "",
+    "DATABASE_PATH chooses the database file (default ./data/vouchers.sqlite).",
+    "create-admin and create-agency take --sql-out FILE: write the SQL for a fresh database (e.g. D1) instead.",
+  );
   return lines.join("\n");
 }
 
@@ -147,7 +160,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage());
     return name && name !== "help" && name !== "--help" ? 2 : 0;
   }
-  const options = Object.fromEntries(Object.entries(command.options).map(([k, s]) => [k, { type: s.type }]));
+  const options: Record<string, { type: "string" | "boolean" }> = Object.fromEntries(
+    Object.entries(command.options).map(([k, s]) => [k, { type: s.type }]),
+  );
+  if (command.scriptable) options["sql-out"] = { type: "string" };
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({ args: rest, options, strict: true }).values as Record<string, string | boolean | undefined>;
@@ -158,8 +174,18 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${(error as Error).message}\n\n${usage()}`);
     return 2;
   }
-  const store = openNodeStore(parseEnv(process.env).DATABASE_PATH);
+  const sqlOut = typeof values["sql-out"] === "string" ? values["sql-out"] : undefined;
+  // With --sql-out the command runs against an empty in-memory database and its writes become
+  // a script for a fresh deployment (e.g. D1), instead of changing DATABASE_PATH.
+  const store = openNodeStore(sqlOut ? ":memory:" : parseEnv(process.env).DATABASE_PATH);
   try {
+    if (sqlOut) {
+      const recorder = recordingStore(store);
+      const code = await command.run(recorder, values);
+      writeFileSync(sqlOut, recorder.script());
+      console.log(`SQL written to ${sqlOut}; apply it with: npx wrangler d1 execute <database> --remote --file ${sqlOut}`);
+      return code;
+    }
     return await command.run(store, values);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,6 +1,6 @@
 // The operator's CLI, run as an operator runs it (tsx src/cli.ts …) against a fresh database file.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { audit_events, organisations, users } from "../../src/db/schema";
 import { buildHarness } from "../support/build-harness";
 import { TestClient } from "../support/client";
 import { uniqueCreditCode, uniqueEmail } from "../support/fixtures";
+import { sql } from "drizzle-orm";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -119,5 +120,37 @@ describe("npm run cli", () => {
     expect(sameEmail).toMatchObject({ code: 1, stderr: "a user with this email already exists; nothing was created\n" });
     const sameCode = await cli(...agencyArgs(code, uniqueEmail("agency")));
     expect(sameCode).toMatchObject({ code: 1, stderr: "an organisation with this credit code already exists; nothing was created\n" });
+  });
+
+  it("--sql-out writes a script that creates the admin and the agency in a fresh database (D1) without touching DATABASE_PATH", async () => {
+    const adminEmail = uniqueEmail("ops");
+    const agencyEmail = uniqueEmail("bureau");
+    const code = uniqueCreditCode("440100");
+    const adminSql = join(directory, "admin.sql");
+    const agencySql = join(directory, "agency.sql");
+    expect((await cli("create-admin", "--email", adminEmail, "--password", PASSWORD, "--sql-out", adminSql)).code).toBe(0);
+    const run = await cli(...agencyArgs(code, agencyEmail), "--sql-out", agencySql);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`wrangler d1 execute <database> --remote --file ${agencySql}`);
+    expect(await inDatabase((store) => store.db.select().from(users).where(eq(users.email, agencyEmail)))).toEqual([]);
+
+    // Applied to a freshly migrated database, as `wrangler d1 execute --file` does.
+    const fresh = openNodeStore(":memory:");
+    for (const file of [adminSql, agencySql]) {
+      for (const statement of readFileSync(file, "utf8").split(";\n").filter((s) => s.trim())) {
+        await fresh.batch([sql.raw(statement)]);
+      }
+    }
+    const harness = buildHarness("better-sqlite3", fresh);
+    for (const email of [adminEmail, agencyEmail]) {
+      const login = await new TestClient(harness.app).post("/api/auth/login", { email, password: PASSWORD });
+      expect(login.status, email).toBe(200);
+    }
+    const [agency] = await fresh.db.select().from(organisations).where(eq(organisations.credit_code, code));
+    expect(agency?.kind).toBe("agency");
+    const events = await fresh.db.select().from(audit_events);
+    const created = events.map((e) => e.action).filter((action) => action !== "user.signed_in");
+    expect(created.sort()).toEqual(["organisation.registered", "organisation.registered", "user.created", "user.created"]);
+    fresh.close();
   });
 });
