@@ -31,6 +31,8 @@ export interface Form<V extends Values> {
   ref: RefObject<HTMLFormElement | null>;
   // Method syntax, so a Form of any field set can be passed where Form<Values> is expected.
   set(name: keyof V, value: string): void;
+  /** Several values at once, e.g. a row added to or removed from a list of fields. */
+  setMany(changes: Partial<Values>): void;
   onSubmit(event: Event): void;
   reset(): void;
 }
@@ -65,10 +67,11 @@ function problemsOf<V extends Values>(specs: Specs<V>, values: V): Partial<Recor
  */
 export function useForm<V extends Values>(options: {
   initial: V;
-  specs: Specs<V>;
+  /** The checks; a function of the values when which fields apply depends on other choices. */
+  specs: Specs<V> | ((values: V) => Specs<V>);
   submit: (values: V) => Promise<Message | void>;
 }): Form<V> {
-  const { initial, specs, submit } = options;
+  const { initial, submit } = options;
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<Partial<Record<keyof V, Message>>>({});
   const [busy, setBusy] = useState(false);
@@ -77,6 +80,7 @@ export function useForm<V extends Values>(options: {
   const [focusRequest, setFocusRequest] = useState(0);
   const ref = useRef<HTMLFormElement>(null);
   const id = useId();
+  const specs = typeof options.specs === "function" ? options.specs(values) : options.specs;
 
   // After a refusal, put the keyboard on the first field that needs fixing.
   useEffect(() => {
@@ -88,7 +92,12 @@ export function useForm<V extends Values>(options: {
     setValues(next);
     setSuccess(null);
     // A field already marked wrong is re-checked as the person types, so the mark goes when fixed.
-    if (errors[name]) setErrors({ ...errors, [name]: problemOf(specs[name], value, next) ?? undefined });
+    if (errors[name]) setErrors({ ...errors, [name]: problemOf(specs[name] ?? {}, value, next) ?? undefined });
+  };
+
+  const setMany = (changes: Partial<Values>) => {
+    setValues({ ...values, ...changes } as V);
+    setSuccess(null);
   };
 
   const refuse = (fieldErrors: Partial<Record<keyof V, Message>>, message: Message) => {
@@ -128,7 +137,7 @@ export function useForm<V extends Values>(options: {
     setErrors({});
   };
 
-  return { id, values, errors, busy, failure, success, specs, ref, set, onSubmit, reset };
+  return { id, values, errors, busy, failure, success, specs, ref, set, setMany, onSubmit, reset };
 }
 
 /** The form's own messages, in live regions that exist before anything is said into them. */
