@@ -6,6 +6,7 @@ import { may, type RouteKey } from "./access";
 import type { Bilingual } from "./i18n";
 import { HomePage } from "./pages/home";
 import { OrganisationPage } from "./pages/organisation";
+import { ProgrammesPage } from "./pages/programmes";
 import { ProvidersPage } from "./pages/providers";
 import type { Me } from "./session";
 
@@ -22,6 +23,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/", title: ["工作台", "Home"], Page: HomePage },
   { path: "/organisation", title: ["我的机构", "My organisation"], needs: "GET /api/organisations/{id}", Page: OrganisationPage },
   { path: "/providers", title: ["服务商审核", "Provider approvals"], needs: "GET /api/providers", Page: ProvidersPage },
+  { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
 ];
 
 /** Whether `me` may open `page` (and see it in the navigation). */
