@@ -4,10 +4,16 @@
 import type { ComponentType } from "preact";
 import { may, type RouteKey } from "./access";
 import type { Bilingual } from "./i18n";
+import { CataloguePage } from "./pages/catalogue";
+import { FindCapacityPage } from "./pages/find-capacity";
 import { HomePage } from "./pages/home";
+import { MyApplicationsPage } from "./pages/my-applications";
+import { MyBookingsPage } from "./pages/my-bookings";
+import { MyVouchersPage } from "./pages/my-vouchers";
 import { OrganisationPage } from "./pages/organisation";
 import { ProgrammesPage } from "./pages/programmes";
 import { ProvidersPage } from "./pages/providers";
+import { VoucherProgrammesPage } from "./pages/voucher-programmes";
 import type { Me } from "./session";
 
 export interface PageEntry {
@@ -24,6 +30,13 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/organisation", title: ["我的机构", "My organisation"], needs: "GET /api/organisations/{id}", Page: OrganisationPage },
   { path: "/providers", title: ["服务商审核", "Provider approvals"], needs: "GET /api/providers", Page: ProvidersPage },
   { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
+  // The enterprise's journey: apply for vouchers, find and book capacity, follow bookings.
+  { path: "/voucher-programmes", title: ["券项目", "Programmes"], needs: "POST /api/voucher-applications", for: ["sme"], Page: VoucherProgrammesPage },
+  { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: MyApplicationsPage },
+  { path: "/my-vouchers", title: ["我的券", "My vouchers"], needs: "GET /api/vouchers", for: ["sme"], Page: MyVouchersPage },
+  { path: "/find-capacity", title: ["找算力", "Find capacity"], needs: "POST /api/search/capacity", for: ["sme"], Page: FindCapacityPage },
+  { path: "/catalogue", title: ["资源目录", "Catalogue"], needs: "GET /api/offerings", for: ["sme"], Page: CataloguePage },
+  { path: "/my-bookings", title: ["我的预约", "My bookings"], needs: "GET /api/bookings", for: ["sme"], Page: MyBookingsPage },
 ];
 
 /** Whether `me` may open `page` (and see it in the navigation). */

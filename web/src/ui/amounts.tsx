@@ -1,13 +1,16 @@
 // Money and dates that decide money, shown the same way on every page: amounts in tabular
-// figures (so columns of them line up), expiry with the days left in Beijing time.
+// figures (so columns of them line up), expiry with the days left, booked ranges in Beijing time.
 import type { ComponentChildren } from "preact";
-import { daysUntil, formatFen } from "../format";
+import { daysUntil, formatFen, formatInstant } from "../format";
 import { useI18n } from "../i18n";
+
+// A true minus sign (U+2212): as wide as the plus, so signed columns stay aligned.
+const SIGNS = { "+": "+", "-": "\u2212" } as const;
 
 export function Money({ fen, sign }: { fen: number; sign?: "+" | "-" }) {
   return (
     <span class="money">
-      {sign && fen > 0 ? sign : ""}
+      {sign && fen > 0 ? SIGNS[sign] : ""}
       {formatFen(fen)}
     </span>
   );
@@ -25,7 +28,8 @@ export function ValidThrough({ on, now_ms = Date.now() }: { on: string; now_ms?:
         : t(`还剩 ${days} 天`, `${days} ${days === 1 ? "day" : "days"} left`);
   return (
     <span class={`valid-through${days <= 7 ? " soon" : ""}`}>
-      <time dateTime={on}>{on}</time> <span class="days-left">（{left}）</span>
+      <time dateTime={on}>{on}</time>
+      <span class="days-left">{t(`（${left}）`, ` (${left})`)}</span>
     </span>
   );
 }
@@ -55,5 +59,18 @@ export function Figures({ rows, label }: { rows: readonly FigureRow[]; label: st
         </div>
       ))}
     </dl>
+  );
+}
+
+/** A booked range in Beijing time, the date said once when start and end share it. */
+export function TimeRange({ from, to }: { from: string; to: string }) {
+  const { t } = useI18n();
+  const start = formatInstant(from);
+  const end = formatInstant(to);
+  const sameDay = start.slice(0, 10) === end.slice(0, 10);
+  return (
+    <span class="time-range" title={t("北京时间（UTC+8）", "Beijing time (UTC+8)")}>
+      <time dateTime={from}>{start}</time>–<time dateTime={to}>{sameDay ? end.slice(11) : end}</time>
+    </span>
   );
 }
