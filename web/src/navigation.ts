@@ -4,6 +4,7 @@
 import type { ComponentType } from "preact";
 import { may, type RouteKey } from "./access";
 import type { Bilingual } from "./i18n";
+import { ApplicationsPage } from "./pages/applications";
 import { CataloguePage } from "./pages/catalogue";
 import { FindCapacityPage } from "./pages/find-capacity";
 import { HomePage } from "./pages/home";
@@ -12,7 +13,10 @@ import { MyBookingsPage } from "./pages/my-bookings";
 import { MyVouchersPage } from "./pages/my-vouchers";
 import { OrganisationPage } from "./pages/organisation";
 import { ProgrammesPage } from "./pages/programmes";
+import { BookingDeskPage } from "./pages/provider-bookings";
+import { ProviderOfferingsPage } from "./pages/provider-offerings";
 import { ProvidersPage } from "./pages/providers";
+import { VoucherLedgerPage } from "./pages/voucher-ledger";
 import { VoucherProgrammesPage } from "./pages/voucher-programmes";
 import type { Me } from "./session";
 
@@ -30,6 +34,10 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/organisation", title: ["我的机构", "My organisation"], needs: "GET /api/organisations/{id}", Page: OrganisationPage },
   { path: "/providers", title: ["服务商审核", "Provider approvals"], needs: "GET /api/providers", Page: ProvidersPage },
   { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
+  { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
+  { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
+  { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
+  { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
   // The enterprise's journey: apply for vouchers, find and book capacity, follow bookings.
   { path: "/voucher-programmes", title: ["券项目", "Programmes"], needs: "POST /api/voucher-applications", for: ["sme"], Page: VoucherProgrammesPage },
   { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: MyApplicationsPage },
