@@ -40,14 +40,15 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, output: () =
   throw new Error(`the server did not answer /health within ${START_TIMEOUT_MS} ms:\n${output()}`);
 }
 
-export async function startProduct(): Promise<Product> {
+/** `env` adds to the server's environment (e.g. a preloaded test clock, support/clock.ts). */
+export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
   execFileSync("npm", ["run", "--silent", "build:web"], { stdio: "pipe" });
   const dataDir = mkdtempSync(join(tmpdir(), "vouchers-e2e-"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Its own process group, so stopping it also stops the node process npx starts.
   const server = spawn("npx", ["tsx", "src/server.ts"], {
-    env: { ...process.env, DATABASE_PATH: join(dataDir, "e2e.sqlite"), PORT: String(port), HOST: "127.0.0.1", DEMO_SEED: "auto" },
+    env: { ...process.env, DATABASE_PATH: join(dataDir, "e2e.sqlite"), PORT: String(port), HOST: "127.0.0.1", DEMO_SEED: "auto", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,0 +1,171 @@
+// The provider's pages end to end, with an enterprise booking through the API meanwhile: publish
+// a compute offering, maintenance that collides with bookings (refused, then forced), and the
+// booking desk from confirmation to delivery. The server's clock moves forward so a booking
+// made for the next hour can start; the agency meanwhile cannot revoke the voucher it draws on.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../src/seed/demo";
+import { apiSession, type ApiSession } from "./support/api";
+import { launchBrowser, MOBILE, screenshots } from "./support/browser";
+import { startClockedProduct, type ClockedProduct } from "./support/clock";
+import { uniqueSuffix } from "./support/data";
+import { openTab, signIn, type Tab } from "./support/session";
+
+let browser: Browser;
+let product: ClockedProduct;
+const tabs: Tab[] = [];
+
+async function signedIn(email: string, path: string, viewport?: typeof MOBILE): Promise<Page> {
+  const opened = await openTab(browser, product.baseUrl, viewport);
+  tabs.push(opened);
+  await opened.page.goto(path);
+  await signIn(opened.page, email, DEMO_PASSWORD);
+  return opened.page;
+}
+
+const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name });
+const HOUR_MS = 3_600_000;
+/** "2026-11-23T09:00", the value a datetime-local field takes, in Beijing time. */
+const beijingLocal = (at_ms: number) => new Date(at_ms + 8 * HOUR_MS).toISOString().slice(0, 16);
+
+interface BookingRecord {
+  id: string;
+  status: string;
+  status_reason: string | null;
+  gross_fen: number;
+  subsidy_fen: number;
+  delivered_subsidy_fen: number | null;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  product = await startClockedProduct();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+describe("provider pages", () => {
+  const offeringName = `E2E A800 卡时 ${uniqueSuffix()}`;
+  // The next whole hour: the enterprise books from then, so the booking can start within the test.
+  const startsAt = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
+  let offeringId = "";
+  let sme: ApiSession;
+  let provider: ApiSession;
+  let soon: BookingRecord;
+  let later: BookingRecord;
+
+  beforeAll(async () => {
+    sme = await apiSession(product.baseUrl, "qiming@demo.cn", DEMO_PASSWORD);
+    provider = await apiSession(product.baseUrl, "compute@demo.cn", DEMO_PASSWORD);
+  });
+
+  afterAll(() => {
+    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
+  });
+
+  const book = async (fromMs: number, hours: number) => {
+    const body = { offering_id: offeringId, quantity: 4, starts_at: new Date(fromMs).toISOString(), ends_at: new Date(fromMs + hours * HOUR_MS).toISOString(), voucher_id: "vch_demobeijing" };
+    const made = await sme.post<BookingRecord>("/api/bookings", body, { "idempotency-key": `e2e-book-${uniqueSuffix()}` });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return made.body;
+  };
+
+  it("a provider publishes a compute offering with its accelerator and price in yuan", async () => {
+    const page = await signedIn("compute@demo.cn", "/provider/offerings");
+    await heading(page, "我的资源").waitFor();
+    await page.getByRole("link", { name: "发布新资源" }).click();
+    await heading(page, "发布新资源").waitFor();
+    await page.getByLabel("名称", { exact: true }).fill(offeringName);
+    await page.getByLabel("加速卡型号").fill("A800");
+    await page.getByLabel("每节点卡数").fill("8");
+    await page.getByLabel(/^单价/).fill("10.5");
+    await page.getByLabel(/^同时可用数量/).fill("8");
+    await page.getByLabel(/^最长预约/).fill("72");
+    await screenshots(page, "provider-offering-form");
+    await page.getByRole("button", { name: "发布资源" }).click();
+
+    await heading(page, offeringName).waitFor();
+    await page.getByRole("status").filter({ hasText: "资源已发布" }).waitFor();
+    offeringId = new URL(page.url()).searchParams.get("id") as string;
+    const published = await provider.get<{ unit: string; unit_price_fen: number; capacity_units: number; accelerator_model: string; cards_per_node: number; domestic: boolean; requires_confirmation: boolean }>(`/api/offerings/${offeringId}`);
+    expect(published).toMatchObject({ unit: "card_hour", unit_price_fen: 1050, capacity_units: 8, accelerator_model: "A800", cards_per_node: 8, domestic: false, requires_confirmation: true });
+  });
+
+  it("maintenance over a booking is refused naming it; forced, it cancels that booking and voids its hold", async () => {
+    soon = await book(startsAt, 2);
+    later = await book(startsAt + 48 * HOUR_MS, 2);
+    expect([soon.status, soon.gross_fen, soon.subsidy_fen]).toEqual(["requested", 8400, 1680]);
+
+    const page = await signedIn("compute@demo.cn", `/provider/offerings?id=${offeringId}`);
+    const maintenance = page.getByRole("form", { name: "安排维护" });
+    await maintenance.getByLabel("开始时间").fill(beijingLocal(startsAt + HOUR_MS));
+    await maintenance.getByLabel("结束时间").fill(beijingLocal(startsAt + 2 * HOUR_MS));
+    await maintenance.getByLabel("原因").fill("更换交换机 Switch replacement");
+    await maintenance.getByRole("button", { name: "安排维护" }).click();
+    await maintenance.getByRole("alert").filter({ hasText: "有 1 个预约与此变更冲突" }).waitFor();
+    const inTheWay = maintenance.getByRole("region", { name: "冲突的预约" });
+    await expect(inTheWay.getByRole("row").filter({ hasText: soon.id }).count()).resolves.toBe(1);
+    await inTheWay.getByText("强制执行将取消以上全部预约").waitFor();
+    await screenshots(page, "provider-blackout-in-the-way");
+
+    // Not forced: the booking stands. Maintenance over the later booking is forced through.
+    await maintenance.getByLabel("开始时间").fill(beijingLocal(startsAt + 48 * HOUR_MS));
+    await maintenance.getByLabel("结束时间").fill(beijingLocal(startsAt + 49 * HOUR_MS));
+    await maintenance.getByRole("button", { name: "安排维护" }).click();
+    await inTheWay.getByRole("row").filter({ hasText: later.id }).waitFor();
+    await maintenance.getByLabel("我确认取消以上预约并强制执行").check();
+    await maintenance.getByLabel("给企业的说明").fill("机房电力检修，敬请谅解 Power maintenance, sorry");
+    await maintenance.getByRole("button", { name: "强制安排并取消这些预约" }).click();
+    await maintenance.getByRole("status").filter({ hasText: "已安排维护，并取消了 1 个预约" }).waitFor();
+    await page.getByRole("region", { name: "停机维护" }).getByRole("row").filter({ hasText: "更换交换机" }).waitFor();
+
+    const [stands, cancelled] = await Promise.all([soon, later].map((b) => provider.get<BookingRecord>(`/api/bookings/${b.id}`)));
+    expect(stands?.status).toBe("requested");
+    expect(cancelled).toMatchObject({ status: "cancelled", status_reason: "机房电力检修，敬请谅解 Power maintenance, sorry" });
+    const voucher = await sme.get<{ held_fen: number }>("/api/vouchers/vch_demobeijing");
+    const holds = await sme.get<{ items: { status: string; subsidy_fen: number; voucher_id: string | null }[] }>("/api/bookings?limit=100");
+    const live = holds.items.filter((b) => b.voucher_id === "vch_demobeijing" && ["requested", "confirmed", "in_use"].includes(b.status));
+    expect(voucher.held_fen).toBe(live.reduce((sum, b) => sum + b.subsidy_fen, 0));
+  });
+
+  it("the provider confirms, starts and delivers a booking for less than booked, and the agency cannot revoke its voucher meanwhile", async () => {
+    const page = await signedIn("compute@demo.cn", "/provider/bookings", MOBILE);
+    await heading(page, "预约处理").waitFor();
+    await page.getByRole("button", { name: `确认 ${soon.id}` }).click();
+    await page.getByRole("status").filter({ hasText: `已确认预约 ${soon.id}` }).waitFor();
+
+    await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已确认" }).click();
+    await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
+    await page.getByRole("alert").filter({ hasText: "预约于" }).waitFor();
+
+    await product.advance(startsAt - Date.now() + 60_000);
+    await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
+    await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已开始使用` }).waitFor();
+
+    const agency = await signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
+    await agency.getByLabel("撤销原因").fill("抽查发现材料不实 Spot check found false documents");
+    await agency.getByRole("button", { name: "撤销此券" }).click();
+    await agency.getByRole("alert").filter({ hasText: "交付后才能撤销" }).waitFor();
+    await agency.getByRole("table", { name: /正在使用此券的预约/ }).getByRole("row").filter({ hasText: soon.id }).waitFor();
+    await screenshots(agency, "agency-revoke-refused-in-service");
+
+    await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "使用中" }).click();
+    await page.getByRole("button", { name: `交付 ${soon.id}` }).click();
+    const delivery = page.getByRole("form", { name: `交付预约 ${soon.id}` });
+    await expect(delivery.getByLabel(/^实际交付金额/).inputValue()).resolves.toBe("84");
+    await delivery.getByLabel(/^实际交付金额/).fill("42");
+    await delivery.getByText("将结算补贴 ¥8.40，退回券内 ¥8.40，企业应付 ¥33.60").waitFor();
+    await screenshots(page, "provider-deliver");
+    await delivery.getByRole("button", { name: "确认交付" }).click();
+    await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已交付，补贴结算 ¥8.40` }).waitFor();
+
+    const delivered = await provider.get<BookingRecord>(`/api/bookings/${soon.id}`);
+    expect([delivered.status, delivered.delivered_subsidy_fen]).toEqual(["delivered", 840]);
+    await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已交付" }).click();
+    await page.getByRole("row").filter({ hasText: soon.id }).filter({ hasText: "¥8.40" }).waitFor();
+    await screenshots(page, "provider-desk-delivered");
+  });
+});
