@@ -4,6 +4,7 @@
 // cancel to get the hold back. Outcomes are checked through the API, not only on the page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { launchBrowser, MOBILE, screenshots } from "./support/browser";
 import { approveApplication, Caller, registerSme, smeWithVoucher, type Sme } from "./support/sme";
 import { startProduct, type Product } from "./support/product";
@@ -142,6 +143,7 @@ describe("the SME journey", () => {
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "我的券" }).click();
     await heading(page, "我的券").waitFor();
     const voucherRow = page.getByRole("row").filter({ hasText: "北京算力券" });
+    await voucherRow.waitFor();
     await expect(voucherRow.locator("td.num").allTextContents()).resolves.toEqual([yuan(face_fen), "¥0.00", "¥0.00", yuan(face_fen)]);
     await expect(voucherRow.textContent()).resolves.toMatch(/2026-12-31|还剩/);
 
@@ -342,5 +344,42 @@ describe("refusals while booking", () => {
     await expect(page.getByRole("region", { name: "Availability" }).getByRole("button", { name: /free$/ }).first().isVisible()).resolves.toBe(true);
     await screenshots(page, "sme-offering-english");
     await page.getByRole("button", { name: "中文" }).click();
+  });
+});
+
+describe("browsing the catalogue", () => {
+  it("filters offerings by category and domestic compute, and shows a dataset's free seats day by day", async () => {
+    const { page } = await tab();
+    await page.goto("/catalogue");
+    await signIn(page, "xihu@demo.cn", DEMO_PASSWORD);
+    await heading(page, "资源目录").waitFor();
+    const names = () => page.getByRole("table").locator("tbody tr td:first-child a").allTextContents();
+    await expect.poll(names).toHaveLength(4);
+
+    await page.getByLabel("只看国产算力").check();
+    await page.getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL("**/catalogue?domestic=true");
+    await expect.poll(names).toEqual(["昇腾910B 智算卡时 Ascend 910B card-hours"]);
+
+    await page.getByLabel("只看国产算力").uncheck();
+    await page.getByLabel("类别").selectOption("dataset");
+    await page.getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL("**/catalogue?category=dataset");
+    await expect.poll(names).toEqual(["城市交通影像数据集（可用不可见）Urban traffic imagery, sandbox only"]);
+    await expect(page.getByRole("row").filter({ hasText: "城市交通" }).textContent()).resolves.toContain("可用不可见");
+    await screenshots(page, "sme-catalogue");
+
+    await page.getByRole("link", { name: /城市交通影像数据集/ }).click();
+    await heading(page, /城市交通影像数据集/).waitFor();
+    await expect(page.getByRole("region", { name: "资源信息" }).textContent()).resolves.toContain("沙箱内使用，可用不可见");
+    const day = beijingDay(3);
+    await page.getByRole("region", { name: "空闲情况" }).getByRole("button", { name: new RegExp(`^${day}：可预约，空闲 \\d+`) }).click();
+    await expect(page.getByLabel("开始日期（北京时间）").inputValue()).resolves.toBe(day);
+    await expect(page.getByLabel("时长（天）").inputValue()).resolves.toBe("1");
+    await page.getByRole("region", { name: "报价" }).getByText(`可在 ${day} 00:00 前取消（北京时间）`).waitFor();
+    await page.getByRole("region", { name: "报价" }).getByText("未使用券：按全价支付").waitFor();
+    const dataset = (await (await Caller.signIn(product.baseUrl, "xihu@demo.cn")).get("/api/offerings/off_demotraffic")).body;
+    await expect(figure(page, "总价")).resolves.toBe(yuan(dataset.unit_price_fen));
+    await screenshots(page, "sme-dataset-days");
   });
 });

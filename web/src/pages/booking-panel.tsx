@@ -15,7 +15,7 @@ import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message }
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
 import { BOOKINGS_PATH } from "./my-bookings";
-import { cancellationRule, durationName, minutesWords, quantityName, type Offering } from "./offering-words";
+import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
 import { refusalMessage } from "./refusals";
 import type { ProgrammeSummary } from "./programme-facts";
 import { QuoteTerms } from "./quote-terms";
@@ -121,6 +121,8 @@ export function useBookingForm(offering: Offering, initial: BookingValues, onBoo
 
 interface LiveQuote {
   request: Request;
+  /** Whether the quote on screen is for the request as the form now holds it (not one typed a moment ago). */
+  fresh: boolean;
   load: Load<QuoteData | null>;
   /** The quote for exactly this request, if that is what is on screen. */
   /** The quote (or the refusal) on screen for exactly this request; null while it is being made. */
@@ -141,6 +143,7 @@ function useLiveQuote(offering: Offering, values: BookingValues): LiveQuote {
   const load = useLoad(() => (settled ? send(api.api.quotes.$post({ json: settled })) : Promise.resolve(null)), settledKey);
   return {
     request,
+    fresh: key === settledKey,
     load,
     current: (r) => {
       if (JSON.stringify(r) !== settledKey) return null;
@@ -154,13 +157,12 @@ function useLiveQuote(offering: Offering, values: BookingValues): LiveQuote {
 export function BookingPanel(props: { offering: Offering; form: BookingForm; vouchers: readonly VoucherChoice[] }) {
   const { offering, form, vouchers } = props;
   const { t, say } = useI18n();
-  const [qtyZh, qtyEn] = quantityName(offering.unit);
   const [durZh, durEn] = durationName(offering.unit_minutes);
   const voucherOptions = [["", ["不使用券（全价）", "No voucher (full price)"]] as const, ...vouchers.map((v) => [v.id, v.label] as const)];
   return (
     <form class="form booking" noValidate onSubmit={form.onSubmit} ref={form.ref}>
       <div class="field-row">
-        <TextField form={form} name="quantity" label={t(`数量（${qtyZh}）`, `Quantity (${qtyEn})`)} hint={t(`最多 ${offering.capacity_units}`, `At most ${offering.capacity_units}`)} inputMode="numeric" autoComplete="off" />
+        <TextField form={form} name="quantity" label={say(quantityLabel(offering.unit))} hint={t(`最多 ${offering.capacity_units}`, `At most ${offering.capacity_units}`)} inputMode="numeric" autoComplete="off" />
         <TextField
           form={form}
           name="duration"
@@ -195,7 +197,7 @@ export function BookingPanel(props: { offering: Offering; form: BookingForm; vou
 
 function QuotePanel({ offering, form, vouchers }: { offering: Offering; form: BookingForm; vouchers: readonly VoucherChoice[] }) {
   const { t } = useI18n();
-  const { request, load } = form.quote;
+  const { request, load, fresh } = form.quote;
   const programme = vouchers.find((v) => v.id === form.values.voucher_id)?.programme;
   return (
     <section class="quote-panel" aria-labelledby="quote" aria-live="polite">
@@ -203,7 +205,10 @@ function QuotePanel({ offering, form, vouchers }: { offering: Offering; form: Bo
       {!request ? (
         <p class="hint">{t("填好数量、开始时间和时长后显示报价。", "Fill in quantity, start and duration to see the price.")}</p>
       ) : (
-        <QuoteResult load={load} offering={offering} programme={programme} />
+        <div class={fresh ? undefined : "stale"} aria-busy={fresh ? undefined : "true"}>
+          {!fresh && <p class="loading">{t("报价更新中…", "Updating the quote…")}</p>}
+          <QuoteResult load={load} offering={offering} programme={programme} />
+        </div>
       )}
     </section>
   );

@@ -27,6 +27,17 @@ export const quantityName = (unit: string): Bilingual => QUANTITY[unit] ?? ["个
 /** "1 card", "8 cards": English counts of a plural noun. */
 export const countEn = (n: number, plural: string) => `${n} ${n === 1 ? plural.replace(/^(\S+?)s(?=\s|$)/, "$1") : plural}`;
 
+const QUANTITY_LABEL: Record<string, Bilingual> = {
+  card_hour: ["卡数", "Cards"],
+  node_hour: ["节点数", "Nodes"],
+  session_hour: ["会话数", "Sessions"],
+  seat_day: ["席位数", "Seats"],
+  licence_month: ["许可数", "Licences"],
+};
+
+/** The quantity field's label: "卡数", "席位数"… */
+export const quantityLabel = (unit: string): Bilingual => QUANTITY_LABEL[unit] ?? ["数量", "Quantity"];
+
 /** What the duration counts, from the minutes one pricing unit buys. */
 export function durationName(unit_minutes: number): Bilingual {
   if (unit_minutes === 60) return ["小时", "hours"];

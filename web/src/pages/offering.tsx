@@ -2,7 +2,7 @@
 // booking form with a live quote. Opened from the catalogue or from a capacity-search option
 // (which fills in quantity, start, duration and voucher).
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { addDays, beijingDate, formatFen } from "../format";
 import { useI18n, type Bilingual } from "../i18n";
 import { OFFERING_CATEGORY } from "../labels";
@@ -42,17 +42,7 @@ function OfferingView({ offering, vouchers }: { offering: Offering; vouchers: Vo
   const form = useBookingForm(offering, initial, () => setVersion((n) => n + 1));
   const [from, setFrom] = useState(() => firstDayShown(initial));
   const request = form.quote.request;
-  // A cell sets the date, then the hour once the date has landed (a form takes one field at a time).
-  const [pendingHour, setPendingHour] = useState<string | null>(null);
-  useEffect(() => {
-    if (pendingHour === null) return;
-    form.set("start_hour", pendingHour);
-    setPendingHour(null);
-  }, [form.values.start_date, pendingHour]);
-  const pick = ({ date, hour }: Picked) => {
-    if (date !== form.values.start_date) form.set("start_date", date);
-    setPendingHour(String(hour));
-  };
+  const pick = ({ date, hour }: Picked) => form.setMany({ start_date: date, start_hour: String(hour) });
   const today = beijingDate(Date.now());
   const days = windowDays(offering.slot_minutes);
   return (
