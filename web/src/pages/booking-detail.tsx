@@ -44,11 +44,10 @@ export function BookingDetail({ id }: { id: string }) {
 const ENDED: readonly Booking["status"][] = ["cancelled", "rejected", "lapsed"];
 
 /** Where the subsidy's money is, by the booking's status. */
-const subsidyState = (status: Booking["status"]) => (ENDED.includes(status) ? "released" : status === "delivered" || status === "settled" ? "settled" : "held");
+const subsidyState = (status: Booking["status"]) => (status === "delivered" || status === "settled" ? "settled" : "held");
 const SUBSIDY_STATE: Record<ReturnType<typeof subsidyState>, Bilingual> = {
   held: ["券补贴（冻结中，交付后结算）", "Voucher subsidy (held until delivery)"],
   settled: ["券补贴（已按交付结算）", "Voucher subsidy (settled on delivery)"],
-  released: ["券补贴（已退回券）", "Voucher subsidy (released to the voucher)"],
 };
 
 function BookingView({ booking: b, offering, programme, onChanged }: { booking: Booking; offering: Offering; programme: ProgrammeSummary | undefined; onChanged: () => void }) {
@@ -60,18 +59,22 @@ function BookingView({ booking: b, offering, programme, onChanged }: { booking: 
           <Link href={`${CATALOGUE_PATH}?id=${b.offering_id}`}>{b.quote.offering_name}</Link> <BookingStatusBadge status={b.status} />
         </h2>
         <p>
-          <TimeRange from={b.starts_at} to={b.ends_at} /> {t("（北京时间）", "(Beijing time)")}
+          <TimeRange from={b.starts_at} to={b.ends_at} />
+          {t("（北京时间）", " (Beijing time)")}
         </p>
         <Timeline booking={b} />
-        {ENDED.includes(b.status) && <p class="message info">{t("预约已结束，不产生费用；以下为原报价。", "The booking ended: nothing is charged. The figures below are what it was quoted at.")}</p>}
-        <Figures
-          label={t("费用", "Cost")}
-          rows={[
-            { label: t("总价", "Total price"), fen: b.gross_fen },
-            { label: say(SUBSIDY_STATE[subsidyState(b.status)]), fen: b.subsidy_fen, sign: "-" },
-            { label: t("自付", "Your co-pay"), fen: b.copay_fen, total: true },
-          ]}
-        />
+        {ENDED.includes(b.status) ? (
+          <p class="message info">{t("预约已结束，不产生费用；原报价见下方。", "The booking ended and nothing is charged; its quote is below.")}</p>
+        ) : (
+          <Figures
+            label={t("费用", "Cost")}
+            rows={[
+              { label: t("总价", "Total price"), fen: b.gross_fen },
+              { label: say(SUBSIDY_STATE[subsidyState(b.status)]), fen: b.subsidy_fen, sign: "-" },
+              { label: t("自付", "Your co-pay"), fen: b.copay_fen, total: true },
+            ]}
+          />
+        )}
         {b.delivered_subsidy_fen !== null && <p>{t(`按实际交付结算补贴 ${formatFen(b.delivered_subsidy_fen)}，其余已退回券。`, `Subsidy settled on what was delivered: ${formatFen(b.delivered_subsidy_fen)}; the rest returned to the voucher.`)}</p>}
         {b.voucher_id ? (
           <p>
