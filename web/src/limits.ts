@@ -80,6 +80,33 @@ export const LIMITS = {
   bookingCancellation: {
     reason: { maxLength: 500 },
   },
+  budgetTopUp: {
+    amount_fen: { required: true, minimum: 1, maximum: MAX_FEN },
+    note: { maxLength: 500 },
+  },
+  applicationApproval: {
+    approved_fen: { minimum: 1, maximum: MAX_FEN },
+    note: { maxLength: 500 },
+  },
+  applicationRejection: {
+    reason: { required: true, maxLength: 500 },
+  },
+  voucherRevocation: {
+    reason: { required: true, maxLength: 500 },
+  },
+  bookingRejection: {
+    reason: { required: true, maxLength: 500 },
+  },
+  bookingDelivery: {
+    delivered_gross_fen: { minimum: 0, maximum: MAX_FEN },
+  },
+  blackout: {
+    starts_at: { required: true },
+    ends_at: { required: true },
+    reason: { required: true, maxLength: 500 },
+    force: {},
+    notice: { maxLength: 500 },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Limits of forms that filter a list: GET query parameters rather than a body. */

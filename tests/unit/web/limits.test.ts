@@ -15,6 +15,13 @@ const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
   capacitySearch: "POST /api/search/capacity",
   booking: "POST /api/bookings",
   bookingCancellation: "POST /api/bookings/{id}/cancel",
+  budgetTopUp: "POST /api/programmes/{id}/budget",
+  applicationApproval: "POST /api/voucher-applications/{id}/approve",
+  applicationRejection: "POST /api/voucher-applications/{id}/reject",
+  voucherRevocation: "POST /api/vouchers/{id}/revoke",
+  bookingRejection: "POST /api/bookings/{id}/reject",
+  bookingDelivery: "POST /api/bookings/{id}/deliver",
+  blackout: "POST /api/offerings/{id}/blackouts",
 };
 
 const QUERY_ROUTES: Record<keyof typeof QUERY_LIMITS, string> = {

@@ -10,6 +10,7 @@ import { formatFen, parseYuan, yuanInput } from "../format";
 import { attempts } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { CREDIT_STATUS, SIZE_CLASS } from "../labels";
+import { LIMITS } from "../limits";
 import { Link } from "../router";
 import { useMe } from "../session";
 import { Money } from "../ui/amounts";
@@ -152,7 +153,8 @@ function ApproveForm({ application, onDecided }: { application: Application; onD
   const requested = application.requested_fen;
   const form = useForm({
     initial: { approved_fen: yuanInput(requested), note: "" },
-    specs: { approved_fen: { required: true, check: yuanCheck({ minimum: 1, maximum: requested }) }, note: { maxLength: 500 } },
+    // The API takes no amount as "all of it"; the form asks for one, at most what was requested.
+    specs: { approved_fen: { required: true, check: yuanCheck({ ...LIMITS.applicationApproval.approved_fen, maximum: requested }) }, note: LIMITS.applicationApproval.note },
     submit: async (values) => {
       const parsed = parseYuan(values.approved_fen);
       if (!parsed.ok) throw new Error("unchecked amount");
@@ -193,7 +195,7 @@ function RejectForm({ application, onCancel, onDecided }: { application: Applica
   const { t } = useI18n();
   const form = useForm({
     initial: { reason: "" },
-    specs: { reason: { required: true, maxLength: 500 } },
+    specs: LIMITS.applicationRejection,
     submit: async (values) => {
       await send(api.api["voucher-applications"][":id"].reject.$post({ param: { id: application.id }, json: { reason: values.reason.trim() } }));
       onDecided(["已驳回申请，企业会看到驳回原因", "Rejected; the enterprise will read the reason"]);

@@ -4,6 +4,7 @@
 import { ApiError } from "../api";
 import { useI18n } from "../i18n";
 import { BOOKING_STATUS } from "../labels";
+import { LIMITS } from "../limits";
 import { CheckboxField, TextArea } from "../ui/fields";
 import type { Form, Values } from "../ui/form";
 import { Money } from "../ui/amounts";
@@ -44,7 +45,7 @@ export function collisionRefusal(error: unknown, bookings: readonly BookingInThe
 }
 
 /** Force and notice, for a form that may send the forced version of its change. */
-export const FORCE_SPECS = { force: {}, notice: { maxLength: 500 } };
+export const FORCE_SPECS = { force: LIMITS.blackout.force, notice: LIMITS.blackout.notice };
 export const forceFields = (values: Values) => (values.force === "true" ? { force: true, ...(values.notice?.trim() ? { notice: values.notice.trim() } : {}) } : {});
 
 export function InTheWay({ bookings, form, started }: { bookings: readonly BookingInTheWay[]; form: Form<Values>; started: boolean }) {

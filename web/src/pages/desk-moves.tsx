@@ -8,6 +8,7 @@ import { yuanCheck } from "../checks";
 import { formatFen, parseYuan, yuanInput } from "../format";
 import { attempts, type Attempts } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
+import { LIMITS } from "../limits";
 import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
@@ -81,7 +82,7 @@ export function RejectForm({ booking, onCancel, onMoved }: { booking: DeskBookin
   const tries = useMemo(() => attempts("reject"), [booking.id]);
   const form = useForm({
     initial: { reason: "" },
-    specs: { reason: { required: true, maxLength: 500 } },
+    specs: LIMITS.bookingRejection,
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
       await once(tries, { booking: booking.id, ...json }, (key) => send(api.api.bookings[":id"].reject.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })));
@@ -107,7 +108,7 @@ export function DeliverForm({ booking, onCancel, onMoved }: { booking: DeskBooki
   const tries = useMemo(() => attempts("deliver"), [booking.id]);
   const form = useForm({
     initial: { delivered_gross_fen: yuanInput(booking.gross_fen) },
-    specs: { delivered_gross_fen: { required: true, check: yuanCheck({ minimum: 0, maximum: booking.gross_fen }) } },
+    specs: { delivered_gross_fen: { required: true, check: yuanCheck({ ...LIMITS.bookingDelivery.delivered_gross_fen, maximum: booking.gross_fen }) } },
     submit: async (values) => {
       const parsed = parseYuan(values.delivered_gross_fen);
       if (!parsed.ok) throw new Error("unchecked amount");

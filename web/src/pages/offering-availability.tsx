@@ -33,6 +33,16 @@ function dayLabel(date: string, say: (m: Bilingual) => string) {
   return `${date.slice(5).replace("-", "/")} ${say(WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] as Bilingual)}`;
 }
 
+/** A column's heading: the date over the weekday, so seven fit a phone's width. */
+function DayHeading({ date, say }: { date: string; say: (m: Bilingual) => string }) {
+  return (
+    <>
+      <span>{date.slice(5).replace("-", "/")}</span>
+      <span>{say(WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] as Bilingual)}</span>
+    </>
+  );
+}
+
 function SlotCell({ slot, label, day }: { slot: Slot | undefined; label: string; day?: string }) {
   const { t, say } = useI18n();
   if (!slot) return <td class="slot closed" />;
@@ -67,7 +77,7 @@ function Hours({ slots, from }: { slots: Slot[]; from: string }) {
             <th scope="col">{t("时", "Hour")}</th>
             {days.map((d) => (
               <th scope="col" key={d}>
-                {dayLabel(d, say)}
+                <DayHeading date={d} say={say} />
               </th>
             ))}
           </tr>

@@ -4,11 +4,12 @@ import { useState } from "preact/hooks";
 import { api, send } from "../api";
 import { fromBeijingLocal } from "../format";
 import { useI18n, type Bilingual } from "../i18n";
+import { LIMITS } from "../limits";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message, type Values } from "../ui/form";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { bookingsInTheWay, collisionRefusal, FORCE_SPECS, forceFields, InTheWay, type BookingInTheWay } from "./bookings-in-the-way";
+import { bookingsInTheWay, collisionRefusal, forceFields, InTheWay, type BookingInTheWay } from "./bookings-in-the-way";
 import type { Offering } from "./offering-words";
 
 const localCheck = (value: string): Message | null => (fromBeijingLocal(value) ? null : ["请选择日期和时间", "Choose a date and time"]);
@@ -45,7 +46,7 @@ function BlackoutForm({ offering, onAdded }: { offering: Offering; onAdded: () =
   const [collision, setCollision] = useState<{ bookings: BookingInTheWay[]; started: boolean } | null>(null);
   const form = useForm({
     initial: { starts_at: "", ends_at: "", reason: "", force: "", notice: "" },
-    specs: { starts_at: { required: true, check: localCheck }, ends_at: { required: true, check: endsAfterStart }, reason: { required: true, maxLength: 500 }, ...FORCE_SPECS },
+    specs: { ...LIMITS.blackout, starts_at: { ...LIMITS.blackout.starts_at, check: localCheck }, ends_at: { ...LIMITS.blackout.ends_at, check: endsAfterStart } },
     submit: async (values) => {
       const json = {
         starts_at: fromBeijingLocal(values.starts_at) as string,

@@ -14,7 +14,7 @@ import { FormStatus, SubmitButton, useForm, type FieldSpec, type Values } from "
 import { bookingsInTheWay, collisionRefusal, FORCE_SPECS, forceFields, InTheWay, type BookingInTheWay } from "./bookings-in-the-way";
 import { CategoryFields, UnitFields, WeeklyHoursFields } from "./offering-fields";
 import { hoursCheck, newOfferingBody, offeringChangeBody, offeringToValues, unitMinutesOf, WEEKDAYS } from "./offering-values";
-import { durationName, unitName, type Offering } from "./offering-words";
+import { durationName, minutesWords, unitName, type Offering } from "./offering-words";
 
 export const OFFERINGS_PATH = "/provider/offerings";
 const MAX_UNIT_PRICE_FEN = 1_000_000_000;
@@ -141,7 +141,8 @@ const NOTHING_CHANGED: Bilingual = ["没有修改任何内容", "Nothing was cha
 
 function slotWords(values: Values, unitMinutes: number, t: (zh: string, en: string) => string): string {
   const slot = values.category === "platform_service" ? Number(values.slot_minutes) : (STANDARD_UNITS[values.unit as keyof typeof STANDARD_UNITS]?.slot_minutes ?? 60);
-  const unit = unitMinutes % 1440 === 0 ? t(`${unitMinutes / 1440}天`, `${unitMinutes / 1440} day(s)`) : t(`${unitMinutes / 60}小时`, `${unitMinutes / 60} hour(s)`);
+  const [unitZh, unitEn] = minutesWords(unitMinutes);
+  const unit = t(unitZh, unitEn);
   return slot === 60
     ? t(`按整点预约，每个计价单位为${unit}。`, `Booked by the hour, on the hour; one unit is ${unit}.`)
     : t(`按天预约（北京时间0点起），每个计价单位为${unit}。`, `Booked by the day from midnight Beijing time; one unit is ${unit}.`);

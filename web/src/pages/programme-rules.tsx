@@ -10,13 +10,14 @@ import type { Rules } from "./programme-values";
 export function RulesFacts({ rules, validity }: { rules: Rules; validity: string }) {
   const { t, say } = useI18n();
   const none = t("不设", "None");
+  const list = (items: string[]) => items.join(t("、", ", "));
   const rows: [string, ComponentChildren][] = [
-    [t("可补贴类别", "Eligible categories"), rules.eligible_categories.map((c) => say(OFFERING_CATEGORY[c])).join("、")],
+    [t("可补贴类别", "Eligible categories"), list(rules.eligible_categories.map((c) => say(OFFERING_CATEGORY[c])))],
     [
       t("适用地区", "Eligible regions"),
-      rules.cross_region ? t("跨区域通用", "Cross-region") : rules.eligible_region_prefixes.map((p) => <code key={p}>{p}</code>).reduce<ComponentChildren[]>((all, code, i) => (i ? [...all, "、", code] : [code]), []),
+      rules.cross_region ? t("跨区域通用", "Cross-region") : rules.eligible_region_prefixes.map((p) => <code key={p}>{p}</code>).reduce<ComponentChildren[]>((all, code, i) => (i ? [...all, t("、", ", "), code] : [code]), []),
     ],
-    [t("企业规模", "Enterprise sizes"), rules.eligible_size_classes.map((s) => say(SIZE_CLASS[s])).join("、")],
+    [t("企业规模", "Enterprise sizes"), list(rules.eligible_size_classes.map((s) => say(SIZE_CLASS[s])))],
     [t("补贴比例", "Subsidy ratio"), formatRatio(rules.subsidy_ratio_bp)],
     [t("优惠档", "Tier overrides"), rules.tiers.length ? <Tiers rules={rules} /> : none],
     [t("全额补贴门槛", "Full coverage at or below"), rules.full_coverage_threshold_fen ? formatFen(rules.full_coverage_threshold_fen) : none],
@@ -25,7 +26,7 @@ export function RulesFacts({ rules, validity }: { rules: Rules; validity: string
     [t("单次申领上限", "Most per application"), formatFen(rules.max_voucher_fen)],
     [t("有效期", "Validity"), say(validity)],
     [t("结算方式", "Settlement"), say(SETTLEMENT[rules.settlement_mode])],
-    [t("申请期", "Application window"), `${rules.application_opens_on} — ${rules.application_closes_on}`],
+    [t("申请期", "Application window"), <><span class="nowrap">{rules.application_opens_on}</span> {t("至", "to")} <span class="nowrap">{rules.application_closes_on}</span></>],
     [t("兑付前公示", "Notice before payout"), t(`${rules.notice_days} 天`, `${rules.notice_days} days`)],
     [t("关联方交易", "Related parties"), rules.exclude_related_parties ? t("不予补贴", "Not subsidised") : t("不限制", "Not restricted")],
   ];
@@ -47,9 +48,12 @@ function Tiers({ rules }: { rules: Rules }) {
     <ul class="plain">
       {rules.tiers.map((tier) => (
         <li key={tier.name}>
-          {tier.name}（{say(TIER_KIND[tier.kind])}
-          {tier.kind === "startup" && t(`，成立不满${tier.max_age_years}年`, `, founded under ${tier.max_age_years} years ago`)}
-          {tier.kind === "size_class" && `：${tier.size_classes.map((s) => say(SIZE_CLASS[s])).join("、")}`}）：{formatRatio(tier.ratio_bp)}
+          <strong>{formatRatio(tier.ratio_bp)}</strong> {tier.name}
+          <span class="reason">
+            {say(TIER_KIND[tier.kind])}
+            {tier.kind === "startup" && t(`：成立不满${tier.max_age_years}年`, `: founded under ${tier.max_age_years} years ago`)}
+            {tier.kind === "size_class" && `${t("：", ": ")}${tier.size_classes.map((s) => say(SIZE_CLASS[s])).join(t("、", ", "))}`}
+          </span>
         </li>
       ))}
     </ul>

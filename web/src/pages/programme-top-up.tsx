@@ -7,18 +7,17 @@ import { blankToUndefined, yuanCheck } from "../checks";
 import { formatFen, parseYuan } from "../format";
 import { attempts } from "../idempotency";
 import { useI18n } from "../i18n";
+import { LIMITS } from "../limits";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import type { ProgrammeDetail } from "./programme-form";
-
-const MAX_FEN = 1e13;
 
 export function TopUpForm({ programme, onToppedUp }: { programme: ProgrammeDetail; onToppedUp: () => void }) {
   const { t } = useI18n();
   const topUps = useMemo(() => attempts("topup"), [programme.id]);
   const form = useForm({
     initial: { amount_fen: "", note: "" },
-    specs: { amount_fen: { required: true, check: yuanCheck({ minimum: 1, maximum: MAX_FEN }) }, note: { maxLength: 500 } },
+    specs: { amount_fen: { ...LIMITS.budgetTopUp.amount_fen, check: yuanCheck(LIMITS.budgetTopUp.amount_fen) }, note: LIMITS.budgetTopUp.note },
     submit: async (values) => {
       const parsed = parseYuan(values.amount_fen);
       if (!parsed.ok) throw new Error("unchecked amount");

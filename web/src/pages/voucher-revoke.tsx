@@ -8,6 +8,7 @@ import { may } from "../access";
 import { attempts } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { BOOKING_STATUS, VOUCHER_STATUS } from "../labels";
+import { LIMITS } from "../limits";
 import { Link } from "../router";
 import { useMe } from "../session";
 import { Figures, Money, ValidThrough } from "../ui/amounts";
@@ -85,7 +86,7 @@ function RevokeForm({ voucher, onRevoked }: { voucher: VoucherDetail; onRevoked:
   const [inService, setInService] = useState<Booking[] | null>(null);
   const form = useForm({
     initial: { reason: "" },
-    specs: { reason: { required: true, maxLength: 500 } },
+    specs: LIMITS.voucherRevocation,
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
       const key = revocations.keyFor({ voucher: voucher.id, ...json });
