@@ -2,51 +2,15 @@
 // database with the demo data: apply for a voucher (and be refused where the rules say no), find
 // capacity, quote and book with the voucher, book once however often the button is pressed, and
 // cancel to get the hold back. Outcomes are checked through the API, not only on the page.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { DEMO_PASSWORD } from "../../src/seed/demo";
-import { launchBrowser, MOBILE, screenshots } from "./support/browser";
-import { approveApplication, Caller, registerSme, smeWithVoucher, type Sme } from "./support/sme";
-import { startProduct, type Product } from "./support/product";
-import { openTab, signIn, type Tab } from "./support/session";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { screenshots } from "./support/browser";
+import { approveApplication, Caller, registerSme, type Sme } from "./support/sme";
+import { beijingDay, figure, heading, stage, yuan } from "./support/sme-pages";
+import { signIn } from "./support/session";
 
-let browser: Browser;
-let product: Product;
-const tabs: Tab[] = [];
-
-async function tab(viewport?: typeof MOBILE): Promise<Tab> {
-  const opened = await openTab(browser, product.baseUrl, viewport);
-  tabs.push(opened);
-  return opened;
-}
-
-const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name });
-
-/** ¥1,234.56 from fen, computed here rather than with the app's own formatter. */
-const yuan = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString("en-US")}.${String(fen % 100).padStart(2, "0")}`;
-
-/** 'YYYY-MM-DD' in Beijing, `days` from today. */
-const beijingDay = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-
-/** The figure beside a label in a figures list ("总价" → "¥384.00"). */
-async function figure(page: Page, label: string): Promise<string> {
-  const row = page.locator("dl.figures div").filter({ has: page.locator("dt", { hasText: label }) }).first();
-  return ((await row.locator("dd").textContent()) ?? "").trim();
-}
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  product = await startProduct();
-});
-
-afterAll(async () => {
-  try {
-    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
-  } finally {
-    await browser?.close();
-    await product?.stop();
-  }
-});
+const product = stage();
+const tab = product.tab;
 
 describe("the SME journey", () => {
 
@@ -296,90 +260,5 @@ describe("the SME journey", () => {
     // The API holds the same line.
     const refused = await api.post(`/api/bookings/${made.body.id}/cancel`, {}, `e2e-cancel-${start_ms}`);
     expect(refused).toMatchObject({ status: 409, body: { error: { code: "cancellation_too_late" } } });
-  });
-});
-
-describe("refusals while booking", () => {
-  it("a voucher refused for a related party is explained on the quote, and booking without it quotes full price", async () => {
-    const sme = await smeWithVoucher(product.baseUrl, 100_000);
-    const me = (await sme.api.get("/api/me")).body;
-    const declared = await sme.api.post(`/api/organisations/${me.organisation.id}/related-parties`, { relation: "affiliate", party_name: "京算智算中心 Jingsuan AI Compute Centre" });
-    expect(declared.status).toBe(201);
-
-    const { page } = await tab(MOBILE);
-    await page.goto(`/catalogue?id=off_demoascend&quantity=2&start=${beijingDay(4)}T09:00:00%2B08:00&duration=2&voucher=${sme.voucherId}`);
-    await signIn(page, sme.email, sme.password);
-    await heading(page, /昇腾910B/).waitFor();
-    const refusal = page.getByRole("region", { name: "报价" }).getByRole("alert");
-    await expect(refusal.textContent()).resolves.toContain("你与该服务商是关联方：你方申报其为关联方（京算智算中心 Jingsuan AI Compute Centre）");
-    await screenshots(page, "sme-quote-related-party");
-    const before = (await sme.api.get("/api/bookings")).body.items.length;
-    await page.getByRole("button", { name: "确认预约" }).click();
-    await page.locator(".form-failure").getByText("本项目的券不能用于关联方交易").waitFor();
-    await expect(sme.api.get("/api/bookings").then((r) => r.body.items.length)).resolves.toBe(before);
-
-    await page.getByLabel("使用券").selectOption("");
-    await page.getByRole("region", { name: "报价" }).getByText("未使用券：按全价支付").waitFor();
-    await expect(figure(page, "自付")).resolves.toBe(await figure(page, "总价"));
-
-    // A free cell of the availability grid chooses the start, and the quote follows.
-    const day = beijingDay(5);
-    await page.getByRole("region", { name: "空闲情况" }).getByRole("button", { name: new RegExp(`^${day} 15:00：可预约`) }).click();
-    await expect(page.getByLabel("开始日期（北京时间）").inputValue()).resolves.toBe(day);
-    await expect(page.getByLabel("开始时间").inputValue()).resolves.toBe("15");
-    await page.getByRole("button", { name: new RegExp(`^${day} 16:00：可预约`), pressed: true }).waitFor();
-    await page.getByText(`可在 ${day} 15:00 前取消（北京时间）`).waitFor();
-  });
-
-  it("the quote and its terms read in English after the language toggle", async () => {
-    const sme = await smeWithVoucher(product.baseUrl, 50_000);
-    const { page } = await tab();
-    await page.goto(`/catalogue?id=off_demoascend&quantity=1&start=${beijingDay(5)}T09:00:00%2B08:00&duration=3&voucher=${sme.voucherId}`);
-    await signIn(page, sme.email, sme.password);
-    await heading(page, /昇腾910B/).waitFor();
-    await page.getByRole("button", { name: "English" }).click();
-    const quote = page.getByRole("region", { name: "Quote" });
-    await quote.getByText("The chosen range has enough free units.").waitFor();
-    await expect(quote.textContent()).resolves.toContain("By the subsidy ratio");
-    await expect(page.getByRole("region", { name: "Availability" }).getByRole("button", { name: /free$/ }).first().isVisible()).resolves.toBe(true);
-    await screenshots(page, "sme-offering-english");
-    await page.getByRole("button", { name: "中文" }).click();
-  });
-});
-
-describe("browsing the catalogue", () => {
-  it("filters offerings by category and domestic compute, and shows a dataset's free seats day by day", async () => {
-    const { page } = await tab();
-    await page.goto("/catalogue");
-    await signIn(page, "xihu@demo.cn", DEMO_PASSWORD);
-    await heading(page, "资源目录").waitFor();
-    const names = () => page.getByRole("table").locator("tbody tr td:first-child a").allTextContents();
-    await expect.poll(names).toHaveLength(4);
-
-    await page.getByLabel("只看国产算力").check();
-    await page.getByRole("button", { name: "筛选" }).click();
-    await page.waitForURL("**/catalogue?domestic=true");
-    await expect.poll(names).toEqual(["昇腾910B 智算卡时 Ascend 910B card-hours"]);
-
-    await page.getByLabel("只看国产算力").uncheck();
-    await page.getByLabel("类别").selectOption("dataset");
-    await page.getByRole("button", { name: "筛选" }).click();
-    await page.waitForURL("**/catalogue?category=dataset");
-    await expect.poll(names).toEqual(["城市交通影像数据集（可用不可见）Urban traffic imagery, sandbox only"]);
-    await expect(page.getByRole("row").filter({ hasText: "城市交通" }).textContent()).resolves.toContain("可用不可见");
-    await screenshots(page, "sme-catalogue");
-
-    await page.getByRole("link", { name: /城市交通影像数据集/ }).click();
-    await heading(page, /城市交通影像数据集/).waitFor();
-    await expect(page.getByRole("region", { name: "资源信息" }).textContent()).resolves.toContain("沙箱内使用，可用不可见");
-    const day = beijingDay(3);
-    await page.getByRole("region", { name: "空闲情况" }).getByRole("button", { name: new RegExp(`^${day}：可预约，空闲 \\d+`) }).click();
-    await expect(page.getByLabel("开始日期（北京时间）").inputValue()).resolves.toBe(day);
-    await expect(page.getByLabel("时长（天）").inputValue()).resolves.toBe("1");
-    await page.getByRole("region", { name: "报价" }).getByText(`可在 ${day} 00:00 前取消（北京时间）`).waitFor();
-    await page.getByRole("region", { name: "报价" }).getByText("未使用券：按全价支付").waitFor();
-    const dataset = (await (await Caller.signIn(product.baseUrl, "xihu@demo.cn")).get("/api/offerings/off_demotraffic")).body;
-    await expect(figure(page, "总价")).resolves.toBe(yuan(dataset.unit_price_fen));
-    await screenshots(page, "sme-dataset-days");
   });
 });
