@@ -30,3 +30,21 @@ export function attempts(prefix: string): Attempts {
     },
   };
 }
+
+/**
+ * Sends one attempt: `request` gets the attempt's key. Without a clear answer (no response, or a
+ * server error after which the change may have been made) the key is kept for the retry; any
+ * other answer ends the attempt.
+ */
+export async function sendOnce<T>(tries: Attempts, body: unknown, request: (key: string) => Promise<T>): Promise<T> {
+  const key = tries.keyFor(body);
+  try {
+    const answer = await request(key);
+    tries.answered();
+    return answer;
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && status !== 0 && status < 500) tries.answered();
+    throw error;
+  }
+}

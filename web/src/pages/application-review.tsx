@@ -3,11 +3,11 @@
 // than was asked, or rejection with a reason the enterprise will read.
 import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
+import { api, send } from "../api";
 import { may } from "../access";
 import { blankToUndefined, yuanCheck } from "../checks";
 import { formatFen, parseYuan, yuanInput } from "../format";
-import { attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { CREDIT_STATUS, SIZE_CLASS } from "../labels";
 import { LIMITS } from "../limits";
@@ -159,16 +159,10 @@ function ApproveForm({ application, onDecided }: { application: Application; onD
       const parsed = parseYuan(values.approved_fen);
       if (!parsed.ok) throw new Error("unchecked amount");
       const json = { approved_fen: parsed.fen, note: blankToUndefined(values.note) };
-      const key = approvals.keyFor({ application: application.id, ...json });
-      let approved;
-      try {
-        approved = await send(api.api["voucher-applications"][":id"].approve.$post({ param: { id: application.id }, json, header: { "idempotency-key": key } }));
-      } catch (error) {
-        // No answer: the approval may have happened, so a retry must carry the same key.
-        if (!(error instanceof ApiError) || error.status !== 0) approvals.answered();
-        throw error;
-      }
-      approvals.answered();
+      // No answer: the approval may have happened, so a retry must carry the same key.
+      const approved = await sendOnce(approvals, { application: application.id, ...json }, (key) =>
+        send(api.api["voucher-applications"][":id"].approve.$post({ param: { id: application.id }, json, header: { "idempotency-key": key } })),
+      );
       const amount = formatFen(approved.voucher.face_value_fen);
       onDecided([`已批准 ${amount}，券 ${approved.voucher.id} 已发放`, `Approved ${amount}; voucher ${approved.voucher.id} issued`]);
     },

@@ -6,7 +6,7 @@ import { deliveredSubsidyFen } from "../../../src/domain/booking-lifecycle";
 import { api, ApiError, send } from "../api";
 import { yuanCheck } from "../checks";
 import { formatFen, parseYuan, yuanInput } from "../format";
-import { attempts, type Attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { LIMITS } from "../limits";
 import { Money } from "../ui/amounts";
@@ -15,19 +15,6 @@ import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
 import type { DeskBooking } from "./provider-bookings";
 
 type Moved = (message: Message) => void;
-
-/** Sends a money move once per attempt: an unanswered request keeps its key for the retry. */
-async function once<T>(tries: Attempts, body: unknown, request: (key: string) => Promise<T>): Promise<T> {
-  const key = tries.keyFor(body);
-  try {
-    const answer = await request(key);
-    tries.answered();
-    return answer;
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 0) tries.answered();
-    throw error;
-  }
-}
 
 export function BookingMoves(props: { booking: DeskBooking; open: "reject" | "deliver" | null; onOpen: (form: "reject" | "deliver" | null) => void; onMoved: Moved }) {
   const { booking, open, onOpen, onMoved } = props;
@@ -85,7 +72,7 @@ export function RejectForm({ booking, onCancel, onMoved }: { booking: DeskBookin
     specs: LIMITS.bookingRejection,
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
-      await once(tries, { booking: booking.id, ...json }, (key) => send(api.api.bookings[":id"].reject.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })));
+      await sendOnce(tries, { booking: booking.id, ...json }, (key) => send(api.api.bookings[":id"].reject.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })));
       onMoved([`已拒绝预约 ${booking.id}，容量和补贴冻结已释放`, `Rejected ${booking.id}; its capacity and voucher hold are released`]);
     },
   });
@@ -113,7 +100,7 @@ export function DeliverForm({ booking, onCancel, onMoved }: { booking: DeskBooki
       const parsed = parseYuan(values.delivered_gross_fen);
       if (!parsed.ok) throw new Error("unchecked amount");
       const json = { delivered_gross_fen: parsed.fen };
-      const after = await once(tries, { booking: booking.id, ...json }, (key) =>
+      const after = await sendOnce(tries, { booking: booking.id, ...json }, (key) =>
         send(api.api.bookings[":id"].deliver.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })),
       );
       const settled = formatFen(after.delivered_subsidy_fen ?? 0);

@@ -1,11 +1,13 @@
-// The parts of the offering form that depend on the category (its unit and its own fields), and
-// the weekly opening hours.
+// The offering form's groups of fields: the resource (its category, unit and the category's own
+// fields) and how it can be booked (durations, notice, confirmation, weekly opening hours).
 import { useEffect } from "preact/hooks";
+import { STANDARD_UNITS } from "../../../src/domain/offering-units";
 import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_UNIT } from "../labels";
+import { OFFERING_CATEGORY, OFFERING_UNIT, optionsOf } from "../labels";
 import { CheckboxField, RadioGroup, SelectField, TextArea, TextField } from "../ui/fields";
 import type { Form, Values } from "../ui/form";
-import { UNITS_BY_CATEGORY, WEEKDAYS, type Category } from "./offering-values";
+import { UNITS_BY_CATEGORY, unitMinutesOf, WEEKDAYS, type Category } from "./offering-values";
+import { durationName, minutesWords, type Offering } from "./offering-words";
 
 const ACCESS_MODES: [string, Bilingual, Bilingual][] = [
   ["sandbox", ["沙箱内使用（可用不可见）", "Sandbox only (usable but not visible)"], ["在隐私计算沙箱内训练，原始数据不出域。", "Used inside a privacy-computing sandbox; raw data never leaves."]],
@@ -104,4 +106,56 @@ export function WeeklyHoursFields({ form }: { form: Form<Values> }) {
       )}
     </>
   );
+}
+
+/** What the resource is: its category and unit (fixed once published), name and own fields. */
+export function ResourceFields({ form, offering }: { form: Form<Values>; offering: Offering | null }) {
+  const { t, say } = useI18n();
+  return (
+    <fieldset class="group">
+      <legend>{t("资源", "Resource")}</legend>
+      {offering ? (
+        <p>
+          {say(OFFERING_CATEGORY[offering.category])} · {t("计价单位：", "Unit: ")}
+          {say(OFFERING_UNIT[offering.unit as keyof typeof OFFERING_UNIT] ?? [offering.unit, offering.unit])}
+        </p>
+      ) : (
+        <RadioGroup form={form} name="category" label={t("类别", "Category")} options={optionsOf(OFFERING_CATEGORY)} />
+      )}
+      <TextField form={form} name="name" label={t("名称", "Name")} />
+      <TextArea form={form} name="description" label={t("介绍", "Description")} rows={3} />
+      {!offering && <UnitFields form={form} />}
+      <CategoryFields form={form} />
+    </fieldset>
+  );
+}
+
+/** How it can be booked: slot and unit, durations, notice periods, confirmation, opening hours. */
+export function BookingRuleFields({ form }: { form: Form<Values> }) {
+  const { t, say } = useI18n();
+  const unitMinutes = unitMinutesOf(form.values);
+  const duration = say(durationName(unitMinutes));
+  return (
+    <fieldset class="group">
+      <legend>{t("预约规则", "Booking rules")}</legend>
+      <p class="hint">{slotWords(form.values, unitMinutes, t)}</p>
+      <div class="field-row">
+        <TextField form={form} name="min_duration_units" label={t(`最短预约（${duration}）`, `Shortest booking (${duration})`)} inputMode="numeric" />
+        <TextField form={form} name="max_duration_units" label={t(`最长预约（${duration}）`, `Longest booking (${duration})`)} inputMode="numeric" hint={t("留空为一年内任意长度", "Blank: anything up to a year")} />
+        <TextField form={form} name="lead_time_minutes" label={t("至少提前预约（小时）", "Book at least (hours ahead)")} inputMode="numeric" />
+        <TextField form={form} name="cancellation_notice_minutes" label={t("取消须提前（小时）", "Cancel at least (hours ahead)")} inputMode="numeric" />
+      </div>
+      <CheckboxField form={form} name="requires_confirmation" label={t("预约须经本机构确认（24小时内未确认自动失效）", "Bookings need our confirmation (they lapse if not confirmed within 24 hours)")} />
+      <WeeklyHoursFields form={form} />
+    </fieldset>
+  );
+}
+
+function slotWords(values: Values, unitMinutes: number, t: (zh: string, en: string) => string): string {
+  const slot = values.category === "platform_service" ? Number(values.slot_minutes) : (STANDARD_UNITS[values.unit as keyof typeof STANDARD_UNITS]?.slot_minutes ?? 60);
+  const [unitZh, unitEn] = minutesWords(unitMinutes);
+  const unit = t(unitZh, unitEn);
+  return slot === 60
+    ? t(`按整点预约，每个计价单位为${unit}。`, `Booked by the hour, on the hour; one unit is ${unit}.`)
+    : t(`按天预约（北京时间0点起），每个计价单位为${unit}。`, `Booked by the day from midnight Beijing time; one unit is ${unit}.`);
 }

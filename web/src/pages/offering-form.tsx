@@ -3,18 +3,17 @@
 // sensitivity. A change that cuts capacity below what is booked is refused with the bookings in
 // the way; the provider may then force it, cancelling those bookings.
 import { useState } from "preact/hooks";
-import { STANDARD_UNITS } from "../../../src/domain/offering-units";
 import { api, send } from "../api";
 import { wholeNumberCheck, yuanCheck } from "../checks";
 import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_CATEGORY, OFFERING_STATUS, OFFERING_UNIT, optionsOf } from "../labels";
+import { OFFERING_STATUS, optionsOf } from "../labels";
 import { navigate } from "../router";
-import { CheckboxField, RadioGroup, SelectField, TextArea, TextField } from "../ui/fields";
+import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type FieldSpec, type Values } from "../ui/form";
 import { bookingsInTheWay, collisionRefusal, FORCE_SPECS, forceFields, InTheWay, type BookingInTheWay } from "./bookings-in-the-way";
-import { CategoryFields, UnitFields, WeeklyHoursFields } from "./offering-fields";
-import { hoursCheck, newOfferingBody, offeringChangeBody, offeringToValues, unitMinutesOf, WEEKDAYS } from "./offering-values";
-import { durationName, minutesWords, unitName, type Offering } from "./offering-words";
+import { BookingRuleFields, ResourceFields } from "./offering-fields";
+import { hoursCheck, newOfferingBody, offeringChangeBody, offeringToValues, WEEKDAYS } from "./offering-values";
+import { unitName, type Offering } from "./offering-words";
 
 export const OFFERINGS_PATH = "/provider/offerings";
 const MAX_UNIT_PRICE_FEN = 1_000_000_000;
@@ -80,26 +79,10 @@ export function OfferingForm({ offering, onSaved }: { offering: Offering | null;
       }
     },
   });
-  const unitMinutes = unitMinutesOf(form.values);
   const unit = say(offering ? unitName(offering.unit) : form.values.category === "platform_service" ? [form.values.unit || "计价单位", form.values.unit || "unit"] : unitName(form.values.unit ?? ""));
-  const duration = say(durationName(unitMinutes));
   return (
     <form class="card offering-form" noValidate onSubmit={form.onSubmit} ref={form.ref}>
-      <fieldset class="group">
-        <legend>{t("资源", "Resource")}</legend>
-        {offering ? (
-          <p>
-            {say(OFFERING_CATEGORY[offering.category])} · {t("计价单位：", "Unit: ")}
-            {say(OFFERING_UNIT[offering.unit as keyof typeof OFFERING_UNIT] ?? [offering.unit, offering.unit])}
-          </p>
-        ) : (
-          <RadioGroup form={form} name="category" label={t("类别", "Category")} options={optionsOf(OFFERING_CATEGORY)} />
-        )}
-        <TextField form={form} name="name" label={t("名称", "Name")} />
-        <TextArea form={form} name="description" label={t("介绍", "Description")} rows={3} />
-        {!offering && <UnitFields form={form} />}
-        <CategoryFields form={form} />
-      </fieldset>
+      <ResourceFields form={form} offering={offering} />
       <fieldset class="group">
         <legend>{t("价格与容量", "Price and capacity")}</legend>
         <div class="field-row">
@@ -107,18 +90,7 @@ export function OfferingForm({ offering, onSaved }: { offering: Offering | null;
           <TextField form={form} name="capacity_units" label={t("同时可用数量（容量）", "Units usable at once (capacity)")} inputMode="numeric" hint={t("卡、节点、席位或会话数", "Cards, nodes, seats or sessions")} />
         </div>
       </fieldset>
-      <fieldset class="group">
-        <legend>{t("预约规则", "Booking rules")}</legend>
-        <p class="hint">{slotWords(form.values, unitMinutes, t)}</p>
-        <div class="field-row">
-          <TextField form={form} name="min_duration_units" label={t(`最短预约（${duration}）`, `Shortest booking (${duration})`)} inputMode="numeric" />
-          <TextField form={form} name="max_duration_units" label={t(`最长预约（${duration}）`, `Longest booking (${duration})`)} inputMode="numeric" hint={t("留空为一年内任意长度", "Blank: anything up to a year")} />
-          <TextField form={form} name="lead_time_minutes" label={t("至少提前预约（小时）", "Book at least (hours ahead)")} inputMode="numeric" />
-          <TextField form={form} name="cancellation_notice_minutes" label={t("取消须提前（小时）", "Cancel at least (hours ahead)")} inputMode="numeric" />
-        </div>
-        <CheckboxField form={form} name="requires_confirmation" label={t("预约须经本机构确认（24小时内未确认自动失效）", "Bookings need our confirmation (they lapse if not confirmed within 24 hours)")} />
-        <WeeklyHoursFields form={form} />
-      </fieldset>
+      <BookingRuleFields form={form} />
       <SelectField form={form} name="status" label={t("状态", "Status")} options={offering ? optionsOf(OFFERING_STATUS) : optionsOf(OFFERING_STATUS).filter(([s]) => s !== "retired")} />
       {form.values.status === "retired" && offering?.status !== "retired" && (
         <p class="message warning">{t("下架后不能再修改或恢复，已有预约不受影响。", "A retired offering can no longer change or come back; existing bookings stay.")}</p>
@@ -138,12 +110,3 @@ export function OfferingForm({ offering, onSaved }: { offering: Offering | null;
 }
 
 const NOTHING_CHANGED: Bilingual = ["没有修改任何内容", "Nothing was changed"];
-
-function slotWords(values: Values, unitMinutes: number, t: (zh: string, en: string) => string): string {
-  const slot = values.category === "platform_service" ? Number(values.slot_minutes) : (STANDARD_UNITS[values.unit as keyof typeof STANDARD_UNITS]?.slot_minutes ?? 60);
-  const [unitZh, unitEn] = minutesWords(unitMinutes);
-  const unit = t(unitZh, unitEn);
-  return slot === 60
-    ? t(`按整点预约，每个计价单位为${unit}。`, `Booked by the hour, on the hour; one unit is ${unit}.`)
-    : t(`按天预约（北京时间0点起），每个计价单位为${unit}。`, `Booked by the day from midnight Beijing time; one unit is ${unit}.`);
-}

@@ -2,10 +2,10 @@
 // a double click or a retry after a lost answer replays the first top-up instead of making a
 // second; the next top-up (after the server has answered) is a new attempt with a new key.
 import { useMemo } from "preact/hooks";
-import { api, ApiError, send } from "../api";
+import { api, send } from "../api";
 import { blankToUndefined, yuanCheck } from "../checks";
 import { formatFen, parseYuan } from "../format";
-import { attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n } from "../i18n";
 import { LIMITS } from "../limits";
 import { TextField } from "../ui/fields";
@@ -22,16 +22,10 @@ export function TopUpForm({ programme, onToppedUp }: { programme: ProgrammeDetai
       const parsed = parseYuan(values.amount_fen);
       if (!parsed.ok) throw new Error("unchecked amount");
       const json = { amount_fen: parsed.fen, note: blankToUndefined(values.note) };
-      const key = topUps.keyFor({ programme_id: programme.id, ...json });
-      let after: ProgrammeDetail;
-      try {
-        after = await send(api.api.programmes[":id"].budget.$post({ param: { id: programme.id }, json, header: { "idempotency-key": key } }));
-      } catch (error) {
-        // Without an answer the top-up may or may not have happened: the retry keeps the key.
-        if (!(error instanceof ApiError) || error.status !== 0) topUps.answered();
-        throw error;
-      }
-      topUps.answered();
+      // Without an answer the top-up may or may not have happened: a retry keeps the key.
+      const after = await sendOnce(topUps, { programme_id: programme.id, ...json }, (key) =>
+        send(api.api.programmes[":id"].budget.$post({ param: { id: programme.id }, json, header: { "idempotency-key": key } })),
+      );
       form.reset();
       onToppedUp();
       const added = formatFen(parsed.fen);

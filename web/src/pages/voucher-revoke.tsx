@@ -5,7 +5,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
 import { api, ApiError, send } from "../api";
 import { may } from "../access";
-import { attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { BOOKING_STATUS, VOUCHER_STATUS } from "../labels";
 import { LIMITS } from "../limits";
@@ -89,16 +89,15 @@ function RevokeForm({ voucher, onRevoked }: { voucher: VoucherDetail; onRevoked:
     specs: LIMITS.voucherRevocation,
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
-      const key = revocations.keyFor({ voucher: voucher.id, ...json });
       setInService(null);
       try {
-        await send(api.api.vouchers[":id"].revoke.$post({ param: { id: voucher.id }, json, header: { "idempotency-key": key } }));
+        await sendOnce(revocations, { voucher: voucher.id, ...json }, (key) =>
+          send(api.api.vouchers[":id"].revoke.$post({ param: { id: voucher.id }, json, header: { "idempotency-key": key } })),
+        );
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 0) revocations.answered();
         if (error instanceof ApiError && error.code === "bookings_in_service") setInService(await loadBookings(error.details));
         throw error;
       }
-      revocations.answered();
       onRevoked();
       return REVOKED;
     },
