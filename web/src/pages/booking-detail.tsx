@@ -4,7 +4,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, ApiError, send } from "../api";
 import { formatFen, formatInstant } from "../format";
-import { attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
 import { BOOKING_STATUS } from "../labels";
 import { LIMITS } from "../limits";
@@ -154,14 +154,12 @@ function Cancellation({ booking: b, offering, onCancelled }: { booking: Booking;
       const body = values.reason.trim() ? { reason: values.reason.trim() } : {};
       try {
         // The route's typed input drops its optional header (see bookings.routes.ts `move`): sent as a header option.
-        await send(api.api.bookings[":id"].cancel.$post({ param: { id: b.id }, json: body }, { headers: { "Idempotency-Key": cancel.keyFor(body) } }));
+        await sendOnce(cancel, body, (key) => send(api.api.bookings[":id"].cancel.$post({ param: { id: b.id }, json: body }, { headers: { "Idempotency-Key": key } })));
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        if (error.status !== 0 && error.status < 500) cancel.answered();
         if (error.code === "cancellation_too_late") throw new ApiError(error.status, error.code, `不能取消：${rule[0]}。 / Cannot cancel: ${rule[1]}.`);
         throw error;
       }
-      cancel.answered();
       onCancelled();
     },
   });

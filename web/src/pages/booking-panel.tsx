@@ -6,7 +6,7 @@ import type { InferResponseType } from "hono/client";
 import { api, ApiError, send } from "../api";
 import { wholeNumberCheck } from "../checks";
 import { addDays, beijingDate, beijingInstant, formatFen, formatInstant } from "../format";
-import { attempts } from "../idempotency";
+import { attempts, sendOnce } from "../idempotency";
 import { useI18n } from "../i18n";
 import { LIMITS } from "../limits";
 import { Link } from "../router";
@@ -97,10 +97,8 @@ export function useBookingForm(offering: Offering, initial: BookingValues, onBoo
       const quoted = shown;
       // The co-pay the person saw is the most they agreed to: a changed price is refused, not booked.
       const body = { ...request, max_copay_fen: quoted.copay_fen };
-      const key = booking.keyFor(body);
       try {
-        const made = await send(api.api.bookings.$post({ json: body, header: { "idempotency-key": key } }));
-        booking.answered();
+        const made = await sendOnce(booking, body, (key) => send(api.api.bookings.$post({ json: body, header: { "idempotency-key": key } })));
         setBooked({ request: JSON.stringify(request), booking: made });
         onBooked(made);
       } catch (error) {
@@ -108,7 +106,6 @@ export function useBookingForm(offering: Offering, initial: BookingValues, onBoo
         if (error.status === 0 || error.status >= 500) {
           throw new ApiError(error.status, error.code, "未收到服务器的答复，不确定是否已预约。请再次点击“确认预约”：重试沿用同一请求编号，不会重复预约。 / No answer from the server, so the booking may or may not have been made. Press “Confirm booking” again: the retry reuses the same request key and cannot book twice.");
         }
-        booking.answered();
         if (error.code === "quote_changed") quoteRef.current?.refresh();
         throw new ApiError(error.status, error.code, asText(refusalMessage(error)), error.issues, error.details);
       }
