@@ -3,12 +3,12 @@
 // booked slot marked blocked); these reads only name the bookings in the way. Without `force`
 // the change is refused with that list; with it, exactly those bookings are cancelled in the
 // same batch (units back, holds voided, the reason recorded for the SME).
-import { and, eq, gt, gte, lt, type SQLWrapper } from "drizzle-orm";
-import { RELEASABLE } from "../domain/booking-lifecycle";
+import { and, desc, eq, gt, gte, inArray, lt, type SQLWrapper } from "drizzle-orm";
+import { RELEASABLE, type BookingStatus } from "../domain/booking-lifecycle";
 import { bookingsInTheWay, type OverfullSlot } from "../domain/capacity-conflicts";
 import { MINUTE_MS } from "../domain/slots";
 import type { AuditInput } from "../db/audit";
-import { slot_usage, type Booking, type Offering } from "../db/schema";
+import { bookings, slot_usage, type Booking, type Offering } from "../db/schema";
 import type { Store } from "../db/store";
 import { conflict } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
@@ -21,8 +21,11 @@ export const MAX_FORCED_CANCELLATIONS = 20;
 const MAX_BOOKINGS_EXAMINED = 2_000;
 /** Slot rows read to find the overfull ones (a year of hourly slots fits). */
 const MAX_SLOTS_EXAMINED = 10_000;
+/** Bookings that keep an offering from retiring until they end. */
+const LIVE_UNTIL_END: readonly BookingStatus[] = ["requested", "confirmed", "in_use"];
 
 export const DEFAULT_NOTICE = "服务商调整容量或安排维护，预约已取消 / The provider changed capacity or scheduled maintenance; the booking was cancelled";
+export const RETIRED_NOTICE = "服务商已下架该资源，预约已取消 / The provider retired the offering; the booking was cancelled";
 
 /** Slots from `from` (and before `to`, if given) holding more than `limitUnits`. */
 export async function overfullSlots(store: Store, offeringId: string, limitUnits: number, from: number, to: number | null): Promise<OverfullSlot[]> {
@@ -58,6 +61,55 @@ export interface ClearedWay {
   cancelled: Booking[];
 }
 
+const STATUS_WORDS: Partial<Record<BookingStatus, { zh: string; en: string }>> = {
+  requested: { zh: "待确认", en: "requested" },
+  confirmed: { zh: "已确认", en: "confirmed" },
+  in_use: { zh: "使用中", en: "in use" },
+};
+
+/** "2个已确认、1个待确认 / 2 confirmed, 1 requested": the statuses actually in the way. */
+function countByStatus(inTheWay: readonly Booking[]): { zh: string; en: string } {
+  const counts = new Map<BookingStatus, number>();
+  for (const b of inTheWay) counts.set(b.status, (counts.get(b.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => ({ n, words: STATUS_WORDS[status] ?? { zh: status, en: status } }));
+  return { zh: parts.map((p) => `${p.n}个${p.words.zh}`).join("、"), en: parts.map((p) => `${p.n} ${p.words.en}`).join(", ") };
+}
+
+/**
+ * The refusal naming the bookings in the way, in words a person can act on. `details.force` tells
+ * a program whether sending force: true would go through (not when some booking is in use).
+ */
+function refusal(code: string, inTheWay: readonly Booking[], extra: Record<string, unknown>) {
+  const n = inTheWay.length;
+  const counts = countByStatus(inTheWay);
+  const inUse = inTheWay.filter((b) => !RELEASABLE.includes(b.status)).length;
+  const remedy =
+    inUse > 0
+      ? { zh: `其中${inUse}个正在使用，不能取消，请待其结束后再操作`, en: `${inUse} of them are in use and cannot be cancelled; try again once they end` }
+      : { zh: "可强制执行以取消这些预约，并通知相关企业", en: "You may force it, which cancels these bookings and tells the SMEs why" };
+  const message = `有${n}个预约（${counts.zh}）与此变更冲突；${remedy.zh} / ${n} ${n === 1 ? "booking" : "bookings"} (${counts.en}) ${n === 1 ? "is" : "are"} in the way. ${remedy.en}`;
+  return conflict(code, message, { bookings: inTheWay.map(presentInTheWay), ...extra, force: inUse === 0 });
+}
+
+/**
+ * Statements cancelling `inTheWay` through the release path (units back, holds voided once, the
+ * reason recorded), or the refusal `code` when not forced. Bookings in use are never cancelled.
+ */
+async function cancelOrRefuse(store: Store, inTheWay: Booking[], extra: Record<string, unknown>, opts: { force: boolean; code: string; notice: string | null; now: number }): Promise<ClearedWay> {
+  if (inTheWay.length > MAX_FORCED_CANCELLATIONS) {
+    throw conflict("too_many_bookings_in_the_way", `与此变更冲突的预约超过${MAX_FORCED_CANCELLATIONS}个，请分段操作 / More than ${MAX_FORCED_CANCELLATIONS} bookings are in the way; change a shorter period at a time`);
+  }
+  if (!opts.force) throw refusal(opts.code, inTheWay, extra);
+  if (inTheWay.some((b) => !RELEASABLE.includes(b.status))) {
+    throw conflict("bookings_in_progress", "冲突的预约中有已开始使用的，不能取消 / Some bookings in the way have already started and cannot be cancelled", { bookings: inTheWay.map(presentInTheWay), ...extra, force: false });
+  }
+  const release: Release = { to: "cancelled", reason: opts.notice ?? DEFAULT_NOTICE, ledger_code: "provider_cancel", now: opts.now };
+  const statements: SQLWrapper[] = [];
+  for (const booking of inTheWay) statements.push(...(await releaseBookingStatements(store, booking, release)));
+  const events = inTheWay.map((b) => releaseEvent(b, release, "booking.cancelled_by_provider"));
+  return { statements, events, cancelled: inTheWay };
+}
+
 /**
  * Statements cancelling the bookings in the way of bringing `overfull` within limits, or the
  * refusal: `code` names the change ("capacity_below_bookings", "blackout_over_bookings").
@@ -68,19 +120,24 @@ export async function clearTheWay(store: Store, offering: Offering, overfull: re
   const to = (overfull[overfull.length - 1] as OverfullSlot).slot_start_at + offering.slot_minutes * MINUTE_MS;
   const live = await liveBookingsOverlapping(store, offering.id, from, to, MAX_BOOKINGS_EXAMINED);
   const inTheWay = bookingsInTheWay(overfull, live);
-  if (!inTheWay || inTheWay.length > MAX_FORCED_CANCELLATIONS) {
+  if (!inTheWay) {
     throw conflict("too_many_bookings_in_the_way", `与此变更冲突的预约超过${MAX_FORCED_CANCELLATIONS}个，请分段操作 / More than ${MAX_FORCED_CANCELLATIONS} bookings are in the way; change a shorter period at a time`);
   }
-  const details = { bookings: inTheWay.map(presentInTheWay), slots: overfull.slice(0, 50).map((s) => ({ ...s, slot_start_at: toShanghaiIso(s.slot_start_at) })) };
-  if (!opts.force) {
-    throw conflict(opts.code, `有${inTheWay.length}个已确认的预约与此变更冲突；可加 force 取消它们 / ${inTheWay.length} bookings are in the way; send force: true to cancel them with notice`, details);
-  }
-  if (inTheWay.some((b) => !RELEASABLE.includes(b.status))) {
-    throw conflict("bookings_in_progress", "冲突的预约中有已开始使用的，不能取消 / Some bookings in the way have already started and cannot be cancelled", details);
-  }
-  const release: Release = { to: "cancelled", reason: opts.notice ?? DEFAULT_NOTICE, ledger_code: "provider_cancel", now: opts.now };
-  const statements: SQLWrapper[] = [];
-  for (const booking of inTheWay) statements.push(...(await releaseBookingStatements(store, booking, release)));
-  const events = inTheWay.map((b) => releaseEvent(b, release, "booking.cancelled_by_provider"));
-  return { statements, events, cancelled: inTheWay };
+  const slots = overfull.slice(0, 50).map((s) => ({ ...s, slot_start_at: toShanghaiIso(s.slot_start_at) }));
+  return cancelOrRefuse(store, inTheWay, { slots }, opts);
+}
+
+/**
+ * Retiring an offering: every live booking not yet ended is in the way (newest first). The
+ * booking write's guard on the offering's updated_at refuses bookings made after this read.
+ */
+export async function clearForRetirement(store: Store, offering: Offering, opts: { force: boolean; notice: string | null; now: number }): Promise<ClearedWay> {
+  const live = await store.db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.offering_id, offering.id), gt(bookings.ends_at, opts.now), inArray(bookings.status, [...LIVE_UNTIL_END])))
+    .orderBy(desc(bookings.created_at), desc(bookings.id))
+    .limit(MAX_FORCED_CANCELLATIONS + 1);
+  if (live.length === 0) return { statements: [], events: [], cancelled: [] };
+  return cancelOrRefuse(store, live, {}, { ...opts, notice: opts.notice ?? RETIRED_NOTICE, code: "retire_over_bookings" });
 }

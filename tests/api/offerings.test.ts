@@ -210,6 +210,8 @@ describe("capacity changes", () => {
     expectRefusal(res, 409, "capacity_below_bookings");
     // 11:00 holds 4 (first + second) and 12:00 holds 4 (first + third): bumping the newest two fits 2.
     expect(res.body.error.details.bookings.map((b: { id: string }) => b.id)).toEqual([third.id, second.id]);
+    expect(res.body.error.message).toBe("有2个预约（2个已确认）与此变更冲突；可强制执行以取消这些预约，并通知相关企业 / 2 bookings (2 confirmed) are in the way. You may force it, which cancels these bookings and tells the SMEs why");
+    expect(res.body.error.details.force).toBe(true);
     expect((await sme.client.get(`/api/offerings/${offering.id}`)).body.capacity_units).toBe(6);
     expect((await slotCounters(harness, offering.id)).every((s) => s.capacity_units === 6)).toBe(true);
   });

@@ -9,7 +9,7 @@ import { offerings, type Booking, type Offering, type Organisation } from "../..
 import type { Store } from "../../db/store";
 import { conflict, unprocessable, type AppError } from "../../lib/errors";
 import { setCapacityFrom } from "../../services/capacity";
-import { clearTheWay, overfullSlots } from "../../services/offering-changes";
+import { clearForRetirement, clearTheWay, overfullSlots } from "../../services/offering-changes";
 import type { OfferingInput, OfferingPatch } from "./offerings.routes";
 
 function unitShapeOf(body: OfferingInput): UnitShape & { unit: string } {
@@ -91,16 +91,21 @@ export async function planOfferingChange(store: Store, before: Offering, patch: 
   const after: Offering = { ...before, ...set };
   checkDurations(after.min_duration_units, after.max_duration_units, after.unit_minutes);
 
-  const statements: SQLWrapper[] = [];
+  const retiring = fields.status === "retired";
+  const cut = fields.capacity_units !== undefined && fields.capacity_units < before.capacity_units;
+  // Slots already begun keep the capacity they had; the rest take the new one.
+  const from = slotCeil(now, before.slot_minutes);
   let way = { statements: [] as SQLWrapper[], events: [] as AuditInput[], cancelled: [] as Booking[] };
+  if (retiring) {
+    // Pausing only stops new bookings; retiring may not strand one, so every booking still to end is in the way.
+    way = await clearForRetirement(store, before, { force, notice: notice ?? null, now });
+  } else if (cut) {
+    const overfull = await overfullSlots(store, before.id, fields.capacity_units as number, from, null);
+    way = await clearTheWay(store, before, overfull, { force, code: "capacity_below_bookings", notice: notice ?? null, now });
+  }
+  const statements: SQLWrapper[] = [...way.statements];
   if (fields.capacity_units !== undefined && fields.capacity_units !== before.capacity_units) {
-    // Slots already begun keep the capacity they had; the rest take the new one.
-    const from = slotCeil(now, before.slot_minutes);
-    if (fields.capacity_units < before.capacity_units) {
-      const overfull = await overfullSlots(store, before.id, fields.capacity_units, from, null);
-      way = await clearTheWay(store, before, overfull, { force, code: "capacity_below_bookings", notice: notice ?? null, now });
-    }
-    statements.push(...way.statements, setCapacityFrom(before.id, from, fields.capacity_units));
+    statements.push(setCapacityFrom(before.id, from, fields.capacity_units));
   }
   statements.push(store.db.update(offerings).set(set).where(eq(offerings.id, before.id)));
   const event: AuditInput = { action: "offering.updated", subject_type: "offering", subject_id: before.id, before, after };

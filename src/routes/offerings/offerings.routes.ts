@@ -101,7 +101,7 @@ export const OfferingPatchBody = z
   })
   .partial()
   .extend({
-    force: z.boolean().default(false).openapi({ description: "Cancel (with notice, holds voided) the bookings in the way of a capacity cut" }),
+    force: z.boolean().default(false).openapi({ description: "Cancel (with notice, holds voided) the bookings in the way of a capacity cut or a retirement" }),
     notice: text(500).optional().openapi({ description: "Why, shown to SMEs whose bookings a forced change cancels" }),
   })
   .openapi("OfferingChange");
@@ -192,6 +192,10 @@ export const updateOffering = defineRoute({
   path: "/api/offerings/{id}",
   tags: ["offerings"],
   summary: "Change an offering: price, capacity, hours, status… A capacity cut below booked slots is refused with the bookings in the way, or cancels them with force",
+  description:
+    "status \"paused\" only stops new bookings: existing bookings stay and run as booked. status \"retired\" is for good: " +
+    "while bookings are requested, confirmed or in use and not yet ended it is refused (409 retire_over_bookings, details.bookings); " +
+    "with force: true the ones not yet started are cancelled with notice and their voucher holds voided, and bookings in use are never cancelled (409 bookings_in_progress).",
   request: { params: IdParam, ...jsonBody(OfferingPatchBody) },
   responses: {
     200: json(z.object({ offering: OfferingSchema, cancelled_bookings: z.array(BookingInTheWay) }), "Changed"),
