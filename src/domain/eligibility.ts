@@ -1,6 +1,7 @@
 // Whether an enterprise may apply to a programme for an amount, criterion by criterion, each with
 // a reason a person can act on (stored with the application, shown to the SME and the reviewer).
 // Pure: every fact is read before. Caps are inclusive (DESIGN §4: "以下/以内" include the number).
+import { joinBilingual } from "../lib/bilingual";
 import { formatCny } from "./money";
 import type { ProgrammeRules } from "./programme-rules";
 import { regionMatches } from "./region";
@@ -42,7 +43,7 @@ export interface Eligibility {
   max_grantable_fen: number;
 }
 
-const SIZE_NAMES: Record<string, string> = { micro: "微型 micro", small: "小型 small", medium: "中型 medium", large: "大型 large" };
+const SIZE_NAMES_ZH: Record<string, string> = { micro: "微型", small: "小型", medium: "中型", large: "大型" };
 
 function criterion(name: CriterionName, ok: boolean, reason: string): Criterion {
   return { name, ok, reason };
@@ -71,11 +72,16 @@ function region(f: EligibilityFacts): Criterion {
 }
 
 function sizeClass(f: EligibilityFacts): Criterion {
-  const size = SIZE_NAMES[f.enterprise.size_class] ?? f.enterprise.size_class;
-  const allowed = f.rules.eligible_size_classes.map((s) => SIZE_NAMES[s] ?? s).join(", ");
-  return f.rules.eligible_size_classes.includes(f.enterprise.size_class as never)
-    ? criterion("size_class", true, `企业规模${size}符合要求 / Size class ${size} is eligible`)
-    : criterion("size_class", false, `企业规模${size}不在适用范围（${allowed}） / Size class ${size} is not among ${allowed}`);
+  const size = f.enterprise.size_class;
+  const sizeZh = SIZE_NAMES_ZH[size] ?? size;
+  const allowed = f.rules.eligible_size_classes;
+  return allowed.includes(size as never)
+    ? criterion("size_class", true, `企业规模${sizeZh}符合要求 / Size class ${size} is eligible`)
+    : criterion(
+        "size_class",
+        false,
+        `企业规模${sizeZh}不在适用范围（${allowed.map((s) => SIZE_NAMES_ZH[s] ?? s).join("、")}） / Size class ${size} is not among ${allowed.join(", ")}`,
+      );
 }
 
 function creditStatus(f: EligibilityFacts): Criterion {
@@ -122,7 +128,10 @@ export function checkEligibility(f: EligibilityFacts): Eligibility {
   return { eligible: criteria.every((c) => c.ok), criteria, max_grantable_fen };
 }
 
-/** The failed criteria's reasons, for an error message. */
+/** The failed criteria's reasons as one "中文 / English" message. */
 export function refusalSummary(e: Eligibility): string {
-  return e.criteria.filter((c) => !c.ok).map((c) => c.reason).join("；");
+  return joinBilingual(
+    e.criteria.filter((c) => !c.ok).map((c) => c.reason),
+    { chinese: "不符合申领条件", english: "Not eligible" },
+  );
 }

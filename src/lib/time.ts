@@ -27,3 +27,8 @@ export function toShanghaiIso(at: number): string {
 export function toIso(at: number): string {
   return new Date(at).toISOString();
 }
+
+/** "2026-03-03 10:00" in Beijing time, for messages people read (details keep ISO 8601). */
+export function shanghaiText(at: number): string {
+  return new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
+}

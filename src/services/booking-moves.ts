@@ -9,7 +9,7 @@ import { annual_subsidy, bookings, ledger_transfers, offerings, programmes, type
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { conflict, notFound, unprocessable, type AppError } from "../lib/errors";
-import { toShanghaiIso } from "../lib/time";
+import { shanghaiText, toShanghaiIso } from "../lib/time";
 import { releaseBookingStatements, releaseEvent } from "./bookings-release";
 import { settleHold } from "./holds";
 
@@ -86,7 +86,7 @@ function simpleMove(store: Store, booking: Booking, move: "confirm" | "start", n
 export function confirmStatements(store: Store, booking: Booking, now: number): MoveStatements {
   assertMove(booking, "confirm");
   if (booking.confirm_by_at !== null && now > booking.confirm_by_at) {
-    throw conflict("confirmation_deadline_passed", `确认期限（${toShanghaiIso(booking.confirm_by_at)}）已过 / The confirmation deadline (${toShanghaiIso(booking.confirm_by_at)}) has passed`);
+    throw conflict("confirmation_deadline_passed", `确认期限（${shanghaiText(booking.confirm_by_at)}）已过 / The confirmation deadline (${shanghaiText(booking.confirm_by_at)}) has passed`);
   }
   return simpleMove(store, booking, "confirm", now);
 }
@@ -94,7 +94,7 @@ export function confirmStatements(store: Store, booking: Booking, now: number): 
 export function startStatements(store: Store, booking: Booking, now: number): MoveStatements {
   assertMove(booking, "start");
   if (now < booking.starts_at) {
-    throw conflict("not_started_yet", `预约于${toShanghaiIso(booking.starts_at)}开始 / The booking starts at ${toShanghaiIso(booking.starts_at)}`);
+    throw conflict("not_started_yet", `预约于${shanghaiText(booking.starts_at)}开始 / The booking starts at ${shanghaiText(booking.starts_at)}`);
   }
   return simpleMove(store, booking, "start", now);
 }
@@ -144,7 +144,11 @@ export async function cancelStatements(store: Store, booking: Booking, reason: s
   const notice = await store.db.select({ minutes: offerings.cancellation_notice_minutes }).from(offerings).where(eq(offerings.id, booking.offering_id));
   const until = cancellableUntil(booking.starts_at, notice[0]?.minutes ?? 0);
   if (now > until) {
-    throw conflict("cancellation_too_late", `该资源须在${toShanghaiIso(until)}前取消 / This offering can be cancelled only until ${toShanghaiIso(until)}`);
+    throw conflict(
+      "cancellation_too_late",
+      `该资源须在开始前${notice[0]?.minutes ?? 0}分钟、即北京时间${shanghaiText(until)}前取消 / This offering can be cancelled only until ${shanghaiText(until)} Beijing time (${notice[0]?.minutes ?? 0} minutes before the start)`,
+      { cancellable_until: toShanghaiIso(until), cancellation_notice_minutes: notice[0]?.minutes ?? 0 },
+    );
   }
   return release(store, booking, { to: "cancelled", from: MOVES.cancel.from, reason, now });
 }

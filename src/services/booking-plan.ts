@@ -9,7 +9,7 @@ import type { Offering, Organisation } from "../db/schema";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { AppError, conflict, notFound, unprocessable } from "../lib/errors";
-import { shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
+import { shanghaiDate, shanghaiText, shanghaiYear, toShanghaiIso } from "../lib/time";
 import { readPartyFacts, readVoucherFacts } from "./booking-facts";
 import { readSlotRows } from "./capacity";
 import { readBookableOffering } from "./offerings";
@@ -60,6 +60,8 @@ export interface Plan {
   /** What the booking stores and the quote answers: every term. */
   quote: ReturnType<typeof quoteBody>;
 }
+
+const slotText = (c: { slot_start_at: string }) => shanghaiText(Date.parse(c.slot_start_at));
 
 export function capacityCheck(rows: readonly SlotRow[], quantity: number): CapacityCheck {
   for (const row of rows) {
@@ -150,6 +152,6 @@ export type QuoteBody = Plan["quote"];
 /** The refusal for a plan whose slots are taken or blacked out. */
 export function capacityRefusal(c: Exclude<CapacityCheck, { available: true }>): AppError {
   return c.problem === "blacked_out"
-    ? conflict("blacked_out", `${c.slot_start_at} 起的时段处于维护停用期 / The slot at ${c.slot_start_at} is blacked out for maintenance`, c)
-    : conflict("slot_full", `${c.slot_start_at} 起的时段仅剩${c.free_units}个单位 / Only ${c.free_units} units are free in the slot at ${c.slot_start_at}`, c);
+    ? conflict("blacked_out", `北京时间${slotText(c)}起的时段处于维护停用期 / The slot at ${slotText(c)} Beijing time is blacked out for maintenance`, c)
+    : conflict("slot_full", `北京时间${slotText(c)}起的时段仅剩${c.free_units}个单位 / Only ${c.free_units} units are free in the slot at ${slotText(c)} Beijing time`, c);
 }

@@ -155,7 +155,8 @@ describe("the lifecycle", () => {
     const booking = await booked(sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-02T20:00", "2026-03-02T21:00") });
     const late = await moneyPost(sme.client, `/api/bookings/${booking.id}/cancel`, {});
     expectRefusal(late, 409, "cancellation_too_late");
-    expect(late.body.error.message).toContain("2026-03-01T20:00:00.000+08:00");
+    expect(late.body.error.details).toEqual({ cancellable_until: "2026-03-01T20:00:00.000+08:00", cancellation_notice_minutes: 1440 });
+    expect(late.body.error.message).toContain("2026-03-01 20:00");
   });
 
   it("a provider's rejection and a lapse each release once; a sweep run twice lapses nothing more", async () => {

@@ -41,7 +41,9 @@ describe("applying: eligibility checked and explained", () => {
     expect(res.body.error.code).toBe("not_eligible");
     expect(criterion(res.body, "region")).toMatchObject({ ok: false, reason: expect.stringContaining("310104") });
     expect(criterion(res.body, "region").reason).toContain("11");
-    expect(res.body.error.message).toContain(criterion(res.body, "region").reason);
+    // The message keeps the languages apart: every failed reason's Chinese half, then its English half.
+    const [chinese, english] = (criterion(res.body, "region").reason as string).split(" / ");
+    expect(res.body.error.message).toBe(`不符合申领条件：${chinese} / Not eligible: ${english}`);
     expect((await shanghai.client.get("/api/voucher-applications")).body.items).toEqual([]);
   });
 

@@ -59,7 +59,7 @@ export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv
   const rules = await readRules(store, programme.id, programme.current_version);
   const eligibility = await assessEligibility(store, programme, rules, actor.org, body.requested_fen, now);
   if (!eligibility.eligible) {
-    throw unprocessable("not_eligible", `不符合申领条件：${refusalSummary(eligibility)}`, { eligibility });
+    throw unprocessable("not_eligible", refusalSummary(eligibility), { eligibility });
   }
   const row = applicationRow({ id: newId("app"), programme_id: programme.id, sme_org_id: actor.org.id, applicant_user_id: actor.user.id, requested_fen: body.requested_fen, purpose: body.purpose, eligibility }, now);
   try {
