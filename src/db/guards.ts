@@ -14,3 +14,14 @@ export function transition(column: SQLiteColumn, from: readonly string[], to: st
     sql`, `,
   )}) THEN ${to} ELSE NULL END`;
 }
+
+/**
+ * The value for `SET status = …` that keeps the row's state when it is one of `allowed`, and
+ * otherwise yields NULL (refused by NOT NULL): a write that needs the row to be in a state.
+ */
+export function staysIn(column: SQLiteColumn, allowed: readonly string[]): SQL {
+  return sql`CASE WHEN ${column} IN (${sql.join(
+    allowed.map((state) => sql`${state}`),
+    sql`, `,
+  )}) THEN ${column} ELSE NULL END`;
+}

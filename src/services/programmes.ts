@@ -4,6 +4,7 @@
 import { and, desc, eq, sql, type SQLWrapper } from "drizzle-orm";
 import { accountIds } from "../db/accounts";
 import type { AuditInput } from "../db/audit";
+import { staysIn } from "../db/guards";
 import { accountInsert, ensureAccount, postedTransfer } from "../db/ledger";
 import { ledger_accounts, programme_versions, programmes, type LedgerAccount, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
@@ -57,7 +58,14 @@ export function createProgrammeStatements(store: Store, p: NewProgramme, now: nu
   return { statements, events, row };
 }
 
-/** More budget: the programme's budget_fen and the pool grow together, in one batch. */
+/** Statuses whose budget may still grow: a closed programme's may not. */
+export const TOPPED_UP_WHILE: readonly Programme["status"][] = ["draft", "open"];
+
+/**
+ * More budget: the programme's budget_fen and the pool grow together, in one batch. The status
+ * keeps its value only while draft or open; a closed programme's becomes NULL, which NOT NULL
+ * refuses (programmes.status), so a close landing after the read still stops the whole batch.
+ */
 export function topUpStatements(store: Store, programme: Programme, amountFen: number, now: number): { statements: SQLWrapper[]; transfer_id: string } {
   const transfer_id = `budget:${programme.id}:${randomBase32(10)}`;
   return {
@@ -65,7 +73,7 @@ export function topUpStatements(store: Store, programme: Programme, amountFen: n
     statements: [
       store.db
         .update(programmes)
-        .set({ budget_fen: sql`${programmes.budget_fen} + ${amountFen}` })
+        .set({ budget_fen: sql`${programmes.budget_fen} + ${amountFen}`, status: staysIn(programmes.status, TOPPED_UP_WHILE) })
         .where(eq(programmes.id, programme.id)),
       ...postedTransfer(
         store,

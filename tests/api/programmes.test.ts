@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
+import { constraintViolation } from "../../src/db/constraints";
+import type { Programme } from "../../src/db/schema";
+import { readProgramme, topUpStatements } from "../../src/services/programmes";
 import { createAgency, signUpProvider } from "../support/fixtures";
 import { beijingSme, createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost, testRules } from "../support/programmes";
 
@@ -153,6 +156,29 @@ describe("topping up the budget", () => {
     expect(reused.status).toBe(409);
     expect((await agency.admin.client.get(`/api/programmes/${programme.id}`)).body.pool.available_fen).toBe(1_250_000);
     expect((await transfersOf(programme.id)).filter((t) => t.code === "budget")).toHaveLength(2);
+  });
+
+  it("is taken by a draft, and refused once the programme is closed, leaving budget and pool as they were", async () => {
+    const programme = await createProgramme(harness, agency, { budget_fen: 1_000_000, open: false });
+    expect((await moneyPost(agency.finance.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 1_000 })).body.budget_fen).toBe(1_001_000);
+    expect((await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {})).status).toBe(200);
+    const refused = await moneyPost(agency.finance.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 1_000 });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "programme_closed", message: "项目已关闭，不能追加预算 / The programme is closed; its budget can no longer grow" });
+    const after = (await agency.admin.client.get(`/api/programmes/${programme.id}`)).body;
+    expect(after).toMatchObject({ budget_fen: 1_001_000, pool: { budget_fen: 1_001_000, available_fen: 1_001_000 } });
+    expect((await transfersOf(programme.id)).filter((t) => t.code === "budget")).toHaveLength(2);
+  });
+
+  it("is stopped by the write itself when the programme closes after the top-up read it", async () => {
+    const programme = await createProgramme(harness, agency, { budget_fen: 1_000_000 });
+    const readWhileOpen = await readProgramme(harness.store, programme.id);
+    expect((await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {})).status).toBe(200);
+    const late = topUpStatements(harness.store, readWhileOpen as Programme, 5_000, harness.clock.now);
+    const failure = await harness.store.batch(late.statements).then(() => null, (error: unknown) => error);
+    expect(constraintViolation(failure)).toMatchObject({ name: "programmes.status" });
+    expect(await readProgramme(harness.store, programme.id)).toMatchObject({ status: "closed", budget_fen: 1_000_000 });
+    expect(await transfersOf(programme.id)).toHaveLength(1);
   });
 
   it("is refused for another agency's programme", async () => {

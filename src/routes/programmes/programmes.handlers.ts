@@ -14,7 +14,7 @@ import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
-import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolColumns, poolFigures, poolJoin, readProgramme, readProgrammeWithPool, readRules, topUpStatements, type PoolFigures } from "../../services/programmes";
+import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolColumns, poolFigures, poolJoin, readProgramme, readProgrammeWithPool, readRules, topUpStatements, TOPPED_UP_WHILE, type PoolFigures } from "../../services/programmes";
 import type * as routes from "./programmes.routes";
 
 
@@ -158,12 +158,15 @@ export const openProgramme: RouteHandler<typeof routes.openProgramme, AppEnv> = 
 export const closeProgramme: RouteHandler<typeof routes.closeProgramme, AppEnv> = async (c) =>
   changeStatus(c, c.req.valid("param").id, ["draft", "open"], "closed");
 
+const closedForTopUp = () => conflict("programme_closed", "项目已关闭，不能追加预算 / The programme is closed; its budget can no longer grow");
+
 export const topUpBudget: RouteHandler<typeof routes.topUpBudget, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const store = c.var.store;
   return idempotent(c, body, async (record) => {
     const before = await ownedProgramme(c, id);
+    if (!TOPPED_UP_WHILE.includes(before.status)) throw closedForTopUp();
     if (before.budget_fen + body.amount_fen > MAX_BUDGET_FEN) {
       throw conflict("budget_too_large", "项目预算超出系统上限 / The budget would exceed the system's limit for one programme");
     }
@@ -175,9 +178,15 @@ export const topUpBudget: RouteHandler<typeof routes.topUpBudget, AppEnv> = asyn
       status: 200 as const,
       body: { ...detail, budget_fen: after.budget_fen, pool: { ...detail.pool, budget_fen: after.budget_fen, available_fen: detail.pool.available_fen + body.amount_fen } },
     };
-    await commit(c, [...topUp.statements, record(result)], [
-      { action: "programme.budget_topped_up", subject_type: "programme", subject_id: id, programme_id: id, before: { budget_fen: before.budget_fen }, after: { budget_fen: after.budget_fen, amount_fen: body.amount_fen, transfer_id: topUp.transfer_id, note: body.note } },
-    ]);
+    try {
+      await commit(c, [...topUp.statements, record(result)], [
+        { action: "programme.budget_topped_up", subject_type: "programme", subject_id: id, programme_id: id, before: { budget_fen: before.budget_fen }, after: { budget_fen: after.budget_fen, amount_fen: body.amount_fen, transfer_id: topUp.transfer_id, note: body.note } },
+      ]);
+    } catch (error) {
+      // The write's own guard: the programme was closed after the read.
+      if (constraintViolation(error)?.name === "programmes.status") throw closedForTopUp();
+      throw error;
+    }
     return result;
   }) as never;
 };

@@ -114,7 +114,7 @@ export const topUpBudget = defineRoute({
   method: "post",
   path: "/api/programmes/{id}/budget",
   tags,
-  summary: "Add budget to the programme's pool (money: takes an Idempotency-Key)",
+  summary: "Add budget to the programme's pool of a draft or open programme; a closed one answers 409 programme_closed (money: takes an Idempotency-Key)",
   request: { params: IdParam, headers: IdempotencyHeaders, ...jsonBody(TopUpBody) },
   responses: { 200: json(ProgrammeDetailSchema, "Budget added"), ...commonErrors, ...conflictError },
 });
