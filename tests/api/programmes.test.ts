@@ -131,10 +131,13 @@ describe("editing, opening and closing", () => {
   it("opens a draft, closes it once, refuses to close it twice, and a closed programme takes no applications or edits", async () => {
     const programme = await createProgramme(harness, agency, { open: false });
     expect((await agency.admin.client.post(`/api/programmes/${programme.id}/open`, {})).body.status).toBe("open");
+    const openTwice = await agency.admin.client.post(`/api/programmes/${programme.id}/open`, {});
+    expect(openTwice.body.error).toMatchObject({ code: "programme_status", message: "项目当前已开放申请，不能开放 / The programme is open and cannot become open" });
     expect((await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {})).body.status).toBe("closed");
     const twice = await agency.admin.client.post(`/api/programmes/${programme.id}/close`, {});
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe("programme_status");
+    expect(twice.body.error.message).toBe("项目当前已关闭，不能关闭 / The programme is closed and cannot become closed");
     const applied = await sme.client.post("/api/voucher-applications", { programme_id: programme.id, requested_fen: 1_000, purpose: "训练 Training" });
     expect(applied.status).toBe(422);
     expect(applied.body.error.details.eligibility.criteria.find((c: { name: string }) => c.name === "programme_open")).toMatchObject({ ok: false });

@@ -135,10 +135,13 @@ export const patchProgramme: RouteHandler<typeof routes.patchProgramme, AppEnv> 
   return c.json(await presentDetail(store, after), 200);
 };
 
+const STATUS_ZH: Record<Programme["status"], string> = { draft: "为草稿", open: "已开放申请", closed: "已关闭" };
+const MOVE_ZH: Record<Programme["status"], string> = { draft: "退回草稿", open: "开放", closed: "关闭" };
+
 async function changeStatus(c: Context<AppEnv>, id: string, from: Programme["status"][], to: Programme["status"]) {
   const before = await ownedProgramme(c, id);
   if (!from.includes(before.status)) {
-    throw conflict("programme_status", `项目当前状态为${before.status}，不能改为${to} / The programme is ${before.status} and cannot become ${to}`);
+    throw conflict("programme_status", `项目当前${STATUS_ZH[before.status]}，不能${MOVE_ZH[to]} / The programme is ${before.status} and cannot become ${to}`);
   }
   const after = { ...before, status: to };
   try {
