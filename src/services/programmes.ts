@@ -6,7 +6,7 @@ import { accountIds } from "../db/accounts";
 import type { AuditInput } from "../db/audit";
 import { staysIn } from "../db/guards";
 import { accountInsert, ensureAccount, postedTransfer } from "../db/ledger";
-import { ledger_accounts, programme_versions, programmes, type LedgerAccount, type Programme } from "../db/schema";
+import { ledger_accounts, programme_versions, programmes, users, type LedgerAccount, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import { availableFen } from "../domain/ledger";
 import { ProgrammeRulesSchema, type ProgrammeRules } from "../domain/programme-rules";
@@ -106,16 +106,25 @@ export async function readRules(store: Store, programmeId: string, version: numb
   return { version, rules: ProgrammeRulesSchema.parse(JSON.parse(row.rules_json)), created_by: row.created_by, created_at: row.created_at };
 }
 
-/** The most versions a programme shows; edits beyond that are still kept, and audited. */
-export const MAX_LISTED_VERSIONS = 100;
+/** The most versions a programme shows (newest first), each with its full rules; older ones are still kept, and audited. */
+export const MAX_LISTED_VERSIONS = 50;
 
+/** The newest versions with their rules and who published them (name read with a join). */
 export async function listVersions(store: Store, programmeId: string) {
-  return store.db
-    .select({ version: programme_versions.version, created_by: programme_versions.created_by, created_at: programme_versions.created_at })
+  const rows = await store.db
+    .select({
+      version: programme_versions.version,
+      rules_json: programme_versions.rules_json,
+      created_by: programme_versions.created_by,
+      created_by_name: users.display_name,
+      created_at: programme_versions.created_at,
+    })
     .from(programme_versions)
+    .leftJoin(users, eq(users.id, programme_versions.created_by))
     .where(eq(programme_versions.programme_id, programmeId))
     .orderBy(desc(programme_versions.version))
     .limit(MAX_LISTED_VERSIONS);
+  return rows.map(({ rules_json, ...v }) => ({ ...v, rules: ProgrammeRulesSchema.parse(JSON.parse(rules_json)) }));
 }
 
 export interface PoolFigures {

@@ -28,7 +28,9 @@ describe("creating a programme", () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: "draft", current_version: 1, budget_fen: 300_000_000, agency_org_id: agency.org.id });
     expect(res.body.pool).toMatchObject({ budget_fen: 300_000_000, issued_fen: 0, returned_fen: 0, available_fen: 300_000_000 });
-    expect(res.body.versions).toHaveLength(1);
+    expect(res.body.versions).toEqual([
+      { version: 1, rules: newProgrammeBody().rules, created_by: agency.admin.user.id, created_by_name: "agency admin", created_at: expect.any(String) },
+    ]);
     expect(res.body.validity).toContain("365");
     expect(await transfersOf(res.body.id)).toEqual([{ id: `budget:${res.body.id}`, code: "budget", amount_fen: 300_000_000 }]);
     const events = await harness.store.all<{ action: string }>(sql`SELECT action FROM audit_events WHERE subject_id = ${res.body.id} ORDER BY seq`);
@@ -116,6 +118,9 @@ describe("editing, opening and closing", () => {
     expect(res.body.current_version).toBe(2);
     expect(res.body.rules.subsidy_ratio_bp).toBe(3000);
     expect(res.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const shown = (await sme.client.get(`/api/programmes/${programme.id}`)).body.versions;
+    expect(shown.map((v: { rules: { subsidy_ratio_bp: number } }) => v.rules.subsidy_ratio_bp)).toEqual([3000, 2000]);
+    expect(shown[0]).toMatchObject({ created_by: agency.admin.user.id, created_by_name: "agency admin", rules: testRules(harness, { subsidy_ratio_bp: 3000 }) });
     expect((await sme.client.get(`/api/voucher-applications/${applied.body.id}`)).body.programme_version).toBe(1);
 
     const renamed = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { name: "新名称 New name" });

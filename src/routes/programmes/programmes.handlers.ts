@@ -68,7 +68,7 @@ export const createProgramme: RouteHandler<typeof routes.createProgramme, AppEnv
     const pool = { account_id: created.row.pool_account_id, budget_fen: body.budget_fen, issued_fen: 0, returned_fen: 0, available_fen: body.budget_fen };
     const result = {
       status: 201 as const,
-      body: { ...presentProgramme(created.row, body.rules, pool), versions: [{ version: 1, created_by: actor.user.id, created_at: toIso(now) }] },
+      body: { ...presentProgramme(created.row, body.rules, pool), versions: [{ version: 1, rules: body.rules, created_by: actor.user.id, created_by_name: actor.user.display_name, created_at: toIso(now) }] },
     };
     await commit(c, [...created.statements, record(result)], created.events);
     return result;

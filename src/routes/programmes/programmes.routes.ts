@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ProgrammeRulesSchema } from "../../domain/programme-rules";
 import { defineRoute } from "../../lib/route";
+import { MAX_LISTED_VERSIONS } from "../../services/programmes";
 import { commonErrors, conflictError, Fen, IdempotencyHeaders, IdParam, json, jsonBody, PageQuery, PositiveFen, text } from "../common";
 
 const ProgrammeKind = z.enum(["compute", "data", "model", "general"]).openapi({ description: "compute 算力券, data 数据券, model 模型券, general 创新券" });
@@ -51,7 +52,18 @@ export const ProgrammeSchema = z
   .openapi("Programme");
 
 export const ProgrammeDetailSchema = ProgrammeSchema.extend({
-  versions: z.array(z.object({ version: z.number().int(), created_by: z.string(), created_at: z.string() })),
+  versions: z
+    .array(
+      z.object({
+        version: z.number().int(),
+        rules: ProgrammeRules,
+        created_by: z.string(),
+        created_by_name: z.string().nullable().openapi({ description: "The publisher's display name (null if the account is gone)" }),
+        created_at: z.string(),
+      }),
+    )
+    .max(MAX_LISTED_VERSIONS)
+    .openapi({ description: `The newest ${MAX_LISTED_VERSIONS} rule versions, newest first, each with its complete rules` }),
 }).openapi("ProgrammeDetail");
 
 const tags = ["programmes"];
