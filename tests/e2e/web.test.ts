@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
+import { formatFen } from "../../web/src/format";
 import { launchBrowser, MOBILE, screenshots } from "./support/browser";
 import { E2E_PASSWORD, registerProvider, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
 import { startProduct, type Product } from "./support/product";
@@ -77,6 +78,14 @@ describe("web front end", () => {
     await expect(page.locator(".lead").textContent()).resolves.toContain("吴启明 Wu Qiming");
     const declared = page.getByRole("region", { name: "关联方申报" }).locator(".figure");
     await expect(declared.textContent()).resolves.toBe("1 条已申报");
+    // The voucher card totals what the API says is available on the SME's active vouchers.
+    const vouchers = await page.evaluate(async () => (await fetch("/api/vouchers?limit=100")).json());
+    const active = (vouchers.items as { status: string; available_fen: number }[]).filter((v) => v.status === "active");
+    expect(active.length).toBeGreaterThan(0);
+    const available = active.reduce((sum, v) => sum + v.available_fen, 0);
+    const voucherFigure = page.getByRole("region", { name: "我的券" }).locator(".figure");
+    await expect(voucherFigure.textContent()).resolves.toBe(`${formatFen(available)} 可用（${active.length}张有效券）`);
+    await expect(page.getByRole("region", { name: "我的预约" }).getByRole("link", { name: "查看预约" }).count()).resolves.toBe(1);
     await expect(page.getByRole("link", { name: "服务商审核" }).count()).resolves.toBe(0);
     await screenshots(page, "sme-home");
   });

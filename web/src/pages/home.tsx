@@ -7,6 +7,7 @@ import { Link } from "../router";
 import { useMe } from "../session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { AgencyApplicationsCard, ProviderRequestsCard, SmeBookingsCard, SmeVouchersCard } from "./home-cards";
 import { loadOrganisation, loadRelatedParties } from "./organisation";
 import { loadProviders } from "./providers";
 
@@ -22,7 +23,11 @@ export function HomePage() {
       lead={`${me.user.display_name} · ${me.organisation.name} · ${t(kindZh + roleZh, `${kindEn} ${roleEn.toLowerCase()}`)}`}
     >
       <div class="cards">
+        {me.organisation.kind === "sme" && <SmeVouchersCard />}
+        {me.organisation.kind === "sme" && <SmeBookingsCard />}
         {me.organisation.kind === "provider" && <ProviderApprovalCard />}
+        {me.organisation.kind === "provider" && may(me, "POST /api/bookings/{id}/confirm") && <ProviderRequestsCard />}
+        {me.organisation.kind === "agency" && may(me, "GET /api/voucher-applications") && <AgencyApplicationsCard />}
         {may(me, "GET /api/providers") && <ProviderQueueCard />}
         <OrganisationCard />
         {declares && <RelatedPartiesCard />}
