@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../src/lib/time";
 import { lapseOverdueBookings } from "../../src/services/booking-lapse";
-import { createAgency } from "../support/fixtures";
+import { createAgency, organisationName } from "../support/fixtures";
 import { idempotencyKey, moneyPost } from "../support/programmes";
 import {
   book,
@@ -200,6 +200,23 @@ describe("who sees and moves a booking", () => {
     expect((await provider.client.post(`/api/bookings/${subsidised.id}/confirm`, {})).status).toBe(404);
     expect((await moneyPost(sme.client, `/api/bookings/${subsidised.id}/cancel`, {})).status).toBe(404);
     expect((await market.sme.client.get("/api/bookings?status=requested&limit=1")).body).toMatchObject({ limit: 1, has_more: true });
+  });
+
+  it("shows each party's name and the programme's, so a provider's desk knows which SME booked", async () => {
+    const market = await voucherMarket(harness, { agency });
+    const offering = await publish(market.provider, computeBody());
+    const subsidised = await booked(market.sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T11:00"), voucher_id: market.voucher.id });
+    harness.clock.now += 1_000;
+    const fullPrice = await booked(market.sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T11:00", "2026-03-03T12:00") });
+    const names = { sme_name: await organisationName(harness, market.sme.org.id), provider_name: await organisationName(harness, market.provider.org.id) };
+
+    const desk = (await market.provider.client.get(`/api/bookings?offering_id=${offering.id}`)).body.items;
+    expect(desk).toEqual([
+      expect.objectContaining({ id: fullPrice.id, ...names, programme_name: null }),
+      expect.objectContaining({ id: subsidised.id, ...names, programme_name: market.programme.name }),
+    ]);
+    expect((await market.sme.client.get(`/api/bookings/${subsidised.id}`)).body).toMatchObject({ ...names, programme_name: market.programme.name });
+    expect((await agency.auditor.client.get(`/api/bookings/${subsidised.id}`)).body).toMatchObject(names);
   });
 
   it("audits every step in the same write", async () => {

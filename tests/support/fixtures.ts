@@ -1,6 +1,7 @@
 // Setup every API test shares: unique organisations and people, signed in through the real API.
 // On D1 the database may be shared between test files, so everything here is unique per call
 // (credit codes, emails, client addresses) and nothing depends on another file's rows.
+import { sql } from "drizzle-orm";
 import type { Organisation, User } from "../../src/db/schema";
 import { creditCodeCheckCharacter } from "../../src/domain/credit-code";
 import { randomBase32 } from "../../src/lib/ids";
@@ -151,4 +152,11 @@ export async function createCast(harness: Harness): Promise<Actor[]> {
     platform.admin,
   ];
   return people.map((person) => ({ ...person, grant: `${person.org.kind}:${person.user.role}` }));
+}
+
+/** An organisation's registered name, read straight from the database (what the API should show). */
+export async function organisationName(harness: Harness, orgId: string): Promise<string> {
+  const [row] = await harness.store.all<{ name: string }>(sql`SELECT name FROM organisations WHERE id = ${orgId}`);
+  if (!row) throw new Error(`no organisation ${orgId}`);
+  return row.name;
 }

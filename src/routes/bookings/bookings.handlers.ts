@@ -1,9 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { and, desc, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { commit, retryOnGuard } from "../../db/atomic";
 import { idempotent } from "../../db/idempotency";
-import { bookings, type Booking } from "../../db/schema";
+import { bookings, organisations, programmes, type Booking } from "../../db/schema";
+import type { Store } from "../../db/store";
 import type { AppEnv } from "../../lib/context";
 import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -49,11 +51,25 @@ export const createBooking: RouteHandler<typeof routes.createBooking, AppEnv> = 
   ) as never;
 };
 
+const smeOrg = alias(organisations, "sme_org");
+const providerOrg = alias(organisations, "provider_org");
+
+/** Bookings with the names of both parties and the programme, read with joins. */
+function selectNamedBookings(store: Store) {
+  return store.db
+    .select({ booking: bookings, sme_name: smeOrg.name, provider_name: providerOrg.name, programme_name: programmes.name })
+    .from(bookings)
+    .innerJoin(smeOrg, eq(smeOrg.id, bookings.sme_org_id))
+    .innerJoin(providerOrg, eq(providerOrg.id, bookings.provider_org_id))
+    .leftJoin(programmes, eq(programmes.id, bookings.programme_id));
+}
+
+type NamedRow = { booking: Booking; sme_name: string; provider_name: string; programme_name: string | null };
+const presentNamed = ({ booking, ...names }: NamedRow) => ({ ...presentBooking(booking), ...names });
+
 export const listBookings: RouteHandler<typeof routes.listBookings, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const rows = await c.var.store.db
-    .select()
-    .from(bookings)
+  const rows = await selectNamedBookings(c.var.store)
     .where(
       and(
         bookingsVisibleTo(actorOf(c)),
@@ -64,12 +80,14 @@ export const listBookings: RouteHandler<typeof routes.listBookings, AppEnv> = as
     .orderBy(desc(bookings.created_at), desc(bookings.id))
     .limit(q.limit + 1)
     .offset(q.offset);
-  return c.json({ items: rows.slice(0, q.limit).map(presentBooking), limit: q.limit, offset: q.offset, has_more: rows.length > q.limit }, 200);
+  return c.json({ items: rows.slice(0, q.limit).map(presentNamed), limit: q.limit, offset: q.offset, has_more: rows.length > q.limit }, 200);
 };
 
 export const getBooking: RouteHandler<typeof routes.getBooking, AppEnv> = async (c) => {
   const booking = await readVisibleBooking(c.var.store, actorOf(c), c.req.valid("param").id);
-  return c.json(presentBooking(booking), 200);
+  const [row] = await selectNamedBookings(c.var.store).where(eq(bookings.id, booking.id));
+  if (!row) throw new Error(`booking ${booking.id} lost its organisations`);
+  return c.json(presentNamed(row), 200);
 };
 
 type Party = "sme" | "provider";

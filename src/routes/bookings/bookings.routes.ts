@@ -89,6 +89,13 @@ export const BookingSchema = z
   })
   .openapi("Booking");
 
+/** A booking as lists and details show it: with the counterparts' names, so no one reads others' organisations. */
+export const NamedBookingSchema = BookingSchema.extend({
+  sme_name: z.string(),
+  provider_name: z.string(),
+  programme_name: z.string().nullable().openapi({ description: "The voucher's programme; null when booked without a voucher" }),
+}).openapi("NamedBooking");
+
 export const createBooking = defineRoute({
   method: "post",
   path: "/api/bookings",
@@ -110,7 +117,7 @@ export const listBookings = defineRoute({
   tags: ["bookings"],
   summary: "Bookings: an SME's own, a provider's offerings', an agency's programmes' (newest first)",
   request: { query: BookingListQuery },
-  responses: { 200: json(z.object({ items: z.array(BookingSchema), limit: z.number(), offset: z.number(), has_more: z.boolean() }), "A page"), ...commonErrors },
+  responses: { 200: json(z.object({ items: z.array(NamedBookingSchema), limit: z.number(), offset: z.number(), has_more: z.boolean() }), "A page"), ...commonErrors },
 });
 
 export const getBooking = defineRoute({
@@ -119,7 +126,7 @@ export const getBooking = defineRoute({
   tags: ["bookings"],
   summary: "One booking with the quote it was made on",
   request: { params: IdParam },
-  responses: { 200: json(BookingSchema, "The booking"), ...commonErrors },
+  responses: { 200: json(NamedBookingSchema, "The booking"), ...commonErrors },
 });
 
 const Reason = z.object({ reason: text(500).optional() });
