@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { DAY_MS, shanghaiDate } from "../../src/lib/time";
-import { createAgency, signUpSme } from "../support/fixtures";
+import { createAgency, organisationName, signUpSme } from "../support/fixtures";
 import { createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost, testRules } from "../support/programmes";
 
 const harness = await createHarness();
@@ -111,6 +111,22 @@ describe("applying: eligibility checked and explained", () => {
   it("does not reveal a draft programme to enterprises", async () => {
     const draft = await createProgramme(harness, agency, { open: false });
     expect((await apply(sme.client, draft.id, 1_000)).status).toBe(404);
+  });
+});
+
+describe("reading applications", () => {
+  it("shows the reviewer which enterprise applied and the enterprise which programme, in lists and details", async () => {
+    const applicant = await signUpSme(harness);
+    const programme = await createProgramme(harness, agency);
+    const applied = await apply(applicant.client, programme.id, 1_000_000);
+    expect(applied.status).toBe(201);
+    const names = { sme_name: await organisationName(harness, applicant.org.id), programme_name: programme.name };
+
+    const queue = (await agency.reviewer.client.get(`/api/voucher-applications?programme_id=${programme.id}`)).body.items;
+    expect(queue).toEqual([expect.objectContaining({ id: applied.body.id, ...names })]);
+    expect((await agency.reviewer.client.get(`/api/voucher-applications/${applied.body.id}`)).body).toMatchObject(names);
+    expect((await applicant.client.get("/api/voucher-applications")).body.items).toEqual([expect.objectContaining({ id: applied.body.id, ...names })]);
+    expect((await applicant.client.get(`/api/voucher-applications/${applied.body.id}`)).body).toMatchObject(names);
   });
 });
 

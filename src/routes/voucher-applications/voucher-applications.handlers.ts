@@ -33,9 +33,10 @@ export function presentApplication({ eligibility_json, ...row }: VoucherApplicat
 
 async function readApplication(store: Store, id: string) {
   const [row] = await store.db
-    .select({ application: voucher_applications, programme: programmes })
+    .select({ application: voucher_applications, programme: programmes, sme_name: organisations.name })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
+    .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
     .where(eq(voucher_applications.id, id));
   return row;
 }
@@ -80,19 +81,20 @@ export const listApplications: RouteHandler<typeof routes.listApplications, AppE
   const { status, programme_id, limit, offset } = c.req.valid("query");
   const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(voucher_applications.sme_org_id, actor.org.id);
   const rows = await c.var.store.db
-    .select({ application: voucher_applications })
+    .select({ application: voucher_applications, sme_name: organisations.name, programme_name: programmes.name })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
+    .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
     .where(and(scope, status ? eq(voucher_applications.status, status) : undefined, programme_id ? eq(voucher_applications.programme_id, programme_id) : undefined))
     .orderBy(desc(voucher_applications.created_at), voucher_applications.id)
     .limit(limit)
     .offset(offset);
-  return c.json({ items: rows.map((r) => presentApplication(r.application)), limit, offset }, 200);
+  return c.json({ items: rows.map(({ application, ...names }) => ({ ...presentApplication(application), ...names })), limit, offset }, 200);
 };
 
 export const getApplication: RouteHandler<typeof routes.getApplication, AppEnv> = async (c) => {
   const row = await visibleApplication(c.var.store, actorOf(c), c.req.valid("param").id);
-  return c.json(presentApplication(row.application), 200);
+  return c.json({ ...presentApplication(row.application), sme_name: row.sme_name, programme_name: row.programme.name }, 200);
 };
 
 const alreadyDecided = (app: Pick<VoucherApplication, "status">) =>

@@ -72,13 +72,16 @@ export const applyForVoucher = defineRoute({
   },
 });
 
+/** An application as lists and details show it: with the applicant's and the programme's names. */
+export const NamedApplicationSchema = ApplicationSchema.extend({ sme_name: z.string(), programme_name: z.string() }).openapi("NamedVoucherApplication");
+
 export const listApplications = defineRoute({
   method: "get",
   path: "/api/voucher-applications",
   tags,
   summary: "Applications: an SME's own, or those to the caller's agency's programmes",
   request: { query: z.object({ status: ApplicationStatus.optional(), programme_id: RecordId.optional(), ...PageQuery }) },
-  responses: { 200: json(z.object({ items: z.array(ApplicationSchema), limit: z.number(), offset: z.number() }), "Applications"), ...commonErrors },
+  responses: { 200: json(z.object({ items: z.array(NamedApplicationSchema), limit: z.number(), offset: z.number() }), "Applications"), ...commonErrors },
 });
 
 export const getApplication = defineRoute({
@@ -87,7 +90,7 @@ export const getApplication = defineRoute({
   tags,
   summary: "One application with its eligibility explanation",
   request: { params: IdParam },
-  responses: { 200: json(ApplicationSchema, "The application"), ...commonErrors },
+  responses: { 200: json(NamedApplicationSchema, "The application"), ...commonErrors },
 });
 
 export const approveApplication = defineRoute({
