@@ -4,7 +4,7 @@ import { createHarness } from "#harness";
 import type { ProgrammeRules } from "../../src/domain/programme-rules";
 import { DAY_MS } from "../../src/lib/time";
 import { sweepExpiredVouchers } from "../../src/services/expiry";
-import { createAgency, signUpSme } from "../support/fixtures";
+import { createAgency, organisationName, signUpSme } from "../support/fixtures";
 import { hold, release, settle, type World } from "../support/ledger-driver";
 import { createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost } from "../support/programmes";
 
@@ -63,6 +63,15 @@ describe("a voucher's balance", () => {
     const agencyView = await agency.auditor.client.get(`/api/vouchers?programme_id=${programme.id}&status=active`);
     expect(agencyView.body.items.map((v: { id: string }) => v.id)).toEqual([voucher.id]);
     expect((await otherAgency.auditor.client.get(`/api/vouchers?programme_id=${programme.id}`)).body.items).toEqual([]);
+  });
+
+  it("names the holding enterprise and the programme, in lists and details, for the holder and the agency", async () => {
+    const { programme, sme, voucher } = await voucherFor(5_000);
+    const names = { sme_name: await organisationName(harness, sme.org.id), programme_name: programme.name };
+    expect((await agency.auditor.client.get(`/api/vouchers?programme_id=${programme.id}`)).body.items).toEqual([expect.objectContaining({ id: voucher.id, ...names })]);
+    expect((await sme.client.get("/api/vouchers")).body.items).toEqual([expect.objectContaining({ id: voucher.id, ...names })]);
+    expect((await agency.finance.client.get(`/api/vouchers/${voucher.id}`)).body).toMatchObject({ id: voucher.id, ...names });
+    expect((await sme.client.get(`/api/vouchers/${voucher.id}`)).body).toMatchObject({ id: voucher.id, ...names });
   });
 
   it("is hidden from other enterprises and other agencies (404)", async () => {

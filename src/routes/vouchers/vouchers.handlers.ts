@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { commit } from "../../db/atomic";
 import { idempotent } from "../../db/idempotency";
-import { ledger_accounts, ledger_transfers, programmes, vouchers, type Voucher } from "../../db/schema";
+import { ledger_accounts, ledger_transfers, organisations, programmes, vouchers, type Voucher } from "../../db/schema";
 import type { Store } from "../../db/store";
 import type { Actor, AppEnv } from "../../lib/context";
 import { conflict, notFound } from "../../lib/errors";
@@ -36,15 +36,16 @@ export const listVouchers: RouteHandler<typeof routes.listVouchers, AppEnv> = as
   const { status, programme_id, limit, offset } = c.req.valid("query");
   const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(vouchers.sme_org_id, actor.org.id);
   const rows = await c.var.store.db
-    .select(voucherWithBalanceColumns)
+    .select({ ...voucherWithBalanceColumns, sme_name: organisations.name, programme_name: programmes.name })
     .from(vouchers)
     .innerJoin(ledger_accounts, eq(ledger_accounts.id, vouchers.account_id))
     .innerJoin(programmes, eq(programmes.id, vouchers.programme_id))
+    .innerJoin(organisations, eq(organisations.id, vouchers.sme_org_id))
     .where(and(scope, status ? eq(vouchers.status, status) : undefined, programme_id ? eq(vouchers.programme_id, programme_id) : undefined))
     .orderBy(desc(vouchers.issued_at), vouchers.id)
     .limit(limit)
     .offset(offset);
-  return c.json({ items: rows.map(presentVoucher), limit, offset }, 200);
+  return c.json({ items: rows.map((r) => ({ ...presentVoucher(r), sme_name: r.sme_name, programme_name: r.programme_name })), limit, offset }, 200);
 };
 
 export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async (c) => {
@@ -55,12 +56,19 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
   const accountId = row.voucher.account_id;
   // Newest first; within one millisecond, in commit order (rowid).
   const touches = or(eq(ledger_transfers.debit_account_id, accountId), eq(ledger_transfers.credit_account_id, accountId));
-  const [items, [count]] = await Promise.all([
+  const [items, [count], [names]] = await Promise.all([
     store.db.select().from(ledger_transfers).where(touches).orderBy(desc(ledger_transfers.created_at), sql`rowid DESC`).limit(limit).offset(offset),
     store.db.select({ total: sql<number>`count(*)` }).from(ledger_transfers).where(touches),
+    store.db
+      .select({ sme_name: organisations.name, programme_name: programmes.name })
+      .from(vouchers)
+      .innerJoin(organisations, eq(organisations.id, vouchers.sme_org_id))
+      .innerJoin(programmes, eq(programmes.id, vouchers.programme_id))
+      .where(eq(vouchers.id, row.voucher.id)),
   ]);
+  if (!names) throw new Error(`voucher ${row.voucher.id} lost its holder or programme`);
   const transfers = { items: items.map((t) => presentTransfer(accountId, t)), total: Number(count?.total ?? 0), limit, offset };
-  return c.json({ ...presentVoucher(row), transfers }, 200);
+  return c.json({ ...presentVoucher(row), ...names, transfers }, 200);
 };
 
 const notActive = (voucher: Pick<Voucher, "status">) =>

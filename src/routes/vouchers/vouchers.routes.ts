@@ -40,7 +40,12 @@ export const TransferSchema = z
   })
   .openapi("VoucherTransfer");
 
+/** A voucher as lists and details show it: with the holder's and the programme's names. */
+const VoucherNames = { sme_name: z.string(), programme_name: z.string() };
+export const NamedVoucherSchema = VoucherSchema.extend(VoucherNames).openapi("NamedVoucher");
+
 export const VoucherDetailSchema = VoucherSchema.extend({
+  ...VoucherNames,
   transfers: z.object({ items: z.array(TransferSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
 }).openapi("VoucherDetail");
 
@@ -52,7 +57,7 @@ export const listVouchers = defineRoute({
   tags,
   summary: "Vouchers with balances: an SME's own, or those of the caller's agency's programmes",
   request: { query: z.object({ status: VoucherStatus.optional(), programme_id: RecordId.optional(), ...PageQuery }) },
-  responses: { 200: json(z.object({ items: z.array(VoucherSchema), limit: z.number(), offset: z.number() }), "Vouchers"), ...commonErrors },
+  responses: { 200: json(z.object({ items: z.array(NamedVoucherSchema), limit: z.number(), offset: z.number() }), "Vouchers"), ...commonErrors },
 });
 
 export const getVoucher = defineRoute({
