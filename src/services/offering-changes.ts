@@ -96,9 +96,6 @@ function refusal(code: string, inTheWay: readonly Booking[], extra: Record<strin
  * reason recorded), or the refusal `code` when not forced. Bookings in use are never cancelled.
  */
 async function cancelOrRefuse(store: Store, inTheWay: Booking[], extra: Record<string, unknown>, opts: { force: boolean; code: string; notice: string | null; now: number }): Promise<ClearedWay> {
-  if (inTheWay.length > MAX_FORCED_CANCELLATIONS) {
-    throw conflict("too_many_bookings_in_the_way", `与此变更冲突的预约超过${MAX_FORCED_CANCELLATIONS}个，请分段操作 / More than ${MAX_FORCED_CANCELLATIONS} bookings are in the way; change a shorter period at a time`);
-  }
   if (!opts.force) throw refusal(opts.code, inTheWay, extra);
   if (inTheWay.some((b) => !RELEASABLE.includes(b.status))) {
     throw conflict("bookings_in_progress", "冲突的预约中有已开始使用的，不能取消 / Some bookings in the way have already started and cannot be cancelled", { bookings: inTheWay.map(presentInTheWay), ...extra, force: false });
@@ -120,7 +117,7 @@ export async function clearTheWay(store: Store, offering: Offering, overfull: re
   const to = (overfull[overfull.length - 1] as OverfullSlot).slot_start_at + offering.slot_minutes * MINUTE_MS;
   const live = await liveBookingsOverlapping(store, offering.id, from, to, MAX_BOOKINGS_EXAMINED);
   const inTheWay = bookingsInTheWay(overfull, live);
-  if (!inTheWay) {
+  if (!inTheWay || inTheWay.length > MAX_FORCED_CANCELLATIONS) {
     throw conflict("too_many_bookings_in_the_way", `与此变更冲突的预约超过${MAX_FORCED_CANCELLATIONS}个，请分段操作 / More than ${MAX_FORCED_CANCELLATIONS} bookings are in the way; change a shorter period at a time`);
   }
   const slots = overfull.slice(0, 50).map((s) => ({ ...s, slot_start_at: toShanghaiIso(s.slot_start_at) }));
@@ -139,5 +136,11 @@ export async function clearForRetirement(store: Store, offering: Offering, opts:
     .orderBy(desc(bookings.created_at), desc(bookings.id))
     .limit(MAX_FORCED_CANCELLATIONS + 1);
   if (live.length === 0) return { statements: [], events: [], cancelled: [] };
+  if (live.length > MAX_FORCED_CANCELLATIONS) {
+    throw conflict(
+      "too_many_bookings_in_the_way",
+      `仍有超过${MAX_FORCED_CANCELLATIONS}个预约未结束，不能一次下架；可先暂停该资源，待预约减少后再下架 / More than ${MAX_FORCED_CANCELLATIONS} bookings have yet to end; pause the offering now and retire it once fewer remain`,
+    );
+  }
   return cancelOrRefuse(store, live, {}, { ...opts, notice: opts.notice ?? RETIRED_NOTICE, code: "retire_over_bookings" });
 }

@@ -1,6 +1,7 @@
 // Pausing and retiring an offering that has bookings: pausing keeps them, retiring is refused
 // while any booking still to end is in the way, and forcing it cancels the ones not yet started.
 import { describe, expect, it } from "vitest";
+import { MAX_FORCED_CANCELLATIONS } from "../../src/services/offering-changes";
 import {
   booked,
   bookedBySlot,
@@ -77,6 +78,17 @@ describe("retiring an offering", () => {
     expect(await voucherAvailableFen(harness, market.voucher.id)).toBe(before);
     expect((await transfersOf(harness, booking.id)).map((t) => t.kind)).toEqual(["pending", "void_pending"]);
     expect(await bookedBySlot(harness, offering.id)).toEqual({});
+  });
+
+  it("refuses to retire past the most one change may cancel, and says to pause first", async () => {
+    const offering = await publish(provider, computeBody({ capacity_units: 30 }));
+    for (let i = 0; i <= MAX_FORCED_CANCELLATIONS; i++) {
+      await booked(sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T11:00") });
+    }
+    const res = await provider.client.patch(`/api/offerings/${offering.id}`, { status: "retired", force: true });
+    expectRefusal(res, 409, "too_many_bookings_in_the_way");
+    expect(res.body.error.message).toContain("pause the offering now and retire it once fewer remain");
+    expect(await bookedBySlot(harness, offering.id)).toEqual({ "2026-03-03T10:00": MAX_FORCED_CANCELLATIONS + 1 });
   });
 
   it("never cancels a booking in use: refused with or without force, and nothing changes", async () => {
