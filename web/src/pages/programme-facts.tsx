@@ -6,6 +6,7 @@ import { api, send } from "../api";
 import { formatFen, formatRatio } from "../format";
 import { useI18n, type Bilingual } from "../i18n";
 import { OFFERING_CATEGORY, SIZE_CLASS } from "../labels";
+import { Facts } from "../ui/facts";
 
 export type Programme = InferResponseType<(typeof api.api.programmes)[":id"]["$get"], 200>;
 export type ProgrammeSummary = InferResponseType<typeof api.api.programmes.$get, 200>["items"][number];
@@ -137,14 +138,5 @@ export function ProgrammeRulesFacts({ programme }: { programme: ProgrammeSummary
     [t("兑付公示期", "Public notice before payout"), t(`${rules.notice_days} 天`, `${rules.notice_days} days`)],
     [t("剩余可发放预算", "Budget left to issue"), t(`${formatFen(programme.pool.available_fen)}（总预算 ${formatFen(programme.budget_fen)}）`, `${formatFen(programme.pool.available_fen)} of ${formatFen(programme.budget_fen)}`)],
   ];
-  return (
-    <dl class="facts rules">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts rows={rows} class="rules" />;
 }

@@ -6,6 +6,7 @@ import { useI18n } from "../i18n";
 import { OFFERING_CATEGORY, SIZE_CLASS } from "../labels";
 import { SETTLEMENT, TIER_KIND } from "./programme-terms";
 import type { Rules } from "./programme-values";
+import { Facts } from "../ui/facts";
 
 export function RulesFacts({ rules, validity }: { rules: Rules; validity: string }) {
   const { t, say } = useI18n();
@@ -30,16 +31,7 @@ export function RulesFacts({ rules, validity }: { rules: Rules; validity: string
     [t("兑付前公示", "Notice before payout"), t(`${rules.notice_days} 天`, `${rules.notice_days} days`)],
     [t("关联方交易", "Related parties"), rules.exclude_related_parties ? t("不予补贴", "Not subsidised") : t("不限制", "Not restricted")],
   ];
-  return (
-    <dl class="facts">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts rows={rows} />;
 }
 
 function Tiers({ rules }: { rules: Rules }) {

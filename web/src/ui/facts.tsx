@@ -2,9 +2,9 @@
 // that reflows from columns into label-value rows on narrow screens.
 import type { ComponentChildren } from "preact";
 
-export function Facts({ rows }: { rows: readonly [string, ComponentChildren][] }) {
+export function Facts({ rows, class: extra }: { rows: readonly [string, ComponentChildren][]; class?: string }) {
   return (
-    <dl class="facts">
+    <dl class={extra ? `facts ${extra}` : "facts"}>
       {rows.map(([term, value]) => (
         <div key={term}>
           <dt>{term}</dt>
