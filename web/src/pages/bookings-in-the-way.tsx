@@ -21,7 +21,7 @@ export interface BookingInTheWay {
   subsidy_fen: number;
 }
 
-const COLLISIONS = new Set(["capacity_below_bookings", "blackout_over_bookings", "bookings_in_progress"]);
+const COLLISIONS = new Set(["capacity_below_bookings", "blackout_over_bookings", "retire_over_bookings", "bookings_in_progress"]);
 
 /** The bookings a collision refusal names, or null when the refusal is about something else. */
 export function bookingsInTheWay(error: unknown): BookingInTheWay[] | null {
