@@ -9,10 +9,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
  * and the caller learns the row was no longer in a state it could leave that way.
  */
 export function transition(column: SQLiteColumn, from: readonly string[], to: string): SQL {
-  return sql`CASE WHEN ${column} IN (${sql.join(
-    from.map((state) => sql`${state}`),
-    sql`, `,
-  )}) THEN ${to} ELSE NULL END`;
+  return sql`CASE WHEN ${isOneOf(column, from)} THEN ${to} ELSE NULL END`;
 }
 
 /**
@@ -20,8 +17,12 @@ export function transition(column: SQLiteColumn, from: readonly string[], to: st
  * otherwise yields NULL (refused by NOT NULL): a write that needs the row to be in a state.
  */
 export function staysIn(column: SQLiteColumn, allowed: readonly string[]): SQL {
-  return sql`CASE WHEN ${column} IN (${sql.join(
-    allowed.map((state) => sql`${state}`),
+  return sql`CASE WHEN ${isOneOf(column, allowed)} THEN ${column} ELSE NULL END`;
+}
+
+function isOneOf(column: SQLiteColumn, states: readonly string[]): SQL {
+  return sql`${column} IN (${sql.join(
+    states.map((state) => sql`${state}`),
     sql`, `,
-  )}) THEN ${column} ELSE NULL END`;
+  )})`;
 }
