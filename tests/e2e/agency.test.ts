@@ -1,27 +1,14 @@
 // The funding agency's pages end to end: programmes with their full rules and versions, budget
 // top-ups that move money once, application review, and read-only staff.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { apiSession, type ApiSession } from "./support/api";
-import { launchBrowser, MOBILE, screenshots } from "./support/browser";
+import { MOBILE, screenshots } from "./support/browser";
 import { uniqueSuffix } from "./support/data";
-import { startProduct, type Product } from "./support/product";
-import { openTab, signIn, type Tab } from "./support/session";
+import { heading, stage } from "./support/stage";
 
-let browser: Browser;
-let product: Product;
-const tabs: Tab[] = [];
+const e2e = stage();
 
-async function signedIn(email: string, path: string, viewport?: typeof MOBILE): Promise<Page> {
-  const opened = await openTab(browser, product.baseUrl, viewport);
-  tabs.push(opened);
-  await opened.page.goto(path);
-  await signIn(opened.page, email, DEMO_PASSWORD);
-  return opened.page;
-}
-
-const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name });
 const beijingToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -35,31 +22,17 @@ interface ProgrammeRecord {
   versions: unknown[];
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  product = await startProduct();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
-
 describe("agency pages", () => {
   let agency: ApiSession;
   const name = `E2E 人工智能算力券 ${uniqueSuffix()}`;
   let programmeId = "";
 
   beforeAll(async () => {
-    agency = await apiSession(product.baseUrl, "agency@demo.cn", DEMO_PASSWORD);
-  });
-
-  afterAll(() => {
-    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
+    agency = await apiSession(e2e.product.baseUrl, "agency@demo.cn", DEMO_PASSWORD);
   });
 
   it("an agency admin creates a programme with its full rules, exact to the fen, and opens it", async () => {
-    const page = await signedIn("agency@demo.cn", "/agency/programmes");
+    const page = await e2e.signedIn("agency@demo.cn", "/agency/programmes");
     await heading(page, "券项目管理").waitFor();
     await page.getByRole("link", { name: "新建项目" }).click();
     await heading(page, "新建项目").waitFor();
@@ -116,7 +89,7 @@ describe("agency pages", () => {
   });
 
   it("editing the rules says a new version will be made, and makes it", async () => {
-    const page = await signedIn("agency@demo.cn", `/agency/programmes?id=${programmeId}`);
+    const page = await e2e.signedIn("agency@demo.cn", `/agency/programmes?id=${programmeId}`);
     await page.getByRole("link", { name: "修改名称或规则" }).click();
     await heading(page, "修改项目规则").waitFor();
     await page.getByText("将生成第 2 版规则").waitFor();
@@ -130,7 +103,7 @@ describe("agency pages", () => {
   });
 
   it("a budget top-up shows the new pool balance, and a double submit or a retry after a lost answer moves money once", async () => {
-    const page = await signedIn("agency@demo.cn", `/agency/programmes?id=${programmeId}`, MOBILE);
+    const page = await e2e.signedIn("agency@demo.cn", `/agency/programmes?id=${programmeId}`, MOBILE);
     const posted: string[] = [];
     page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/budget") && posted.push(r.headers()["idempotency-key"] ?? ""));
     const topUp = page.getByRole("form", { name: "追加预算" });
@@ -163,7 +136,7 @@ describe("agency pages", () => {
   });
 
   it("a reviewer approves an application for less than was asked, after reading its eligibility", async () => {
-    const page = await signedIn("reviewer@demo.cn", "/agency/applications");
+    const page = await e2e.signedIn("reviewer@demo.cn", "/agency/applications");
     await heading(page, "申请审核").waitFor();
     await page.getByRole("link", { name: "审核 西湖语言模型 Xihu Language Models" }).click();
     await heading(page, "西湖语言模型 Xihu Language Models 的申请").waitFor();
@@ -181,13 +154,13 @@ describe("agency pages", () => {
     const voucherId = (await decision.getByRole("link", { name: /^vch_/ }).textContent()) as string;
     await screenshots(page, "reviewer-approved-less");
 
-    const reviewer = await apiSession(product.baseUrl, "reviewer@demo.cn", DEMO_PASSWORD);
+    const reviewer = await apiSession(e2e.product.baseUrl, "reviewer@demo.cn", DEMO_PASSWORD);
     const voucher = await reviewer.get<{ face_value_fen: number; available_fen: number; status: string }>(`/api/vouchers/${voucherId}`);
     expect(voucher).toMatchObject({ face_value_fen: 1_500_000, available_fen: 1_500_000, status: "active" });
   });
 
   it("an auditor reads programmes, applications and vouchers but has no controls that change them", async () => {
-    const page = await signedIn("auditor@demo.cn", "/agency/programmes", MOBILE);
+    const page = await e2e.signedIn("auditor@demo.cn", "/agency/programmes", MOBILE);
     await heading(page, "券项目管理").waitFor();
     const nav = page.getByRole("navigation", { name: "主导航" });
     for (const link of ["券项目管理", "申请审核", "券台账"]) await expect(nav.getByRole("link", { name: link }).count()).resolves.toBe(1);

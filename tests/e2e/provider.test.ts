@@ -2,28 +2,16 @@
 // a compute offering, maintenance that collides with bookings (refused, then forced), and the
 // booking desk from confirmation to delivery. The server's clock moves forward so a booking
 // made for the next hour can start; the agency meanwhile cannot revoke the voucher it draws on.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { apiSession, type ApiSession } from "./support/api";
-import { launchBrowser, MOBILE, screenshots } from "./support/browser";
-import { startClockedProduct, type ClockedProduct } from "./support/clock";
+import { MOBILE, screenshots } from "./support/browser";
+import { startClockedProduct } from "./support/clock";
 import { uniqueSuffix } from "./support/data";
-import { openTab, signIn, type Tab } from "./support/session";
+import { heading, stage } from "./support/stage";
 
-let browser: Browser;
-let product: ClockedProduct;
-const tabs: Tab[] = [];
+const e2e = stage(startClockedProduct);
 
-async function signedIn(email: string, path: string, viewport?: typeof MOBILE): Promise<Page> {
-  const opened = await openTab(browser, product.baseUrl, viewport);
-  tabs.push(opened);
-  await opened.page.goto(path);
-  await signIn(opened.page, email, DEMO_PASSWORD);
-  return opened.page;
-}
-
-const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name });
 const HOUR_MS = 3_600_000;
 /** "2026-11-23T09:00", the value a datetime-local field takes, in Beijing time. */
 const beijingLocal = (at_ms: number) => new Date(at_ms + 8 * HOUR_MS).toISOString().slice(0, 16);
@@ -37,16 +25,6 @@ interface BookingRecord {
   delivered_subsidy_fen: number | null;
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  product = await startClockedProduct();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
-
 describe("provider pages", () => {
   const offeringName = `E2E A800 卡时 ${uniqueSuffix()}`;
   // The next whole hour: the enterprise books from then, so the booking can start within the test.
@@ -58,12 +36,8 @@ describe("provider pages", () => {
   let later: BookingRecord;
 
   beforeAll(async () => {
-    sme = await apiSession(product.baseUrl, "qiming@demo.cn", DEMO_PASSWORD);
-    provider = await apiSession(product.baseUrl, "compute@demo.cn", DEMO_PASSWORD);
-  });
-
-  afterAll(() => {
-    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
+    sme = await apiSession(e2e.product.baseUrl, "qiming@demo.cn", DEMO_PASSWORD);
+    provider = await apiSession(e2e.product.baseUrl, "compute@demo.cn", DEMO_PASSWORD);
   });
 
   const book = async (fromMs: number, hours: number) => {
@@ -74,7 +48,7 @@ describe("provider pages", () => {
   };
 
   it("a provider publishes a compute offering with its accelerator and price in yuan", async () => {
-    const page = await signedIn("compute@demo.cn", "/provider/offerings");
+    const page = await e2e.signedIn("compute@demo.cn", "/provider/offerings");
     await heading(page, "我的资源").waitFor();
     await page.getByRole("link", { name: "发布新资源" }).click();
     await heading(page, "发布新资源").waitFor();
@@ -99,7 +73,7 @@ describe("provider pages", () => {
     later = await book(startsAt + 48 * HOUR_MS, 2);
     expect([soon.status, soon.gross_fen, soon.subsidy_fen]).toEqual(["requested", 8400, 1680]);
 
-    const page = await signedIn("compute@demo.cn", `/provider/offerings?id=${offeringId}`);
+    const page = await e2e.signedIn("compute@demo.cn", `/provider/offerings?id=${offeringId}`);
     const maintenance = page.getByRole("form", { name: "安排维护" });
     await maintenance.getByLabel("开始时间").fill(beijingLocal(startsAt + HOUR_MS));
     await maintenance.getByLabel("结束时间").fill(beijingLocal(startsAt + 2 * HOUR_MS));
@@ -132,7 +106,7 @@ describe("provider pages", () => {
   });
 
   it("the provider confirms, starts and delivers a booking for less than booked, and the agency cannot revoke its voucher meanwhile", async () => {
-    const page = await signedIn("compute@demo.cn", "/provider/bookings", MOBILE);
+    const page = await e2e.signedIn("compute@demo.cn", "/provider/bookings", MOBILE);
     await heading(page, "预约处理").waitFor();
     await page.getByRole("button", { name: `确认 ${soon.id}` }).click();
     await page.getByRole("status").filter({ hasText: `已确认预约 ${soon.id}` }).waitFor();
@@ -141,11 +115,11 @@ describe("provider pages", () => {
     await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
     await page.getByRole("alert").filter({ hasText: "预约于" }).waitFor();
 
-    await product.advance(startsAt - Date.now() + 60_000);
+    await e2e.product.advance(startsAt - Date.now() + 60_000);
     await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
     await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已开始使用` }).waitFor();
 
-    const agency = await signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
+    const agency = await e2e.signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
     await agency.getByLabel("撤销原因").fill("抽查发现材料不实 Spot check found false documents");
     await agency.getByRole("button", { name: "撤销此券" }).click();
     await agency.getByRole("alert").filter({ hasText: "交付后才能撤销" }).waitFor();

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { screenshots } from "./support/browser";
 import { approveApplication, Caller, registerSme, type Sme } from "./support/sme";
-import { beijingDay, figure, heading, stage, yuan } from "./support/sme-pages";
+import { beijingDay, figure, yuan } from "./support/sme-pages";
+import { heading, stage } from "./support/stage";
 import { signIn } from "./support/session";
 
 const product = stage();

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { MOBILE, screenshots } from "./support/browser";
 import { Caller, smeWithVoucher } from "./support/sme";
-import { beijingDay, figure, heading, stage, yuan } from "./support/sme-pages";
+import { beijingDay, figure, yuan } from "./support/sme-pages";
+import { heading, stage } from "./support/stage";
 import { signIn } from "./support/session";
 
 const product = stage();

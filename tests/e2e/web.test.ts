@@ -1,53 +1,29 @@
 // The web front end end-to-end: the real server on a temporary database with the demo data,
 // driven in Chromium as the people who use it would.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { formatFen } from "../../web/src/format";
-import { launchBrowser, MOBILE, screenshots } from "./support/browser";
+import { MOBILE, screenshots } from "./support/browser";
 import { E2E_PASSWORD, registerProvider, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
-import { startProduct, type Product } from "./support/product";
-import { beijingMinutes, openTab, signIn, type Tab } from "./support/session";
+import { beijingMinutes, signIn, type Tab } from "./support/session";
+import { heading, stage } from "./support/stage";
 
-let browser: Browser;
-let product: Product;
-const tabs: Tab[] = [];
-
-async function tab(viewport?: typeof MOBILE): Promise<Tab> {
-  const opened = await openTab(browser, product.baseUrl, viewport);
-  tabs.push(opened);
-  return opened;
-}
-
-const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name });
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  product = await startProduct();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
+const e2e = stage();
 
 describe("web front end", () => {
-  afterAll(() => {
-    expect(tabs.flatMap((t) => t.problems)).toEqual([]);
-  });
 
   it("the server answers app addresses with the app and unknown API addresses with a JSON 404", async () => {
-    const page = await fetch(`${product.baseUrl}/providers?status=pending`);
+    const page = await fetch(`${e2e.product.baseUrl}/providers?status=pending`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain('<script type="module" src="/app.js">');
-    const missing = await fetch(`${product.baseUrl}/api/no-such-thing`);
+    const missing = await fetch(`${e2e.product.baseUrl}/api/no-such-thing`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("a demo SME signs in, sees its home and organisation, and declares a related party", async () => {
-    const { page } = await tab();
+    const { page } = await e2e.tab();
     await page.goto("/organisation");
     await page.waitForURL("**/signin?next=%2Forganisation");
     await heading(page, "登录").waitFor();
@@ -91,7 +67,7 @@ describe("web front end", () => {
   });
 
   it("a bad credit code is flagged beside its field, and a refused sign-up keeps what was typed", async () => {
-    const { page } = await tab();
+    const { page } = await e2e.tab();
     const posted: string[] = [];
     page.on("request", (request) => request.method() === "POST" && posted.push(new URL(request.url()).pathname));
     await page.goto("/signup");
@@ -133,7 +109,7 @@ describe("web front end", () => {
   let providerTab: Tab;
 
   it("a new provider signs up and is told it awaits the agency's approval", async () => {
-    providerTab = await tab();
+    providerTab = await e2e.tab();
     const { page } = providerTab;
     await page.goto("/signin");
     await page.getByRole("link", { name: "注册企业或服务商" }).click();
@@ -159,7 +135,7 @@ describe("web front end", () => {
   });
 
   it("the agency reviewer approves the new provider, and the provider then sees it is approved", async () => {
-    const { page } = await tab();
+    const { page } = await e2e.tab();
     await page.goto("/");
     await signIn(page, "reviewer@demo.cn", DEMO_PASSWORD);
     await heading(page, "工作台").waitFor();
@@ -185,9 +161,9 @@ describe("web front end", () => {
   });
 
   it("rejecting a provider needs a reason, which the provider then reads on its home", async () => {
-    const { name, email } = await registerProvider(product.baseUrl);
+    const { name, email } = await registerProvider(e2e.product.baseUrl);
 
-    const { page } = await tab(MOBILE);
+    const { page } = await e2e.tab(MOBILE);
     await page.goto("/providers");
     await signIn(page, "reviewer@demo.cn", DEMO_PASSWORD);
     await heading(page, "服务商审核").waitFor();
@@ -202,7 +178,7 @@ describe("web front end", () => {
     await page.getByRole("button", { name: "确认驳回" }).click();
     await page.getByRole("status").filter({ hasText: `已驳回：${name}` }).waitFor();
 
-    const providerPage = (await tab()).page;
+    const providerPage = (await e2e.tab()).page;
     await providerPage.goto("/");
     await signIn(providerPage, email, E2E_PASSWORD);
     const approval = providerPage.getByRole("region", { name: "服务商审核状态" });
@@ -211,7 +187,7 @@ describe("web front end", () => {
   });
 
   it("the language toggle switches the interface and the server's messages to English, and is remembered", async () => {
-    const { page } = await tab();
+    const { page } = await e2e.tab();
     await page.goto("/");
     await page.getByRole("button", { name: "English" }).click();
     await heading(page, "Sign in").waitFor();
@@ -235,8 +211,8 @@ describe("web front end", () => {
   });
 
   it("signing out everywhere ends the person's sessions on other devices too", async () => {
-    const laptop = (await tab()).page;
-    const phone = (await tab(MOBILE)).page;
+    const laptop = (await e2e.tab()).page;
+    const phone = (await e2e.tab(MOBILE)).page;
     for (const page of [laptop, phone]) {
       await page.goto("/");
       await signIn(page, "shentong@demo.cn", DEMO_PASSWORD);

@@ -1,47 +1,6 @@
-// What the SME browser tests share: the product and one browser per file (with every tab's
-// script errors checked at the end), and reading pages the way the tests assert on them.
-import { afterAll, beforeAll, expect } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, type MOBILE } from "./browser";
-import { startProduct, type Product } from "./product";
-import { openTab, type Tab } from "./session";
-
-export interface Stage {
-  readonly baseUrl: string;
-  /** A new person's tab (own cookies), desktop unless a viewport is given. */
-  tab(viewport?: typeof MOBILE): Promise<Tab>;
-}
-
-/** Starts the product and a browser before the file's tests; stops them after, failing on script errors seen. */
-export function stage(): Stage {
-  let browser: Browser;
-  let product: Product;
-  const tabs: Tab[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    product = await startProduct();
-  });
-  afterAll(async () => {
-    try {
-      expect(tabs.flatMap((t) => t.problems)).toEqual([]);
-    } finally {
-      await browser?.close();
-      await product?.stop();
-    }
-  });
-  return {
-    get baseUrl() {
-      return product.baseUrl;
-    },
-    async tab(viewport) {
-      const opened = await openTab(browser, product.baseUrl, viewport);
-      tabs.push(opened);
-      return opened;
-    },
-  };
-}
-
-export const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name });
+// Reading the SME pages the way the SME browser tests assert on them (the stage they run on is
+// support/stage.ts).
+import type { Page } from "playwright-core";
 
 /** ¥1,234.56 from fen, computed here rather than with the app's own formatter. */
 export const yuan = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString("en-US")}.${String(fen % 100).padStart(2, "0")}`;
