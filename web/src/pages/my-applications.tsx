@@ -13,6 +13,7 @@ import { Instant } from "../ui/values";
 import { EligibilityList, type Application } from "./eligibility";
 import { loadProgrammeNames, type ProgrammeSummary } from "./programme-facts";
 import { PROGRAMMES_PATH } from "./voucher-programmes";
+import { Facts } from "../ui/facts";
 
 export const APPLICATIONS_PATH = "/my-applications";
 
@@ -93,14 +94,7 @@ function ApplicationDetail({ id }: { id: string }) {
             <>
               <section class="card" aria-labelledby="application">
                 <h2 id="application">{t("申请信息", "The application")}</h2>
-                <dl class="facts">
-                  {rows.map(([term, value]) => (
-                    <div key={term}>
-                      <dt>{term}</dt>
-                      <dd>{value}</dd>
-                    </div>
-                  ))}
-                </dl>
+                <Facts rows={rows} />
               </section>
               <section class="card">
                 <EligibilityList eligibility={a.eligibility} id="application-eligibility" />

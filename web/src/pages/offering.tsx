@@ -14,6 +14,7 @@ import { AvailabilityGrid, windowDays, type Picked } from "./availability";
 import { BookingPanel, initialBookingValues, useBookingForm, type BookingValues } from "./booking-panel";
 import { cancellationRule, CATALOGUE_PATH, durationName, loadOffering, minutesWords, quantityName, unitName, type Offering } from "./offering-words";
 import { loadVoucherChoices, type VoucherChoice } from "./voucher-choices";
+import { Facts } from "../ui/facts";
 
 async function loadOfferingPage(id: string) {
   const offering = await loadOffering(id);
@@ -136,14 +137,7 @@ function OfferingFacts({ offering: o }: { offering: Offering }) {
     <section class="card" aria-labelledby="offering-facts">
       <h2 id="offering-facts">{t("资源信息", "About this offering")}</h2>
       {o.description && <p>{o.description}</p>}
-      <dl class="facts">
-        {rows.map(([term, value]) => (
-          <div key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts rows={rows} />
       {o.blackouts.length > 0 && (
         <>
           <h3>{t("维护停用时段", "Maintenance windows")}</h3>

@@ -14,6 +14,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { Facts } from "../ui/facts";
 
 type Organisation = Me["organisation"];
 type Relation = keyof typeof RELATION;
@@ -57,14 +58,7 @@ function OrganisationFacts({ org }: { org: Organisation }) {
   return (
     <section class="card" aria-labelledby="org-facts">
       <h2 id="org-facts">{t("登记信息", "Registered facts")}</h2>
-      <dl class="facts">
-        {rows.map(([term, value]) => (
-          <div key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts rows={rows} />
     </section>
   );
 }
