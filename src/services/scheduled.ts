@@ -1,5 +1,6 @@
 // Periodic work, run by the Workers cron trigger and by the Node server's timer alike.
 // Each sweep is bounded and idempotent, so overlapping or repeated runs are harmless.
+import { pruneRateLimits } from "../db/rate-limit";
 import type { Store } from "../db/store";
 import { lapseOverdueBookings } from "./booking-lapse";
 import { sweepExpiredVouchers } from "./expiry";
@@ -8,4 +9,5 @@ export async function runScheduled(store: Store, now: number): Promise<void> {
   const expiry = await sweepExpiredVouchers(store, now);
   if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
   await lapseOverdueBookings(store, now);
+  await pruneRateLimits(store, now);
 }

@@ -1,6 +1,7 @@
 // Idempotency records and the append-only audit log.
 // Conventions for every table: src/db/schema/index.ts.
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt } from "./columns";
 
 // Idempotency-Key replays: the first response to (user, key) is stored in the same batch as the
@@ -46,3 +47,25 @@ export const audit_events = sqliteTable(
 );
 
 export type AuditEvent = typeof audit_events.$inferSelect;
+
+// Rate limits and throttles (sign-in attempts, sign-up, search, public objections): one row per
+// key and fixed window. Taking a slot is one upsert whose CHECK refuses the slot past the limit,
+// so the guard lives in the write itself and holds under any concurrency (src/db/rate-limit.ts).
+export const rate_limits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    window_started_at: integer("window_started_at").notNull(),
+    window_ends_at: integer("window_ends_at").notNull(),
+    used: integer("used").notNull(),
+    allowed: integer("allowed").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.window_started_at] }),
+    check("rate_limit_exceeded", sql`${t.used} <= ${t.allowed}`),
+    check("rate_limit_used_non_negative", sql`${t.used} >= 0`),
+    index("rate_limits_window_end_idx").on(t.window_ends_at),
+  ],
+);
+
+export type RateLimitRow = typeof rate_limits.$inferSelect;
