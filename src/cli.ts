@@ -90,6 +90,7 @@ const commands: Record<string, Command> = {
     },
   },
   seed: {
+    scriptable: true,
     summary: "Load the demo data into an empty database",
     options: {},
     async run(store) {
@@ -148,7 +149,7 @@ function usage(): string {
   lines.push(
     "",
     "DATABASE_PATH chooses the database file (default ./data/vouchers.sqlite).",
-    "create-admin and create-agency take --sql-out FILE: write the SQL for a fresh database (e.g. D1) instead.",
+    "create-admin, create-agency and seed take --sql-out FILE: write the SQL for a fresh database (e.g. D1) instead.",
   );
   return lines.join("\n");
 }

@@ -1,5 +1,7 @@
-// A store that writes nothing and records each batch as literal SQL instead, so an operator
-// command can produce a script for a database it cannot reach (D1: `wrangler d1 execute --file`).
+// A store that records each batch as literal SQL, so an operator command can produce a script for
+// a database it cannot reach (D1: `wrangler d1 execute --file`). The batches also run against the
+// base store (an empty in-memory database), so a command that reads what it wrote earlier (the demo
+// seed does) sees it, and a batch the base refuses is never recorded.
 import type { SQLWrapper } from "drizzle-orm";
 import { compile, type Store } from "./store";
 
@@ -20,7 +22,7 @@ export function toSqlText(statement: SQLWrapper): string {
   return sql.replace(/\?/g, () => literal(params[next++]));
 }
 
-/** Reads go to `base`; batches are recorded (in order, as one script) and not executed. */
+/** Reads and batches go to `base`; each batch that commits there is recorded, in order, as one script. */
 export function recordingStore(base: Store): Store & { script(): string } {
   const recorded: string[] = [];
   return {
@@ -29,8 +31,10 @@ export function recordingStore(base: Store): Store & { script(): string } {
     all: (statement) => base.all(statement),
     appliedMigrations: () => base.appliedMigrations(),
     async batch(statements) {
-      recorded.push(...statements.map((s) => `${toSqlText(s)};`));
-      return statements.map(() => []);
+      const text = statements.map((s) => `${toSqlText(s)};`);
+      const rows = await base.batch(statements);
+      recorded.push(...text);
+      return rows;
     },
     script: () => `${recorded.join("\n")}\n`,
   };

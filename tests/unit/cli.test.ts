@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openNodeStore } from "../../src/db/node";
 import { audit_events, organisations, users } from "../../src/db/schema";
+import { formatReport, verifyLedger } from "../../src/services/verify";
 import { buildHarness } from "../support/build-harness";
 import { TestClient } from "../support/client";
 import { uniqueCreditCode, uniqueEmail } from "../support/fixtures";
@@ -151,6 +152,22 @@ describe("npm run cli", () => {
     const events = await fresh.db.select().from(audit_events);
     const created = events.map((e) => e.action).filter((action) => action !== "user.signed_in");
     expect(created.sort()).toEqual(["organisation.registered", "organisation.registered", "user.created", "user.created"]);
+    fresh.close();
+  });
+
+  it("seed --sql-out writes the demo data as a script: applied to a fresh database, the demo logins work and every invariant holds", async () => {
+    const seedSql = join(directory, "seed.sql");
+    const run = await cli("seed", "--sql-out", seedSql);
+    expect(run.code, run.stderr).toBe(0);
+    const fresh = openNodeStore(":memory:");
+    for (const statement of readFileSync(seedSql, "utf8").split(";\n").filter((s) => s.trim())) {
+      await fresh.batch([sql.raw(statement)]);
+    }
+    const harness = buildHarness("better-sqlite3", fresh);
+    const login = await new TestClient(harness.app).post("/api/auth/login", { email: "qiming@demo.cn", password: "demo-pass-2026" });
+    expect(login.status).toBe(200);
+    const report = await verifyLedger(fresh);
+    expect(report.ok, formatReport(report)).toBe(true);
     fresh.close();
   });
 });
