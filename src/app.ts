@@ -6,7 +6,7 @@ import { deleteCookie, getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { SESSION_COOKIE, validateSessionToken } from "./auth/session";
 import type { Store } from "./db/store";
-import type { AppEnv } from "./lib/context";
+import type { AppEnv, WebhookSettings } from "./lib/context";
 import { createRouter, handleError } from "./lib/create-app";
 import { renderDocsPage } from "./lib/docs-page";
 import { errorBody } from "./lib/errors";
@@ -21,6 +21,9 @@ import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
+import { notificationsRouter } from "./routes/notifications/notifications.index";
+import { webhooksRouter } from "./routes/webhooks/webhooks.index";
+import { fetchSender } from "./webhooks/sender";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -30,6 +33,8 @@ export interface AppOptions {
   /** Whether the client reached us over https (behind a proxy: its X-Forwarded-Proto). Default: the request URL. */
   isHttps?: (c: Context<AppEnv>) => boolean;
   now?: () => number;
+  /** Webhook sending (default: fetch, no loopback targets). */
+  webhooks?: WebhookSettings;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
 }
@@ -44,7 +49,9 @@ const api = createRouter()
   .route("/", offeringsRouter)
   .route("/", searchRouter)
   .route("/", quotesRouter)
-  .route("/", bookingsRouter);
+  .route("/", bookingsRouter)
+  .route("/", notificationsRouter)
+  .route("/", webhooksRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -53,6 +60,7 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function createApp(options: AppOptions) {
   const now = options.now ?? Date.now;
+  const webhooks = options.webhooks ?? { send: fetchSender(false), allowLoopback: false };
   const app = createRouter();
 
   // Our own id for every request, never the client's: audit events record it.
@@ -80,6 +88,7 @@ export function createApp(options: AppOptions) {
     c.set("clientAddress", options.clientAddress(c));
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
+    c.set("webhooks", webhooks);
     c.set("actor", null);
     await next();
   });

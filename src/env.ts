@@ -10,6 +10,10 @@ const EnvSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy). */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  /** Allow webhook endpoints on loopback (http://127.0.0.1, localhost): development only. */
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(["0", "1"]).default("0"),
+  /** How often due webhook deliveries are sent. */
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
 });
 
 export type NodeEnv = z.infer<typeof EnvSchema>;

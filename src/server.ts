@@ -9,6 +9,8 @@ import { openNodeStore } from "./db/node";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
+import { deliverDueWebhooks } from "./webhooks/delivery";
+import { nodeSender } from "./webhooks/node-sender";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH);
@@ -27,8 +29,11 @@ if (!existsSync(`${WEB_ROOT}/index.html`)) {
 // where an unknown path must stay a JSON 404 rather than become the app's HTML.
 const appShell = serveStatic({ root: WEB_ROOT, path: "index.html" });
 
+const webhooks = { send: nodeSender(env.WEBHOOK_ALLOW_LOOPBACK === "1"), allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === "1" };
+
 const app = createApp({
   store: () => store,
+  webhooks,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??
@@ -59,8 +64,23 @@ const sweeps = setInterval(async () => {
   }
 }, env.SWEEP_INTERVAL_SECONDS * 1000);
 
+// Webhook deliveries from the outbox, every few seconds; one run at a time.
+let delivering = false;
+const deliveries = setInterval(async () => {
+  if (delivering) return;
+  delivering = true;
+  try {
+    await deliverDueWebhooks(store, Date.now(), webhooks.send);
+  } catch (error) {
+    console.error("webhook delivery run failed; it runs again shortly", error);
+  } finally {
+    delivering = false;
+  }
+}, env.WEBHOOK_INTERVAL_SECONDS * 1000);
+
 function shutdown() {
   clearInterval(sweeps);
+  clearInterval(deliveries);
   server.close(() => {
     store.close();
     process.exit(0);

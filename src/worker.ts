@@ -4,6 +4,8 @@ import { createApp } from "./app";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
 import { runScheduled } from "./services/scheduled";
+import { deliverDueWebhooks } from "./webhooks/delivery";
+import { fetchSender } from "./webhooks/sender";
 
 export interface WorkerEnv {
   DB: D1Like;
@@ -20,8 +22,12 @@ function storeFor(d1: D1Like): Store {
   return store;
 }
 
+// Workers cannot reach private networks; webhook targets must be public https URLs.
+const webhooks = { send: fetchSender(false), allowLoopback: false };
+
 const app = createApp({
   store: (c) => storeFor((c.env as WorkerEnv).DB),
+  webhooks,
   clientAddress: (c) => c.req.header("CF-Connecting-IP") ?? "unknown",
   assets: [
     async (c, next) => {
@@ -36,9 +42,25 @@ const app = createApp({
   ],
 });
 
+interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+function deliverWebhooks(env: WorkerEnv, limit?: number) {
+  return deliverDueWebhooks(storeFor(env.DB), Date.now(), webhooks.send, { limit }).catch((error: unknown) => {
+    console.error("webhook delivery run failed; the cron trigger tries again", error);
+  });
+}
+
 export default {
-  fetch: app.fetch,
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike) {
+    const response = await app.fetch(request, env, ctx as never);
+    // A change may have queued webhook deliveries: send them after answering, without delaying it.
+    if (request.method !== "GET" && new URL(request.url).pathname.startsWith("/api/")) ctx.waitUntil(deliverWebhooks(env, 10));
+    return response;
+  },
   async scheduled(_controller: unknown, env: WorkerEnv) {
     await runScheduled(storeFor(env.DB), Date.now());
+    await deliverWebhooks(env);
   },
 };

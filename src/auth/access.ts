@@ -34,6 +34,7 @@ export const AGENCY_STAFF: readonly Grant[] = ["agency:admin", "agency:reviewer"
 export const AGENCY_DECIDERS: readonly Grant[] = ["agency:admin", "agency:reviewer"];
 export const SME_ANY: readonly Grant[] = ["sme:*"];
 export const PROVIDER_ANY: readonly Grant[] = ["provider:*"];
+export const ORG_ADMINS: readonly Grant[] = ["sme:admin", "provider:admin", "agency:admin", "platform:admin"];
 
 /** Keyed by "METHOD /openapi/path/{param}". */
 export const accessRules: Record<string, AccessRule> = {
@@ -80,6 +81,21 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/bookings/{id}/reject": only(PROVIDER_ANY, "booking_parties"),
   "POST /api/bookings/{id}/start": only(PROVIDER_ANY, "booking_parties"),
   "POST /api/bookings/{id}/deliver": only(PROVIDER_ANY, "booking_parties"),
+
+  // Notifications: every person reads and marks only their own inbox.
+  "GET /api/notifications": signedIn("none"),
+  "POST /api/notifications/{id}/read": signedIn("none"),
+  "POST /api/notifications/read-all": signedIn("none"),
+  "GET /api/notifications/preferences": signedIn("none"),
+  "PUT /api/notifications/preferences": signedIn("none"),
+  // Webhooks: an organisation's admins manage its own endpoints.
+  "GET /api/webhook-endpoints": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/webhook-endpoints": only(ORG_ADMINS, "own_organisation"),
+  "GET /api/webhook-endpoints/{id}": only(ORG_ADMINS, "own_organisation"),
+  "PATCH /api/webhook-endpoints/{id}": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/webhook-endpoints/{id}/rotate-secret": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/webhook-endpoints/{id}/ping": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/webhook-deliveries/{id}/replay": only(ORG_ADMINS, "own_organisation"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

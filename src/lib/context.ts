@@ -2,6 +2,7 @@
 // Workers, tests), so the same handler runs on either database.
 import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
+import type { WebhookSender } from "../webhooks/sender";
 
 export interface Actor {
   user: User;
@@ -18,6 +19,13 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** How webhook attempts are sent, and whether loopback targets are allowed (development only). */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  send: WebhookSender;
+  allowLoopback: boolean;
 }
 
 export type AppEnv = { Variables: AppVariables };

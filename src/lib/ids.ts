@@ -24,7 +24,8 @@ export function randomBase32(byteCount: number): string {
 }
 
 export type IdPrefix =
-  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req";
+  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req"
+  | "evt" | "whe";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase32(10)}`;

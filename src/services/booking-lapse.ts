@@ -7,6 +7,7 @@ import { commitAs } from "../db/atomic";
 import { constraintViolation } from "../db/constraints";
 import { bookings } from "../db/schema";
 import type { Store } from "../db/store";
+import { bookingNews } from "./booking-news";
 import { releaseBookingStatements, releaseEvent, type Release } from "./bookings-release";
 
 /** Bookings one sweep lapses at most; the next run takes the rest. */
@@ -32,7 +33,8 @@ export async function lapseOverdueBookings(store: Store, now: number): Promise<L
     const release: Release = { to: "lapsed", from: ["requested"], reason: LAPSE_REASON, ledger_code: "lapse", now };
     try {
       const statements = await releaseBookingStatements(store, booking, release);
-      await commitAs(store, { at: now, request_id: `lapse-${now}`, actor_user_id: null, actor_org_id: null }, statements, [releaseEvent(booking, release)]);
+      const news = await bookingNews(booking, { ...booking, status: "lapsed", status_reason: LAPSE_REASON }, { user_id: null, org_id: null }, now);
+      await commitAs(store, { at: now, request_id: `lapse-${now}`, actor_user_id: null, actor_org_id: null }, [...statements, ...news], [releaseEvent(booking, release)]);
       result.lapsed += 1;
     } catch (error) {
       if (!constraintViolation(error)) throw error;

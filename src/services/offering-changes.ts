@@ -13,6 +13,7 @@ import type { Store } from "../db/store";
 import { conflict } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
 import { liveBookingsOverlapping } from "./capacity";
+import { bookingNews } from "./booking-news";
 import { releaseBookingStatements, releaseEvent, type Release } from "./bookings-release";
 
 /** Cancellations one forced change may make (about 7 statements each, within one batch). */
@@ -102,7 +103,11 @@ async function cancelOrRefuse(store: Store, inTheWay: Booking[], extra: Record<s
   }
   const release: Release = { to: "cancelled", reason: opts.notice ?? DEFAULT_NOTICE, ledger_code: "provider_cancel", now: opts.now };
   const statements: SQLWrapper[] = [];
-  for (const booking of inTheWay) statements.push(...(await releaseBookingStatements(store, booking, release)));
+  for (const booking of inTheWay) {
+    statements.push(...(await releaseBookingStatements(store, booking, release)));
+    const after: Booking = { ...booking, status: "cancelled", status_reason: release.reason };
+    statements.push(...(await bookingNews(booking, after, { user_id: null, org_id: booking.provider_org_id }, opts.now)));
+  }
   const events = inTheWay.map((b) => releaseEvent(b, release, "booking.cancelled_by_provider"));
   return { statements, events, cancelled: inTheWay };
 }

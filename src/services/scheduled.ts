@@ -2,6 +2,8 @@
 // Each sweep is bounded and idempotent, so overlapping or repeated runs are harmless.
 import { pruneRateLimits } from "../db/rate-limit";
 import type { Store } from "../db/store";
+import { pruneWebhookHistory } from "../webhooks/delivery";
+import { pruneNotifications } from "./inbox";
 import { lapseOverdueBookings } from "./booking-lapse";
 import { sweepExpiredVouchers } from "./expiry";
 
@@ -10,4 +12,6 @@ export async function runScheduled(store: Store, now: number): Promise<void> {
   if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
   await lapseOverdueBookings(store, now);
   await pruneRateLimits(store, now);
+  await pruneNotifications(store, now);
+  await pruneWebhookHistory(store, now);
 }

@@ -21,6 +21,7 @@ import type { Store } from "../db/store";
 import { RELEASABLE } from "../domain/booking-lifecycle";
 import { conflict, type AppError } from "../lib/errors";
 import { shanghaiYear } from "../lib/time";
+import { bookingNews } from "./booking-news";
 import { releaseBookingStatements, releaseEvent, type Release } from "./bookings-release";
 import { releaseHold } from "./holds";
 import { POOL_CODES } from "./programmes";
@@ -98,6 +99,7 @@ async function releaseHolds(store: Store, voucher: Voucher, holds: readonly Live
       // Bookings in service were ruled out before; one that started since fails the release's guard.
       const release = bookingRelease(end, code, now);
       statements.push(...(await releaseBookingStatements(store, booking, release)));
+      statements.push(...(await bookingNews(booking, { ...booking, status: release.to, status_reason: release.reason }, { user_id: null, org_id: null }, now)));
       events.push(releaseEvent(booking, release));
       continue;
     }

@@ -1,5 +1,7 @@
 import { createApp } from "../../src/app";
 import type { Store } from "../../src/db/store";
+import type { WebhookSettings } from "../../src/lib/context";
+import { fetchSender } from "../../src/webhooks/sender";
 import type { Harness } from "./harness-types";
 
 /** Test-only: the client address comes from a header so throttling by address can be exercised. */
@@ -7,10 +9,13 @@ export const TEST_ADDRESS_HEADER = "X-Test-Client-Address";
 
 export function buildHarness(driver: Harness["driver"], store: Store): Harness {
   const clock = { now: Date.now() };
+  // Tests replace `webhooks.send` with a receiver of their own; loopback targets are allowed.
+  const webhooks: WebhookSettings = { send: fetchSender(true), allowLoopback: true };
   const app = createApp({
     store: () => store,
     clientAddress: (c) => c.req.header(TEST_ADDRESS_HEADER) ?? "198.51.100.1",
     now: () => clock.now,
+    webhooks,
   });
-  return { driver, store, app, clock };
+  return { driver, store, app, clock, webhooks };
 }

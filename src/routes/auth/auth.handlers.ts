@@ -19,6 +19,7 @@ import { AppError, conflict, unauthorized } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import type * as routes from "./auth.routes";
+import { unreadCount } from "../../services/inbox";
 import { presentMe } from "./present";
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number) {
@@ -122,7 +123,7 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     [{ action: "user.signed_in", subject_type: "user", subject_id: row.user.id }],
   );
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(row.user, row.org, session.row.expires_at), 200);
+  return c.json(presentMe(row.user, row.org, session.row.expires_at, await unreadCount(store, row.user.id)), 200);
 };
 
 export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
@@ -145,5 +146,5 @@ export const logoutAll: RouteHandler<typeof routes.logoutAll, AppEnv> = async (c
 
 export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  return c.json(presentMe(actor.user, actor.org, actor.sessionExpiresAt), 200);
+  return c.json(presentMe(actor.user, actor.org, actor.sessionExpiresAt, await unreadCount(c.var.store, actor.user.id)), 200);
 };

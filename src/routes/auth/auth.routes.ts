@@ -32,7 +32,12 @@ export const UserSchema = z
   .openapi("User");
 
 export const MeSchema = z
-  .object({ user: UserSchema, organisation: OrganisationSchema, session_expires_at: z.string() })
+  .object({
+    user: UserSchema,
+    organisation: OrganisationSchema,
+    session_expires_at: z.string(),
+    unread_notifications: z.number().int().openapi({ description: "Unread notifications in the caller's inbox" }),
+  })
   .openapi("Me");
 
 const Email = z.email().max(254).toLowerCase();

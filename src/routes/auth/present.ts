@@ -12,8 +12,9 @@ export const presentUser = (user: User) => ({
   role: user.role,
 });
 
-export const presentMe = (user: User, org: Organisation, sessionExpiresAt: number) => ({
+export const presentMe = (user: User, org: Organisation, sessionExpiresAt: number, unreadNotifications = 0) => ({
   user: presentUser(user),
   organisation: presentOrganisation(org),
   session_expires_at: toIso(sessionExpiresAt),
+  unread_notifications: unreadNotifications,
 });

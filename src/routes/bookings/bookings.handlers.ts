@@ -23,6 +23,7 @@ import {
   startStatements,
   type MoveStatements,
 } from "../../services/booking-moves";
+import { bookingNews } from "../../services/booking-news";
 import { createBookingStatements, explainBookingGuard, presentBooking } from "../../services/bookings";
 import type * as routes from "./bookings.routes";
 
@@ -45,7 +46,8 @@ export const createBooking: RouteHandler<typeof routes.createBooking, AppEnv> = 
       }
       const made = createBookingStatements(c.var.store, plan, input, { user_id: actor.user.id, org_id: actor.org.id }, id, now);
       const result = { status: 201 as const, body: presentBooking(made.booking) };
-      await commit(c, [...made.statements, record(result)], made.events);
+      const news = await bookingNews(null, made.booking, { user_id: actor.user.id, org_id: actor.org.id }, now);
+      await commit(c, [...made.statements, ...news, record(result)], made.events);
       return result;
     }, explainBookingGuard),
   ) as never;
@@ -91,6 +93,8 @@ export const getBooking: RouteHandler<typeof routes.getBooking, AppEnv> = async 
 };
 
 type Party = "sme" | "provider";
+
+const actorIds = (c: Context<AppEnv>) => ({ user_id: actorOf(c).user.id, org_id: actorOf(c).org.id });
 type Plan = (booking: Booking, now: number) => MoveStatements | Promise<MoveStatements>;
 
 /** A move that moves money: once per Idempotency-Key, its response stored in the same batch. */
@@ -101,7 +105,8 @@ function moneyMove(c: Context<AppEnv>, id: string, party: Party, body: unknown, 
       const booking = await readBookingAsParty(c.var.store, actorOf(c), id, party);
       const move = await plan(booking, now);
       const result = { status: 200 as const, body: presentBooking(move.after) };
-      await commit(c, [...move.statements, record(result)], move.events);
+      const news = await bookingNews(booking, move.after, actorIds(c), now);
+      await commit(c, [...move.statements, ...news, record(result)], move.events);
       return result;
     }, explainMoveGuard),
   );
@@ -138,7 +143,7 @@ async function runMoveCommitted(c: Context<AppEnv>, id: string, plan: Plan) {
     const now = c.var.now();
     const booking = await readBookingAsParty(c.var.store, actorOf(c), id, "provider");
     const move = await plan(booking, now);
-    await commit(c, move.statements, move.events);
+    await commit(c, [...move.statements, ...(await bookingNews(booking, move.after, actorIds(c), now))], move.events);
     return { move };
   }, explainMoveGuard);
 }

@@ -1,0 +1,104 @@
+// Who hears about a booking's move, and what they read: one place for every path that moves a
+// booking (requests, provider and SME moves, the lapse sweep, forced cancellations, voucher ends).
+// Names come from sub-selects inside the announcing statement, so announcing reads nothing first.
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { Booking } from "../db/schema";
+import { shanghaiText } from "../lib/time";
+import { announce, type Announcement } from "./announce";
+
+const smeName = (b: Booking) => sql`(SELECT name FROM organisations WHERE id = ${b.sme_org_id})`;
+const providerName = (b: Booking) => sql`(SELECT name FROM organisations WHERE id = ${b.provider_org_id})`;
+const offeringName = (b: Booking) => sql`(SELECT name FROM offerings WHERE id = ${b.offering_id})`;
+
+/** "<offering> × <quantity>, <start> – <end>" in Beijing time. */
+function what(b: Booking): SQL {
+  return sql`${offeringName(b)} || ${` × ${b.quantity}，${shanghaiText(b.starts_at)} – ${shanghaiText(b.ends_at)}`}`;
+}
+function whatEn(b: Booking): SQL {
+  return sql`${offeringName(b)} || ${` × ${b.quantity}, ${shanghaiText(b.starts_at)} – ${shanghaiText(b.ends_at)} (Beijing time)`}`;
+}
+
+const smeLink = (b: Booking) => `/my-bookings?id=${b.id}`;
+const providerLink = (b: Booking) => `/provider/bookings?id=${b.id}`;
+
+type News = Omit<Announcement, "subject_type" | "subject_id" | "data">;
+
+function newsFor(before: Booking | null, after: Booking, actorOrgId: string | null): News[] {
+  const toSme = { to: [{ org_id: after.sme_org_id }], link: smeLink(after) };
+  const toProvider = { to: [{ org_id: after.provider_org_id }], link: providerLink(after) };
+  const reason = after.status_reason ? `：${after.status_reason}` : "";
+  const reasonEn = after.status_reason ? `: ${after.status_reason}` : "";
+  if (!before) {
+    const waiting = after.status === "requested";
+    return [
+      {
+        kind: "booking.requested",
+        ...toProvider,
+        body_zh: sql`${smeName(after)} || ${waiting ? " 申请预约（待您确认）" : " 预约了"} || ' ' || ${what(after)}`,
+        body_en: sql`${smeName(after)} || ${waiting ? " requests (awaiting your confirmation) " : " booked "} || ${whatEn(after)}`,
+      },
+    ];
+  }
+  if (before.status === after.status) return [];
+  switch (after.status) {
+    case "confirmed":
+      return [{ kind: "booking.confirmed", ...toSme, body_zh: sql`${providerName(after)} || ' 确认了您的预约 ' || ${what(after)}`, body_en: sql`${providerName(after)} || ' confirmed your booking ' || ${whatEn(after)}` }];
+    case "rejected":
+      return [{ kind: "booking.rejected", ...toSme, body_zh: sql`${providerName(after)} || ' 拒绝了您的预约 ' || ${what(after)} || ${reason}`, body_en: sql`${providerName(after)} || ' rejected your booking ' || ${whatEn(after)} || ${reasonEn}` }];
+    case "in_use":
+      return [{ kind: "booking.started", ...toSme, body_zh: sql`'已开始使用 ' || ${what(after)}`, body_en: sql`'In use: ' || ${whatEn(after)}` }];
+    case "delivered":
+      return [{ kind: "booking.delivered", ...toSme, body_zh: sql`${providerName(after)} || ' 已交付 ' || ${what(after)} || '，请确认交付结果'`, body_en: sql`${providerName(after)} || ' delivered ' || ${whatEn(after)} || '; please confirm the delivery'` }];
+    case "lapsed":
+      return [
+        { kind: "booking.lapsed", ...toSme, body_zh: sql`'预约已失效：' || ${what(after)} || ${reason}`, body_en: sql`'Booking lapsed: ' || ${whatEn(after)} || ${reasonEn}` },
+        { kind: "booking.lapsed", ...toProvider, body_zh: sql`'预约已失效：' || ${what(after)} || ${reason}`, body_en: sql`'Booking lapsed: ' || ${whatEn(after)} || ${reasonEn}` },
+      ];
+    case "cancelled": {
+      // The SME cancelled: the provider hears. Anyone else cancelled it (a capacity change, a
+      // maintenance window, the voucher's end): the SME hears why, and the provider too.
+      const bySme = actorOrgId === after.sme_org_id;
+      const who = bySme ? smeName(after) : actorOrgId === after.provider_org_id ? providerName(after) : sql`'系统'`;
+      const whoEn = bySme ? smeName(after) : actorOrgId === after.provider_org_id ? providerName(after) : sql`'The system'`;
+      const news: News[] = [
+        { kind: "booking.cancelled", ...toProvider, body_zh: sql`${who} || ' 取消了预约 ' || ${what(after)} || ${reason}`, body_en: sql`${whoEn} || ' cancelled the booking ' || ${whatEn(after)} || ${reasonEn}` },
+      ];
+      if (!bySme) {
+        news.push({ kind: "booking.cancelled", ...toSme, body_zh: sql`'您的预约已被取消 ' || ${what(after)} || ${reason}`, body_en: sql`'Your booking was cancelled: ' || ${whatEn(after)} || ${reasonEn}` });
+      }
+      return news;
+    }
+    default:
+      return [];
+  }
+}
+
+/** The statements announcing a booking's creation (before = null) or move, for its batch. */
+export async function bookingNews(before: Booking | null, after: Booking, actor: { user_id: string | null; org_id: string | null }, now: number): Promise<SQLWrapper[]> {
+  const statements: SQLWrapper[] = [];
+  for (const news of newsFor(before, after, actor.org_id)) {
+    statements.push(
+      ...(await announce(
+        {
+          ...news,
+          subject_type: "booking",
+          subject_id: after.id,
+          except_user_id: actor.user_id,
+          data: {
+            booking_id: after.id,
+            status: after.status,
+            offering_id: after.offering_id,
+            quantity: after.quantity,
+            starts_at: new Date(after.starts_at).toISOString(),
+            ends_at: new Date(after.ends_at).toISOString(),
+            gross_fen: after.gross_fen,
+            subsidy_fen: after.subsidy_fen,
+            copay_fen: after.copay_fen,
+          },
+        },
+        now,
+      )),
+    );
+  }
+  return statements;
+}
