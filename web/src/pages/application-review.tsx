@@ -9,7 +9,7 @@ import { blankToUndefined, yuanCheck } from "../checks";
 import { formatFen, parseYuan, yuanInput } from "../format";
 import { attempts, sendOnce } from "../idempotency";
 import { useI18n, type Bilingual } from "../i18n";
-import { CREDIT_STATUS, SIZE_CLASS } from "../labels";
+import { APPLICATION_STATUS, CREDIT_STATUS, SIZE_CLASS } from "../labels";
 import { LIMITS } from "../limits";
 import { Link } from "../router";
 import { useMe } from "../session";
@@ -20,10 +20,25 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";
-import { APPLICATIONS_PATH, StatusText } from "./applications";
 import { EligibilityList, type Application } from "./eligibility";
 import { readOrganisation, type Organisation } from "./org-names";
 import { loadProgramme } from "./programme-detail";
+
+export const APPLICATIONS_PATH = "/agency/applications";
+
+export function StatusText({ application }: { application: Application }): ComponentChildren {
+  const { say } = useI18n();
+  return (
+    <span>
+      <span class={`badge ${application.status}`}>{say(APPLICATION_STATUS[application.status])}</span>
+      {application.status === "approved" && application.approved_fen !== null && (
+        <span class="reason">
+          <Money fen={application.approved_fen} />
+        </span>
+      )}
+    </span>
+  );
+}
 
 async function loadReview(viewerId: string, id: string) {
   const application = await send(api.api["voucher-applications"][":id"].$get({ param: { id } }));

@@ -1,7 +1,6 @@
 // 申请审核 for agency staff: voucher applications to the agency's programmes, by status (and by
 // programme from a programme's page). Reviewers and agency admins decide; finance and auditors
 // read. ?id= opens one application with its eligibility explanation.
-import type { ComponentChildren } from "preact";
 import { api, send } from "../api";
 import { may } from "../access";
 import { useI18n, type Bilingual } from "../i18n";
@@ -13,14 +12,13 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { ApplicationReviewPage } from "./application-review";
+import { APPLICATIONS_PATH, ApplicationReviewPage, StatusText } from "./application-review";
 import type { Application } from "./eligibility";
 import { useOrganisations } from "./org-names";
 import { loadProgrammes } from "./programmes";
 
 type Status = Application["status"];
 const STATUSES = Object.keys(APPLICATION_STATUS) as Status[];
-export const APPLICATIONS_PATH = "/agency/applications";
 
 export function ApplicationsPage() {
   const { query } = useLocation();
@@ -85,20 +83,6 @@ function ApplicationList({ status, programmeId }: { status: Status | undefined; 
         )}
       </Loaded>
     </Page>
-  );
-}
-
-export function StatusText({ application }: { application: Application }): ComponentChildren {
-  const { say } = useI18n();
-  return (
-    <span>
-      <span class={`badge ${application.status}`}>{say(APPLICATION_STATUS[application.status])}</span>
-      {application.status === "approved" && application.approved_fen !== null && (
-        <span class="reason">
-          <Money fen={application.approved_fen} />
-        </span>
-      )}
-    </span>
   );
 }
 

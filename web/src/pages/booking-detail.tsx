@@ -1,6 +1,7 @@
 // One booking: where it is in its life (requested → confirmed → in use → delivered → settled,
 // or cancelled / rejected / lapsed), what it costs and who pays what, the voucher behind the
 // subsidy, the quote it was priced on, and cancellation within the offering's rule.
+import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
 import { api, ApiError, send } from "../api";
 import { formatFen, formatInstant } from "../format";
@@ -15,10 +16,18 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";
-import { BOOKINGS_PATH, BookingStatusBadge, type Booking } from "./my-bookings";
 import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "./offering-words";
 import { loadProgrammeNames, type ProgrammeSummary } from "./programme-facts";
 import { QuoteTerms } from "./quote-terms";
+
+export const BOOKINGS_PATH = "/my-bookings";
+
+export type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
+
+export function BookingStatusBadge({ status }: { status: Booking["status"] }) {
+  const { say } = useI18n();
+  return <span class={`badge ${status}`}>{say(BOOKING_STATUS[status])}</span>;
+}
 
 const loadBooking = (id: string) => send(api.api.bookings[":id"].$get({ param: { id } }));
 

@@ -14,7 +14,7 @@ import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message } from "../ui/form";
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
-import { BOOKINGS_PATH } from "./my-bookings";
+import { BOOKINGS_PATH } from "./booking-detail";
 import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
 import { refusalMessage } from "./refusals";
 import type { ProgrammeSummary } from "./programme-facts";

@@ -1,6 +1,7 @@
 // The provider's moves on one booking: confirm, reject (with a reason), mark in use, deliver.
 // Reject and deliver move voucher money, so each attempt carries one Idempotency-Key; delivery
 // previews the subsidy the hold will settle for with the domain's own rule.
+import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
 import { deliveredSubsidyFen } from "../../../src/domain/booking-lifecycle";
 import { api, ApiError, send } from "../api";
@@ -12,7 +13,8 @@ import { LIMITS } from "../limits";
 import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
-import type { DeskBooking } from "./provider-bookings";
+
+export type DeskBooking = InferResponseType<typeof api.api.bookings.$get, 200>["items"][number];
 
 type Moved = (message: Message) => void;
 

@@ -15,8 +15,7 @@ import { FormStatus, SubmitButton, useForm, type Message, type Values } from "..
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { offeringHref } from "./offering";
-import { quantityName } from "./offering-words";
+import { offeringHref, quantityName } from "./offering-words";
 import { loadOpenProgrammes } from "./programme-facts";
 
 export const SEARCH_PATH = "/find-capacity";

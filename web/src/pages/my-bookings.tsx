@@ -1,7 +1,6 @@
 // 我的预约: this enterprise's bookings, newest first, filtered by status; one booking with its
 // status timeline, money (gross, subsidy, co-pay), voucher, the quote it was made on, and
 // cancellation within the offering's rule.
-import type { InferResponseType } from "hono/client";
 import { api, send } from "../api";
 import { useI18n, type Bilingual } from "../i18n";
 import { BOOKING_STATUS } from "../labels";
@@ -10,24 +9,17 @@ import { Money, TimeRange } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { BookingDetail } from "./booking-detail";
+import { BOOKINGS_PATH, BookingDetail, BookingStatusBadge, type Booking } from "./booking-detail";
 import { quantityName } from "./offering-words";
 
-export const BOOKINGS_PATH = "/my-bookings";
 const PAGE_SIZE = 20;
 
-export type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
 type Status = Booking["status"];
 const STATUSES = Object.keys(BOOKING_STATUS) as Status[];
 
 export function MyBookingsPage() {
   const id = useLocation().query.get("id");
   return id ? <BookingDetail id={id} /> : <BookingList />;
-}
-
-export function BookingStatusBadge({ status }: { status: Status }) {
-  const { say } = useI18n();
-  return <span class={`badge ${status}`}>{say(BOOKING_STATUS[status])}</span>;
 }
 
 function BookingList() {

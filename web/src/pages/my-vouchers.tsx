@@ -10,7 +10,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { BOOKINGS_PATH } from "./my-bookings";
+import { BOOKINGS_PATH } from "./booking-detail";
 import { loadProgrammeNames, type ProgrammeSummary } from "./programme-facts";
 import { PROGRAMMES_PATH } from "./voucher-programmes";
 

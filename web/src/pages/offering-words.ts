@@ -8,6 +8,8 @@ export type Offering = InferResponseType<(typeof api.api.offerings)[":id"]["$get
 export type OfferingSummary = InferResponseType<typeof api.api.offerings.$get, 200>["items"][number];
 
 export const CATALOGUE_PATH = "/catalogue";
+export const offeringHref = (id: string, params?: Record<string, string>) =>
+  `${CATALOGUE_PATH}?${new URLSearchParams({ id, ...params }).toString()}`;
 export const loadOffering = (id: string) => send(api.api.offerings[":id"].$get({ param: { id } }));
 
 /** The pricing unit ("卡时"); a platform service names its own. */

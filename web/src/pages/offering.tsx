@@ -153,6 +153,3 @@ function OfferingFacts({ offering: o }: { offering: Offering }) {
     </section>
   );
 }
-
-export const offeringHref = (id: string, params?: Record<string, string>) =>
-  `${CATALOGUE_PATH}?${new URLSearchParams({ id, ...params }).toString()}`;

@@ -1,7 +1,6 @@
 // 预约处理 for providers: bookings of their offerings by status, each with its money (gross,
 // voucher subsidy held, the enterprise's co-pay) and the next move: confirm or reject a request,
 // mark a confirmed booking in use, deliver it (for what was actually delivered).
-import type { InferResponseType } from "hono/client";
 import { useState } from "preact/hooks";
 import { api, send } from "../api";
 import { formatInstant } from "../format";
@@ -14,10 +13,9 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { BookingMoves, DeliverForm, RejectForm } from "./desk-moves";
+import { BookingMoves, DeliverForm, RejectForm, type DeskBooking } from "./desk-moves";
 import { quantityName } from "./offering-words";
 
-export type DeskBooking = InferResponseType<typeof api.api.bookings.$get, 200>["items"][number];
 type Status = DeskBooking["status"];
 const STATUSES = Object.keys(BOOKING_STATUS) as Status[];
 export const DESK_PATH = "/provider/bookings";
