@@ -2,8 +2,8 @@
 // fen and basis points, a programme's rules survive the form unchanged, weekly hours parse as
 // written, an edit sends only what changed, and a money request keeps its key until answered.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../web/src/api";
-import { attempts, sendOnce } from "../../../web/src/idempotency";
+import { ApiError } from "../../../web/src/shell/api";
+import { attempts, sendOnce } from "../../../web/src/shell/idempotency";
 import { offeringChangeBody, offeringToValues, parseHours } from "../../../web/src/pages/offering-values";
 import type { Offering } from "../../../web/src/pages/offering-words";
 import { bpToPercent, percentToBp, rulesToValues, tierCount, valuesToRules, withoutTier, type Rules } from "../../../web/src/pages/programme-values";

@@ -3,16 +3,16 @@
 // than was asked, or rejection with a reason the enterprise will read.
 import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
-import { api, send } from "../api";
-import { may } from "../access";
-import { blankToUndefined, yuanCheck } from "../checks";
-import { formatFen, parseYuan, yuanInput } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n, type Bilingual } from "../i18n";
-import { APPLICATION_STATUS, CREDIT_STATUS, SIZE_CLASS } from "../labels";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
-import { useMe } from "../session";
+import { api, send } from "../shell/api";
+import { may } from "../shell/access";
+import { blankToUndefined, yuanCheck } from "../shell/checks";
+import { formatFen, parseYuan, yuanInput } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { APPLICATION_STATUS, CREDIT_STATUS, SIZE_CLASS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { Facts } from "../ui/facts";

@@ -1,12 +1,12 @@
 // 申请审核 for agency staff: voucher applications to the agency's programmes, by status (and by
 // programme from a programme's page). Reviewers and agency admins decide; finance and auditors
 // read. ?id= opens one application with its eligibility explanation.
-import { api, send } from "../api";
-import { may } from "../access";
-import { useI18n, type Bilingual } from "../i18n";
-import { APPLICATION_STATUS, optionsOf } from "../labels";
-import { Link, useLocation } from "../router";
-import { useMe } from "../session";
+import { api, send } from "../shell/api";
+import { may } from "../shell/access";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { APPLICATION_STATUS, optionsOf } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";

@@ -1,9 +1,9 @@
 // An offering's free units per slot, compactly: hourly slots as an hour × day grid over a week,
 // daily slots as weeks of days over four weeks. Open cells are buttons that choose the start.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { addDays, beijingDate, beijingHour, beijingInstant } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
+import { api, send } from "../shell/api";
+import { addDays, beijingDate, beijingHour, beijingInstant } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import { Loaded, useLoad } from "../ui/load";
 
 type Availability = InferResponseType<(typeof api.api.offerings)[":id"]["availability"]["$get"], 200>;

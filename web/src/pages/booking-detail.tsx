@@ -3,13 +3,13 @@
 // subsidy, the quote it was priced on, and cancellation within the offering's rule.
 import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
-import { formatFen, formatInstant } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n, type Bilingual } from "../i18n";
-import { BOOKING_STATUS } from "../labels";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
+import { api, ApiError, send } from "../shell/api";
+import { formatFen, formatInstant } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { BOOKING_STATUS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
 import { Figures, TimeRange } from "../ui/amounts";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";

@@ -3,13 +3,13 @@
 // reused on retry, so a double click or a retry after a lost answer books once.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
-import { api, ApiError, send } from "../api";
-import { wholeNumberCheck } from "../checks";
-import { addDays, beijingDate, beijingInstant, formatFen, formatInstant } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n } from "../i18n";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
+import { api, ApiError, send } from "../shell/api";
+import { wholeNumberCheck } from "../shell/checks";
+import { addDays, beijingDate, beijingInstant, formatFen, formatInstant } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
 import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message } from "../ui/form";
 import { Loading, useLoad, type Load } from "../ui/load";

@@ -1,10 +1,10 @@
 // A provider's change that collides with bookings (less capacity, a maintenance window) is
 // refused with the bookings in the way. This lists them and offers the forced version, which
 // cancels exactly those bookings, voids their voucher holds and tells the enterprises why.
-import { ApiError } from "../api";
-import { useI18n } from "../i18n";
-import { BOOKING_STATUS } from "../labels";
-import { LIMITS } from "../limits";
+import { ApiError } from "../shell/api";
+import { useI18n } from "../shell/i18n";
+import { BOOKING_STATUS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
 import { CheckboxField, TextArea } from "../ui/fields";
 import type { Form, Values } from "../ui/form";
 import { Money } from "../ui/amounts";

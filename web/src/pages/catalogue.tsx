@@ -1,13 +1,13 @@
 // 资源目录: approved providers' offerings, filtered by category, words, accelerator model,
 // domestic compute and a price ceiling; the filter lives in the address, so it can be shared
 // and the back button returns to it. ?id= opens one offering.
-import { api, send } from "../api";
-import { yuanCheck } from "../checks";
-import { formatFen, parseYuan, yuanInput } from "../format";
-import { useI18n } from "../i18n";
-import { OFFERING_CATEGORY, optionsOf } from "../labels";
-import { QUERY_LIMITS } from "../limits";
-import { Link, navigate, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { yuanCheck } from "../shell/checks";
+import { formatFen, parseYuan, yuanInput } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
+import { QUERY_LIMITS } from "../shell/limits";
+import { Link, navigate, useLocation } from "../shell/router";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";

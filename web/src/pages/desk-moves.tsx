@@ -4,12 +4,12 @@
 import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
 import { deliveredSubsidyFen } from "../../../src/domain/booking-lifecycle";
-import { api, ApiError, send } from "../api";
-import { yuanCheck } from "../checks";
-import { formatFen, parseYuan, yuanInput } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n, type Bilingual } from "../i18n";
-import { LIMITS } from "../limits";
+import { api, ApiError, send } from "../shell/api";
+import { yuanCheck } from "../shell/checks";
+import { formatFen, parseYuan, yuanInput } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
 import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";

@@ -1,8 +1,8 @@
 // The eligibility explanation the API stores with an application: every criterion, passed or
 // failed, with the reason and the numbers that decided it.
 import type { InferResponseType } from "hono/client";
-import { api } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
+import { api } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import { Money } from "../ui/amounts";
 
 export type Application = InferResponseType<(typeof api.api)["voucher-applications"][":id"]["$get"], 200>;

@@ -2,13 +2,13 @@
 // ceiling) and get options ranked across every approved provider, each with its earliest start,
 // gross, subsidy under the best voucher and co-pay. Choosing one opens the offering's booking
 // form filled in, with a live quote. The need lives in the address, so back returns to it.
-import { api, send } from "../api";
-import { wholeNumberCheck, yuanCheck } from "../checks";
-import { addDays, beijingDate, fromBeijingLocal, parseYuan } from "../format";
-import { useI18n } from "../i18n";
-import { OFFERING_CATEGORY, optionsOf } from "../labels";
-import { LIMITS } from "../limits";
-import { Link, navigate, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { wholeNumberCheck, yuanCheck } from "../shell/checks";
+import { addDays, beijingDate, fromBeijingLocal, parseYuan } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link, navigate, useLocation } from "../shell/router";
 import { Money, TimeRange } from "../ui/amounts";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message, type Values } from "../ui/form";

@@ -1,9 +1,9 @@
 // 工作台 cards for what waits on each side: an SME's vouchers and coming bookings, an agency's
 // applications to review, a provider's booking requests to answer. Counts come from the same
 // list routes the pages use; a full first page says "at least".
-import { api, send } from "../api";
-import { useI18n } from "../i18n";
-import { Link } from "../router";
+import { api, send } from "../shell/api";
+import { useI18n } from "../shell/i18n";
+import { Link } from "../shell/router";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { loadMyVouchers } from "./my-vouchers";

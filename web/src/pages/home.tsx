@@ -1,10 +1,10 @@
 // 工作台: what needs this person's attention, by organisation kind and role. Each card shows only
 // when the API would let this person do what it offers.
-import { may } from "../access";
-import { useI18n, type Bilingual } from "../i18n";
-import { ORG_KIND, PROVIDER_STATUS, USER_ROLE, type ProviderStatus } from "../labels";
-import { Link } from "../router";
-import { useMe } from "../session";
+import { may } from "../shell/access";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { ORG_KIND, PROVIDER_STATUS, USER_ROLE, type ProviderStatus } from "../shell/labels";
+import { Link } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { AgencyApplicationsCard, ProviderRequestsCard, SmeBookingsCard, SmeVouchersCard } from "./home-cards";

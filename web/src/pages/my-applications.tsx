@@ -1,10 +1,10 @@
 // 我的申请: this enterprise's voucher applications with status, the amount approved and the
 // agency's reason; one application with its eligibility explanation.
 import type { ComponentChildren } from "preact";
-import { api, send } from "../api";
-import { useI18n } from "../i18n";
-import { APPLICATION_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { useI18n } from "../shell/i18n";
+import { APPLICATION_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";

@@ -1,10 +1,10 @@
 // 我的预约: this enterprise's bookings, newest first, filtered by status; one booking with its
 // status timeline, money (gross, subsidy, co-pay), voucher, the quote it was made on, and
 // cancellation within the offering's rule.
-import { api, send } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import { BOOKING_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { BOOKING_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Money, TimeRange } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";

@@ -1,10 +1,10 @@
 // 我的券: this enterprise's vouchers with face value, held, spent and available, and expiry in
 // Beijing time with the days left; one voucher with the ledger transfers behind its balance.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import { VOUCHER_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { VOUCHER_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Figures, Money, ValidThrough } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";

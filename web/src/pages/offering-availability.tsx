@@ -1,9 +1,9 @@
 // The provider's view of an offering's slots: booked against capacity per hour (a week at a time)
 // or per day (four weeks), with maintenance windows and closed hours marked.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { addDays, beijingDate, beijingHour, beijingInstant } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
+import { api, send } from "../shell/api";
+import { addDays, beijingDate, beijingHour, beijingInstant } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import { Loaded, useLoad } from "../ui/load";
 
 type Slot = InferResponseType<(typeof api.api.offerings)[":id"]["availability"]["$get"], 200>["slots"][number];

@@ -1,10 +1,10 @@
 // Maintenance windows (停机维护) of an offering: the upcoming ones, and a form to add one. A window
 // over booked slots is refused with the bookings in the way, which the provider may cancel.
 import { useState } from "preact/hooks";
-import { api, send } from "../api";
-import { fromBeijingLocal } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { LIMITS } from "../limits";
+import { api, send } from "../shell/api";
+import { fromBeijingLocal } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message, type Values } from "../ui/form";
 import { DataTable } from "../ui/table";

@@ -2,8 +2,8 @@
 // fields) and how it can be booked (durations, notice, confirmation, weekly opening hours).
 import { useEffect } from "preact/hooks";
 import { STANDARD_UNITS } from "../../../src/domain/offering-units";
-import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_CATEGORY, OFFERING_UNIT, optionsOf } from "../labels";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { OFFERING_CATEGORY, OFFERING_UNIT, optionsOf } from "../shell/labels";
 import { CheckboxField, RadioGroup, SelectField, TextArea, TextField } from "../ui/fields";
 import type { Form, Values } from "../ui/form";
 import { UNITS_BY_CATEGORY, unitMinutesOf, WEEKDAYS, type Category } from "./offering-values";

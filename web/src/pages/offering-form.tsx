@@ -3,11 +3,11 @@
 // sensitivity. A change that cuts capacity below what is booked is refused with the bookings in
 // the way; the provider may then force it, cancelling those bookings.
 import { useState } from "preact/hooks";
-import { api, send } from "../api";
-import { wholeNumberCheck, yuanCheck } from "../checks";
-import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_STATUS, optionsOf } from "../labels";
-import { navigate } from "../router";
+import { api, send } from "../shell/api";
+import { wholeNumberCheck, yuanCheck } from "../shell/checks";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { OFFERING_STATUS, optionsOf } from "../shell/labels";
+import { navigate } from "../shell/router";
 import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type FieldSpec, type Values } from "../ui/form";
 import { bookingsInTheWay, collisionRefusal, FORCE_SPECS, forceFields, InTheWay, type BookingInTheWay } from "./bookings-in-the-way";

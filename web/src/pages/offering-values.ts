@@ -3,8 +3,8 @@
 // are typed in yuan, notice periods in hours, weekly hours as "9-18" per weekday.
 import type { InferRequestType } from "hono/client";
 import { STANDARD_UNITS, type StandardUnit } from "../../../src/domain/offering-units";
-import { api } from "../api";
-import { parseYuan, yuanInput } from "../format";
+import { api } from "../shell/api";
+import { parseYuan, yuanInput } from "../shell/format";
 import type { Message, Values } from "../ui/form";
 import type { Offering } from "./offering-words";
 

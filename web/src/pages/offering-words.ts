@@ -1,8 +1,8 @@
 // How an offering's units, durations and notice periods read, in both languages.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import type { Bilingual } from "../i18n";
-import { OFFERING_UNIT } from "../labels";
+import { api, send } from "../shell/api";
+import type { Bilingual } from "../shell/i18n";
+import { OFFERING_UNIT } from "../shell/labels";
 
 export type Offering = InferResponseType<(typeof api.api.offerings)[":id"]["$get"], 200>;
 export type OfferingSummary = InferResponseType<typeof api.api.offerings.$get, 200>["items"][number];

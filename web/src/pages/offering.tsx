@@ -3,10 +3,10 @@
 // (which fills in quantity, start, duration and voucher).
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { addDays, beijingDate, formatFen } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_CATEGORY } from "../labels";
-import { Link, useLocation } from "../router";
+import { addDays, beijingDate, formatFen } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { OFFERING_CATEGORY } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";

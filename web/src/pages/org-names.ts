@@ -3,8 +3,8 @@
 // organisation is read once per signed-in person and page load.
 import { useEffect, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { useMe } from "../session";
+import { api, send } from "../shell/api";
+import { useMe } from "../shell/session";
 
 export type Organisation = InferResponseType<(typeof api.api.organisations)[":id"]["$get"], 200>;
 

@@ -1,13 +1,13 @@
 // My organisation: its registered facts and its related-party declarations (关联方), which
 // subsidy rules use to refuse deals between related parties.
 import type { ComponentChildren } from "preact";
-import { api, send } from "../api";
-import { may } from "../access";
-import { blankToUndefined, creditCodeCheck } from "../checks";
-import { useI18n } from "../i18n";
-import { CREDIT_STATUS, ORG_KIND, optionsOf, PROVIDER_STATUS, RELATION, SIZE_CLASS } from "../labels";
-import { LIMITS } from "../limits";
-import { useMe, type Me } from "../session";
+import { api, send } from "../shell/api";
+import { may } from "../shell/access";
+import { blankToUndefined, creditCodeCheck } from "../shell/checks";
+import { useI18n } from "../shell/i18n";
+import { CREDIT_STATUS, ORG_KIND, optionsOf, PROVIDER_STATUS, RELATION, SIZE_CLASS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { useMe, type Me } from "../shell/session";
 import { CreditCodeField, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";

@@ -1,12 +1,12 @@
 // One programme for agency staff: its pool, its status moves (admins), budget top-ups (admins
 // and finance), the rules in force and the versions they replaced.
 import { useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
-import { may } from "../access";
-import { useI18n, type Bilingual } from "../i18n";
-import { PROGRAMME_KIND, PROGRAMME_STATUS } from "../labels";
-import { Link, navigate, useLocation } from "../router";
-import { useMe } from "../session";
+import { api, ApiError, send } from "../shell/api";
+import { may } from "../shell/access";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { PROGRAMME_KIND, PROGRAMME_STATUS } from "../shell/labels";
+import { Link, navigate, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad, type Load } from "../ui/load";
 import { Page } from "../ui/page";

@@ -2,10 +2,10 @@
 // applies, and what a quote is later checked against.
 import type { ComponentChildren } from "preact";
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { formatFen, formatRatio } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_CATEGORY, SIZE_CLASS } from "../labels";
+import { api, send } from "../shell/api";
+import { formatFen, formatRatio } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { OFFERING_CATEGORY, SIZE_CLASS } from "../shell/labels";
 import { Facts } from "../ui/facts";
 
 export type Programme = InferResponseType<(typeof api.api.programmes)[":id"]["$get"], 200>;

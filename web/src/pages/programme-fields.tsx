@@ -1,6 +1,6 @@
 // The programme form's groups of rule fields, each a fieldset named for the question it answers.
-import { useI18n } from "../i18n";
-import { optionsOf, SIZE_CLASS } from "../labels";
+import { useI18n } from "../shell/i18n";
+import { optionsOf, SIZE_CLASS } from "../shell/labels";
 import { CheckboxGroup } from "../ui/choices";
 import { CheckboxField, RadioGroup, TextField } from "../ui/fields";
 import type { Form, Values } from "../ui/form";

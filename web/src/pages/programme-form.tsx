@@ -2,13 +2,13 @@
 // An edit that changes the rules publishes them as the next version; what was priced on an
 // earlier version keeps it, and the form says so before anyone saves.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { yuanCheck } from "../checks";
-import { parseYuan } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n, type Bilingual } from "../i18n";
-import { optionsOf, PROGRAMME_KIND } from "../labels";
-import { navigate } from "../router";
+import { api, send } from "../shell/api";
+import { yuanCheck } from "../shell/checks";
+import { parseYuan } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { optionsOf, PROGRAMME_KIND } from "../shell/labels";
+import { navigate } from "../shell/router";
 import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type FieldSpec, type Values } from "../ui/form";
 import { ApplicationFields, ScopeFields, SubsidyFields, ValidityFields } from "./programme-fields";

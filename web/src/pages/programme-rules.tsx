@@ -1,9 +1,9 @@
 // One version of a programme's rules, read the way the rule is written: ratios in per cent,
 // caps in yuan (inclusive, as Chinese rules read them), regions by code prefix.
 import type { ComponentChildren } from "preact";
-import { formatFen, formatRatio } from "../format";
-import { useI18n } from "../i18n";
-import { OFFERING_CATEGORY, SIZE_CLASS } from "../labels";
+import { formatFen, formatRatio } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { OFFERING_CATEGORY, SIZE_CLASS } from "../shell/labels";
 import { SETTLEMENT, TIER_KIND } from "./programme-terms";
 import type { Rules } from "./programme-values";
 import { Facts } from "../ui/facts";

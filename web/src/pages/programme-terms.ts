@@ -1,7 +1,7 @@
 // Names and explanations of a programme's rule choices, in both languages, shared by the form
 // that sets them and the page that shows them.
-import type { Bilingual } from "../i18n";
-import { OFFERING_CATEGORY, optionsOf } from "../labels";
+import type { Bilingual } from "../shell/i18n";
+import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
 import type { Rules, TierKind } from "./programme-values";
 
 export const CATEGORY_OPTIONS = optionsOf(OFFERING_CATEGORY);

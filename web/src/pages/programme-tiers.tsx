@@ -1,7 +1,7 @@
 // The programme form's tier overrides (start-ups, domestic compute, size classes): a list of
 // small groups of fields, added and removed in place. The most favourable applicable tier wins.
-import { useI18n } from "../i18n";
-import { optionsOf, SIZE_CLASS } from "../labels";
+import { useI18n } from "../shell/i18n";
+import { optionsOf, SIZE_CLASS } from "../shell/labels";
 import { CheckboxGroup } from "../ui/choices";
 import { SelectField, TextField } from "../ui/fields";
 import type { Form, Values } from "../ui/form";

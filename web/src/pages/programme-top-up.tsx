@@ -2,12 +2,12 @@
 // a double click or a retry after a lost answer replays the first top-up instead of making a
 // second; the next top-up (after the server has answered) is a new attempt with a new key.
 import { useMemo } from "preact/hooks";
-import { api, send } from "../api";
-import { blankToUndefined, yuanCheck } from "../checks";
-import { formatFen, parseYuan } from "../format";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n } from "../i18n";
-import { LIMITS } from "../limits";
+import { api, send } from "../shell/api";
+import { blankToUndefined, yuanCheck } from "../shell/checks";
+import { formatFen, parseYuan } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import type { ProgrammeDetail } from "./programme-form";

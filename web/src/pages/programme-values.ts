@@ -2,8 +2,8 @@
 // so the server's field issues land on the fields they name) and back. Money is typed in yuan
 // and sent in fen, ratios typed in per cent and sent in basis points, both by string arithmetic.
 import type { ProgrammeRules, Tier } from "../../../src/domain/programme-rules";
-import { parseYuan, yuanInput } from "../format";
-import type { Bilingual } from "../i18n";
+import { parseYuan, yuanInput } from "../shell/format";
+import type { Bilingual } from "../shell/i18n";
 import type { FieldSpec, Message, Values } from "../ui/form";
 
 export type Rules = ProgrammeRules;

@@ -1,18 +1,18 @@
 // 券项目管理 for agency staff: the agency's programmes with their budgets and pools. Agency admins
 // create and edit them; everyone at the agency reads. One address: the list, ?id= a programme,
 // ?id=…&edit its edit form, ?new the create form.
-import { api, send } from "../api";
-import { may } from "../access";
-import { formatRatio } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { optionsOf, PROGRAMME_KIND, PROGRAMME_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
-import { useMe } from "../session";
+import { api, send } from "../shell/api";
+import { may } from "../shell/access";
+import { formatRatio } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { optionsOf, PROGRAMME_KIND, PROGRAMME_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { NotFoundPage } from "./not-found";
+import { NotFoundPage } from "../ui/not-found";
 import { ProgrammeDetailPage, loadProgramme } from "./programme-detail";
 import { ProgrammeForm, type ProgrammeDetail } from "./programme-form";
 

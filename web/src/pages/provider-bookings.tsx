@@ -2,11 +2,11 @@
 // voucher subsidy held, the enterprise's co-pay) and the next move: confirm or reject a request,
 // mark a confirmed booking in use, deliver it (for what was actually delivered).
 import { useState } from "preact/hooks";
-import { api, send } from "../api";
-import { formatInstant } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { BOOKING_STATUS, optionsOf } from "../labels";
-import { Link, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { formatInstant } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { BOOKING_STATUS, optionsOf } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Money } from "../ui/amounts";
 import type { Message } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";

@@ -2,12 +2,12 @@
 // with its facts, changes, slots and maintenance windows. ?new publishes; ?id= opens one.
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { api, send } from "../api";
-import { addDays, beijingDate, formatFen } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
-import { OFFERING_CATEGORY, OFFERING_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
-import { useMe } from "../session";
+import { api, send } from "../shell/api";
+import { addDays, beijingDate, formatFen } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { OFFERING_CATEGORY, OFFERING_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { Facts } from "../ui/facts";
 import { Loaded, useLoad } from "../ui/load";

@@ -1,13 +1,13 @@
 // Provider approvals for agency staff: providers listed by status; reviewers and agency admins
 // approve, reject (a reason is required) or suspend; finance and auditors read only.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
-import { may } from "../access";
-import { useI18n, type Bilingual } from "../i18n";
-import { optionsOf, PROVIDER_STATUS, SIZE_CLASS, type ProviderStatus } from "../labels";
-import { LIMITS } from "../limits";
-import { Link, useLocation } from "../router";
-import { useMe, type Me } from "../session";
+import { api, ApiError, send } from "../shell/api";
+import { may } from "../shell/access";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { optionsOf, PROVIDER_STATUS, SIZE_CLASS, type ProviderStatus } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link, useLocation } from "../shell/router";
+import { useMe, type Me } from "../shell/session";
 import { TextArea } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";

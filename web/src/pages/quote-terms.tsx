@@ -2,9 +2,9 @@
 // and tier, each cap with its value and which one bound, the voucher's balance before and after
 // the hold, the co-pay, and how the programme settles.
 import type { InferResponseType } from "hono/client";
-import { api } from "../api";
-import { formatFen, formatInstant, formatRatio } from "../format";
-import { useI18n, type Bilingual } from "../i18n";
+import { api } from "../shell/api";
+import { formatFen, formatInstant, formatRatio } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import { Figures, Money } from "../ui/amounts";
 import { Instant } from "../ui/values";
 import { countEn, durationName, quantityName, unitName } from "./offering-words";

@@ -1,8 +1,8 @@
 // Refusals from the booking routes in words a person can act on. The API's messages name
 // instants in ISO 8601; where its details carry the facts, they are said again in Beijing time.
-import type { ApiError } from "../api";
-import { formatInstant } from "../format";
-import { localise } from "../i18n";
+import type { ApiError } from "../shell/api";
+import { formatInstant } from "../shell/format";
+import { localise } from "../shell/i18n";
 import type { Message } from "../ui/form";
 
 interface SlotDetails {

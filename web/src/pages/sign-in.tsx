@@ -1,9 +1,9 @@
 // Sign in with email and password. Wrong credentials and throttling come back as messages.
-import { api, send } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
-import { useSession } from "../session";
+import { api, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
+import { useSession } from "../shell/session";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Page } from "../ui/page";

@@ -1,12 +1,12 @@
 // Registration for an SME or a provider with its first (admin) user. The credit code is checked
 // in the browser with the same code the API uses (src/domain/credit-code.ts).
-import { api, send } from "../api";
-import { blankToUndefined, creditCodeCheck } from "../checks";
-import { useI18n } from "../i18n";
-import { optionsOf, SIZE_CLASS } from "../labels";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
-import { useSession } from "../session";
+import { api, send } from "../shell/api";
+import { blankToUndefined, creditCodeCheck } from "../shell/checks";
+import { useI18n } from "../shell/i18n";
+import { optionsOf, SIZE_CLASS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
+import { useSession } from "../shell/session";
 import { CreditCodeField, RadioGroup, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Values } from "../ui/form";
 import { Page } from "../ui/page";

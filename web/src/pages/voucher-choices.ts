@@ -1,8 +1,8 @@
 // The vouchers an enterprise could pay an offering with: active, with money available, and
 // whether each one's programme covers the offering (category and the provider's region). The
 // API decides in the end; this only picks a sensible default and labels the choices.
-import { formatFen } from "../format";
-import type { Bilingual } from "../i18n";
+import { formatFen } from "../shell/format";
+import type { Bilingual } from "../shell/i18n";
 import { regionMatches } from "../../../src/domain/region";
 import { loadMyVouchers } from "./my-vouchers";
 import type { Offering } from "./offering-words";

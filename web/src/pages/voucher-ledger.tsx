@@ -2,10 +2,10 @@
 // Reviewers and agency admins revoke (with a reason); the API refuses while a booking drawing on
 // the voucher is in service, and names those bookings, which the page then shows.
 import type { InferResponseType } from "hono/client";
-import { api, send } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import { optionsOf, VOUCHER_STATUS } from "../labels";
-import { Link, useLocation } from "../router";
+import { api, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { optionsOf, VOUCHER_STATUS } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
 import { Money, ValidThrough } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";

@@ -1,14 +1,14 @@
 // 券项目: the programmes open for applications, each programme's rules in plain words, and the
 // application form, which shows the eligibility explanation the API returns (passed or refused).
 import { useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
-import { yuanCheck } from "../checks";
-import { formatFen, formatRatio, parseYuan } from "../format";
-import { useI18n } from "../i18n";
-import { PROGRAMME_KIND } from "../labels";
-import { LIMITS } from "../limits";
-import { Link, useLocation } from "../router";
-import { useMe } from "../session";
+import { api, ApiError, send } from "../shell/api";
+import { yuanCheck } from "../shell/checks";
+import { formatFen, formatRatio, parseYuan } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { PROGRAMME_KIND } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";

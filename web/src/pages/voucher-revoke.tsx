@@ -3,14 +3,14 @@
 // in service the API refuses and names it, and the page lists those bookings.
 import { useMemo, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
-import { api, ApiError, send } from "../api";
-import { may } from "../access";
-import { attempts, sendOnce } from "../idempotency";
-import { useI18n, type Bilingual } from "../i18n";
-import { BOOKING_STATUS, VOUCHER_STATUS } from "../labels";
-import { LIMITS } from "../limits";
-import { Link } from "../router";
-import { useMe } from "../session";
+import { api, ApiError, send } from "../shell/api";
+import { may } from "../shell/access";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { BOOKING_STATUS, VOUCHER_STATUS } from "../shell/labels";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
+import { useMe } from "../shell/session";
 import { Figures, Money, ValidThrough } from "../ui/amounts";
 import { TextArea } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";

@@ -1,7 +1,7 @@
 // Which pages and actions a person sees comes from the same access table the API enforces
 // (src/auth/access.ts), looked up by the route a page or button calls: one source of truth.
-import { accessRules, permits } from "../../src/auth/access";
-import type { Organisation, User } from "../../src/db/schema";
+import { accessRules, permits } from "../../../src/auth/access";
+import type { Organisation, User } from "../../../src/db/schema";
 import type { Me } from "./session";
 
 /** "METHOD /api/path/{param}", as keyed in src/auth/access.ts. */

@@ -1,15 +1,15 @@
 // Which page to show: signed-out visitors get sign-in or sign-up; signed-in people get the page
 // at the address if their role may open it.
 import { useEffect } from "preact/hooks";
-import { I18nProvider } from "./i18n";
+import { I18nProvider } from "../shell/i18n";
 import { opens, PAGES } from "./navigation";
-import { NotFoundPage } from "./pages/not-found";
-import { SignInPage } from "./pages/sign-in";
-import { SignUpPage } from "./pages/sign-up";
-import { navigate, useLocation, type Location } from "./router";
-import { SessionProvider, useSession, type SessionState } from "./session";
-import { Layout } from "./ui/layout";
-import { LoadFailure, Loading } from "./ui/load";
+import { NotFoundPage } from "../ui/not-found";
+import { SignInPage } from "../pages/sign-in";
+import { SignUpPage } from "../pages/sign-up";
+import { navigate, useLocation, type Location } from "../shell/router";
+import { SessionProvider, useSession, type SessionState } from "../shell/session";
+import { Layout } from "./layout";
+import { LoadFailure, Loading } from "../ui/load";
 
 const PUBLIC_PATHS = new Set(["/signin", "/signup"]);
 

@@ -2,23 +2,23 @@
 // (`needs`) is shown only to people the API's access table lets call that route. New pages
 // (programmes, vouchers, offerings, search, bookings, claims, audit) are one line here.
 import type { ComponentType } from "preact";
-import { may, type RouteKey } from "./access";
-import type { Bilingual } from "./i18n";
-import { ApplicationsPage } from "./pages/applications";
-import { CataloguePage } from "./pages/catalogue";
-import { FindCapacityPage } from "./pages/find-capacity";
-import { HomePage } from "./pages/home";
-import { MyApplicationsPage } from "./pages/my-applications";
-import { MyBookingsPage } from "./pages/my-bookings";
-import { MyVouchersPage } from "./pages/my-vouchers";
-import { OrganisationPage } from "./pages/organisation";
-import { ProgrammesPage } from "./pages/programmes";
-import { BookingDeskPage } from "./pages/provider-bookings";
-import { ProviderOfferingsPage } from "./pages/provider-offerings";
-import { ProvidersPage } from "./pages/providers";
-import { VoucherLedgerPage } from "./pages/voucher-ledger";
-import { VoucherProgrammesPage } from "./pages/voucher-programmes";
-import type { Me } from "./session";
+import { may, type RouteKey } from "../shell/access";
+import type { Bilingual } from "../shell/i18n";
+import { ApplicationsPage } from "../pages/applications";
+import { CataloguePage } from "../pages/catalogue";
+import { FindCapacityPage } from "../pages/find-capacity";
+import { HomePage } from "../pages/home";
+import { MyApplicationsPage } from "../pages/my-applications";
+import { MyBookingsPage } from "../pages/my-bookings";
+import { MyVouchersPage } from "../pages/my-vouchers";
+import { OrganisationPage } from "../pages/organisation";
+import { ProgrammesPage } from "../pages/programmes";
+import { BookingDeskPage } from "../pages/provider-bookings";
+import { ProviderOfferingsPage } from "../pages/provider-offerings";
+import { ProvidersPage } from "../pages/providers";
+import { VoucherLedgerPage } from "../pages/voucher-ledger";
+import { VoucherProgrammesPage } from "../pages/voucher-programmes";
+import type { Me } from "../shell/session";
 
 export interface PageEntry {
   path: string;

@@ -1,7 +1,7 @@
 // The input limits the API states (see /openapi.json), carried by the forms so a person learns
 // of a problem while typing, not after a round trip. tests/unit/web/limits.test.ts compares
 // these with the API's published schemas, so the two cannot drift apart unnoticed.
-import { REGION_CODE } from "../../src/domain/region";
+import { REGION_CODE } from "../../../src/domain/region";
 
 export interface Limit {
   required?: boolean;

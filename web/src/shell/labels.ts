@@ -1,6 +1,6 @@
 // Names people read for the API's enum values, in both languages.
-import type { Booking, Offering, Programme, Voucher, VoucherApplication } from "../../src/db/schema";
-import type { StandardUnit } from "../../src/domain/offering-units";
+import type { Booking, Offering, Programme, Voucher, VoucherApplication } from "../../../src/db/schema";
+import type { StandardUnit } from "../../../src/domain/offering-units";
 import type { Bilingual } from "./i18n";
 import type { Me } from "./session";
 

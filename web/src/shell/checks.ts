@@ -1,7 +1,7 @@
 // Checks and clean-ups the forms share.
-import { creditCodeMessages, creditCodeProblem } from "../../src/domain/credit-code";
+import { creditCodeMessages, creditCodeProblem } from "../../../src/domain/credit-code";
 import { formatFen, parseYuan, type YuanProblem } from "./format";
-import type { Message } from "./ui/form";
+import type { Message } from "../ui/form";
 
 /** The API's own credit-code rule (GB 32100 check digit), so the browser says what it would say. */
 export const creditCodeCheck = (value: string): Message | null => {

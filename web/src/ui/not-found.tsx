@@ -1,7 +1,7 @@
 // An address this app does not have, or a page this person's role cannot open.
-import { useI18n } from "../i18n";
-import { Link } from "../router";
-import { Page } from "../ui/page";
+import { useI18n } from "../shell/i18n";
+import { Link } from "../shell/router";
+import { Page } from "./page";
 
 export function NotFoundPage({ forbidden = false }: { forbidden?: boolean }) {
   const { t } = useI18n();

@@ -3,7 +3,7 @@
 // "中文 / English" message and any field-level issues (details.issues).
 import { hc, type ClientResponse } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
-import type { AppType } from "../../src/app";
+import type { AppType } from "../../../src/app";
 
 export const api = hc<AppType>("/");
 

@@ -1,13 +1,13 @@
 // The frame around every page: skip link, header (name, navigation, language, account), footer.
 import type { ComponentChildren } from "preact";
 import { useErrorBoundary, useState } from "preact/hooks";
-import { api, ApiError, send } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import { ORG_KIND, USER_ROLE } from "../labels";
-import { opens, PAGES } from "../navigation";
-import { Link, navigate, useLocation } from "../router";
-import { useSession, type Me } from "../session";
-import { Instant } from "./values";
+import { api, ApiError, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { ORG_KIND, USER_ROLE } from "../shell/labels";
+import { opens, PAGES } from "./navigation";
+import { Link, navigate, useLocation } from "../shell/router";
+import { useSession, type Me } from "../shell/session";
+import { Instant } from "../ui/values";
 
 export function Layout({ me, children }: { me: Me | null; children: ComponentChildren }) {
   const { t } = useI18n();

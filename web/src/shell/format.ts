@@ -1,6 +1,6 @@
 // How money and time read on screen. Money is integer fen, shown as ¥1,234.56; instants are
 // stored in UTC and shown in Asia/Shanghai (UTC+8, no daylight saving), whatever the browser's zone.
-import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDate, shanghaiMidnight } from "../../src/lib/time";
+import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDate, shanghaiMidnight } from "../../../src/lib/time";
 
 const THOUSANDS = /\B(?=(\d{3})+(?!\d))/g;
 
