@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../web/src/shell/api";
 import { attempts, sendOnce } from "../../../web/src/shell/idempotency";
-import { offeringChangeBody, offeringToValues, parseHours } from "../../../web/src/pages/offering-values";
-import type { Offering } from "../../../web/src/pages/offering-words";
-import { bpToPercent, percentToBp, rulesToValues, tierCount, valuesToRules, withoutTier, type Rules } from "../../../web/src/pages/programme-values";
+import { offeringChangeBody, offeringToValues, parseHours } from "../../../web/src/offerings/offering-values";
+import type { Offering } from "../../../web/src/offerings/offering-words";
+import { bpToPercent, percentToBp, rulesToValues, tierCount, valuesToRules, withoutTier, type Rules } from "../../../web/src/programmes/programme-values";
 
 const SHENZHEN: Rules = {
   eligible_categories: ["compute", "platform_service"],

@@ -4,20 +4,20 @@
 import type { ComponentType } from "preact";
 import { may, type RouteKey } from "../shell/access";
 import type { Bilingual } from "../shell/i18n";
-import { ApplicationsPage } from "../pages/applications";
-import { CataloguePage } from "../pages/catalogue";
-import { FindCapacityPage } from "../pages/find-capacity";
-import { HomePage } from "../pages/home";
-import { MyApplicationsPage } from "../pages/my-applications";
-import { MyBookingsPage } from "../pages/my-bookings";
-import { MyVouchersPage } from "../pages/my-vouchers";
-import { OrganisationPage } from "../pages/organisation";
-import { ProgrammesPage } from "../pages/programmes";
-import { BookingDeskPage } from "../pages/provider-bookings";
-import { ProviderOfferingsPage } from "../pages/provider-offerings";
-import { ProvidersPage } from "../pages/providers";
-import { VoucherLedgerPage } from "../pages/voucher-ledger";
-import { VoucherProgrammesPage } from "../pages/voucher-programmes";
+import { ApplicationsPage } from "../applications/applications";
+import { CataloguePage } from "../offerings/catalogue";
+import { FindCapacityPage } from "../search/find-capacity";
+import { HomePage } from "../home/home";
+import { MyApplicationsPage } from "../applications/my-applications";
+import { MyBookingsPage } from "../bookings/my-bookings";
+import { MyVouchersPage } from "../vouchers/my-vouchers";
+import { OrganisationPage } from "../organisation/organisation";
+import { ProgrammesPage } from "../programmes/programmes";
+import { BookingDeskPage } from "../bookings/provider-bookings";
+import { ProviderOfferingsPage } from "../offerings/provider-offerings";
+import { ProvidersPage } from "../providers/providers";
+import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
+import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import type { Me } from "../shell/session";
 
 export interface PageEntry {

@@ -5,8 +5,8 @@ import { formatFen } from "../shell/format";
 import type { Bilingual } from "../shell/i18n";
 import { regionMatches } from "../../../src/domain/region";
 import { loadMyVouchers } from "./my-vouchers";
-import type { Offering } from "./offering-words";
-import { loadProgrammeNames, type ProgrammeSummary } from "./programme-facts";
+import type { Offering } from "../offerings/offering-words";
+import { loadProgrammeNames, type ProgrammeSummary } from "../programmes/programme-facts";
 
 export interface VoucherChoice {
   id: string;
