@@ -21,8 +21,8 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";
 import { EligibilityList, type Application } from "./eligibility";
-import { readOrganisation, type Organisation } from "../organisation/org-names";
-import { loadProgramme } from "../programmes/programme-detail";
+import { type Organisation, readOrganisation } from "../organisation";
+import { loadProgramme } from "../programmes";
 
 export const APPLICATIONS_PATH = "/agency/applications";
 

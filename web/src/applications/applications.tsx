@@ -14,8 +14,8 @@ import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { APPLICATIONS_PATH, ApplicationReviewPage, StatusText } from "./application-review";
 import type { Application } from "./eligibility";
-import { useOrganisations } from "../organisation/org-names";
-import { loadProgrammes } from "../programmes/programmes";
+import { useOrganisations } from "../organisation";
+import { loadProgrammes } from "../programmes";
 
 type Status = Application["status"];
 const STATUSES = Object.keys(APPLICATION_STATUS) as Status[];

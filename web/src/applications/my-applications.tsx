@@ -11,7 +11,7 @@ import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { EligibilityList, type Application } from "./eligibility";
-import { loadProgrammeNames, type ProgrammeSummary } from "../programmes/programme-facts";
+import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { PROGRAMMES_PATH } from "./voucher-programmes";
 import { Facts } from "../ui/facts";
 

@@ -15,7 +15,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { regionMatches } from "../../../src/domain/region";
 import { EligibilityList, eligibilityOf, type Eligibility } from "./eligibility";
-import { loadOpenProgrammes, loadProgramme, ProgrammeRulesFacts, regionWords, type Programme, type ProgrammeSummary } from "../programmes/programme-facts";
+import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
 
 export const PROGRAMMES_PATH = "/voucher-programmes";
 

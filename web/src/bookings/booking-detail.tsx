@@ -16,8 +16,8 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";
-import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings/offering-words";
-import { loadProgrammeNames, type ProgrammeSummary } from "../programmes/programme-facts";
+import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings";
+import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { QuoteTerms } from "./quote-terms";
 
 export const BOOKINGS_PATH = "/my-bookings";

@@ -10,7 +10,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { BOOKINGS_PATH, BookingDetail, BookingStatusBadge, type Booking } from "./booking-detail";
-import { quantityName } from "../offerings/offering-words";
+import { quantityName } from "../offerings";
 
 const PAGE_SIZE = 20;
 

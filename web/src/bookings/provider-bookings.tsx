@@ -14,7 +14,7 @@ import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { BookingMoves, DeliverForm, RejectForm, type DeskBooking } from "./desk-moves";
-import { quantityName } from "../offerings/offering-words";
+import { quantityName } from "../offerings";
 
 type Status = DeskBooking["status"];
 const STATUSES = Object.keys(BOOKING_STATUS) as Status[];

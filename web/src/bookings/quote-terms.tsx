@@ -7,8 +7,8 @@ import { formatFen, formatInstant, formatRatio } from "../shell/format";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { Figures, Money } from "../ui/amounts";
 import { Instant } from "../ui/values";
-import { countEn, durationName, quantityName, unitName } from "../offerings/offering-words";
-import { SETTLEMENT_MODE, type ProgrammeSummary } from "../programmes/programme-facts";
+import { countEn, durationName, quantityName, unitName } from "../offerings";
+import { type ProgrammeSummary, SETTLEMENT_MODE } from "../programmes";
 
 export type Quote = InferResponseType<typeof api.api.quotes.$post, 200>;
 type Terms = NonNullable<Quote["subsidy"]>;

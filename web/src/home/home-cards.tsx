@@ -6,7 +6,7 @@ import { useI18n } from "../shell/i18n";
 import { Link } from "../shell/router";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
-import { loadMyVouchers } from "../vouchers/my-vouchers";
+import { loadMyVouchers } from "../vouchers";
 
 const PAGE = 100;
 

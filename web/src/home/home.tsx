@@ -8,8 +8,8 @@ import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { AgencyApplicationsCard, ProviderRequestsCard, SmeBookingsCard, SmeVouchersCard } from "./home-cards";
-import { loadOrganisation, loadRelatedParties } from "../organisation/organisation";
-import { loadProviders } from "../providers/providers";
+import { loadOrganisation, loadRelatedParties } from "../organisation";
+import { loadProviders } from "../providers";
 
 export function HomePage() {
   const { t } = useI18n();

@@ -14,12 +14,10 @@ import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message } from "../ui/form";
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
-import { BOOKINGS_PATH } from "../bookings/booking-detail";
+import { BOOKINGS_PATH, QuoteTerms, refusalMessage } from "../bookings";
 import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
-import { refusalMessage } from "../bookings/refusals";
-import type { ProgrammeSummary } from "../programmes/programme-facts";
-import { QuoteTerms } from "../bookings/quote-terms";
-import type { VoucherChoice } from "../vouchers/voucher-choices";
+import type { ProgrammeSummary } from "../programmes";
+import type { VoucherChoice } from "../vouchers";
 
 type Booking = InferResponseType<typeof api.api.bookings.$post, 201>;
 

@@ -13,7 +13,7 @@ import { Instant } from "../ui/values";
 import { AvailabilityGrid, windowDays, type Picked } from "./availability";
 import { BookingPanel, initialBookingValues, useBookingForm, type BookingValues } from "./booking-panel";
 import { cancellationRule, CATALOGUE_PATH, durationName, loadOffering, minutesWords, quantityName, unitName, type Offering } from "./offering-words";
-import { loadVoucherChoices, type VoucherChoice } from "../vouchers/voucher-choices";
+import { loadVoucherChoices, type VoucherChoice } from "../vouchers";
 import { Facts } from "../ui/facts";
 
 async function loadOfferingPage(id: string) {

@@ -15,8 +15,8 @@ import { FormStatus, SubmitButton, useForm, type Message, type Values } from "..
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { offeringHref, quantityName } from "../offerings/offering-words";
-import { loadOpenProgrammes } from "../programmes/programme-facts";
+import { offeringHref, quantityName } from "../offerings";
+import { loadOpenProgrammes } from "../programmes";
 
 export const SEARCH_PATH = "/find-capacity";
 const FIELDS = ["category", "accelerator_model", "quantity", "duration_hours", "earliest_start_at", "latest_end_at", "max_unit_price_fen", "domestic_only", "sort"] as const;

@@ -10,9 +10,9 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { BOOKINGS_PATH } from "../bookings/booking-detail";
-import { loadProgrammeNames, type ProgrammeSummary } from "../programmes/programme-facts";
-import { PROGRAMMES_PATH } from "../applications/voucher-programmes";
+import { BOOKINGS_PATH } from "../bookings";
+import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
+import { PROGRAMMES_PATH } from "../applications";
 
 export const VOUCHERS_PATH = "/my-vouchers";
 const TRANSFERS_PAGE = 50;

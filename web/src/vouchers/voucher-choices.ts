@@ -5,8 +5,8 @@ import { formatFen } from "../shell/format";
 import type { Bilingual } from "../shell/i18n";
 import { regionMatches } from "../../../src/domain/region";
 import { loadMyVouchers } from "./my-vouchers";
-import type { Offering } from "../offerings/offering-words";
-import { loadProgrammeNames, type ProgrammeSummary } from "../programmes/programme-facts";
+import type { Offering } from "../offerings";
+import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 
 export interface VoucherChoice {
   id: string;

@@ -10,8 +10,8 @@ import { Money, ValidThrough } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { useOrganisations } from "../organisation/org-names";
-import { loadProgrammes } from "../programmes/programmes";
+import { useOrganisations } from "../organisation";
+import { loadProgrammes } from "../programmes";
 import { VoucherDetailPage } from "./voucher-revoke";
 
 export type LedgerVoucher = InferResponseType<typeof api.api.vouchers.$get, 200>["items"][number];

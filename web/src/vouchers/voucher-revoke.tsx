@@ -19,8 +19,8 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { useOrganisations } from "../organisation/org-names";
-import { loadProgramme } from "../programmes/programme-detail";
+import { useOrganisations } from "../organisation";
+import { loadProgramme } from "../programmes";
 
 type VoucherDetail = InferResponseType<(typeof api.api.vouchers)[":id"]["$get"], 200>;
 type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
