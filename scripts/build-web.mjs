@@ -12,7 +12,7 @@ const BUILD_DIR = `dist/web.build-${process.pid}`;
 await mkdir(BUILD_DIR, { recursive: true });
 
 const result = await build({
-  entryPoints: ["web/src/main.tsx"],
+  entryPoints: ["web/src/app/main.tsx"],
   outfile: `${BUILD_DIR}/app.js`,
   bundle: true,
   minify: true,

@@ -2,7 +2,7 @@
 // driven in Chromium as the people who use it would.
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
-import { formatFen } from "../../web/src/format";
+import { formatFen } from "../../web/src/shell/format";
 import { MOBILE, screenshots } from "./support/browser";
 import { E2E_PASSWORD, registerProvider, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
 import { beijingMinutes, signIn, type Tab } from "./support/session";

@@ -14,7 +14,7 @@ import {
   fromBeijingLocal,
   parseYuan,
   yuanInput,
-} from "../../../web/src/format";
+} from "../../../web/src/shell/format";
 
 describe("yuan typed into a form", () => {
   it("becomes integer fen exactly, where floating point would not", () => {

@@ -1,8 +1,8 @@
 // What people read: money in fen as ¥1,234.56, instants in Beijing time, and the right half of
 // the server's "中文 / English" messages.
 import { describe, expect, it } from "vitest";
-import { formatFen, formatInstant } from "../../../web/src/format";
-import { localise } from "../../../web/src/i18n";
+import { formatFen, formatInstant } from "../../../web/src/shell/format";
+import { localise } from "../../../web/src/shell/i18n";
 import { creditCodeMessages } from "../../../src/domain/credit-code";
 
 describe("money", () => {

@@ -1,7 +1,7 @@
 // One Idempotency-Key per attempt: a double click or a retry resends the same key, a changed
 // request or one the server answered gets a new one.
 import { describe, expect, it } from "vitest";
-import { attempts, newIdempotencyKey } from "../../../web/src/idempotency";
+import { attempts, newIdempotencyKey } from "../../../web/src/shell/idempotency";
 
 const KEY_RULE = /^[A-Za-z0-9_\-:.]{8,128}$/; // src/db/idempotency.ts
 

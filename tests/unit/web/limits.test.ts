@@ -1,7 +1,7 @@
-// The web forms carry the API's input limits (web/src/limits.ts); this holds them to the
+// The web forms carry the API's input limits (web/src/shell/limits.ts); this holds them to the
 // published /openapi.json, so a limit changed on one side fails here instead of in a person's face.
 import { describe, expect, it } from "vitest";
-import { LIMITS, QUERY_LIMITS, type Limit } from "../../../web/src/limits";
+import { LIMITS, QUERY_LIMITS, type Limit } from "../../../web/src/shell/limits";
 import { TestClient } from "../../support/client";
 import { createHarness } from "../../support/node-harness";
 import { fetchDocument, operationsOf, resolve, type Json } from "../../support/openapi";

@@ -2,11 +2,11 @@
 // fen and basis points, a programme's rules survive the form unchanged, weekly hours parse as
 // written, an edit sends only what changed, and a money request keeps its key until answered.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../web/src/api";
-import { attempts, sendOnce } from "../../../web/src/idempotency";
-import { offeringChangeBody, offeringToValues, parseHours } from "../../../web/src/pages/offering-values";
-import type { Offering } from "../../../web/src/pages/offering-words";
-import { bpToPercent, percentToBp, rulesToValues, tierCount, valuesToRules, withoutTier, type Rules } from "../../../web/src/pages/programme-values";
+import { ApiError } from "../../../web/src/shell/api";
+import { attempts, sendOnce } from "../../../web/src/shell/idempotency";
+import { offeringChangeBody, offeringToValues, parseHours } from "../../../web/src/offerings/offering-values";
+import type { Offering } from "../../../web/src/offerings/offering-words";
+import { bpToPercent, percentToBp, rulesToValues, tierCount, valuesToRules, withoutTier, type Rules } from "../../../web/src/programmes/programme-values";
 
 const SHENZHEN: Rules = {
   eligible_categories: ["compute", "platform_service"],

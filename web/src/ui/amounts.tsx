@@ -1,8 +1,8 @@
 // Money and dates that decide money, shown the same way on every page: amounts in tabular
 // figures (so columns of them line up), expiry with the days left, booked ranges in Beijing time.
 import type { ComponentChildren } from "preact";
-import { daysUntil, formatFen, formatInstant } from "../format";
-import { useI18n } from "../i18n";
+import { daysUntil, formatFen, formatInstant } from "../shell/format";
+import { useI18n } from "../shell/i18n";
 
 // A true minus sign (U+2212): as wide as the plus, so signed columns stay aligned.
 const SIGNS = { "+": "+", "-": "\u2212" } as const;

@@ -1,7 +1,7 @@
 // Several choices of one question (eligible categories, size classes): checkboxes in a fieldset
 // whose legend is the question. The form holds the chosen options joined by commas, in option
 // order, so an empty choice reads as an unanswered required field.
-import { useI18n, type Bilingual } from "../i18n";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import type { Form, Values } from "./form";
 
 export function CheckboxGroup(props: { form: Form<Values>; name: string; label: string; hint?: string; options: readonly (readonly [string, Bilingual])[] }) {

@@ -1,8 +1,8 @@
 // Labelled inputs bound to a Form: each carries the API's limits as attributes (maxlength,
 // required), says its hint and its problem through aria-describedby, and marks aria-invalid.
 import type { ComponentChildren } from "preact";
-import { upperCaseTrimmed } from "../checks";
-import { useI18n, type Bilingual } from "../i18n";
+import { upperCaseTrimmed } from "../shell/checks";
+import { useI18n, type Bilingual } from "../shell/i18n";
 import type { Form, Values } from "./form";
 
 interface FieldProps {

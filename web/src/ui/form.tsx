@@ -3,9 +3,9 @@
 // while a request runs, and the typed values kept whatever the server answers.
 import type { ComponentChildren, RefObject } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { ApiError } from "../api";
-import { useI18n, type Bilingual } from "../i18n";
-import type { Limit } from "../limits";
+import { ApiError } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import type { Limit } from "../shell/limits";
 
 export type Values = Record<string, string>;
 /** A server "中文 / English" message or a [中文, English] pair. */

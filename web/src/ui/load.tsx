@@ -1,8 +1,8 @@
 // Reading data for a page: loading, failure (with a retry), ready.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError } from "../api";
-import { useI18n } from "../i18n";
+import { ApiError } from "../shell/api";
+import { useI18n } from "../shell/i18n";
 
 export type Loadable<T> =
   | { status: "loading" }

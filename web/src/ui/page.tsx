@@ -2,7 +2,7 @@
 // heading after an in-app navigation so screen readers announce the new page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { useI18n } from "../i18n";
+import { useI18n } from "../shell/i18n";
 
 let firstPage = true;
 

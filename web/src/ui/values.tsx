@@ -1,6 +1,6 @@
 // Values that read the same everywhere: instants in Beijing time.
-import { formatInstant } from "../format";
-import { useI18n } from "../i18n";
+import { formatInstant } from "../shell/format";
+import { useI18n } from "../shell/i18n";
 
 export function Instant({ at }: { at: string }) {
   const { t } = useI18n();

@@ -1,0 +1,149 @@
+// The frame around every page: skip link, header (name, navigation, language, account), footer.
+import type { ComponentChildren } from "preact";
+import { useErrorBoundary, useState } from "preact/hooks";
+import { api, ApiError, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { ORG_KIND, USER_ROLE } from "../shell/labels";
+import { opens, PAGES } from "./navigation";
+import { Link, navigate, useLocation } from "../shell/router";
+import { useSession, type Me } from "../shell/session";
+import { Instant } from "../ui/values";
+
+export function Layout({ me, children }: { me: Me | null; children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("跳到主要内容", "Skip to main content")}
+      </a>
+      <header class="site">
+        <div class="bar">
+          <Link href="/" class="brand">
+            {t("算力券服务平台", "Compute Voucher Platform")}
+          </Link>
+          <div class="tools">
+            <LanguageToggle />
+            {me && <AccountMenu me={me} />}
+          </div>
+        </div>
+        {me && <MainNav me={me} />}
+      </header>
+      <main id="main">
+        <Contained>{children}</Contained>
+      </main>
+      <footer class="site">
+        <p>
+          {t("时间均为北京时间（UTC+8）。", "Times are Beijing time (UTC+8).")}{" "}
+          <a href="/docs">{t("接口文档", "API documentation")}</a>
+        </p>
+      </footer>
+    </>
+  );
+}
+
+/** A page that throws shows a message and a retry, not a blank screen; the header stays usable. */
+function Contained({ children }: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  const [error, retry] = useErrorBoundary((caught: unknown) => console.error("app error:", caught));
+  if (!error) return <>{children}</>;
+  return (
+    <div role="alert" class="message error">
+      <p>{t("页面出错了，请重试或刷新页面。", "Something went wrong on this page; retry or reload.")}</p>
+      <button type="button" onClick={retry}>
+        {t("重试", "Retry")}
+      </button>
+    </div>
+  );
+}
+
+function LanguageToggle() {
+  const { lang, setLang } = useI18n();
+  const other = lang === "zh" ? "en" : "zh";
+  return (
+    <button type="button" class="lang" lang={other === "zh" ? "zh-CN" : "en"} onClick={() => setLang(other)}>
+      {other === "zh" ? "中文" : "English"}
+    </button>
+  );
+}
+
+function MainNav({ me }: { me: Me }) {
+  const { t, say } = useI18n();
+  const { path } = useLocation();
+  const pages = PAGES.filter((page) => opens(me, page));
+  return (
+    <nav class="main" aria-label={t("主导航", "Main")}>
+      <ul>
+        {pages.map((page) => (
+          <li key={page.path}>
+            <Link href={page.path} aria-current={page.path === path ? "page" : undefined}>
+              {say(page.title)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+const SIGNED_OUT: Bilingual = ["你已退出登录", "You have signed out"];
+const SIGNED_OUT_EVERYWHERE: Bilingual = ["你已在所有设备上退出登录", "You have signed out on every device"];
+
+function AccountMenu({ me }: { me: Me }) {
+  const { t, say } = useI18n();
+  const { signedOut } = useSession();
+  const [busy, setBusy] = useState<"one" | "all" | null>(null);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const signOut = async (everywhere: boolean) => {
+    if (busy) return;
+    setBusy(everywhere ? "all" : "one");
+    setFailure(null);
+    try {
+      await send(everywhere ? api.api.auth["logout-all"].$post() : api.api.auth.logout.$post());
+      signedOut(everywhere ? SIGNED_OUT_EVERYWHERE : SIGNED_OUT);
+      navigate("/signin");
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setFailure(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+  // Escape closes the menu and returns the keyboard to its button, as people expect of a menu.
+  const onKeyDown = (event: KeyboardEvent) => {
+    const menu = event.currentTarget as HTMLDetailsElement;
+    if (event.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary")?.focus();
+  };
+  return (
+    <details class="account" onKeyDown={onKeyDown}>
+      <summary>
+        <span class="visually-hidden">{t("账户：", "Account: ")}</span>
+        <span class="who">{me.user.display_name}</span>
+      </summary>
+      <div class="panel">
+        <p>
+          <strong>{me.user.display_name}</strong>
+          <br />
+          {me.user.email}
+        </p>
+        <p>
+          {me.organisation.name}
+          <br />
+          {say(ORG_KIND[me.organisation.kind])} · {say(USER_ROLE[me.user.role])}
+        </p>
+        <p class="hint">
+          {t("本次登录有效期至 ", "Session valid until ")}
+          <Instant at={me.session_expires_at} />
+        </p>
+        <div role="alert">{failure && <p class="message error">{say(failure.message)}</p>}</div>
+        <button type="button" onClick={() => signOut(false)} aria-disabled={busy ? "true" : undefined}>
+          {busy === "one" ? t("正在退出…", "Signing out…") : t("退出登录", "Sign out")}
+        </button>
+        <button type="button" onClick={() => signOut(true)} aria-disabled={busy ? "true" : undefined}>
+          {busy === "all" ? t("正在退出…", "Signing out…") : t("在所有设备上退出", "Sign out everywhere")}
+        </button>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,52 @@
+// The pages behind sign-in, in navigation order. A page that names the API route it reads
+// (`needs`) is shown only to people the API's access table lets call that route. New pages
+// (programmes, vouchers, offerings, search, bookings, claims, audit) are one line here.
+import type { ComponentType } from "preact";
+import { may, type RouteKey } from "../shell/access";
+import type { Bilingual } from "../shell/i18n";
+import { ApplicationsPage } from "../applications/applications";
+import { CataloguePage } from "../offerings/catalogue";
+import { FindCapacityPage } from "../search/find-capacity";
+import { HomePage } from "../home/home";
+import { MyApplicationsPage } from "../applications/my-applications";
+import { MyBookingsPage } from "../bookings/my-bookings";
+import { MyVouchersPage } from "../vouchers/my-vouchers";
+import { OrganisationPage } from "../organisation/organisation";
+import { ProgrammesPage } from "../programmes/programmes";
+import { BookingDeskPage } from "../bookings/provider-bookings";
+import { ProviderOfferingsPage } from "../offerings/provider-offerings";
+import { ProvidersPage } from "../providers/providers";
+import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
+import { VoucherProgrammesPage } from "../applications/voucher-programmes";
+import type { Me } from "../shell/session";
+
+export interface PageEntry {
+  path: string;
+  title: Bilingual;
+  needs?: RouteKey;
+  /** Only for these kinds of organisation: a page serving one side of a route several kinds may call. */
+  for?: readonly Me["organisation"]["kind"][];
+  Page: ComponentType;
+}
+
+export const PAGES: readonly PageEntry[] = [
+  { path: "/", title: ["工作台", "Home"], Page: HomePage },
+  { path: "/organisation", title: ["我的机构", "My organisation"], needs: "GET /api/organisations/{id}", Page: OrganisationPage },
+  { path: "/providers", title: ["服务商审核", "Provider approvals"], needs: "GET /api/providers", Page: ProvidersPage },
+  { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
+  { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
+  { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
+  { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
+  { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
+  // The enterprise's journey: apply for vouchers, find and book capacity, follow bookings.
+  { path: "/voucher-programmes", title: ["券项目", "Programmes"], needs: "POST /api/voucher-applications", for: ["sme"], Page: VoucherProgrammesPage },
+  { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: MyApplicationsPage },
+  { path: "/my-vouchers", title: ["我的券", "My vouchers"], needs: "GET /api/vouchers", for: ["sme"], Page: MyVouchersPage },
+  { path: "/find-capacity", title: ["找算力", "Find capacity"], needs: "POST /api/search/capacity", for: ["sme"], Page: FindCapacityPage },
+  { path: "/catalogue", title: ["资源目录", "Catalogue"], needs: "GET /api/offerings", for: ["sme"], Page: CataloguePage },
+  { path: "/my-bookings", title: ["我的预约", "My bookings"], needs: "GET /api/bookings", for: ["sme"], Page: MyBookingsPage },
+];
+
+/** Whether `me` may open `page` (and see it in the navigation). */
+export const opens = (me: Me, page: PageEntry): boolean =>
+  (!page.needs || may(me, page.needs)) && (!page.for || page.for.includes(me.organisation.kind));

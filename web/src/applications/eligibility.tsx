@@ -1,0 +1,60 @@
+// The eligibility explanation the API stores with an application: every criterion, passed or
+// failed, with the reason and the numbers that decided it.
+import type { InferResponseType } from "hono/client";
+import { api } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { Money } from "../ui/amounts";
+
+export type Application = InferResponseType<(typeof api.api)["voucher-applications"][":id"]["$get"], 200>;
+export type Eligibility = Application["eligibility"];
+
+const CRITERION: Record<Eligibility["criteria"][number]["name"], Bilingual> = {
+  programme_open: ["项目状态", "Programme status"],
+  application_window: ["申请期", "Application window"],
+  region: ["注册地区", "Registered region"],
+  size_class: ["企业规模", "Enterprise size"],
+  credit_status: ["信用状态", "Credit status"],
+  per_draw_limit: ["单次申领上限", "Limit per application"],
+  annual_cap: ["企业年度上限", "Annual cap"],
+  budget: ["项目剩余预算", "Programme budget"],
+};
+
+/** Reads details.eligibility from a 422 not_eligible refusal, if that is what it carries. */
+export function eligibilityOf(details: unknown): Eligibility | null {
+  const eligibility = (details as { eligibility?: Eligibility } | undefined)?.eligibility;
+  return eligibility && Array.isArray(eligibility.criteria) ? eligibility : null;
+}
+
+export function EligibilityList({ eligibility, id }: { eligibility: Eligibility; id: string }) {
+  const { t, say } = useI18n();
+  const failed = eligibility.criteria.filter((c) => !c.ok).length;
+  return (
+    <section class={`eligibility ${eligibility.eligible ? "passed" : "failed"}`} aria-labelledby={id}>
+      <h3 id={id}>
+        {eligibility.eligible
+          ? t("资格审查：全部条件符合", "Eligibility: every criterion met")
+          : t(`资格审查：${failed} 项条件不符合`, `Eligibility: ${failed} ${failed === 1 ? "criterion" : "criteria"} not met`)}
+      </h3>
+      <ul class="criteria">
+        {eligibility.criteria.map((criterion) => (
+          <li key={criterion.name} class={criterion.ok ? "ok" : "failed"}>
+            <span class="mark" aria-hidden="true">
+              {criterion.ok ? "✓" : "✗"}
+            </span>
+            <span>
+              <strong>{say(CRITERION[criterion.name])}</strong>
+              <span class="visually-hidden">{criterion.ok ? t("：符合", ": met") : t("：不符合", ": not met")}</span>
+              <span class="reason">{say(criterion.reason)}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p class="hint">
+        {t("审查当日（北京时间）", "Checked on (Beijing time) ")}
+        {eligibility.checked_on}
+        {t(`，规则第 ${eligibility.programme_version} 版；当日最多可获批 `, `, rules version ${eligibility.programme_version}; the most grantable that day was `)}
+        <Money fen={eligibility.max_grantable_fen} />
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+// 预约处理 for providers: bookings of their offerings by status, each with its money (gross,
+// voucher subsidy held, the enterprise's co-pay) and the next move: confirm or reject a request,
+// mark a confirmed booking in use, deliver it (for what was actually delivered).
+import { useState } from "preact/hooks";
+import { api, send } from "../shell/api";
+import { formatInstant } from "../shell/format";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { BOOKING_STATUS, optionsOf } from "../shell/labels";
+import { Link, useLocation } from "../shell/router";
+import { Money } from "../ui/amounts";
+import type { Message } from "../ui/form";
+import { Loaded, useLoad } from "../ui/load";
+import { Page } from "../ui/page";
+import { DataTable } from "../ui/table";
+import { Instant } from "../ui/values";
+import { BookingMoves, DeliverForm, RejectForm, type DeskBooking } from "./desk-moves";
+import { quantityName } from "../offerings";
+
+type Status = DeskBooking["status"];
+const STATUSES = Object.keys(BOOKING_STATUS) as Status[];
+export const DESK_PATH = "/provider/bookings";
+
+export function BookingDeskPage() {
+  const { t, say } = useI18n();
+  const { query } = useLocation();
+  const status = query.get("status") === "all" ? undefined : (STATUSES.find((s) => s === query.get("status")) ?? "requested");
+  const offeringId = query.get("offering");
+  const bookings = useLoad(
+    () => send(api.api.bookings.$get({ query: { ...(status ? { status } : {}), ...(offeringId ? { offering_id: offeringId } : {}), limit: "100" } })),
+    `${status ?? "all"}:${offeringId ?? ""}`,
+  );
+  const [outcome, setOutcome] = useState<Message | null>(null);
+  const [open, setOpen] = useState<{ id: string; form: "reject" | "deliver" } | null>(null);
+  const moved = (message: Message) => {
+    setOutcome(message);
+    setOpen(null);
+    bookings.reload();
+  };
+  return (
+    <Page title={t("预约处理", "Booking desk")} lead={t("确认或拒绝预约申请，开始服务后标记使用中，完成后按实际交付结算补贴。", "Confirm or reject requests, mark bookings in use when service starts, and deliver them for what was actually delivered.")}>
+      <StatusFilter current={status ?? "all"} offeringId={offeringId} />
+      <div role="status" class="outcome">
+        {outcome && <p class="message success">{say(outcome)}</p>}
+      </div>
+      <Loaded load={bookings}>
+        {({ items, has_more }) => (
+          <>
+            <DataTable
+              caption={status ? say(BOOKING_STATUS[status]) : t("全部预约", "All bookings")}
+              rows={items}
+              rowKey={(row) => row.id}
+              empty={t("没有符合条件的预约。", "No bookings with this status.")}
+              columns={[
+                { header: t("预约", "Booking"), cell: (row) => <BookingWhat booking={row} /> },
+                { header: t("时间（北京）", "When (Beijing)"), cell: (row) => <When booking={row} /> },
+                { header: t("金额", "Amounts"), cell: (row) => <Amounts booking={row} />, class: "num" },
+                { header: t("状态", "Status"), cell: (row) => <StatusCell booking={row} /> },
+                {
+                  header: t("操作", "Actions"),
+                  class: "actions",
+                  cell: (row) => <BookingMoves booking={row} open={open?.id === row.id ? open.form : null} onOpen={(form) => setOpen(form && { id: row.id, form })} onMoved={moved} />,
+                },
+              ]}
+              below={(row) =>
+                open?.id === row.id &&
+                (open.form === "reject" ? (
+                  <RejectForm booking={row} onCancel={() => setOpen(null)} onMoved={moved} />
+                ) : (
+                  <DeliverForm booking={row} onCancel={() => setOpen(null)} onMoved={moved} />
+                ))
+              }
+            />
+            {has_more && <p class="hint">{t("只显示最新的100个预约。", "Showing the newest 100 bookings.")}</p>}
+          </>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
+
+function StatusFilter({ current, offeringId }: { current: Status | "all"; offeringId: string | null }) {
+  const { t, say } = useI18n();
+  const choices: [Status | "all", Bilingual][] = [...optionsOf(BOOKING_STATUS), ["all", ["全部", "All"]]];
+  const offering = offeringId ? `&offering=${offeringId}` : "";
+  return (
+    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
+      {choices.map(([value, label]) => (
+        <Link key={value} href={`${DESK_PATH}?status=${value}${offering}`} aria-current={value === current ? "page" : undefined}>
+          {say(label)}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+function BookingWhat({ booking }: { booking: DeskBooking }) {
+  const { t, say } = useI18n();
+  return (
+    <span>
+      <strong>{booking.quote.offering_name}</strong>
+      <span class="reason">
+        {booking.quantity} {say(quantityName(booking.quote.unit))} · <code>{booking.id}</code>
+      </span>
+      <span class="reason">
+        {t("企业：", "Enterprise: ")}
+        <code>{booking.sme_org_id}</code>
+      </span>
+    </span>
+  );
+}
+
+/** "2026-11-23 09:00–17:00" within a day; both dates when it spans days. */
+function When({ booking }: { booking: DeskBooking }) {
+  const starts = formatInstant(booking.starts_at);
+  const ends = formatInstant(booking.ends_at);
+  const sameDay = starts.slice(0, 10) === ends.slice(0, 10);
+  return (
+    <span class="when">
+      <time dateTime={booking.starts_at}>{starts}</time>–<time dateTime={booking.ends_at}>{sameDay ? ends.slice(11) : ends}</time>
+    </span>
+  );
+}
+
+/** Gross, the voucher's part and the co-pay; once delivered, the subsidy actually settled. */
+export function Amounts({ booking }: { booking: DeskBooking }) {
+  const { t } = useI18n();
+  return (
+    <dl class="amounts">
+      <div>
+        <dt>{t("总价", "Gross")}</dt>
+        <dd>
+          <Money fen={booking.gross_fen} />
+        </dd>
+      </div>
+      <div>
+        <dt>{booking.status === "delivered" || booking.status === "settled" ? t("补贴（冻结）", "Subsidy (held)") : t("补贴", "Subsidy")}</dt>
+        <dd>
+          <Money fen={booking.subsidy_fen} />
+        </dd>
+      </div>
+      {booking.delivered_subsidy_fen !== null && (
+        <div>
+          <dt>{t("补贴（结算）", "Subsidy (settled)")}</dt>
+          <dd>
+            <Money fen={booking.delivered_subsidy_fen} />
+          </dd>
+        </div>
+      )}
+      <div>
+        <dt>{t("企业自付", "Co-pay")}</dt>
+        <dd>
+          <Money fen={booking.copay_fen} />
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function StatusCell({ booking }: { booking: DeskBooking }) {
+  const { t, say } = useI18n();
+  return (
+    <span>
+      <span class={`badge ${booking.status}`}>{say(BOOKING_STATUS[booking.status])}</span>
+      {booking.status === "requested" && booking.confirm_by_at && (
+        <span class="reason">
+          {t("请在 ", "Confirm by ")}
+          <Instant at={booking.confirm_by_at} />
+          {t(" 前确认", "")}
+        </span>
+      )}
+      {booking.status_reason && <span class="reason">{booking.status_reason}</span>}
+    </span>
+  );
+}

@@ -1,0 +1,288 @@
+// Booking an offering: quantity, start and duration, a voucher or none → a live quote showing
+// every term → book. The booking is sent with an Idempotency-Key made once per attempt and
+// reused on retry, so a double click or a retry after a lost answer books once.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { InferResponseType } from "hono/client";
+import { api, ApiError, send } from "../shell/api";
+import { wholeNumberCheck } from "../shell/checks";
+import { addDays, beijingDate, beijingInstant, formatFen, formatInstant } from "../shell/format";
+import { attempts, sendOnce } from "../shell/idempotency";
+import { useI18n } from "../shell/i18n";
+import { LIMITS } from "../shell/limits";
+import { Link } from "../shell/router";
+import { SelectField, TextField } from "../ui/fields";
+import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message } from "../ui/form";
+import { Loading, useLoad, type Load } from "../ui/load";
+import { toShanghaiIso } from "../../../src/lib/time";
+import { BOOKINGS_PATH, QuoteTerms, refusalMessage } from "../bookings";
+import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
+import type { ProgrammeSummary } from "../programmes";
+import type { VoucherChoice } from "../vouchers";
+
+type Booking = InferResponseType<typeof api.api.bookings.$post, 201>;
+
+export type BookingValues = {
+  quantity: string;
+  start_date: string;
+  start_hour: string;
+  duration: string;
+  voucher_id: string;
+};
+
+const HOURS = Array.from({ length: 24 }, (_, h) => [String(h), [`${String(h).padStart(2, "0")}:00`, `${String(h).padStart(2, "0")}:00`]] as const);
+
+function bookingSpecs(offering: Offering) {
+  return {
+    quantity: { required: true, check: wholeNumberCheck({ minimum: 1, maximum: Math.min(LIMITS.booking.quantity.maximum, offering.capacity_units) }) },
+    start_date: { required: true, pattern: /^\d{4}-\d{2}-\d{2}$/ },
+    start_hour: { required: true },
+    duration: { required: true, check: wholeNumberCheck({ minimum: offering.min_duration_units, maximum: offering.max_duration_units }) },
+    voucher_id: LIMITS.booking.voucher_id,
+  };
+}
+
+/** The request the values describe, or null while a field is missing or wrong. */
+export function bookingRequest(offering: Offering, values: BookingValues) {
+  const specs = bookingSpecs(offering);
+  if ((Object.keys(specs) as (keyof BookingValues)[]).some((name) => problemOf(specs[name], values[name], values))) return null;
+  const starts_at = beijingInstant(values.start_date, offering.slot_minutes === 60 ? Number(values.start_hour) : 0);
+  const ends_ms = Date.parse(starts_at) + Number(values.duration) * offering.unit_minutes * 60_000;
+  return {
+    offering_id: offering.id,
+    quantity: Number(values.quantity),
+    starts_at,
+    ends_at: toShanghaiIso(ends_ms),
+    ...(values.voucher_id ? { voucher_id: values.voucher_id } : {}),
+  };
+}
+
+export function initialBookingValues(offering: Offering, query: URLSearchParams, vouchers: readonly VoucherChoice[]): BookingValues {
+  const start = Date.parse(query.get("start") ?? "");
+  const tomorrow = addDays(beijingDate(Date.now()), 1);
+  const fits = vouchers.find((v) => v.covers);
+  return {
+    quantity: query.get("quantity") ?? "1",
+    start_date: Number.isFinite(start) ? beijingDate(start) : tomorrow,
+    start_hour: Number.isFinite(start) ? String(new Date(start + 8 * 3_600_000).getUTCHours()) : "9",
+    duration: query.get("duration") ?? String(offering.min_duration_units),
+    voucher_id: query.get("voucher") ?? fits?.id ?? "",
+  };
+}
+
+type QuoteData = InferResponseType<typeof api.api.quotes.$post, 200>;
+type Request = ReturnType<typeof bookingRequest>;
+
+export interface BookingForm extends Form<BookingValues> {
+  quote: LiveQuote;
+  /** The booking just made, and the request it was made for. */
+  booked: { request: string; booking: Booking } | null;
+}
+
+export function useBookingForm(offering: Offering, initial: BookingValues, onBooked: (booking: Booking) => void): BookingForm {
+  const booking = useMemo(() => attempts("booking"), []);
+  const [booked, setBooked] = useState<BookingForm["booked"]>(null);
+  // The form's submit reads the quote made from the form's own values: a ref closes the loop.
+  const quoteRef = useRef<LiveQuote | null>(null);
+  const form = useForm<BookingValues>({
+    initial,
+    specs: bookingSpecs(offering),
+    submit: async (values) => {
+      const request = bookingRequest(offering, values);
+      const shown = quoteRef.current?.current(request);
+      // A refused quote would be refused as a booking too: say why rather than send it.
+      if (shown instanceof ApiError) throw new ApiError(shown.status, shown.code, asText(refusalMessage(shown)));
+      if (!request || !shown) throw new ApiError(0, "no_quote", "请等待报价完成后再预约 / Wait for the quote before booking");
+      const quoted = shown;
+      // The co-pay the person saw is the most they agreed to: a changed price is refused, not booked.
+      const body = { ...request, max_copay_fen: quoted.copay_fen };
+      try {
+        const made = await sendOnce(booking, body, (key) => send(api.api.bookings.$post({ json: body, header: { "idempotency-key": key } })));
+        setBooked({ request: JSON.stringify(request), booking: made });
+        onBooked(made);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        if (error.status === 0 || error.status >= 500) {
+          throw new ApiError(error.status, error.code, "未收到服务器的答复，不确定是否已预约。请再次点击“确认预约”：重试沿用同一请求编号，不会重复预约。 / No answer from the server, so the booking may or may not have been made. Press “Confirm booking” again: the retry reuses the same request key and cannot book twice.");
+        }
+        if (error.code === "quote_changed") quoteRef.current?.refresh();
+        throw new ApiError(error.status, error.code, asText(refusalMessage(error)), error.issues, error.details);
+      }
+    },
+  });
+  const quote = useLiveQuote(offering, form.values);
+  quoteRef.current = quote;
+  return { ...form, quote, booked };
+}
+
+interface LiveQuote {
+  request: Request;
+  /** Whether the quote on screen is for the request as the form now holds it (not one typed a moment ago). */
+  fresh: boolean;
+  load: Load<QuoteData | null>;
+  /** The quote for exactly this request, if that is what is on screen. */
+  /** The quote (or the refusal) on screen for exactly this request; null while it is being made. */
+  current: (request: Request) => QuoteData | ApiError | null;
+  refresh: () => void;
+}
+
+/** Quotes the form's request as it changes (after a short pause in typing); no side effects. */
+function useLiveQuote(offering: Offering, values: BookingValues): LiveQuote {
+  const request = bookingRequest(offering, values);
+  const key = JSON.stringify(request);
+  const [settledKey, setSettledKey] = useState(key);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettledKey(key), 300);
+    return () => clearTimeout(timer);
+  }, [key]);
+  const settled = JSON.parse(settledKey) as Request;
+  const load = useLoad(() => (settled ? send(api.api.quotes.$post({ json: settled })) : Promise.resolve(null)), settledKey);
+  return {
+    request,
+    fresh: key === settledKey,
+    load,
+    current: (r) => {
+      if (JSON.stringify(r) !== settledKey) return null;
+      if (load.state.status === "failed") return load.state.error;
+      return load.state.status === "ready" ? load.state.data : null;
+    },
+    refresh: load.reload,
+  };
+}
+
+export function BookingPanel(props: { offering: Offering; form: BookingForm; vouchers: readonly VoucherChoice[] }) {
+  const { offering, form, vouchers } = props;
+  const { t, say } = useI18n();
+  const [durZh, durEn] = durationName(offering.unit_minutes);
+  const voucherOptions = [["", ["不使用券（全价）", "No voucher (full price)"]] as const, ...vouchers.map((v) => [v.id, v.label] as const)];
+  return (
+    <form class="form booking" noValidate onSubmit={form.onSubmit} ref={form.ref}>
+      <div class="field-row">
+        <TextField form={form} name="quantity" label={say(quantityLabel(offering.unit))} hint={t(`最多 ${offering.capacity_units}`, `At most ${offering.capacity_units}`)} inputMode="numeric" autoComplete="off" />
+        <TextField
+          form={form}
+          name="duration"
+          label={t(`时长（${durZh}）`, `Duration (${durEn})`)}
+          hint={t(`${offering.min_duration_units}–${offering.max_duration_units}`, `${offering.min_duration_units} to ${offering.max_duration_units}`)}
+          inputMode="numeric"
+          autoComplete="off"
+        />
+      </div>
+      <div class="field-row">
+        <TextField form={form} name="start_date" type="date" label={t("开始日期（北京时间）", "Start date (Beijing time)")} />
+        {offering.slot_minutes === 60 && <SelectField form={form} name="start_hour" label={t("开始时间", "Start time")} options={HOURS} />}
+      </div>
+      <SelectField form={form} name="voucher_id" label={t("使用券", "Pay with a voucher")} options={voucherOptions} />
+      <QuotePanel offering={offering} form={form} vouchers={vouchers} />
+      <FormStatus form={form} />
+      {form.booked && form.booked.request === JSON.stringify(form.quote.request) ? (
+        <BookedNote booking={form.booked.booking} />
+      ) : (
+        <SubmitButton form={form} busyLabel={t("预约中…", "Booking…")}>
+          {t("确认预约", "Confirm booking")}
+        </SubmitButton>
+      )}
+      <p class="hint">
+        {say(cancellationRule(offering.cancellation_notice_minutes))}
+        {offering.requires_confirmation && t("；需服务商在24小时内确认。", "; the provider confirms within 24 hours.")}
+        {offering.lead_time_minutes > 0 && t(`；须提前${say(minutesWords(offering.lead_time_minutes))}预约。`, `; book at least ${say(minutesWords(offering.lead_time_minutes))} ahead.`)}
+      </p>
+    </form>
+  );
+}
+
+function QuotePanel({ offering, form, vouchers }: { offering: Offering; form: BookingForm; vouchers: readonly VoucherChoice[] }) {
+  const { t } = useI18n();
+  const { request, load, fresh } = form.quote;
+  const programme = vouchers.find((v) => v.id === form.values.voucher_id)?.programme;
+  return (
+    <section class="quote-panel" aria-labelledby="quote" aria-live="polite">
+      <h3 id="quote">{t("报价", "Quote")}</h3>
+      {!request ? (
+        <p class="hint">{t("填好数量、开始时间和时长后显示报价。", "Fill in quantity, start and duration to see the price.")}</p>
+      ) : (
+        <div class={fresh ? undefined : "stale"} aria-busy={fresh ? undefined : "true"}>
+          {!fresh && <p class="loading">{t("报价更新中…", "Updating the quote…")}</p>}
+          <QuoteResult load={load} offering={offering} programme={programme} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The quote, or why there is none in words a person can act on (the refusal a booking would get). */
+function QuoteResult({ load, offering, programme }: { load: Load<QuoteData | null>; offering: Offering; programme: ProgrammeSummary | undefined }) {
+  const { t, say } = useI18n();
+  const { state } = load;
+  if (state.status === "loading") return <Loading />;
+  if (state.status === "failed") {
+    return (
+      <div role="alert" class="message error">
+        <p>{say(refusalMessage(state.error))}</p>
+        {state.error.status === 0 && (
+          <button type="button" onClick={load.reload}>
+            {t("重新报价", "Quote again")}
+          </button>
+        )}
+      </div>
+    );
+  }
+  const quote = state.data;
+  if (!quote) return null;
+  return (
+    <>
+      <Capacity quote={quote} />
+      <QuoteTerms quote={quote} unit_minutes={offering.unit_minutes} programme={programme} />
+      <CancelBy startsAt={quote.starts_at} notice={offering.cancellation_notice_minutes} />
+    </>
+  );
+}
+
+const asText = (message: Message) => (typeof message === "string" ? message : message.join(" / "));
+
+function Capacity({ quote }: { quote: QuoteData }) {
+  const { t } = useI18n();
+  const c = quote.capacity;
+  if (c.available) return <p class="message success">{t("所选时段有足够的空闲数量。", "The chosen range has enough free units.")}</p>;
+  const when = c.slot_start_at ? formatInstant(c.slot_start_at) : "";
+  return (
+    <p class="message error">
+      {c.problem === "blacked_out"
+        ? t(`${when} 起的时段处于维护停用期，请换一个时间。`, `The slot at ${when} is closed for maintenance: choose another time.`)
+        : t(`${when} 起的时段只剩 ${c.free_units ?? 0} 个空闲，请减少数量或换一个时间。`, `Only ${c.free_units ?? 0} free in the slot at ${when}: book fewer or choose another time.`)}
+    </p>
+  );
+}
+
+function CancelBy({ startsAt, notice }: { startsAt: string; notice: number }) {
+  const { t } = useI18n();
+  const until = Date.parse(startsAt) - notice * 60_000;
+  if (until <= Date.now()) {
+    return <p class="message info">{t("注意：已在取消期限内，预约后不能取消。", "Note: this is within the cancellation notice, so it cannot be cancelled once booked.")}</p>;
+  }
+  return <p class="hint">{t(`可在 ${formatInstant(until)} 前取消（北京时间）。`, `Can be cancelled until ${formatInstant(until)} (Beijing time).`)}</p>;
+}
+
+function BookedNote({ booking }: { booking: Booking }) {
+  const { t } = useI18n();
+  return (
+    <div class="message success booked" role="status">
+      <p>
+        <strong>{booking.status === "requested" ? t("已提交预约，等待服务商确认。", "Booking requested: the provider will confirm it.") : t("预约成功，已确认。", "Booked and confirmed.")}</strong>
+      </p>
+      <p>
+        {t(`自付 ${formatFen(booking.copay_fen)}；券冻结 ${formatFen(booking.subsidy_fen)}。`, `Your co-pay ${formatFen(booking.copay_fen)}; ${formatFen(booking.subsidy_fen)} held on the voucher.`)}
+      </p>
+      <p>
+        <Link href={`${BOOKINGS_PATH}?id=${booking.id}`}>{t("查看预约", "View the booking")}</Link>
+        {booking.voucher_id && (
+          <>
+            {" · "}
+            <Link href={`/my-vouchers?id=${booking.voucher_id}`}>{t("查看券余额", "View the voucher")}</Link>
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+export type { Booking };

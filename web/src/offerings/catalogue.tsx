@@ -1,0 +1,162 @@
+// 资源目录: approved providers' offerings, filtered by category, words, accelerator model,
+// domestic compute and a price ceiling; the filter lives in the address, so it can be shared
+// and the back button returns to it. ?id= opens one offering.
+import { api, send } from "../shell/api";
+import { yuanCheck } from "../shell/checks";
+import { formatFen, parseYuan, yuanInput } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
+import { QUERY_LIMITS } from "../shell/limits";
+import { Link, navigate, useLocation } from "../shell/router";
+import { CheckboxField, SelectField, TextField } from "../ui/fields";
+import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { Loaded, useLoad } from "../ui/load";
+import { Page } from "../ui/page";
+import { DataTable } from "../ui/table";
+import { CATALOGUE_PATH, quantityName, unitName, type OfferingSummary } from "./offering-words";
+import { OfferingPage } from "./offering";
+
+const PAGE_SIZE = 20;
+const FILTERS = ["category", "q", "accelerator_model", "domestic", "max_unit_price_fen"] as const;
+type Category = keyof typeof OFFERING_CATEGORY;
+
+export function CataloguePage() {
+  const id = useLocation().query.get("id");
+  return id ? <OfferingPage id={id} /> : <Catalogue />;
+}
+
+/** The API query from the address, keeping only what the API accepts. */
+function offeringQuery(query: URLSearchParams) {
+  const category = query.get("category");
+  const fen = Number(query.get("max_unit_price_fen"));
+  return {
+    ...(category && category in OFFERING_CATEGORY ? { category: category as Category } : {}),
+    ...(query.get("q") ? { q: query.get("q") as string } : {}),
+    ...(query.get("accelerator_model") ? { accelerator_model: query.get("accelerator_model") as string } : {}),
+    ...(query.get("domestic") === "true" ? { domestic: "true" as const } : {}),
+    ...(query.get("max_unit_price_fen") && Number.isSafeInteger(fen) ? { max_unit_price_fen: String(fen) } : {}),
+    limit: String(PAGE_SIZE),
+    offset: String(Math.max(0, Math.floor(Number(query.get("offset")) || 0))),
+  };
+}
+
+function Catalogue() {
+  const { t } = useI18n();
+  const query = useLocation().query;
+  const apiQuery = offeringQuery(query);
+  const offerings = useLoad(() => send(api.api.offerings.$get({ query: apiQuery })), JSON.stringify(apiQuery));
+  const offset = Number(apiQuery.offset);
+  const pageHref = (to: number) => {
+    const next = new URLSearchParams(query);
+    next.set("offset", String(to));
+    return `${CATALOGUE_PATH}?${next.toString()}`;
+  };
+  return (
+    <Page title={t("资源目录", "Catalogue")} lead={t("经审核的服务商发布的算力、数据集、仿真平台和平台服务。打开资源可查看空闲时段并预约。", "Compute, datasets, simulation and platform services from approved providers. Open one to see its free capacity and book.")}>
+      <FilterForm query={query} />
+      <Loaded load={offerings}>
+        {({ items, has_more }) => (
+          <>
+            <OfferingTable items={items} />
+            <nav class="pager" aria-label={t("翻页", "Pages")}>
+              {offset > 0 && <Link href={pageHref(Math.max(0, offset - PAGE_SIZE))}>{t("← 上一页", "← Previous")}</Link>}
+              {has_more && <Link href={pageHref(offset + PAGE_SIZE)}>{t("下一页 →", "Next →")}</Link>}
+            </nav>
+          </>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
+
+function FilterForm({ query }: { query: URLSearchParams }) {
+  const { t } = useI18n();
+  const limits = QUERY_LIMITS.offeringFilter;
+  const price = Number(query.get("max_unit_price_fen"));
+  const form = useForm({
+    initial: {
+      category: query.get("category") ?? "",
+      q: query.get("q") ?? "",
+      accelerator_model: query.get("accelerator_model") ?? "",
+      domestic: query.get("domestic") === "true" ? "true" : "",
+      max_unit_price_fen: query.get("max_unit_price_fen") && Number.isSafeInteger(price) && price >= 0 ? yuanInput(price) : "",
+    },
+    specs: {
+      ...limits,
+      q: { ...limits.q, patternMessage: ["搜索词只能包含文字、数字、空格和 -_.·", "Search words are letters, digits, spaces and -_.·"] },
+      accelerator_model: { ...limits.accelerator_model, patternMessage: ["型号只含字母、数字、空格和 .-_，如 Ascend 910B", "Letters, digits, spaces and .-_, e.g. Ascend 910B"] },
+      max_unit_price_fen: { check: yuanCheck(limits.max_unit_price_fen) },
+    },
+    submit: async (values) => {
+      const next = new URLSearchParams();
+      for (const name of FILTERS) {
+        const value = values[name].trim();
+        if (!value) continue;
+        const parsed = name === "max_unit_price_fen" ? parseYuan(value) : null;
+        next.set(name, parsed?.ok ? String(parsed.fen) : value);
+      }
+      const search = next.toString();
+      navigate(search ? `${CATALOGUE_PATH}?${search}` : CATALOGUE_PATH);
+    },
+  });
+  return (
+    <form class="card filters" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t("筛选资源", "Filter offerings")}>
+      <div class="field-row">
+        <SelectField form={form} name="category" label={t("类别", "Category")} placeholder={t("全部", "All")} options={optionsOf(OFFERING_CATEGORY)} />
+        <TextField form={form} name="q" label={t("关键词", "Words")} autoComplete="off" />
+        <TextField form={form} name="accelerator_model" label={t("加速卡型号", "Accelerator model")} placeholder="Ascend 910B" autoComplete="off" spellcheck={false} />
+        <TextField form={form} name="max_unit_price_fen" label={t("单价上限（元）", "Highest unit price (yuan)")} inputMode="decimal" autoComplete="off" />
+      </div>
+      <CheckboxField form={form} name="domestic" label={t("只看国产算力", "Domestic (国产) compute only")} />
+      <FormStatus form={form} />
+      <SubmitButton form={form}>{t("筛选", "Filter")}</SubmitButton>
+    </form>
+  );
+}
+
+function Features({ offering: o }: { offering: OfferingSummary }) {
+  const { t } = useI18n();
+  const features = [
+    o.accelerator_model,
+    o.domestic ? t("国产", "domestic") : null,
+    o.access_mode === "sandbox" ? t("可用不可见", "sandbox only") : null,
+    o.requires_confirmation ? t("需服务商确认", "provider confirms") : t("即时确认", "instant"),
+  ].filter(Boolean);
+  return <span class="features">{features.join(" · ")}</span>;
+}
+
+function OfferingTable({ items }: { items: OfferingSummary[] }) {
+  const { t, say } = useI18n();
+  return (
+    <DataTable
+      caption={t("资源", "Offerings")}
+      rows={items}
+      rowKey={(row) => row.id}
+      empty={t("没有符合条件的资源。", "No offerings match.")}
+      columns={[
+        {
+          header: t("资源", "Offering"),
+          cell: (row) => (
+            <div>
+              <Link href={`${CATALOGUE_PATH}?id=${row.id}`}>{row.name}</Link>
+              <span class="reason">{row.provider_name}</span>
+            </div>
+          ),
+        },
+        { header: t("类别", "Category"), cell: (row) => say(OFFERING_CATEGORY[row.category]) },
+        {
+          header: t("单价", "Price"),
+          class: "num",
+          cell: (row) => (
+            <span class="money">
+              {formatFen(row.unit_price_fen)}
+              <span class="per"> / {say(unitName(row.unit))}</span>
+            </span>
+          ),
+        },
+        { header: t("容量", "Capacity"), class: "num", cell: (row) => `${row.capacity_units} ${say(quantityName(row.unit))}` },
+        { header: t("特点", "Features"), cell: (row) => <Features offering={row} /> },
+      ]}
+    />
+  );
+}
