@@ -9,7 +9,8 @@ import type { LookupFunction } from "node:net";
 import { addressAllowed } from "../domain/network-address";
 import { ATTEMPT_TIMEOUT_MS, MAX_RESPONSE_BYTES, parseRetryAfter, urlProblem, WebhookSendError, type WebhookSender } from "./sender";
 
-function guardedLookup(allowLoopback: boolean): LookupFunction {
+/** dns.lookup that refuses names resolving to any address outside the allowed ranges. */
+export function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 4);
@@ -24,7 +25,7 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
   };
 }
 
-export function nodeSender(allowLoopback: boolean): WebhookSender {
+export function nodeSender(allowLoopback: boolean, timeoutMs = ATTEMPT_TIMEOUT_MS): WebhookSender {
   const lookup = guardedLookup(allowLoopback);
   return (request) =>
     new Promise((resolve, reject) => {
@@ -34,7 +35,7 @@ export function nodeSender(allowLoopback: boolean): WebhookSender {
       const client = url.protocol === "https:" ? https : http;
       const req = client.request(
         url,
-        { method: "POST", headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) }, lookup, timeout: ATTEMPT_TIMEOUT_MS },
+        { method: "POST", headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) }, lookup, timeout: timeoutMs },
         (res) => {
           let read = 0;
           res.on("data", (chunk: Buffer) => {
@@ -47,8 +48,9 @@ export function nodeSender(allowLoopback: boolean): WebhookSender {
           res.on("error", done);
         },
       );
-      const overall = setTimeout(() => req.destroy(new WebhookSendError("timeout", "no answer within 10 s")), ATTEMPT_TIMEOUT_MS);
-      req.on("timeout", () => req.destroy(new WebhookSendError("timeout", "no answer within 10 s")));
+      const timedOut = () => req.destroy(new WebhookSendError("timeout", `no answer within ${timeoutMs / 1000} s`));
+      const overall = setTimeout(timedOut, timeoutMs);
+      req.on("timeout", timedOut);
       req.on("error", (error) => {
         clearTimeout(overall);
         reject(error instanceof WebhookSendError ? error : new WebhookSendError("network_error", error.message));

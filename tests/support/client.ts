@@ -66,4 +66,8 @@ export class TestClient {
   patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.call<T>("PATCH", path, body ?? {}, headers);
   }
+
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.call<T>("PUT", path, body ?? {}, headers);
+  }
 }

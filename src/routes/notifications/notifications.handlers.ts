@@ -9,6 +9,7 @@ import { badRequest, notFound } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
 import { unreadCount } from "../../services/inbox";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type * as routes from "./notifications.routes";
 
 export function presentNotification(row: Notification) {
@@ -28,21 +29,6 @@ export function presentNotification(row: Notification) {
   };
 }
 
-/** Position of a row in "unread first, newest first" order, as an opaque cursor. */
-type Position = [unread: 0 | 1, created_at: number, id: string];
-const encodeCursor = (p: Position) => btoa(JSON.stringify(p)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-function decodeCursor(cursor: string): Position {
-  try {
-    const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
-    if (Array.isArray(value) && value.length === 3 && (value[0] === 0 || value[0] === 1) && Number.isInteger(value[1]) && typeof value[2] === "string") {
-      return value as Position;
-    }
-  } catch {
-    // falls through to the 400 below
-  }
-  throw badRequest("invalid_cursor", "分页游标无效，请从第一页重新开始 / Invalid cursor; start again from the first page");
-}
-
 export const listNotifications: RouteHandler<typeof routes.listNotifications, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { unread_only, limit, cursor } = c.req.valid("query");
@@ -50,7 +36,9 @@ export const listNotifications: RouteHandler<typeof routes.listNotifications, Ap
   const conditions = [eq(notifications.user_id, actor.user.id)];
   if (unread_only === "true") conditions.push(isNull(notifications.read_at));
   if (cursor) {
-    const [u, at, id] = decodeCursor(cursor);
+    const position = decodeCursor(cursor);
+    if (!position) throw badRequest("invalid_request", "分页游标无效 / Invalid cursor");
+    const [u, at, id] = position;
     conditions.push(
       sql`(${unread} < ${u} OR (${unread} = ${u} AND (${notifications.created_at} < ${at} OR (${notifications.created_at} = ${at} AND ${notifications.id} < ${id}))))`,
     );

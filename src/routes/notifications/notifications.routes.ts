@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { NOTIFICATION_KIND_NAMES } from "../../domain/notification-kinds";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, IdParam, json, jsonBody } from "../common";
+import { decodeCursor } from "./cursor";
 
 const Kind = z.enum(NOTIFICATION_KIND_NAMES);
 
@@ -33,7 +34,12 @@ export const listNotifications = defineRoute({
     query: z.object({
       unread_only: z.enum(["true", "false"]).optional(),
       limit: z.coerce.number().int().min(1).max(100).default(30),
-      cursor: z.string().max(200).optional().openapi({ description: "next_cursor of the previous page" }),
+      cursor: z
+        .string()
+        .max(200)
+        .refine((value) => decodeCursor(value) !== null, "分页游标无效，请从第一页重新开始 / Invalid cursor; start again from the first page")
+        .optional()
+        .openapi({ description: "next_cursor of the previous page" }),
     }),
   },
   responses: {

@@ -3,7 +3,7 @@ import { NOTIFICATION_KIND_NAMES } from "../../domain/notification-kinds";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, conflictError, IdParam, json, jsonBody } from "../common";
 
-const EventType = z.union([z.enum(NOTIFICATION_KIND_NAMES), z.literal("*")]);
+const EventType = z.enum([...NOTIFICATION_KIND_NAMES, "*"]).openapi({ description: "An event type, or * for all" });
 
 const DeliverySchema = z
   .object({
