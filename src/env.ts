@@ -10,6 +10,11 @@ const EnvSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy). */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  /**
+   * SQLite's fsync policy. FULL (default): a committed write survives a power cut. NORMAL: with
+   * WAL, the last commits before a power cut may be lost (never corrupted); faster on slow disks.
+   */
+  SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
 });
 
 export type NodeEnv = z.infer<typeof EnvSchema>;

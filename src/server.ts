@@ -11,7 +11,7 @@ import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
 
 const env = parseEnv(process.env);
-const store = openNodeStore(env.DATABASE_PATH);
+const store = openNodeStore(env.DATABASE_PATH, { synchronous: env.SQLITE_SYNCHRONOUS });
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
