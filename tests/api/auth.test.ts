@@ -324,12 +324,28 @@ describe("cross-site request refusal (Origin check)", () => {
     expect((await sme.client.get("/api/me")).status).toBe(200);
   });
 
-  it("accepts the same origin, and clients that send no Origin (curl, servers)", async () => {
+  it("accepts the same origin, named by Origin or by Sec-Fetch-Site alone", async () => {
     const sme = await signUpSme(harness);
-    const sameOrigin = { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" };
     const client = newClient(harness);
-    expect((await client.post("/api/auth/login", { email: sme.user.email, password: TEST_PASSWORD }, sameOrigin)).status).toBe(200);
-    expect((await client.post("/api/auth/logout", {}, sameOrigin)).status).toBe(204);
+    const login = { email: sme.user.email, password: TEST_PASSWORD };
+    expect((await client.post("/api/auth/login", login, { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+    expect((await client.post("/api/auth/logout", {}, { "Sec-Fetch-Site": "same-origin" })).status).toBe(204);
+  });
+
+  it("refuses an unsafe request that names neither its Origin nor Sec-Fetch-Site, before it does anything", async () => {
+    const sme = await signUpSme(harness);
+    const bare = (path: string, body: unknown) =>
+      harness.app.request(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Cookie: `${SESSION_COOKIE}=${sme.client.sessionToken}` },
+        body: JSON.stringify(body),
+      });
+    const logout = await bare("/api/auth/logout", {});
+    expect(logout.status).toBe(403);
+    expect(((await logout.json()) as { error: { code: string } }).error.code).toBe("origin_required");
+    expect((await sme.client.get("/api/me")).status, "the session was not ended").toBe(200);
+    const signup = await bare("/api/auth/signup", signupBody("sme"));
+    expect(signup.status).toBe(403);
   });
 
   it("refuses the same host under another scheme (an http page cannot act on the https site)", async () => {
