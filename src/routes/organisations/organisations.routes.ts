@@ -22,8 +22,8 @@ export const RelatedPartyBody = z
   })
   .openapi("RelatedPartyDeclaration");
 
-const ProviderDecision = z.object({ reason: text(500).optional() });
-const ProviderRejection = z.object({ reason: text(500) });
+const ProviderDecision = z.object({ reason: text(500, { multiline: true }).optional() });
+const ProviderRejection = z.object({ reason: text(500, { multiline: true }) });
 
 export const getOrganisation = defineRoute({
   method: "get",
