@@ -21,6 +21,7 @@ import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
+import { membersRouter } from "./routes/members/members.index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** Whether the client reached us over https (behind a proxy: its X-Forwarded-Proto). Default: the request URL. */
   isHttps?: (c: Context<AppEnv>) => boolean;
   now?: () => number;
+  /** Prints what would have been mailed (invitation links), for installs without a mail server. */
+  log?: (line: string) => void;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
 }
@@ -44,7 +47,8 @@ const api = createRouter()
   .route("/", offeringsRouter)
   .route("/", searchRouter)
   .route("/", quotesRouter)
-  .route("/", bookingsRouter);
+  .route("/", bookingsRouter)
+  .route("/", membersRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -80,6 +84,7 @@ export function createApp(options: AppOptions) {
     c.set("clientAddress", options.clientAddress(c));
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
+    c.set("log", options.log ?? null);
     c.set("actor", null);
     await next();
   });

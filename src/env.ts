@@ -15,6 +15,8 @@ const EnvSchema = z.object({
    * WAL, the last commits before a power cut may be lost (never corrupted); faster on slow disks.
    */
   SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
+  /** There is no mail server: print invitation links to the server log (turn off once links go out otherwise). */
+  LOG_INVITATION_LINKS: z.enum(["0", "1"]).default("1"),
 });
 
 export type NodeEnv = z.infer<typeof EnvSchema>;

@@ -35,6 +35,7 @@ const app = createApp({
     "unknown",
   isHttps: (c) =>
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
+  log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
   assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 

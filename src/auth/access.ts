@@ -35,6 +35,8 @@ export const AGENCY_DECIDERS: readonly Grant[] = ["agency:admin", "agency:review
 export const SME_ANY: readonly Grant[] = ["sme:*"];
 export const PROVIDER_ANY: readonly Grant[] = ["provider:*"];
 
+export const ORG_ADMINS: readonly Grant[] = ["sme:admin", "provider:admin", "agency:admin", "platform:admin"];
+
 /** Keyed by "METHOD /openapi/path/{param}". */
 export const accessRules: Record<string, AccessRule> = {
   "GET /health": pub,
@@ -80,6 +82,11 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/bookings/{id}/reject": only(PROVIDER_ANY, "booking_parties"),
   "POST /api/bookings/{id}/start": only(PROVIDER_ANY, "booking_parties"),
   "POST /api/bookings/{id}/deliver": only(PROVIDER_ANY, "booking_parties"),
+  // sec-auth: organisation admins manage their own people; an invitation's token is the credential.
+  "GET /api/organisations/{id}/users": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/organisations/{id}/invitations": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/organisations/{id}/users/{user_id}/disable": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/auth/accept-invitation": pub,
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

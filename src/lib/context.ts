@@ -18,6 +18,8 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** Where a development install prints what it would have mailed (invitation links); null: nowhere. */
+  log: ((line: string) => void) | null;
 }
 
 export type AppEnv = { Variables: AppVariables };

@@ -31,7 +31,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
   });
 }
 
-async function startSession(c: Context<AppEnv>, userId: string) {
+export async function startSession(c: Context<AppEnv>, userId: string) {
   const token = generateSessionToken();
   const row = await sessionInsert(token, userId, c.var.now());
   return { token, row, statement: c.var.store.db.insert(sessions).values(row) };
