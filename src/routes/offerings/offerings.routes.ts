@@ -17,7 +17,7 @@ const SearchWords = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[\p{L}\p{N} \u3000\-_.·]+$/u, "搜索词只含文字、数字、空格和 -_.· / Search words are letters, digits, spaces and -_.·");
+  .regex(/^[\p{L}\p{N}\s\-_.·]+$/u, "搜索词只含文字、数字、空格和 -_.· / Search words are letters, digits, spaces and -_.·");
 /** Accelerator model names are ASCII: "Ascend 910B", "H800", "A100-80G". */
 export const AcceleratorModel = z
   .string()
