@@ -65,7 +65,7 @@ async function main() {
     const token = generateSessionToken();
     await store.batch([store.db.insert(sessions).values(await sessionInsert(token, user.id, now))]);
     const app = createApp({ store: () => store, clientAddress: () => "127.0.0.1", now: () => now });
-    const headers = { Cookie: `${SESSION_COOKIE}=${token}`, "Content-Type": "application/json" };
+    const headers = { Cookie: `${SESSION_COOKIE}=${token}`, "Content-Type": "application/json", Origin: "http://localhost" };
 
     const offeringId = seeded.offering_ids[1] as string;
     const [offering] = await store.db.select().from(offerings).where(eq(offerings.id, offeringId));

@@ -24,6 +24,7 @@ import { searchRouter } from "./routes/search/search.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { fetchSender } from "./webhooks/sender";
+import { membersRouter } from "./routes/members/members.index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,6 +36,8 @@ export interface AppOptions {
   now?: () => number;
   /** Webhook sending (default: fetch, no loopback targets). */
   webhooks?: WebhookSettings;
+  /** Prints what would have been mailed (invitation links), for installs without a mail server. */
+  log?: (line: string) => void;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
 }
@@ -51,7 +54,8 @@ const api = createRouter()
   .route("/", quotesRouter)
   .route("/", bookingsRouter)
   .route("/", notificationsRouter)
-  .route("/", webhooksRouter);
+  .route("/", webhooksRouter)
+  .route("/", membersRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -89,6 +93,7 @@ export function createApp(options: AppOptions) {
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
     c.set("webhooks", webhooks);
+    c.set("log", options.log ?? null);
     c.set("actor", null);
     await next();
   });
@@ -100,14 +105,21 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  // CSRF: an unsafe request carrying a browser's Origin must come from this site (Lucia's guide).
-  // Clients without Origin (curl, server-to-server) are not browsers and carry no ambient cookie risk.
+  // CSRF (Lucia's guide): an unsafe request must show it comes from this site, by its Origin or,
+  // failing that, by the browser's Sec-Fetch-Site. A request with neither is refused: a non-browser
+  // client (curl, a script) can send the Origin header itself.
   app.use("/api/*", async (c, next) => {
     if (UNSAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header("Origin");
-      const ownOrigin = `${c.var.https ? "https" : "http"}://${c.req.header("Host") ?? new URL(c.req.url).host}`;
       const site = c.req.header("Sec-Fetch-Site");
-      const crossOrigin = origin ? safeOrigin(origin) !== ownOrigin : site !== undefined && site !== "same-origin" && site !== "none";
+      if (origin === undefined && site === undefined) {
+        return c.json(
+          errorBody("origin_required", "请求缺少 Origin 头 / Send an Origin header naming this site with every POST, PUT, PATCH or DELETE"),
+          403,
+        );
+      }
+      const ownOrigin = `${c.var.https ? "https" : "http"}://${c.req.header("Host") ?? new URL(c.req.url).host}`;
+      const crossOrigin = origin !== undefined ? safeOrigin(origin) !== ownOrigin : site !== "same-origin";
       if (crossOrigin) {
         return c.json(errorBody("origin_mismatch", "跨站请求被拒绝 / Cross-site request refused"), 403);
       }

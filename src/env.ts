@@ -14,6 +14,13 @@ const EnvSchema = z.object({
   WEBHOOK_ALLOW_LOOPBACK: z.enum(["0", "1"]).default("0"),
   /** How often due webhook deliveries are sent. */
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
+  /**
+   * SQLite's fsync policy. FULL (default): a committed write survives a power cut. NORMAL: with
+   * WAL, the last commits before a power cut may be lost (never corrupted); faster on slow disks.
+   */
+  SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
+  /** There is no mail server: print invitation links to the server log (turn off once links go out otherwise). */
+  LOG_INVITATION_LINKS: z.enum(["0", "1"]).default("1"),
 });
 
 export type NodeEnv = z.infer<typeof EnvSchema>;

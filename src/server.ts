@@ -13,7 +13,7 @@ import { deliverDueWebhooks } from "./webhooks/delivery";
 import { nodeSender } from "./webhooks/node-sender";
 
 const env = parseEnv(process.env);
-const store = openNodeStore(env.DATABASE_PATH);
+const store = openNodeStore(env.DATABASE_PATH, { synchronous: env.SQLITE_SYNCHRONOUS });
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -40,6 +40,7 @@ const app = createApp({
     "unknown",
   isHttps: (c) =>
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
+  log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
   assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 

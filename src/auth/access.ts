@@ -96,6 +96,11 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/webhook-endpoints/{id}/rotate-secret": only(ORG_ADMINS, "own_organisation"),
   "POST /api/webhook-endpoints/{id}/ping": only(ORG_ADMINS, "own_organisation"),
   "POST /api/webhook-deliveries/{id}/replay": only(ORG_ADMINS, "own_organisation"),
+  // sec-auth: organisation admins manage their own people; an invitation's token is the credential.
+  "GET /api/organisations/{id}/users": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/organisations/{id}/invitations": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/organisations/{id}/users/{user_id}/disable": only(ORG_ADMINS, "own_organisation"),
+  "POST /api/auth/accept-invitation": pub,
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

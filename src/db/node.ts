@@ -1,4 +1,6 @@
-// Node entry's database: an embedded SQLite file through better-sqlite3, WAL mode.
+// Node entry's database: an embedded SQLite file through better-sqlite3, WAL mode. Commits are
+// durable by default (synchronous=FULL: fsync on every commit), because a granted voucher or a
+// paid claim must survive a power cut; an operator may choose NORMAL (SQLITE_SYNCHRONOUS).
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,11 +13,20 @@ import { assertBatchSize, compile, type Database, type Row, type Store } from ".
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
+export type Synchronous = "FULL" | "NORMAL";
+
+export interface NodeStore extends Store {
+  /** A pragma's current value, e.g. pragma("synchronous") is 2 for FULL, 1 for NORMAL. */
+  pragma(name: string): unknown;
+  close(): void;
+}
+
 /** Opens (creating if needed) the database file, or ":memory:", and applies pending migrations. */
-export function openNodeStore(path: string): Store & { close(): void } {
+export function openNodeStore(path: string, options: { synchronous?: Synchronous } = {}): NodeStore {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
@@ -53,6 +64,9 @@ export function openNodeStore(path: string): Store & { close(): void } {
     async appliedMigrations() {
       const row = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
       return row.n;
+    },
+    pragma(name: string) {
+      return sqlite.pragma(name, { simple: true });
     },
     close() {
       sqlite.close();

@@ -1,20 +1,30 @@
 // A programme's rules: one version of them. Programmes encode real rules (DESIGN §1) as data,
 // never as constants: ratios in basis points, caps and thresholds in fen, inclusive.
 import { z } from "zod";
+import { disallowedCharacter, disallowedCharacterMessage } from "./free-text";
 
 export const OFFERING_CATEGORIES = ["compute", "dataset", "simulation", "platform_service"] as const;
 export const SIZE_CLASSES = ["micro", "small", "medium", "large"] as const;
 
 const Fen = z.number().int().min(0).max(1e13);
 const Bp = z.number().int().min(0).max(10_000);
+/** A tier's name is free text shown to people: no control, bidi-override or lone-surrogate characters. */
+const TierName = z
+  .string()
+  .min(1)
+  .max(60)
+  .superRefine((value, ctx) => {
+    const character = disallowedCharacter(value, false);
+    if (character) ctx.addIssue({ code: "custom", message: disallowedCharacterMessage(character) });
+  });
 
 export const TierSchema = z.discriminatedUnion("kind", [
   // Start-ups: organisations founded fewer than `max_age_years` years before the booking.
-  z.object({ kind: z.literal("startup"), name: z.string().min(1).max(60), ratio_bp: Bp, max_age_years: z.number().int().min(1).max(20) }),
+  z.object({ kind: z.literal("startup"), name: TierName, ratio_bp: Bp, max_age_years: z.number().int().min(1).max(20) }),
   // Domestic (国产) compute or registered MaaS, e.g. Hangzhou's 30% against 20% for other compute.
-  z.object({ kind: z.literal("domestic_compute"), name: z.string().min(1).max(60), ratio_bp: Bp }),
+  z.object({ kind: z.literal("domestic_compute"), name: TierName, ratio_bp: Bp }),
   // Any other named tier by enterprise size class.
-  z.object({ kind: z.literal("size_class"), name: z.string().min(1).max(60), ratio_bp: Bp, size_classes: z.array(z.enum(SIZE_CLASSES)).min(1).max(4) }),
+  z.object({ kind: z.literal("size_class"), name: TierName, ratio_bp: Bp, size_classes: z.array(z.enum(SIZE_CLASSES)).min(1).max(4) }),
 ]);
 export type Tier = z.infer<typeof TierSchema>;
 

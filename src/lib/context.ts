@@ -19,6 +19,8 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** Where a development install prints what it would have mailed (invitation links); null: nowhere. */
+  log: ((line: string) => void) | null;
   /** How webhook attempts are sent, and whether loopback targets are allowed (development only). */
   webhooks: WebhookSettings;
 }

@@ -1,6 +1,7 @@
 // Schemas shared by every router: the error shape, ids, money, instants, bounded text.
 import { z } from "@hono/zod-openapi";
 import { creditCodeMessages, creditCodeProblem } from "../domain/credit-code";
+import { disallowedCharacter, disallowedCharacterMessage } from "../domain/free-text";
 import { REGION_CODE } from "../domain/region";
 
 export const ErrorSchema = z
@@ -41,8 +42,26 @@ export const IdParam = z.object({
   id: z.string().min(3).max(64).regex(/^[a-z]+_[a-z2-7]+$/, "not an id").openapi({ param: { name: "id", in: "path" } }),
 });
 
-/** Free text with a bound (STYLE: a limit on everything). */
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Free text with a bound (STYLE: a limit on everything) and without control characters, bidi
+ * overrides or lone surrogates; `multiline` fields (descriptions, reasons) may hold line breaks.
+ * The OpenAPI document marks these fields "x-free-text" so tests can find every one.
+ */
+export const text = (max: number, options: { multiline?: boolean; allowEmpty?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(options.allowEmpty ? 0 : 1)
+    .max(max)
+    .superRefine(refuseDisallowedCharacters(options.multiline ?? false))
+    .openapi({ "x-free-text": options.multiline ? "multi-line" : "single-line" } as never);
+
+export function refuseDisallowedCharacters(multiline: boolean) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const character = disallowedCharacter(value, multiline);
+    if (character) ctx.addIssue({ code: "custom", message: disallowedCharacterMessage(character) });
+  };
+}
 
 export const Fen = z.number().int().min(0).max(1e13).openapi({ description: "Amount in fen (1/100 CNY)" });
 export const PositiveFen = z.number().int().min(1).max(1e13);

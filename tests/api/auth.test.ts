@@ -222,43 +222,87 @@ describe("session expiry and sliding renewal", () => {
 describe("login throttling", () => {
   const login = (email: string, password: string, address: string) =>
     newClient(harness, { [TEST_ADDRESS_HEADER]: address }).post("/api/auth/login", { email, password });
+  /** Fixed windows: start each test just after a 15-minute boundary so no count straddles two windows. */
+  const startOfWindow = () => {
+    const window = 15 * 60_000;
+    harness.clock.now = harness.clock.now - (harness.clock.now % window) + window + 1000;
+  };
 
-  it("locks an account for 15 minutes after 5 failures, even for the right password from elsewhere", async () => {
+  it("100 simultaneous sign-ins for one account (99 wrong, 1 right) check at most 5 passwords; the rest get 429", async () => {
     const sme = await signUpSme(harness);
-    const [here, elsewhere] = [uniqueAddress(), uniqueAddress()];
-    for (let i = 0; i < 5; i++) expect((await login(sme.user.email, "wrong-password", here)).status).toBe(401);
+    const address = uniqueAddress();
+    startOfWindow();
+    const passwords = [...Array.from({ length: 99 }, (_, i) => `wrong-password-${i}`), TEST_PASSWORD];
+    const results = await Promise.all(passwords.map((password) => login(sme.user.email, password, address)));
+    const checked = results.filter((r) => r.status !== 429);
+    expect(checked.length, "password checks that ran").toBeLessThanOrEqual(5);
+    expect(checked.length).toBeGreaterThanOrEqual(1);
+    for (const refused of results.filter((r) => r.status === 429)) {
+      expect(refused.body.error.code).toBe("too_many_attempts");
+      expect(sessionCookie(refused)).toBeUndefined();
+    }
+    const signedIn = results.filter((r) => r.status === 200);
+    expect(signedIn.length, "the right password signs in only if it was among the checked").toBe(
+      results[99]?.status === 200 ? 1 : 0,
+    );
+    expect(await sessionsOf(sme.user.id)).toHaveLength(1 + signedIn.length);
+    // With the window spent, the right password from this address is refused too.
+    const after = await login(sme.user.email, TEST_PASSWORD, address);
+    expect(after.status).toBe(signedIn.length ? 200 : 429);
+  });
 
-    const locked = await login(sme.user.email, TEST_PASSWORD, elsewhere);
+  it("a stranger spending the attempts of their own address does not lock the owner out of theirs", async () => {
+    const sme = await signUpSme(harness);
+    const [stranger, owner] = [uniqueAddress(), uniqueAddress()];
+    startOfWindow();
+    for (let i = 0; i < 5; i++) expect((await login(sme.user.email, "wrong-password", stranger)).status).toBe(401);
+    const locked = await login(sme.user.email, TEST_PASSWORD, stranger);
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("too_many_attempts");
-    expect(locked.headers.get("Retry-After")).toBe("900");
-    expect(locked.body.error.details).toEqual({ retry_after_seconds: 900 });
-    expect(sessionCookie(locked)).toBeUndefined();
+    const retryAfter = Number(locked.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(locked.body.error.details).toEqual({ retry_after_seconds: retryAfter });
 
-    harness.clock.now += 14 * 60_000;
-    expect((await login(sme.user.email, TEST_PASSWORD, elsewhere)).headers.get("Retry-After")).toBe("60");
-    harness.clock.now += 60_000;
-    expect((await login(sme.user.email, TEST_PASSWORD, elsewhere)).status).toBe(200);
+    expect((await login(sme.user.email, TEST_PASSWORD, owner)).status).toBe(200);
+    harness.clock.now += retryAfter * 1000;
+    expect((await login(sme.user.email, TEST_PASSWORD, stranger)).status).toBe(200);
   });
 
-  it("counts failures in a 15-minute window, and a success clears the account's count", async () => {
+  it("many strangers share 50 guesses a day at one account, but the owner's usual address still signs in", async () => {
+    const sme = await signUpSme(harness);
+    const usual = uniqueAddress();
+    harness.clock.now = harness.clock.now - (harness.clock.now % DAY_MS) + 60_000;
+    expect((await login(sme.user.email, TEST_PASSWORD, usual)).status).toBe(200);
+    for (let i = 0; i < 10; i++) {
+      const bot = uniqueAddress();
+      for (let j = 0; j < 5; j++) expect((await login(sme.user.email, `wrong-${i}-${j}`, bot)).status).toBe(401);
+    }
+    expect((await login(sme.user.email, TEST_PASSWORD, uniqueAddress())).status, "a new address, account limit spent").toBe(429);
+    expect((await login(sme.user.email, TEST_PASSWORD, usual)).status).toBe(200);
+  });
+
+  it("the owner's successful sign-ins do not count; failures after a success still do", async () => {
     const sme = await signUpSme(harness);
     const address = uniqueAddress();
-    for (let i = 0; i < 4; i++) await login(sme.user.email, "wrong-password", address);
+    startOfWindow();
+    for (let i = 0; i < 8; i++) expect((await login(sme.user.email, TEST_PASSWORD, address)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login(sme.user.email, "wrong-password", address)).status).toBe(401);
     expect((await login(sme.user.email, TEST_PASSWORD, address)).status).toBe(200);
-    for (let i = 0; i < 4; i++) await login(sme.user.email, "wrong-password", address);
-    harness.clock.now += 16 * 60_000;
     expect((await login(sme.user.email, "wrong-password", address)).status).toBe(401);
+    expect((await login(sme.user.email, TEST_PASSWORD, address)).status).toBe(429);
+    harness.clock.now += 15 * 60_000;
     expect((await login(sme.user.email, TEST_PASSWORD, address)).status).toBe(200);
   });
 
-  it("locks an address after 20 failures across different accounts, but not other addresses", async () => {
+  it("limits an address to 20 attempts in 15 minutes across different accounts, but not other addresses", async () => {
     const sme = await signUpSme(harness);
     const address = uniqueAddress();
+    startOfWindow();
     for (let i = 0; i < 20; i++) expect((await login(uniqueEmail("guess"), "wrong-password", address)).status).toBe(401);
     const locked = await login(sme.user.email, TEST_PASSWORD, address);
     expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get("Retry-After"))).toBe(900);
+    expect(Number(locked.headers.get("Retry-After"))).toBe(15 * 60 - 1);
     expect((await login(sme.user.email, TEST_PASSWORD, uniqueAddress())).status).toBe(200);
   });
 });
@@ -280,12 +324,28 @@ describe("cross-site request refusal (Origin check)", () => {
     expect((await sme.client.get("/api/me")).status).toBe(200);
   });
 
-  it("accepts the same origin, and clients that send no Origin (curl, servers)", async () => {
+  it("accepts the same origin, named by Origin or by Sec-Fetch-Site alone", async () => {
     const sme = await signUpSme(harness);
-    const sameOrigin = { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" };
     const client = newClient(harness);
-    expect((await client.post("/api/auth/login", { email: sme.user.email, password: TEST_PASSWORD }, sameOrigin)).status).toBe(200);
-    expect((await client.post("/api/auth/logout", {}, sameOrigin)).status).toBe(204);
+    const login = { email: sme.user.email, password: TEST_PASSWORD };
+    expect((await client.post("/api/auth/login", login, { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+    expect((await client.post("/api/auth/logout", {}, { "Sec-Fetch-Site": "same-origin" })).status).toBe(204);
+  });
+
+  it("refuses an unsafe request that names neither its Origin nor Sec-Fetch-Site, before it does anything", async () => {
+    const sme = await signUpSme(harness);
+    const bare = (path: string, body: unknown) =>
+      harness.app.request(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Cookie: `${SESSION_COOKIE}=${sme.client.sessionToken}` },
+        body: JSON.stringify(body),
+      });
+    const logout = await bare("/api/auth/logout", {});
+    expect(logout.status).toBe(403);
+    expect(((await logout.json()) as { error: { code: string } }).error.code).toBe("origin_required");
+    expect((await sme.client.get("/api/me")).status, "the session was not ended").toBe(200);
+    const signup = await bare("/api/auth/signup", signupBody("sme"));
+    expect(signup.status).toBe(403);
   });
 
   it("refuses the same host under another scheme (an http page cannot act on the https site)", async () => {

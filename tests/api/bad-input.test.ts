@@ -167,6 +167,62 @@ describe("bad request bodies", () => {
   });
 });
 
+/** A body whose every free-text field ("x-free-text" in the document) holds `value`; `paths` collects where. */
+function withText(raw: Json, path: string[], paths: Array<{ path: string; multiline: boolean }>, value: string): unknown {
+  const schema = resolve(document, raw);
+  const branch = (schema.anyOf ?? schema.oneOf)?.find((b: Json) => !allows(typesOf(document, b), null));
+  if (branch) return withText(branch, path, paths, value);
+  if (schema.properties) {
+    return Object.fromEntries(Object.entries<Json>(schema.properties).map(([k, v]) => [k, withText(v, [...path, k], paths, value)]));
+  }
+  if (schema.items) return [withText(schema.items, [...path, "0"], paths, value)];
+  if (Array.isArray(schema.enum) && schema.enum.length === 1) return schema.enum[0];
+  if (schema["x-free-text"]) {
+    paths.push({ path: path.join("."), multiline: schema["x-free-text"] === "multi-line" });
+    return value;
+  }
+  return undefined;
+}
+
+const freeTextPaths = (operation: Operation) => {
+  const paths: Array<{ path: string; multiline: boolean }> = [];
+  withText(operation.body as Json, [], paths, "");
+  return paths;
+};
+const withFreeText = withBody.filter((o) => freeTextPaths(o).length > 0);
+
+describe("characters free text may not hold", () => {
+  it("finds the free-text fields of sign-up, offerings, programmes, applications and bookings", () => {
+    const keys = withFreeText.map((o) => o.key);
+    for (const key of ["POST /api/auth/signup", "POST /api/offerings", "POST /api/programmes", "POST /api/voucher-applications", "POST /api/bookings/{id}/reject"]) {
+      expect(keys).toContain(key);
+    }
+  });
+
+  it.each(withFreeText)("$key refuses NUL, a right-to-left override and a lone surrogate in every free-text field, naming it", async (operation) => {
+    for (const value of ["名\u0000字", "invoice\u202Efdp.exe", "name\uD800", "a\u2066b", "bell\u0007"]) {
+      const paths: Array<{ path: string; multiline: boolean }> = [];
+      const res = await send(operation, { body: withText(operation.body as Json, [], paths, value) });
+      expect(namedFields(res), JSON.stringify(value)).toEqual(expect.arrayContaining(paths.map((p) => p.path)));
+      for (const { path } of paths) {
+        expect(res.body.error.details.issues, `${path} ${JSON.stringify(value)}`).toContainEqual(
+          expect.objectContaining({ field: path, code: "custom", message: expect.stringMatching(/U\+[0-9A-F]{4}/) }),
+        );
+      }
+    }
+  });
+
+  it.each(withFreeText)("$key takes line breaks only in multi-line fields", async (operation) => {
+    const paths: Array<{ path: string; multiline: boolean }> = [];
+    const res = await send(operation, { body: withText(operation.body as Json, [], paths, "第一行\n第二行") });
+    const named = res.status === 400 ? res.body.error.details.issues.filter((i: { code: string }) => i.code === "custom").map((i: { field: string }) => i.field) : [];
+    for (const { path, multiline } of paths) {
+      if (multiline) expect(named, path).not.toContain(path);
+      else expect(named, path).toContain(path);
+    }
+  });
+});
+
 function withQuery(operation: Operation, name: string, value: string): string {
   const query = new URLSearchParams();
   for (const p of operation.parameters) if (p.in === "query" && p.required) query.set(p.name, sampleValue(p.schema));

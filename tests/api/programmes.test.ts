@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { constraintViolation } from "../../src/db/constraints";
 import type { Programme } from "../../src/db/schema";
+import { DAY_MS, shanghaiDate } from "../../src/lib/time";
 import { readProgramme, topUpStatements } from "../../src/services/programmes";
 import { createAgency, signUpProvider } from "../support/fixtures";
 import { beijingSme, createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost, testRules } from "../support/programmes";
@@ -42,6 +43,31 @@ describe("creating a programme", () => {
     const res = await moneyPost(agency.admin.client, "/api/programmes", body);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain("rules.application_closes_on");
+  });
+
+  it("refuses a fixed validity end already past, on create and on edit, naming the field; today is still allowed", async () => {
+    const day = (offsetDays: number) => shanghaiDate(harness.clock.now + offsetDays * DAY_MS);
+    const pastBody = { ...newProgrammeBody(), name: `过期 Past ${idempotencyKey()}`, rules: { ...testRules(harness), validity: { kind: "fixed_end", end_on: day(-1) } } };
+    const refused = await moneyPost(agency.admin.client, "/api/programmes", pastBody);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain("rules.validity.end_on");
+    const [{ n }] = (await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM programmes WHERE name = ${pastBody.name}`)) as [{ n: number }];
+    expect(n, "nothing was created").toBe(0);
+
+    const today = await moneyPost(agency.admin.client, "/api/programmes", { ...pastBody, rules: { ...pastBody.rules, validity: { kind: "fixed_end", end_on: day(0) } } });
+    expect(today.status).toBe(201);
+
+    const edit = await agency.admin.client.patch(`/api/programmes/${today.body.id}`, { rules: { ...pastBody.rules, validity: { kind: "fixed_end", end_on: day(-30) } } });
+    expect(edit.status).toBe(400);
+    expect(edit.body.error.details.issues).toContainEqual(expect.objectContaining({ field: "rules.validity.end_on" }));
+    expect((await readProgramme(harness.store, today.body.id))?.current_version, "no new rule version").toBe(1);
+  });
+
+  it("refuses a tier name holding a right-to-left override, naming the field", async () => {
+    const tiers = [{ kind: "domestic_compute", name: "国产\u202E算力", ratio_bp: 3000 }];
+    const res = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), rules: { ...testRules(harness), tiers } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("rules.tiers.0.name");
   });
 
   it("refuses a subsidy ratio above 100% and a fractional budget", async () => {

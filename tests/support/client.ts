@@ -9,6 +9,18 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Like a browser, name the page's origin on unsafe requests (the API refuses them otherwise),
+ * unless the test sets Origin or Sec-Fetch-Site itself to play another site or client.
+ */
+function originOf(method: string, path: string, headers: Record<string, string>): Record<string, string> {
+  const named = Object.keys(headers).some((h) => ["origin", "sec-fetch-site"].includes(h.toLowerCase()));
+  if (!UNSAFE_METHODS.has(method.toUpperCase()) || named) return {};
+  return { Origin: new URL(path, "http://localhost").origin };
+}
+
 export class TestClient {
   private cookies = new Map<string, string>();
 
@@ -29,6 +41,7 @@ export class TestClient {
     const init: RequestInit = {
       method,
       headers: {
+        ...originOf(method, path, { ...this.defaultHeaders, ...headers }),
         ...this.defaultHeaders,
         ...(body !== undefined && typeof body !== "string" ? { "Content-Type": "application/json" } : {}),
         ...(this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),

@@ -19,3 +19,4 @@ export * from "./ledger";
 export * from "./capacity";
 export * from "./records";
 export * from "./notifications";
+export * from "./invitations";

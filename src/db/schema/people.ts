@@ -59,14 +59,6 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.user_id)],
 );
 
-// Failed-login counters, one row per throttled key ("account:<email>" or "address:<ip>").
-export const login_throttle = sqliteTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull(),
-  window_started_at: integer("window_started_at").notNull(),
-  locked_until: integer("locked_until").notNull(),
-});
-
 // Declared related parties (shareholders, legal representative, other). Rules refuse subsidy
 // when the two sides of a booking are related (DESIGN §1, Beijing and Shanghai rules).
 export const related_parties = sqliteTable(

@@ -10,12 +10,12 @@ import {
   SESSION_COOKIE,
   sessionInsert,
 } from "../../auth/session";
-import { accountKey, addressKey, clearFailures, lockedUntil, recordFailure, THROTTLE } from "../../auth/throttle";
+import { isKnownAddress, loginLimits, signedInStatements, takeLoginSlots } from "../../auth/throttle";
 import { commit } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
 import { organisations, sessions, users } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
-import { AppError, conflict, unauthorized } from "../../lib/errors";
+import { conflict, unauthorized } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import type * as routes from "./auth.routes";
@@ -32,7 +32,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
   });
 }
 
-async function startSession(c: Context<AppEnv>, userId: string) {
+export async function startSession(c: Context<AppEnv>, userId: string) {
   const token = generateSessionToken();
   const row = await sessionInsert(token, userId, c.var.now());
   return { token, row, statement: c.var.store.db.insert(sessions).values(row) };
@@ -90,17 +90,10 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
   const { email, password } = c.req.valid("json");
   const store = c.var.store;
   const now = c.var.now();
-  const keys = [accountKey(email), addressKey(c.var.clientAddress)];
-  const locked = await lockedUntil(store, keys, now);
-  if (locked) {
-    c.header("Retry-After", String(Math.ceil((locked - now) / 1000)));
-    throw new AppError(
-      429,
-      "too_many_attempts",
-      "登录失败次数过多，请稍后再试 / Too many failed sign-ins; try again later",
-      { retry_after_seconds: Math.ceil((locked - now) / 1000) },
-    );
-  }
+  const address = c.var.clientAddress;
+  // The slots are taken before the password is hashed: at most `allowed` checks per key and window.
+  const limits = loginLimits(email, address, await isKnownAddress(store, email, address, now));
+  await takeLoginSlots(store, limits, now);
   const [row] = await store.db
     .select({ user: users, org: organisations })
     .from(users)
@@ -108,10 +101,6 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     .where(eq(users.email, email));
   const valid = await verifyPassword(password, row?.user.password_hash ?? (await decoyHash()));
   if (!row || !valid || row.user.disabled) {
-    await store.batch([
-      recordFailure(store, keys[0] as string, THROTTLE.accountFailures, now),
-      recordFailure(store, keys[1] as string, THROTTLE.addressFailures, now),
-    ]);
     throw unauthorized("邮箱或密码不正确 / Wrong email or password");
   }
   const session = await startSession(c, row.user.id);
@@ -119,7 +108,7 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
   c.set("actor", { user: row.user, org: row.org, sessionId: session.row.id, sessionExpiresAt: session.row.expires_at });
   await commit(
     c,
-    [session.statement, clearFailures(store, keys[0] as string)],
+    [session.statement, ...signedInStatements(store, limits, email, address, now)],
     [{ action: "user.signed_in", subject_type: "user", subject_id: row.user.id }],
   );
   setSessionCookie(c, session.token, session.row.expires_at);

@@ -129,8 +129,8 @@ export const getBooking = defineRoute({
   responses: { 200: json(NamedBookingSchema, "The booking"), ...commonErrors },
 });
 
-const Reason = z.object({ reason: text(500).optional() });
-const RequiredReason = z.object({ reason: text(500) });
+const Reason = z.object({ reason: text(500, { multiline: true }).optional() });
+const RequiredReason = z.object({ reason: text(500, { multiline: true }) });
 
 /** Path as a literal type, so Hono's typed client (web/) keeps one entry per route. */
 const move = <P extends string, B extends z.ZodType>(path: P, summary: string, body: B, money: boolean) =>

@@ -32,7 +32,7 @@ const DurationUnits = z.number().int().min(1).max(10_000);
 /** Fields every category has; defaults make a small offering easy to publish. */
 const common = {
   name: text(200),
-  description: z.string().trim().max(4000).default(""),
+  description: text(4000, { multiline: true, allowEmpty: true }).default(""),
   unit_price_fen: z.number().int().min(0).max(MAX_UNIT_PRICE_FEN).openapi({ description: "Price of one unit (e.g. one card-hour), in fen" }),
   capacity_units: z.number().int().min(0).max(MAX_CAPACITY_UNITS).openapi({ description: "Units usable at once (cards, nodes, seats, sessions)" }),
   min_duration_units: DurationUnits.default(1),
@@ -61,7 +61,7 @@ const DatasetOffering = z.object({
   category: z.literal("dataset"),
   ...common,
   unit: z.enum(["seat_day", "licence_month"]),
-  licence_terms: text(4000),
+  licence_terms: text(4000, { multiline: true }),
   access_mode: AccessMode,
   sensitivity_level: SensitivityLevel,
 });
@@ -82,7 +82,7 @@ export type OfferingInput = z.infer<typeof OfferingBody>;
 export const OfferingPatchBody = z
   .object({
     name: text(200),
-    description: z.string().trim().max(4000),
+    description: text(4000, { multiline: true, allowEmpty: true }),
     unit_price_fen: common.unit_price_fen,
     capacity_units: common.capacity_units,
     min_duration_units: DurationUnits,
@@ -95,14 +95,14 @@ export const OfferingPatchBody = z
     accelerator_model: AcceleratorModel,
     cards_per_node: z.number().int().min(1).max(64),
     domestic: z.boolean(),
-    licence_terms: text(4000),
+    licence_terms: text(4000, { multiline: true }),
     access_mode: AccessMode,
     sensitivity_level: SensitivityLevel,
   })
   .partial()
   .extend({
     force: z.boolean().default(false).openapi({ description: "Cancel (with notice, holds voided) the bookings in the way of a capacity cut or a retirement" }),
-    notice: text(500).optional().openapi({ description: "Why, shown to SMEs whose bookings a forced change cancels" }),
+    notice: text(500, { multiline: true }).optional().openapi({ description: "Why, shown to SMEs whose bookings a forced change cancels" }),
   })
   .openapi("OfferingChange");
 export type OfferingPatch = z.infer<typeof OfferingPatchBody>;
@@ -172,9 +172,9 @@ export const BlackoutBody = z
   .object({
     starts_at: Instant,
     ends_at: Instant,
-    reason: text(500).openapi({ example: "机房年度检修 Annual data-centre maintenance" }),
+    reason: text(500, { multiline: true }).openapi({ example: "机房年度检修 Annual data-centre maintenance" }),
     force: z.boolean().default(false),
-    notice: text(500).optional(),
+    notice: text(500, { multiline: true }).optional(),
   })
   .openapi("NewBlackout");
 

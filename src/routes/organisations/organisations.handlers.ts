@@ -70,14 +70,14 @@ export const declareRelatedParty: RouteHandler<typeof routes.declareRelatedParty
 };
 
 export const listProviders: RouteHandler<typeof routes.listProviders, AppEnv> = async (c) => {
-  const { status } = c.req.valid("query");
-  const rows = await c.var.store.db
-    .select()
-    .from(organisations)
-    .where(and(eq(organisations.kind, "provider"), status ? eq(organisations.provider_status, status) : undefined))
-    .orderBy(asc(organisations.created_at))
-    .limit(1000);
-  return c.json({ items: rows.map(presentOrganisation) }, 200);
+  const { status, limit, offset } = c.req.valid("query");
+  const db = c.var.store.db;
+  const matching = and(eq(organisations.kind, "provider"), status ? eq(organisations.provider_status, status) : undefined);
+  const [rows, [count]] = await Promise.all([
+    db.select().from(organisations).where(matching).orderBy(asc(organisations.created_at), asc(organisations.id)).limit(limit).offset(offset),
+    db.select({ total: sql<number>`count(*)` }).from(organisations).where(matching),
+  ]);
+  return c.json({ items: rows.map(presentOrganisation), total: Number(count?.total ?? 0), limit, offset }, 200);
 };
 
 async function decideProvider(

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
-import { commonErrors, conflictError, CreditCode, IdParam, json, jsonBody, text } from "../common";
+import { commonErrors, conflictError, CreditCode, IdParam, json, jsonBody, PageQuery, text } from "../common";
 import { OrganisationSchema } from "../auth/auth.routes";
 
 export const RelatedPartySchema = z
@@ -22,8 +22,8 @@ export const RelatedPartyBody = z
   })
   .openapi("RelatedPartyDeclaration");
 
-const ProviderDecision = z.object({ reason: text(500).optional() });
-const ProviderRejection = z.object({ reason: text(500) });
+const ProviderDecision = z.object({ reason: text(500, { multiline: true }).optional() });
+const ProviderRejection = z.object({ reason: text(500, { multiline: true }) });
 
 export const getOrganisation = defineRoute({
   method: "get",
@@ -58,9 +58,15 @@ export const listProviders = defineRoute({
   tags: ["providers"],
   summary: "Providers and their approval status",
   request: {
-    query: z.object({ status: z.enum(["pending", "approved", "rejected", "suspended"]).optional() }),
+    query: z.object({ status: z.enum(["pending", "approved", "rejected", "suspended"]).optional(), ...PageQuery }),
   },
-  responses: { 200: json(z.object({ items: z.array(OrganisationSchema) }), "Providers"), ...commonErrors },
+  responses: {
+    200: json(
+      z.object({ items: z.array(OrganisationSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+      "One page of providers, oldest registration first; total counts every match",
+    ),
+    ...commonErrors,
+  },
 });
 
 export const approveProvider = defineRoute({

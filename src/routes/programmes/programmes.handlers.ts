@@ -10,10 +10,10 @@ import type { Store } from "../../db/store";
 import type { ProgrammeRules } from "../../domain/programme-rules";
 import { describeValidity } from "../../domain/validity";
 import type { Actor, AppEnv } from "../../lib/context";
-import { conflict, notFound } from "../../lib/errors";
+import { AppError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
-import { toIso } from "../../lib/time";
+import { shanghaiDate, toIso } from "../../lib/time";
 import { createProgrammeStatements, listVersions, MAX_BUDGET_FEN, poolColumns, poolFigures, poolJoin, readProgramme, readProgrammeWithPool, readRules, topUpStatements, TOPPED_UP_WHILE, type PoolFigures } from "../../services/programmes";
 import type * as routes from "./programmes.routes";
 
@@ -55,9 +55,23 @@ async function ownedProgramme(c: Context<AppEnv>, id: string): Promise<Programme
   return programme;
 }
 
+/**
+ * A fixed validity end already past would issue vouchers that are dead on arrival. Needs today's
+ * date (Asia/Shanghai), so it is checked here rather than in the pure rules schema.
+ */
+function refusePastValidityEnd(rules: ProgrammeRules, now: number) {
+  if (rules.validity.kind !== "fixed_end" || rules.validity.end_on >= shanghaiDate(now)) return;
+  const field = "rules.validity.end_on";
+  const message = `有效期截止日期 ${rules.validity.end_on} 已过 / The validity end date ${rules.validity.end_on} is in the past`;
+  throw new AppError(400, "invalid_request", `请求内容有误：${field} / Invalid request: check ${field}`, {
+    issues: [{ field, message, code: "validity_end_in_past" }],
+  });
+}
+
 export const createProgramme: RouteHandler<typeof routes.createProgramme, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const body = c.req.valid("json");
+  refusePastValidityEnd(body.rules, c.var.now());
   return idempotent(c, body, async (record) => {
     const now = c.var.now();
     const created = createProgrammeStatements(
@@ -107,6 +121,7 @@ export const patchProgramme: RouteHandler<typeof routes.patchProgramme, AppEnv> 
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const before = await ownedProgramme(c, id);
+  if (body.rules) refusePastValidityEnd(body.rules, c.var.now());
   if (before.status === "closed") throw conflict("programme_closed", "项目已关闭，不能修改 / The programme is closed and can no longer change");
   const store = c.var.store;
   const db = store.db;

@@ -23,7 +23,7 @@ export const ProgrammePatchBody = z
   .refine((b) => b.name !== undefined || b.rules !== undefined, { message: "请提供名称或规则 / Send a new name or new rules" })
   .openapi("ProgrammePatch");
 
-export const TopUpBody = z.object({ amount_fen: PositiveFen, note: text(500).optional() }).openapi("BudgetTopUp");
+export const TopUpBody = z.object({ amount_fen: PositiveFen, note: text(500, { multiline: true }).optional() }).openapi("BudgetTopUp");
 
 const PoolSchema = z
   .object({

@@ -44,17 +44,17 @@ export const ApplicationSchema = z
   .openapi("VoucherApplication");
 
 export const ApplyBody = z
-  .object({ programme_id: RecordId, requested_fen: PositiveFen, purpose: text(1000) })
+  .object({ programme_id: RecordId, requested_fen: PositiveFen, purpose: text(1000, { multiline: true }) })
   .openapi("VoucherApplicationRequest");
 
 export const ApproveBody = z
   .object({
     approved_fen: PositiveFen.optional().openapi({ description: "Defaults to the amount requested; may be smaller, never larger" }),
-    note: text(500).optional(),
+    note: text(500, { multiline: true }).optional(),
   })
   .openapi("VoucherApproval");
 
-export const RejectBody = z.object({ reason: text(500) }).openapi("VoucherRejection");
+export const RejectBody = z.object({ reason: text(500, { multiline: true }) }).openapi("VoucherRejection");
 
 const tags = ["voucher-applications"];
 

@@ -77,6 +77,6 @@ export const revokeVoucher = defineRoute({
   path: "/api/vouchers/{id}/revoke",
   tags,
   summary: "Revoke (e.g. for fraud): holds are voided and the balance returns to the pool (money: takes an Idempotency-Key)",
-  request: { params: IdParam, headers: IdempotencyHeaders, ...jsonBody(z.object({ reason: text(500) }).openapi("VoucherRevocation")) },
+  request: { params: IdParam, headers: IdempotencyHeaders, ...jsonBody(z.object({ reason: text(500, { multiline: true }) }).openapi("VoucherRevocation")) },
   responses: { 200: json(VoucherSchema, "Revoked"), ...commonErrors, ...conflictError },
 });

@@ -8,7 +8,7 @@ export interface ApiSession {
 export async function apiSession(baseUrl: string, email: string, password: string): Promise<ApiSession> {
   const login = await fetch(`${baseUrl}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: new URL(baseUrl).origin },
     body: JSON.stringify({ email, password }),
   });
   if (login.status !== 200) throw new Error(`login as ${email} answered ${login.status}: ${await login.text()}`);
@@ -20,7 +20,7 @@ export async function apiSession(baseUrl: string, email: string, password: strin
       return (await response.json()) as T;
     },
     async post<T>(path: string, body: unknown, headers: Record<string, string> = {}) {
-      const response = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      const response = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { cookie, origin: new URL(baseUrl).origin, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as T };
     },
   };

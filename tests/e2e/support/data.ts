@@ -22,7 +22,7 @@ export async function registerProvider(baseUrl: string): Promise<{ name: string;
   const email = uniqueEmail("provider");
   const response = await fetch(`${baseUrl}/api/auth/signup`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: new URL(baseUrl).origin },
     body: JSON.stringify({
       organisation: { kind: "provider", name, credit_code: uniqueCreditCode(), region_code: "110108", size_class: "small", founded_on: "2023-03-01" },
       user: { email, display_name: "测试用户 Test User", password: E2E_PASSWORD },
