@@ -1,9 +1,11 @@
 // Node entry: the API and the web front end on one port, an embedded SQLite file underneath.
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
+import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { openNodeStore } from "./db/node";
 import { parseEnv } from "./env";
@@ -12,6 +14,8 @@ import { runScheduled } from "./services/scheduled";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH);
+// Uploaded files live beside the database file, so one directory holds the whole installation.
+const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "blobs"));
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -29,6 +33,8 @@ const appShell = serveStatic({ root: WEB_ROOT, path: "index.html" });
 
 const app = createApp({
   store: () => store,
+  blobs: () => blobs,
+  signupsPerHour: env.SIGNUPS_PER_HOUR,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??

@@ -24,7 +24,7 @@ export function randomBase32(byteCount: number): string {
 }
 
 export type IdPrefix =
-  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req";
+  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req" | "fil";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase32(10)}`;

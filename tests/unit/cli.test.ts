@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { openDirectoryBlobStore } from "../../src/blobs/directory";
 import { openNodeStore } from "../../src/db/node";
 import { audit_events, organisations, users } from "../../src/db/schema";
 import { buildHarness } from "../support/build-harness";
@@ -14,6 +15,8 @@ import { TestClient } from "../support/client";
 import { uniqueCreditCode, uniqueEmail } from "../support/fixtures";
 import { sql } from "drizzle-orm";
 
+/** The CLI never touches files; the app only needs somewhere to keep them. */
+const scratchBlobs = () => openDirectoryBlobStore(join(mkdtempSync(join(tmpdir(), "cli-blobs-")), "blobs"));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 const directory = mkdtempSync(join(tmpdir(), "cli-test-"));
@@ -70,7 +73,7 @@ describe("npm run cli", () => {
 
     const store = openNodeStore(DATABASE_PATH);
     try {
-      const client = new TestClient(buildHarness("better-sqlite3", store).app);
+      const client = new TestClient(buildHarness("better-sqlite3", store, scratchBlobs()).app);
       expect((await client.post("/api/auth/login", { email, password: PASSWORD })).body.organisation.id).toBe(org?.id);
     } finally {
       store.close();
@@ -141,7 +144,7 @@ describe("npm run cli", () => {
         await fresh.batch([sql.raw(statement)]);
       }
     }
-    const harness = buildHarness("better-sqlite3", fresh);
+    const harness = buildHarness("better-sqlite3", fresh, scratchBlobs());
     for (const email of [adminEmail, agencyEmail]) {
       const login = await new TestClient(harness.app).post("/api/auth/login", { email, password: PASSWORD });
       expect(login.status, email).toBe(200);
