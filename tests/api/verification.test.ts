@@ -24,7 +24,7 @@ const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >> end
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
 
 const upload = (sme: SignedIn, bytes: Uint8Array, name: string, contentType = "application/pdf") =>
-  sme.client.call("POST", `/api/organisations/${sme.org.id}/files?purpose=business_licence&name=${encodeURIComponent(name)}`, bytes, { "Content-Type": contentType });
+  sme.client.call("POST", `/api/organisations/${sme.org.id}/files?purpose=business_licence`, bytes, { "Content-Type": contentType, "X-File-Name": encodeURIComponent(name) });
 
 const apply = async (sme: SignedIn) => {
   const res = await sme.client.post("/api/voucher-applications", { programme_id: programme.id, requested_fen: 1_000_000, purpose: "大模型训练 LLM training" });

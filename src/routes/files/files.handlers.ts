@@ -4,7 +4,7 @@ import { sha256Hex } from "../../blobs/blob-store";
 import { files, organisations, type StoredFile } from "../../db/schema";
 import { EXTENSION } from "../../domain/file-types";
 import type { Actor, AppEnv } from "../../lib/context";
-import { AppError, forbidden, notFound } from "../../lib/errors";
+import { AppError, badRequest, forbidden, notFound } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
 import { storeUpload } from "../../services/files";
@@ -12,12 +12,22 @@ import { agencyMayReviewOrganisation } from "../../services/organisation-access"
 import { UPLOAD_CONTENT_TYPES } from "./files.routes";
 import type * as routes from "./files.routes";
 
+function decodeFileName(encoded: string | undefined): string | undefined {
+  if (encoded === undefined) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw badRequest("invalid_request", "文件名编码有误 / X-File-Name must be percent-encoded UTF-8 (encodeURIComponent)");
+  }
+}
+
 export const presentFile = (row: StoredFile) => ({ ...row, created_at: toIso(row.created_at) });
 
 export const uploadFile: RouteHandler<typeof routes.uploadFile, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { id } = c.req.valid("param");
-  const { purpose, name } = c.req.valid("query");
+  const { purpose } = c.req.valid("query");
+  const name = decodeFileName(c.req.valid("header")["x-file-name"]);
   if (id !== actor.org.id) throw forbidden("只能为本机构上传文件 / You can upload files only for your own organisation");
   const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (!(UPLOAD_CONTENT_TYPES as readonly string[]).includes(mediaType ?? "")) {

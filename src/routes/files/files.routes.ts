@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { FILE_PURPOSES } from "../../db/schema";
 import { defineRoute } from "../../lib/route";
-import { commonErrors, IdParam, json, text, throttledError } from "../common";
+import { commonErrors, IdParam, json, throttledError } from "../common";
 
 export const FileSchema = z
   .object({
@@ -29,12 +29,16 @@ export const uploadFile = defineRoute({
   tags: ["files"],
   summary: "Upload a file (the business licence 营业执照): the raw bytes as the body, PDF, JPEG or PNG, at most 10 MiB",
   description:
-    "Send the file itself as the body (not multipart). The stored type is decided by the bytes (PDF %PDF-, JPEG FF D8 FF, PNG 89 50 4E 47); the name and the Content-Type header are not trusted. Up to 30 uploads per organisation a day.",
+    "Send the file itself as the body (not multipart), its name in X-File-Name. The stored type is decided by the bytes (PDF %PDF-, JPEG FF D8 FF, PNG 89 50 4E 47); the name and the Content-Type header are not trusted. Up to 30 uploads per organisation a day.",
   request: {
     params: IdParam,
-    query: z.object({
-      purpose: z.enum(FILE_PURPOSES).default("business_licence"),
-      name: text(500).optional().openapi({ description: "The original file name, shown to reviewers (sanitised, at most 200 characters kept)" }),
+    query: z.object({ purpose: z.enum(FILE_PURPOSES).default("business_licence") }),
+    headers: z.object({
+      "x-file-name": z
+        .string()
+        .max(1000)
+        .optional()
+        .openapi({ description: "The original file name, percent-encoded UTF-8 (encodeURIComponent); shown to reviewers, sanitised, at most 200 characters kept" }),
     }),
     body: { required: true, content: binaryContent(UPLOAD_CONTENT_TYPES) },
   },
