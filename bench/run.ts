@@ -4,9 +4,10 @@
 // as a ratio to a baseline measured in the same run: a primary-key SELECT through the same store.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createApp } from "../src/app";
+import { openDirectoryBlobStore } from "../src/blobs/directory";
 import { generateSessionToken, SESSION_COOKIE, sessionInsert } from "../src/auth/session";
 import { openNodeStore } from "../src/db/node";
 import { offerings, organisations, sessions, users } from "../src/db/schema";
@@ -64,7 +65,7 @@ async function main() {
     const actor = { org, user, sessionId: "bench", sessionExpiresAt: now + DAY_MS };
     const token = generateSessionToken();
     await store.batch([store.db.insert(sessions).values(await sessionInsert(token, user.id, now))]);
-    const app = createApp({ store: () => store, clientAddress: () => "127.0.0.1", now: () => now });
+    const app = createApp({ store: () => store, blobs: () => openDirectoryBlobStore(join(dirname(path), "blobs")), clientAddress: () => "127.0.0.1", now: () => now });
     const headers = { Cookie: `${SESSION_COOKIE}=${token}`, "Content-Type": "application/json", Origin: "http://localhost" };
 
     const offeringId = seeded.offering_ids[1] as string;

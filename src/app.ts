@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { SESSION_COOKIE, validateSessionToken } from "./auth/session";
+import type { BlobStore } from "./blobs/blob-store";
 import type { Store } from "./db/store";
 import type { AppEnv, WebhookSettings } from "./lib/context";
 import { createRouter, handleError } from "./lib/create-app";
@@ -25,11 +26,21 @@ import { notificationsRouter } from "./routes/notifications/notifications.index"
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { fetchSender } from "./webhooks/sender";
 import { membersRouter } from "./routes/members/members.index";
+import { filesRouter } from "./routes/files/files.index";
+import { verificationRouter } from "./routes/verification/verification.index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** File uploads (POST /api/organisations/{id}/files) alone may send up to this much. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Default sign-ups per client address per hour (fixed windows: up to twice this across a boundary). */
+export const SIGNUPS_PER_HOUR = 5;
+const UPLOAD_PATH = /^\/api\/organisations\/[^/]+\/files$/;
 
 export interface AppOptions {
   store: (c: Context<AppEnv>) => Store;
+  blobs: (c: Context<AppEnv>) => BlobStore;
+  /** Sign-ups per client address per hour; default SIGNUPS_PER_HOUR. */
+  signupsPerHour?: number;
   clientAddress: (c: Context<AppEnv>) => string;
   /** Whether the client reached us over https (behind a proxy: its X-Forwarded-Proto). Default: the request URL. */
   isHttps?: (c: Context<AppEnv>) => boolean;
@@ -55,7 +66,9 @@ const api = createRouter()
   .route("/", bookingsRouter)
   .route("/", notificationsRouter)
   .route("/", webhooksRouter)
-  .route("/", membersRouter);
+  .route("/", membersRouter)
+  .route("/", filesRouter)
+  .route("/", verificationRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -89,6 +102,8 @@ export function createApp(options: AppOptions) {
   );
   app.use(async (c, next) => {
     c.set("store", options.store(c));
+    c.set("blobs", options.blobs(c));
+    c.set("signupsPerHour", options.signupsPerHour ?? SIGNUPS_PER_HOUR);
     c.set("clientAddress", options.clientAddress(c));
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
@@ -97,13 +112,15 @@ export function createApp(options: AppOptions) {
     c.set("actor", null);
     await next();
   });
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody("payload_too_large", "请求内容过大（上限1 MiB）/ Request body over 1 MiB"), 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody("payload_too_large", "请求内容过大（上限1 MiB）/ Request body over 1 MiB"), 413),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: (c) => c.json(errorBody("payload_too_large", "文件过大（上限10 MiB）/ File over 10 MiB"), 413),
+  });
+  app.use("/api/*", (c, next) => (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) ? uploadLimit : jsonLimit)(c, next));
 
   // CSRF (Lucia's guide): an unsafe request must show it comes from this site, by its Origin or,
   // failing that, by the browser's Sec-Fetch-Site. A request with neither is refused: a non-browser

@@ -7,6 +7,8 @@ const EnvSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("./data/vouchers.sqlite"),
   DEMO_SEED: z.enum(["auto", "off"]).default("auto"),
   /** How often voucher expiry and booking lapse run. */
+  /** Sign-ups one client address may make per hour. */
+  SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy). */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),

@@ -1,9 +1,11 @@
 // Node entry: the API and the web front end on one port, an embedded SQLite file underneath.
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
+import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { openNodeStore } from "./db/node";
 import { parseEnv } from "./env";
@@ -14,6 +16,8 @@ import { nodeSender } from "./webhooks/node-sender";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH, { synchronous: env.SQLITE_SYNCHRONOUS });
+// Uploaded files live beside the database file, so one directory holds the whole installation.
+const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "blobs"));
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -34,6 +38,8 @@ const webhooks = { send: nodeSender(env.WEBHOOK_ALLOW_LOOPBACK === "1"), allowLo
 const app = createApp({
   store: () => store,
   webhooks,
+  blobs: () => blobs,
+  signupsPerHour: env.SIGNUPS_PER_HOUR,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??

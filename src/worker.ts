@@ -1,6 +1,7 @@
 // Cloudflare Workers entry: the same app on D1. Static files come from the assets binding
 // (wrangler.toml); the cron trigger runs the periodic sweeps.
 import { createApp } from "./app";
+import { openR2BlobStore, type R2BucketLike } from "./blobs/r2";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
 import { runScheduled } from "./services/scheduled";
@@ -9,6 +10,7 @@ import { fetchSender } from "./webhooks/sender";
 
 export interface WorkerEnv {
   DB: D1Like;
+  BLOBS: R2BucketLike;
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
 
@@ -28,6 +30,7 @@ const webhooks = { send: fetchSender(false), allowLoopback: false };
 const app = createApp({
   store: (c) => storeFor((c.env as WorkerEnv).DB),
   webhooks,
+  blobs: (c) => openR2BlobStore((c.env as WorkerEnv).BLOBS),
   clientAddress: (c) => c.req.header("CF-Connecting-IP") ?? "unknown",
   assets: [
     async (c, next) => {

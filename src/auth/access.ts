@@ -18,8 +18,18 @@ export type Grant = `${OrgKind}:${UserRole | "*"}`;
  * - published: anything published to all signed-in users (approved providers' offerings, open programmes)
  * - installation: platform administration
  * - voucher_parties: the SME that applied for or holds the voucher, or the agency over its programme
+ * - organisation_reviewers: the organisation itself, or an agency that may review it
+ *   (src/services/organisation-access.ts: SMEs that applied to its programmes; any provider)
  */
-export type Scope = "none" | "own_organisation" | "booking_parties" | "agency_programmes" | "published" | "installation" | "voucher_parties";
+export type Scope =
+  | "none"
+  | "own_organisation"
+  | "booking_parties"
+  | "agency_programmes"
+  | "published"
+  | "installation"
+  | "voucher_parties"
+  | "organisation_reviewers";
 
 export type AccessRule =
   | { access: "public" }
@@ -101,6 +111,14 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/organisations/{id}/invitations": only(ORG_ADMINS, "own_organisation"),
   "POST /api/organisations/{id}/users/{user_id}/disable": only(ORG_ADMINS, "own_organisation"),
   "POST /api/auth/accept-invitation": pub,
+  // Verification and files (docs/verification-and-files.md).
+  "POST /api/organisations/{id}/files": only(["sme:admin", "provider:admin"], "own_organisation"),
+  "GET /api/files/{id}": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "organisation_reviewers"),
+  "GET /api/organisations/{id}/verification": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "organisation_reviewers"),
+  "POST /api/organisations/{id}/verification/submit": only(["sme:admin", "provider:admin"], "own_organisation"),
+  "POST /api/organisations/{id}/verification/verify": only(AGENCY_DECIDERS, "organisation_reviewers"),
+  "POST /api/organisations/{id}/verification/reject": only(AGENCY_DECIDERS, "organisation_reviewers"),
+  "GET /api/verification-requests": only(AGENCY_STAFF, "organisation_reviewers"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

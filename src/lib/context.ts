@@ -1,5 +1,6 @@
 // What every handler can read from the request context. Built once per entry point (Node,
 // Workers, tests), so the same handler runs on either database.
+import type { BlobStore } from "../blobs/blob-store";
 import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
 import type { WebhookSender } from "../webhooks/sender";
@@ -13,6 +14,10 @@ export interface Actor {
 
 export interface AppVariables {
   store: Store;
+  /** Where uploaded files' bytes live (a directory on Node, R2 on Workers). */
+  blobs: BlobStore;
+  /** Sign-ups one client address may make per hour. */
+  signupsPerHour: number;
   requestId: string;
   clientAddress: string;
   /** The client reached us over https (decides the cookie's Secure flag and our own origin). */

@@ -24,7 +24,7 @@ export function randomBase32(byteCount: number): string {
 }
 
 export type IdPrefix =
-  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req" | "inv"
+  | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req" | "inv" | "fil"
   | "evt" | "whe";
 
 export function newId(prefix: IdPrefix): string {

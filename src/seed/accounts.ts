@@ -6,6 +6,7 @@ import { organisations, users, type Organisation, type User } from "../db/schema
 import type { Store } from "../db/store";
 import { hashPassword } from "../auth/password";
 import { newId } from "../lib/ids";
+import { operatorVerified } from "../services/verification-facts";
 
 export interface NewOrganisation {
   kind: Organisation["kind"];
@@ -39,6 +40,7 @@ export async function createOrganisationWithUsers(
     legal_representative: null,
     provider_status: input.kind === "provider" ? "pending" : null,
     provider_status_reason: null,
+    ...operatorVerified(meta.at),
     created_at: meta.at,
     ...input,
   };

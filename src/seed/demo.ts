@@ -7,6 +7,7 @@ import { commitAs } from "../db/atomic";
 import { organisations, users } from "../db/schema";
 import type { Store } from "../db/store";
 import { withCheckCharacter } from "../domain/credit-code";
+import { operatorVerified } from "../services/verification-facts";
 import { hashPassword } from "../auth/password";
 import { seedDemoOfferings } from "./offerings";
 import { demoProgrammeStatements, type DemoVoucher } from "./programmes";
@@ -73,7 +74,7 @@ export async function seedDemo(store: Store, now: number): Promise<void> {
   const statements = [];
   const events = [];
   for (const { org, users: people } of DEMO_ORGANISATIONS) {
-    statements.push(store.db.insert(organisations).values({ ...org, created_at: now }));
+    statements.push(store.db.insert(organisations).values({ ...org, ...operatorVerified(now), created_at: now }));
     events.push({ action: "organisation.seeded", subject_type: "organisation", subject_id: org.id, after: org });
     for (const [index, person] of people.entries()) {
       const id = demoUserId(org.id as string, index);

@@ -63,13 +63,15 @@ describe("sign-up", () => {
     expect(events[0]?.after_json).not.toMatch(/password|scrypt/);
   });
 
-  it("refuses a credit code that is already registered, and creates nothing", async () => {
-    const first = await signUpSme(harness);
-    const again = signupBody("provider", { organisation: { credit_code: first.org.credit_code } });
+  it("registers a credit code someone already registered, unverified: the first registrant does not own a public code", async () => {
+    const first = await signUpSme(harness, { unverified: true });
+    const again = signupBody("sme", { organisation: { credit_code: first.org.credit_code } });
     const res = await newClient(harness).post("/api/auth/signup", again);
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe("credit_code_taken");
-    expect(await harness.store.db.select().from(users).where(eq(users.email, again.user.email))).toEqual([]);
+    expect(res.status).toBe(201);
+    expect(res.body.organisation).toMatchObject({ credit_code: first.org.credit_code, verification_state: "unverified" });
+    expect(res.body.verification).toMatchObject({ state: "unverified", missing: ["business_licence", "submission"] });
+    const holders = await harness.store.db.select().from(organisations).where(eq(organisations.credit_code, first.org.credit_code));
+    expect(holders.map((o) => o.verification_state)).toEqual(["unverified", "unverified"]);
   });
 
   it("refuses an email that is already registered, whatever its case, and creates nothing", async () => {

@@ -105,7 +105,7 @@ describe("an unexpected failure", () => {
   it("answers 500 in the error shape with the request id, without leaking the cause", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const broken = { driver: harness.driver, appliedMigrations: () => Promise.reject(new Error("disk on fire")) } as unknown as Store;
-    const app = createApp({ store: () => broken, clientAddress: () => "test" });
+    const app = createApp({ store: () => broken, blobs: () => harness.blobs, clientAddress: () => "test" });
     const res = await new TestClient(app).get("/health");
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe("internal_error");

@@ -38,18 +38,20 @@ export class TestClient {
   }
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const raw = typeof body === "string" || body instanceof Uint8Array;
     const init: RequestInit = {
       method,
       headers: {
         ...originOf(method, path, { ...this.defaultHeaders, ...headers }),
         ...this.defaultHeaders,
-        ...(body !== undefined && typeof body !== "string" ? { "Content-Type": "application/json" } : {}),
+        ...(body !== undefined && !raw ? { "Content-Type": "application/json" } : {}),
         ...(this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
         ...headers,
       },
     };
-    if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+    if (body !== undefined) init.body = raw ? (body as BodyInit) : JSON.stringify(body);
     const response = await this.app.request(path, init);
+    if (headers["X-Test-Raw-Response"]) return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) as T, headers: response.headers };
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";");
       const [name, ...value] = (pair ?? "").split("=");
@@ -66,6 +68,11 @@ export class TestClient {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** A GET whose body is returned as bytes (downloads). */
+  getBytes(path: string) {
+    return this.call<Uint8Array>("GET", path, undefined, { "X-Test-Raw-Response": "1" });
   }
 
   get<T = any>(path: string, headers?: Record<string, string>) {

@@ -1,11 +1,12 @@
 // Setup every API test shares: unique organisations and people, signed in through the real API.
 // On D1 the database may be shared between test files, so everything here is unique per call
 // (credit codes, emails, client addresses) and nothing depends on another file's rows.
-import { sql } from "drizzle-orm";
-import type { Organisation, User } from "../../src/db/schema";
+import { eq, sql } from "drizzle-orm";
+import { organisations, type Organisation, type User } from "../../src/db/schema";
 import { creditCodeCheckCharacter } from "../../src/domain/credit-code";
 import { randomBase32 } from "../../src/lib/ids";
 import { createOrganisationWithUsers } from "../../src/seed/accounts";
+import { operatorVerified } from "../../src/services/verification-facts";
 import { TEST_ADDRESS_HEADER } from "./build-harness";
 import { TestClient } from "./client";
 import type { Harness } from "./harness-types";
@@ -43,6 +44,17 @@ export interface SignedIn {
 export interface SignupOverrides {
   organisation?: Record<string, unknown>;
   user?: Record<string, unknown>;
+  /** SMEs only: leave the SME unverified, as sign-up does (default: verified, see markVerified). */
+  unverified?: boolean;
+}
+
+/**
+ * Marks an organisation verified as the operator's seed does, so tests of applications, vouchers
+ * and bookings start from an SME an agency may approve. tests/api/verification.test.ts goes
+ * through the real verification API instead.
+ */
+export async function markVerified(harness: Harness, orgId: string): Promise<void> {
+  await harness.store.batch([harness.store.db.update(organisations).set(operatorVerified(harness.clock.now)).where(eq(organisations.id, orgId))]);
 }
 
 /** A complete, valid sign-up body; pass overrides to vary one field. */
@@ -65,6 +77,10 @@ async function signUp(harness: Harness, kind: "sme" | "provider", overrides?: Si
   const client = newClient(harness);
   const res = await client.post("/api/auth/signup", signupBody(kind, overrides));
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (kind === "sme" && !overrides?.unverified) {
+    await markVerified(harness, res.body.organisation.id);
+    return { client, user: res.body.user, org: { ...res.body.organisation, verification_state: "verified" } };
+  }
   return { client, user: res.body.user, org: res.body.organisation };
 }
 

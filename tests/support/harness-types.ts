@@ -1,3 +1,4 @@
+import type { BlobStore } from "../../src/blobs/blob-store";
 import type { Store } from "../../src/db/store";
 import type { createApp } from "../../src/app";
 import type { WebhookSettings } from "../../src/lib/context";
@@ -6,6 +7,7 @@ import type { WebhookSettings } from "../../src/lib/context";
 export interface Harness {
   driver: "better-sqlite3" | "d1";
   store: Store;
+  blobs: BlobStore;
   app: ReturnType<typeof createApp>;
   /** The app's clock; tests move it to exercise expiry. */
   clock: { now: number };

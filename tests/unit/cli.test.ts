@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { openDirectoryBlobStore } from "../../src/blobs/directory";
 import { openNodeStore } from "../../src/db/node";
 import { audit_events, organisations, users } from "../../src/db/schema";
 import { formatReport, verifyLedger } from "../../src/services/verify";
@@ -15,6 +16,8 @@ import { TestClient } from "../support/client";
 import { uniqueCreditCode, uniqueEmail } from "../support/fixtures";
 import { sql } from "drizzle-orm";
 
+/** The CLI never touches files; the app only needs somewhere to keep them. */
+const scratchBlobs = () => openDirectoryBlobStore(join(mkdtempSync(join(tmpdir(), "cli-blobs-")), "blobs"));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 const directory = mkdtempSync(join(tmpdir(), "cli-test-"));
@@ -71,7 +74,7 @@ describe("npm run cli", () => {
 
     const store = openNodeStore(DATABASE_PATH);
     try {
-      const client = new TestClient(buildHarness("better-sqlite3", store).app);
+      const client = new TestClient(buildHarness("better-sqlite3", store, scratchBlobs()).app);
       expect((await client.post("/api/auth/login", { email, password: PASSWORD })).body.organisation.id).toBe(org?.id);
     } finally {
       store.close();
@@ -142,7 +145,7 @@ describe("npm run cli", () => {
         await fresh.batch([sql.raw(statement)]);
       }
     }
-    const harness = buildHarness("better-sqlite3", fresh);
+    const harness = buildHarness("better-sqlite3", fresh, scratchBlobs());
     for (const email of [adminEmail, agencyEmail]) {
       const login = await new TestClient(harness.app).post("/api/auth/login", { email, password: PASSWORD });
       expect(login.status, email).toBe(200);
@@ -163,7 +166,7 @@ describe("npm run cli", () => {
     for (const statement of readFileSync(seedSql, "utf8").split(";\n").filter((s) => s.trim())) {
       await fresh.batch([sql.raw(statement)]);
     }
-    const harness = buildHarness("better-sqlite3", fresh);
+    const harness = buildHarness("better-sqlite3", fresh, scratchBlobs());
     const login = await new TestClient(harness.app).post("/api/auth/login", { email: "qiming@demo.cn", password: "demo-pass-2026" });
     expect(login.status).toBe(200);
     const report = await verifyLedger(fresh);

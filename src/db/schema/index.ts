@@ -20,3 +20,4 @@ export * from "./capacity";
 export * from "./records";
 export * from "./notifications";
 export * from "./invitations";
+export * from "./files";

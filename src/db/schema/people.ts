@@ -20,10 +20,25 @@ export const organisations = sqliteTable(
     // Providers only: an agency approves a provider before its offerings are visible.
     provider_status: text("provider_status", { enum: ["pending", "approved", "rejected", "suspended"] }),
     provider_status_reason: text("provider_status_reason"),
+    // Verification of the declared facts (credit code, name, region, size, founding date) by an
+    // agency from the business licence (docs/verification-and-files.md). Sign-up starts
+    // 'unverified'; organisations made by the operator (CLI, seed) start 'verified'.
+    verification_state: text("verification_state", { enum: ["unverified", "submitted", "verified", "rejected"] })
+      .notNull()
+      .default("unverified"),
+    verification_reason: text("verification_reason"),
+    verification_submitted_at: integer("verification_submitted_at"),
+    verified_by: text("verified_by"),
+    verified_at: integer("verified_at"),
     created_at: createdAt(),
   },
   (t) => [
-    uniqueIndex("organisations_credit_code_unique").on(t.credit_code),
+    // Anyone may register a credit code (codes are public, so the first registrant is not
+    // necessarily its owner); at most one organisation per code is ever verified.
+    index("organisations_credit_code_idx").on(t.credit_code),
+    uniqueIndex("organisations_one_verified_per_credit_code")
+      .on(t.credit_code)
+      .where(sql`${t.verification_state} = 'verified'`),
     check("organisations_region_code_format", sql`length(${t.region_code}) = 6`),
     check(
       "organisations_provider_status_only_for_providers",

@@ -12,15 +12,19 @@ import {
 } from "../../auth/session";
 import { isKnownAddress, loginLimits, signedInStatements, takeLoginSlots } from "../../auth/throttle";
 import { commit } from "../../db/atomic";
+import { isRateLimitViolation, rateLimitedError, takeSlotStatement, type RateLimit } from "../../db/rate-limit";
 import { constraintViolation } from "../../db/constraints";
 import { organisations, sessions, users } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
 import { conflict, unauthorized } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { HOUR_MS } from "../../lib/time";
+import { UNVERIFIED } from "../../services/verification-facts";
 import { actorOf } from "../../lib/route";
 import type * as routes from "./auth.routes";
 import { unreadCount } from "../../services/inbox";
-import { presentMe } from "./present";
+import { verificationSummary } from "../../services/verification";
+import { presentMe, presentVerification } from "./present";
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number) {
   setCookie(c, SESSION_COOKIE, token, {
@@ -38,6 +42,13 @@ export async function startSession(c: Context<AppEnv>, userId: string) {
   return { token, row, statement: c.var.store.db.insert(sessions).values(row) };
 }
 
+/**
+ * Sign-ups per client address and hour. The slot is taken in the sign-up's own batch, so only
+ * registrations that happen count (one refused, e.g. for a taken email, takes no slot).
+ */
+const signupLimit = (address: string, perHour: number): RateLimit => ({ key: `signup:address:${address}`, allowed: perHour, windowMs: HOUR_MS });
+const SIGNUP_LIMITED = "该网络地址注册过于频繁，请稍后再试 / Too many sign-ups from this address; try again later";
+
 export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const now = c.var.now();
@@ -49,6 +60,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     credit_status: "good" as const,
     provider_status: body.organisation.kind === "provider" ? ("pending" as const) : null,
     provider_status_reason: null,
+    ...UNVERIFIED,
     created_at: now,
   };
   const user = {
@@ -63,27 +75,26 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
   };
   const session = await startSession(c, user.id);
   const db = c.var.store.db;
+  const limit = signupLimit(c.var.clientAddress, c.var.signupsPerHour);
   try {
     await commit(
       c,
-      [db.insert(organisations).values(org), db.insert(users).values(user), session.statement],
+      [takeSlotStatement(c.var.store, limit, now), db.insert(organisations).values(org), db.insert(users).values(user), session.statement],
       [
         { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },
         { action: "user.created", subject_type: "user", subject_id: user.id, after: user },
       ],
     );
   } catch (error) {
+    if (isRateLimitViolation(error)) throw await rateLimitedError(c.var.store, [limit], now, SIGNUP_LIMITED);
     const violation = constraintViolation(error);
-    if (violation?.name === "organisations.credit_code") {
-      throw conflict("credit_code_taken", "该统一社会信用代码已注册 / This credit code is already registered");
-    }
     if (violation?.name === "users.email") {
       throw conflict("email_taken", "该邮箱已注册 / This email is already registered");
     }
     throw error;
   }
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(user, org, session.row.expires_at), 201);
+  return c.json(presentMe(user, org, presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
 };
 
 export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
@@ -112,7 +123,7 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     [{ action: "user.signed_in", subject_type: "user", subject_id: row.user.id }],
   );
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(row.user, row.org, session.row.expires_at, await unreadCount(store, row.user.id)), 200);
+  return c.json(presentMe(row.user, row.org, presentVerification(await verificationSummary(store, row.org)), session.row.expires_at, await unreadCount(store, row.user.id)), 200);
 };
 
 export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
@@ -135,5 +146,5 @@ export const logoutAll: RouteHandler<typeof routes.logoutAll, AppEnv> = async (c
 
 export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  return c.json(presentMe(actor.user, actor.org, actor.sessionExpiresAt, await unreadCount(c.var.store, actor.user.id)), 200);
+  return c.json(presentMe(actor.user, actor.org, presentVerification(await verificationSummary(c.var.store, actor.org)), actor.sessionExpiresAt, await unreadCount(c.var.store, actor.user.id)), 200);
 };

@@ -17,9 +17,24 @@ export const OrganisationSchema = z
     legal_representative: z.string().nullable(),
     provider_status: z.enum(["pending", "approved", "rejected", "suspended"]).nullable(),
     provider_status_reason: z.string().nullable(),
+    verification_state: z.enum(["unverified", "submitted", "verified", "rejected"]).openapi({
+      description: "Whether an agency has checked the declared facts against the business licence; an SME's voucher is approved only when verified",
+    }),
     created_at: z.string(),
   })
   .openapi("Organisation");
+
+export const VerificationSummarySchema = z
+  .object({
+    state: z.enum(["unverified", "submitted", "verified", "rejected"]),
+    reason: z.string().nullable().openapi({ description: "The verifier's note, or why it was rejected" }),
+    submitted_at: z.string().nullable(),
+    verified_at: z.string().nullable().openapi({ description: "When an agency last decided (verified or rejected)" }),
+    missing: z.array(z.enum(["business_licence", "submission", "agency_review"])).openapi({
+      description: "What still stands before verification, in order: upload a business licence, submit, an agency's review. Empty when verified",
+    }),
+  })
+  .openapi("VerificationSummary");
 
 export const UserSchema = z
   .object({
@@ -35,6 +50,7 @@ export const MeSchema = z
   .object({
     user: UserSchema,
     organisation: OrganisationSchema,
+    verification: VerificationSummarySchema,
     session_expires_at: z.string(),
     unread_notifications: z.number().int().openapi({ description: "Unread notifications in the caller's inbox" }),
   })
@@ -70,7 +86,7 @@ export const signup = defineRoute({
   tags: ["auth"],
   summary: "Register an SME or a provider with its first (admin) user; signs in",
   request: jsonBody(SignupBody),
-  responses: { 201: json(MeSchema, "Registered and signed in"), ...commonErrors, ...conflictError },
+  responses: { 201: json(MeSchema, "Registered and signed in (the organisation starts unverified)"), ...commonErrors, ...conflictError, ...throttledError },
 });
 
 export const login = defineRoute({

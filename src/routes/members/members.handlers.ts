@@ -14,7 +14,8 @@ import { AppError, conflict, forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { DAY_MS, toIso } from "../../lib/time";
-import { presentMe } from "../auth/present";
+import { presentMe, presentVerification } from "../auth/present";
+import { verificationSummary } from "../../services/verification";
 import { setSessionCookie, startSession } from "../auth/auth.handlers";
 import type * as routes from "./members.routes";
 
@@ -143,7 +144,7 @@ export const acceptInvitation: RouteHandler<typeof routes.acceptInvitation, AppE
     throw error;
   }
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(user, org, session.row.expires_at), 201);
+  return c.json(presentMe(user, org, presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
 };
 
 export const disableMember: RouteHandler<typeof routes.disableMember, AppEnv> = async (c) => {

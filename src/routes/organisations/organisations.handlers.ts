@@ -9,7 +9,8 @@ import { conflict, forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
-import { presentOrganisation } from "../auth/present";
+import { verificationSummary } from "../../services/verification";
+import { presentOrganisation, presentVerification } from "../auth/present";
 import type * as routes from "./organisations.routes";
 
 const canReadAnyOrganisation = (actor: Actor) => actor.org.kind === "agency" || actor.org.kind === "platform";
@@ -22,7 +23,7 @@ export const getOrganisation: RouteHandler<typeof routes.getOrganisation, AppEnv
   if (id !== actor.org.id && !canReadAnyOrganisation(actor)) throw notFound("机构", "Organisation");
   const [org] = await c.var.store.db.select().from(organisations).where(eq(organisations.id, id));
   if (!org) throw notFound("机构", "Organisation");
-  return c.json(presentOrganisation(org), 200);
+  return c.json({ ...presentOrganisation(org), verification: presentVerification(await verificationSummary(c.var.store, org)) }, 200);
 };
 
 export const listRelatedParties: RouteHandler<typeof routes.listRelatedParties, AppEnv> = async (c) => {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, conflictError, CreditCode, IdParam, json, jsonBody, PageQuery, text } from "../common";
-import { OrganisationSchema } from "../auth/auth.routes";
+import { OrganisationSchema, VerificationSummarySchema } from "../auth/auth.routes";
 
 export const RelatedPartySchema = z
   .object({
@@ -31,7 +31,10 @@ export const getOrganisation = defineRoute({
   tags: ["organisations"],
   summary: "An organisation: your own, or any for agency staff and the installation admin",
   request: { params: IdParam },
-  responses: { 200: json(OrganisationSchema, "The organisation"), ...commonErrors },
+  responses: {
+    200: json(OrganisationSchema.extend({ verification: VerificationSummarySchema }).openapi("OrganisationWithVerification"), "The organisation and what its verification still needs"),
+    ...commonErrors,
+  },
 });
 
 export const listRelatedParties = defineRoute({

@@ -16,6 +16,7 @@ import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
 import { readProgramme, readRules } from "../../services/programmes";
 import { applicationRow, assessEligibility, type StoredEligibility } from "../../services/voucher-applications";
+import { stillVerifiedStatement } from "../../services/verification";
 import { issueVoucherStatements } from "../../services/vouchers";
 import { presentVoucherBalance } from "../vouchers/present";
 import type * as routes from "./voucher-applications.routes";
@@ -123,6 +124,7 @@ async function approveOnce(c: Context<AppEnv>, id: string, body: { approved_fen?
   }
   const rules = await readRules(store, programme.id, programme.current_version);
   const [enterprise] = await store.db.select().from(organisations).where(eq(organisations.id, application.sme_org_id));
+  if (enterprise?.verification_state !== "verified") throw notVerified(enterprise?.verification_state ?? "unverified");
   const eligibility = await assessEligibility(store, programme, rules, enterprise as NonNullable<typeof enterprise>, approved, now);
   const blocking = eligibility.criteria.filter((k) => !k.ok && APPROVAL_CRITERIA.has(k.name));
   if (blocking.length > 0) {
@@ -135,9 +137,17 @@ async function approveOnce(c: Context<AppEnv>, id: string, body: { approved_fen?
   const decided: VoucherApplication = { ...application, status: "approved", approved_fen: approved, decision_reason: body.note ?? null, decided_by: actorOf(c).user.id, decided_at: now, voucher_id: issued.voucher.id };
   const balance = { face_value_fen: approved, held_fen: 0, spent_fen: 0, lapsed_fen: 0, available_fen: approved };
   const result = { status: 200 as const, body: { application: presentApplication(decided), voucher: presentVoucherBalance(issued.voucher, balance) } };
-  await commit(c, [...issued.statements, record(result)], issued.events);
+  // The enterprise must still be verified when the batch runs (a verifier may demote it meanwhile).
+  await commit(c, [stillVerifiedStatement(store, application.sme_org_id), ...issued.statements, record(result)], issued.events);
   return result;
 }
+
+const notVerified = (state: string) =>
+  conflict(
+    "organisation_not_verified",
+    "企业信息尚未经主管部门核验（营业执照），核验后方可批准 / The enterprise's facts are not verified against its business licence yet; verify them before approving",
+    { verification_state: state },
+  );
 
 /** After the retries: which guard stopped the approval, in words. */
 function explainApprovalGuard(violation: ConstraintViolation): AppError {
@@ -148,6 +158,8 @@ function explainApprovalGuard(violation: ConstraintViolation): AppError {
       return conflict("annual_cap_reached", "超出企业本年度申领上限 / This would pass the enterprise's annual cap");
     case "voucher_applications.status":
       return conflict("application_decided", "该申请已被他人处理 / Someone else already decided this application");
+    case "organisations.verification_state":
+      return notVerified("rejected");
     case "vouchers.sme_org_id":
       return conflict("not_approvable", "企业已被列入失信名单 / The enterprise is now on the credit blacklist");
     default:

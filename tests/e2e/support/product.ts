@@ -46,9 +46,10 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   const dataDir = mkdtempSync(join(tmpdir(), "vouchers-e2e-"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Every browser test signs up from 127.0.0.1, so the per-address sign-up limit is raised here.
   // Its own process group, so stopping it also stops the node process npx starts.
   const server = spawn("npx", ["tsx", "src/server.ts"], {
-    env: { ...process.env, DATABASE_PATH: join(dataDir, "e2e.sqlite"), PORT: String(port), HOST: "127.0.0.1", DEMO_SEED: "auto", ...env },
+    env: { ...process.env, DATABASE_PATH: join(dataDir, "e2e.sqlite"), PORT: String(port), HOST: "127.0.0.1", DEMO_SEED: "auto", SIGNUPS_PER_HOUR: "1000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

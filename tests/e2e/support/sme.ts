@@ -63,12 +63,38 @@ export async function registerSme(baseUrl: string, regionCode = "110108"): Promi
     }),
   });
   if (response.status !== 201) throw new Error(`SME sign-up answered ${response.status}: ${await response.text()}`);
+  await submitForVerification(baseUrl, (await response.json()).organisation.id, response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "));
   return sme;
+}
+
+/** The new SME uploads a (tiny) business licence and submits its facts, as it must before its first voucher. */
+async function submitForVerification(baseUrl: string, orgId: string, cookie: string) {
+  const licence = new TextEncoder().encode("%PDF-1.4\n% e2e business licence\n%%EOF\n");
+  const uploaded = await fetch(`${baseUrl}/api/organisations/${orgId}/files?purpose=business_licence`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/pdf", "x-file-name": "licence.pdf" },
+    body: licence,
+  });
+  if (uploaded.status !== 201) throw new Error(`licence upload answered ${uploaded.status}: ${await uploaded.text()}`);
+  const submitted = await fetch(`${baseUrl}/api/organisations/${orgId}/verification/submit`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: "{}",
+  });
+  if (submitted.status !== 200) throw new Error(`verification submit answered ${submitted.status}: ${await submitted.text()}`);
 }
 
 /** The agency's reviewer approves an application in full, as the agency's pages would. */
 export async function approveApplication(baseUrl: string, applicationId: string): Promise<{ voucher: { id: string } }> {
   const reviewer = await Caller.signIn(baseUrl, "reviewer@demo.cn");
+  // A newly registered SME is verified (its facts as declared) before its first voucher.
+  const application = await reviewer.get(`/api/voucher-applications/${applicationId}`);
+  const request = await reviewer.get(`/api/organisations/${application.body.sme_org_id}/verification`);
+  if (request.body.verification?.state === "submitted") {
+    const { credit_code, name, region_code, size_class, founded_on } = request.body.organisation;
+    const verified = await reviewer.post(`/api/organisations/${application.body.sme_org_id}/verification/verify`, { credit_code, name, region_code, size_class, founded_on });
+    if (verified.status !== 200) throw new Error(`verification answered ${verified.status}: ${JSON.stringify(verified.body)}`);
+  }
   const approved = await reviewer.post(`/api/voucher-applications/${applicationId}/approve`, {}, `e2e-approve-${uniqueSuffix()}`);
   if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${JSON.stringify(approved.body)}`);
   return approved.body;
