@@ -21,6 +21,7 @@ import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
+import { searchInThread, type SearchExecutor } from "./services/capacity-search";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** Whether the client reached us over https (behind a proxy: its X-Forwarded-Proto). Default: the request URL. */
   isHttps?: (c: Context<AppEnv>) => boolean;
   now?: () => number;
+  /** Where capacity searches run; by default in the request's thread, over its store. */
+  search?: SearchExecutor;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
 }
@@ -80,6 +83,7 @@ export function createApp(options: AppOptions) {
     c.set("clientAddress", options.clientAddress(c));
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
+    c.set("search", options.search ?? searchInThread(c.var.store));
     c.set("actor", null);
     await next();
   });

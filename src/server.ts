@@ -6,12 +6,16 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
 import { decoyHash } from "./auth/password";
 import { openNodeStore } from "./db/node";
+import { openSearchThread } from "./db/search-thread";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH);
+// Searches read on their own thread, so a long one never freezes other requests (an in-memory
+// database cannot be shared between threads: there they run in-thread).
+const searchThread = env.DATABASE_PATH === ":memory:" ? null : openSearchThread(env.DATABASE_PATH);
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -29,6 +33,7 @@ const appShell = serveStatic({ root: WEB_ROOT, path: "index.html" });
 
 const app = createApp({
   store: () => store,
+  search: searchThread?.search,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??
@@ -61,7 +66,8 @@ const sweeps = setInterval(async () => {
 
 function shutdown() {
   clearInterval(sweeps);
-  server.close(() => {
+  server.close(async () => {
+    await searchThread?.close();
     store.close();
     process.exit(0);
   });

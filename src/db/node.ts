@@ -18,9 +18,22 @@ export function openNodeStore(path: string): Store & { close(): void } {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  return storeOver(sqlite);
+}
 
+/**
+ * A second, read-only connection to a database file another connection has opened (and
+ * migrated): for reads on another thread. WAL lets it read while the first one writes.
+ */
+export function openReadOnlyNodeStore(path: string): Store & { close(): void } {
+  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  return storeOver(sqlite);
+}
+
+function storeOver(sqlite: BetterSqlite3.Database): Store & { close(): void } {
+  const db = drizzle(sqlite, { schema });
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (text: string) => {
     let statement = cache.get(text);

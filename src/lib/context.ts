@@ -2,6 +2,7 @@
 // Workers, tests), so the same handler runs on either database.
 import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
+import type { SearchExecutor } from "../services/capacity-search";
 
 export interface Actor {
   user: User;
@@ -18,6 +19,8 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** Runs capacity searches (Node with a database file: on a worker thread). */
+  search: SearchExecutor;
 }
 
 export type AppEnv = { Variables: AppVariables };

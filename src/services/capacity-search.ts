@@ -68,7 +68,7 @@ export const SEARCH_BUDGET = {
   /** Rows read for obstacles (blackouts and short slots), over all rounds. */
   rows: 20_000,
   /** Wall time spent reading and fitting, checked between reads. */
-  ms: 300,
+  ms: 500,
   /** Offerings whose obstacles one read covers. */
   offerings_per_read: 250,
 } as const;
@@ -294,3 +294,14 @@ function presentOption(fit: Fit, terms: VoucherTerms | null, rank: number) {
     subsidy: terms && { ...terms, voucher_expires_at: toShanghaiIso(terms.voucher_expires_at) },
   };
 }
+
+export type SearchResult = Awaited<ReturnType<typeof searchCapacity>>;
+
+/**
+ * Runs a search. On D1 and on an in-memory database: in the request's own thread, over its
+ * store. On a Node database file: on a worker thread with its own read-only connection
+ * (src/db/search-thread.ts), so a long search never holds up other requests.
+ */
+export type SearchExecutor = (actor: Actor, req: SearchRequest, now: number) => Promise<SearchResult>;
+
+export const searchInThread = (store: Store): SearchExecutor => (actor, req, now) => searchCapacity(store, actor, req, now);

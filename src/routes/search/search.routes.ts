@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
 import { MAX_SEARCH_OFFERINGS, MAX_SEARCH_WINDOW_DAYS } from "../../services/capacity-search";
 import { QuoteSchema } from "../bookings/bookings.routes";
-import { commonErrors, ErrorSchema, Instant, json, jsonBody } from "../common";
+import { commonErrors, ErrorSchema, Instant, json, jsonBody, throttledError } from "../common";
 import { AcceleratorModel, MAX_CAPACITY_UNITS, MAX_UNIT_PRICE_FEN } from "../offerings/offerings.routes";
 
 export const SearchBody = z
@@ -66,5 +66,7 @@ export const searchCapacity = defineRoute({
     ),
     422: json(ErrorSchema, "A window that is empty, too long or beyond the booking horizon"),
     ...commonErrors,
+    ...throttledError,
+    503: json(ErrorSchema, "Too many searches waiting at once; retry after the Retry-After header"),
   },
 });
