@@ -13,7 +13,7 @@ export default defineConfig(async () => {
           resolve: { alias: { "#harness": new URL("./tests/support/node-harness.ts", import.meta.url).pathname } },
           test: {
             name: "node",
-            include: ["tests/unit/**/*.test.ts", "tests/api/**/*.test.ts"],
+            include: ["tests/unit/**/*.test.ts", "tests/api/**/*.test.ts", "tests/load/**/*.test.ts"],
             environment: "node",
             testTimeout: 30_000,
           },

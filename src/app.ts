@@ -28,6 +28,7 @@ import { fetchSender } from "./webhooks/sender";
 import { membersRouter } from "./routes/members/members.index";
 import { filesRouter } from "./routes/files/files.index";
 import { verificationRouter } from "./routes/verification/verification.index";
+import { searchInThread, type SearchExecutor } from "./services/capacity-search";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** File uploads (POST /api/organisations/{id}/files) alone may send up to this much. */
@@ -49,6 +50,8 @@ export interface AppOptions {
   webhooks?: WebhookSettings;
   /** Prints what would have been mailed (invitation links), for installs without a mail server. */
   log?: (line: string) => void;
+  /** Where capacity searches run; by default in the request's thread, over its store. */
+  search?: SearchExecutor;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
 }
@@ -109,6 +112,7 @@ export function createApp(options: AppOptions) {
     c.set("now", now);
     c.set("webhooks", webhooks);
     c.set("log", options.log ?? null);
+    c.set("search", options.search ?? searchInThread(c.var.store));
     c.set("actor", null);
     await next();
   });

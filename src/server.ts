@@ -8,6 +8,7 @@ import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { openNodeStore } from "./db/node";
+import { openSearchThread } from "./db/search-thread";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
@@ -18,6 +19,9 @@ const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH, { synchronous: env.SQLITE_SYNCHRONOUS });
 // Uploaded files live beside the database file, so one directory holds the whole installation.
 const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "blobs"));
+// Searches read on their own thread, so a long one never freezes other requests (an in-memory
+// database cannot be shared between threads: there they run in-thread).
+const searchThread = env.DATABASE_PATH === ":memory:" ? null : openSearchThread(env.DATABASE_PATH);
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -40,6 +44,7 @@ const app = createApp({
   webhooks,
   blobs: () => blobs,
   signupsPerHour: env.SIGNUPS_PER_HOUR,
+  search: searchThread?.search,
   clientAddress: (c) =>
     (env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined) ??
     getConnInfo(c).remote.address ??
@@ -88,7 +93,8 @@ const deliveries = setInterval(async () => {
 function shutdown() {
   clearInterval(sweeps);
   clearInterval(deliveries);
-  server.close(() => {
+  server.close(async () => {
+    await searchThread?.close();
     store.close();
     process.exit(0);
   });

@@ -29,9 +29,22 @@ export function openNodeStore(path: string, options: { synchronous?: Synchronous
   sqlite.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  return storeOver(sqlite);
+}
 
+/**
+ * A second, read-only connection to a database file another connection has opened (and
+ * migrated): for reads on another thread. WAL lets it read while the first one writes.
+ */
+export function openReadOnlyNodeStore(path: string): NodeStore {
+  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  return storeOver(sqlite);
+}
+
+function storeOver(sqlite: BetterSqlite3.Database): NodeStore {
+  const db = drizzle(sqlite, { schema });
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (text: string) => {
     let statement = cache.get(text);

@@ -187,11 +187,19 @@ export function availability(input: AvailabilityInput): SlotAvailability[] {
   });
 }
 
+/** A stretch of time [from, to) in which no booking can hold a slot (a blackout's slots). */
+export interface Span {
+  from: number;
+  to: number;
+}
+
 export interface FitInput {
   slot_minutes: number;
   hours: WeeklyHours | null;
   /** Slots that cannot take the quantity wanted (blocked, or too little free): from slot_usage. */
   obstacles: ReadonlySet<number>;
+  /** Blocked stretches, sorted by `from` (may overlap); a fit jumps over each in one step. */
+  blocked?: readonly Span[];
   /** Aligned; the booking must start at or after this. */
   earliest_start: number;
   /** The booking must end at or before this. */
@@ -202,9 +210,20 @@ export interface FitInput {
 /** The earliest start of `length_slots` consecutive open slots with no obstacle, or null. */
 export function earliestFit(input: FitInput): number | null {
   const size = input.slot_minutes * MINUTE_MS;
+  const blocked = input.blocked ?? [];
+  let next = 0;
   let runStart = input.earliest_start;
   let run = 0;
   for (let at = input.earliest_start; at + size <= input.latest_end; at += size) {
+    while (next < blocked.length && blocked[next]!.to <= at) next += 1;
+    const span = blocked[next];
+    if (span && span.from < at + size) {
+      // Jump to the last slot that still overlaps the span; the loop steps past it.
+      at += Math.max(0, Math.ceil((span.to - at) / size) - 1) * size;
+      run = 0;
+      runStart = at + size;
+      continue;
+    }
     if (input.obstacles.has(at) || !slotOpen(input.hours, at, input.slot_minutes)) {
       run = 0;
       runStart = at + size;

@@ -4,6 +4,7 @@ import type { BlobStore } from "../blobs/blob-store";
 import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
 import type { WebhookSender } from "../webhooks/sender";
+import type { SearchExecutor } from "../services/capacity-search";
 
 export interface Actor {
   user: User;
@@ -24,6 +25,8 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** Runs capacity searches (Node with a database file: on a worker thread). */
+  search: SearchExecutor;
   /** Where a development install prints what it would have mailed (invitation links); null: nowhere. */
   log: ((line: string) => void) | null;
   /** How webhook attempts are sent, and whether loopback targets are allowed (development only). */

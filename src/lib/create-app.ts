@@ -29,7 +29,7 @@ export function handleError(error: Error, c: Context<AppEnv>) {
   if (error instanceof AppError) {
     // Every throttle's 429 says when to come back, in the header as well as in details.
     const retryAfter = (error.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
-    if (error.status === 429 && typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
+    if ((error.status === 429 || error.status === 503) && typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
     return c.json(errorBody(error.code, error.message, error.details), error.status);
   }
   if (error instanceof HTTPException) {

@@ -1,14 +1,16 @@
 // POST /api/search/capacity: one need, every approved provider's offerings. Bounded work: at
 // most MAX_SEARCH_OFFERINGS offerings (cheapest per comparable unit first) over a window of at
-// most MAX_SEARCH_WINDOW_DAYS, and at most four queries for capacity however many offerings
-// match: the candidates, then the slots that cannot take the quantity wanted (the "obstacles";
-// slots no booking or blackout has touched are free and have no row) over growing horizons.
+// most MAX_SEARCH_WINDOW_DAYS, and a bounded number of queries for capacity however many offerings
+// match: the candidates, then what stands in the way (blackouts, and slots too booked for the
+// quantity wanted; slots nothing has touched are free and have no row) over growing horizons,
+// within a row and a time budget (SEARCH_BUDGET): a search that hits one answers with what it
+// found and says it stopped.
 import { sql, type SQL } from "drizzle-orm";
 import { bestTerms, evaluateVoucher, type BookingFacts, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
 import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort, type Size } from "../domain/capacity-search";
 import { ageInYears, grossFen } from "../domain/pricing";
 import { findRelation, type PartyFacts } from "../domain/related-parties";
-import { earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil, type WeeklyHours } from "../domain/slots";
+import { blackoutSlotRange, earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil, type Span, type WeeklyHours } from "../domain/slots";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { DAY_MS, shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
@@ -61,22 +63,61 @@ async function readCandidates(store: Store, need: Need): Promise<CandidateRow[]>
     LIMIT ${MAX_SEARCH_OFFERINGS}`);
 }
 
+/** What one search may read before it stops and answers with what it found (docs/search-limits.md). */
+export const SEARCH_BUDGET = {
+  /** Rows read for obstacles (blackouts and short slots), over all rounds. */
+  rows: 20_000,
+  /** Wall time spent reading and fitting, checked between reads. */
+  ms: 500,
+  /** Offerings whose obstacles one read covers. */
+  offerings_per_read: 250,
+} as const;
+
+export type StopReason = "row_budget" | "time_budget";
+
+interface Obstacles {
+  /** Single slots too short of free units (booked), per offering. */
+  slots: Map<string, Set<number>>;
+  /** Blackouts' slot ranges per offering, sorted by start. */
+  spans: Map<string, Span[]>;
+}
+
 /**
- * Slots in [from, to) of these offerings that cannot take the units wanted. The offerings go in
- * as one JSON parameter, so the statement binds three parameters however many there are (D1
- * binds at most 100 per statement).
+ * Obstacles in [from, to) of these offerings, at most `limit` rows. Blocked slots come from the
+ * blackouts themselves (one row per window, not one per slot), found through the index on
+ * (offering_id, ends_at); short slots come from slot rows that are not blocked, through the
+ * partial index on those, so neither read walks a blacked-out month slot by slot and LIMIT bounds
+ * what either can return. The offerings go in as one JSON parameter (D1 binds at most 100).
  */
-async function readObstacles(store: Store, wanted: readonly Sized[], from: number, to: number, into: Map<string, Set<number>>) {
+async function readObstacles(store: Store, wanted: readonly Sized[], from: number, to: number, limit: number) {
   const list = JSON.stringify(wanted.map((w) => [w.offering.id, w.size.quantity]));
-  const rows = await store.all<{ offering_id: string; slot_start_at: number }>(sql`
-    SELECT su.offering_id, su.slot_start_at FROM json_each(${list}) j
-    JOIN slot_usage su ON su.offering_id = json_extract(j.value, '$[0]') AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
-    WHERE su.blocked OR su.capacity_units - su.booked_units < json_extract(j.value, '$[1]')`);
+  return store.all<{ offering_id: string; starts_at: number; ends_at: number | null }>(sql`
+    SELECT b.offering_id, b.starts_at, b.ends_at FROM json_each(${list}) j
+    JOIN blackouts b INDEXED BY blackouts_offering_end_idx ON b.offering_id = json_extract(j.value, '$[0]') AND b.ends_at > ${from} AND b.starts_at < ${to}
+    UNION ALL
+    SELECT su.offering_id, su.slot_start_at, NULL FROM json_each(${list}) j
+    JOIN slot_usage su INDEXED BY slot_usage_open_idx ON su.offering_id = json_extract(j.value, '$[0]') AND su.blocked = 0
+      AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
+    WHERE su.capacity_units - su.booked_units < json_extract(j.value, '$[1]')
+    LIMIT ${limit}`);
+}
+
+function addObstacles(into: Obstacles, rows: Awaited<ReturnType<typeof readObstacles>>, byId: ReadonlyMap<string, Sized>) {
+  const touched = new Set<Span[]>();
   for (const row of rows) {
-    let set = into.get(row.offering_id);
-    if (!set) into.set(row.offering_id, (set = new Set()));
-    set.add(row.slot_start_at);
+    if (row.ends_at === null) {
+      let set = into.slots.get(row.offering_id);
+      if (!set) into.slots.set(row.offering_id, (set = new Set()));
+      set.add(row.starts_at);
+    } else {
+      const slotMinutes = byId.get(row.offering_id)!.offering.slot_minutes;
+      let spans = into.spans.get(row.offering_id);
+      if (!spans) into.spans.set(row.offering_id, (spans = []));
+      spans.push(blackoutSlotRange(row.starts_at, row.ends_at, slotMinutes));
+      touched.add(spans);
+    }
   }
+  for (const spans of touched) spans.sort((a, b) => a.from - b.from);
 }
 
 interface Sized {
@@ -95,14 +136,15 @@ interface Fit {
 }
 
 /** The earliest fit ending by `until`, from the obstacles read so far (all of those before `until`). */
-function fitOf(s: Sized, req: SearchRequest, obstacles: ReadonlySet<number> | undefined, until: number, now: number): Fit | null {
+function fitOf(s: Sized, req: SearchRequest, obstacles: Obstacles, until: number, now: number): Fit | null {
   const o = s.offering;
   const length = s.size.duration_units * o.unit_minutes * MINUTE_MS;
   const earliest = slotCeil(Math.max(req.earliest_start_at, now + o.lead_time_minutes * MINUTE_MS), o.slot_minutes);
   const starts_at = earliestFit({
     slot_minutes: o.slot_minutes,
     hours: s.hours,
-    obstacles: obstacles ?? new Set(),
+    obstacles: obstacles.slots.get(o.id) ?? new Set(),
+    blocked: obstacles.spans.get(o.id) ?? [],
     earliest_start: earliest,
     latest_end: until,
     length_slots: length / (o.slot_minutes * MINUTE_MS),
@@ -122,28 +164,42 @@ const ROUND_DAYS = [2, 8, MAX_SEARCH_WINDOW_DAYS];
  * Each round reads obstacles for the offerings still without a fit, only in the new stretch of
  * time, and looks for a fit ending by the round's horizon. A fit found there is the earliest
  * overall: any earlier start would end earlier still, inside the horizon.
+ *
+ * Offerings are read cheapest first, a slice at a time. When a slice would pass the row budget,
+ * or the time budget is spent, the search stops: the fits found so far stand (each is complete for
+ * its offering), the slice and every offering after it go unanswered, and the caller says so.
  */
-async function findFits(store: Store, req: SearchRequest, sized: Sized[], now: number): Promise<Fit[]> {
+async function findFits(store: Store, req: SearchRequest, sized: Sized[], now: number): Promise<{ fits: Fit[]; stopped: StopReason | null }> {
+  const started = performance.now();
   const start = Math.max(req.earliest_start_at, now);
-  const obstacles = new Map<string, Set<number>>();
+  const byId = new Map(sized.map((s) => [s.offering.id, s]));
+  const obstacles: Obstacles = { slots: new Map(), spans: new Map() };
   const fits: Fit[] = [];
+  let rowsLeft = SEARCH_BUDGET.rows;
   let pending = sized;
   let readUntil = start;
   for (const days of ROUND_DAYS) {
     const until = Math.min(req.latest_end_at, start + days * DAY_MS);
     if (until <= readUntil) continue;
-    await readObstacles(store, pending, readUntil, until, obstacles);
-    readUntil = until;
     const unfit: Sized[] = [];
-    for (const s of pending) {
-      const fit = fitOf(s, req, obstacles.get(s.offering.id), until, now);
-      if (fit) fits.push(fit);
-      else unfit.push(s);
+    for (let i = 0; i < pending.length; i += SEARCH_BUDGET.offerings_per_read) {
+      if (performance.now() - started > SEARCH_BUDGET.ms) return { fits, stopped: "time_budget" };
+      const slice = pending.slice(i, i + SEARCH_BUDGET.offerings_per_read);
+      const rows = await readObstacles(store, slice, readUntil, until, rowsLeft + 1);
+      if (rows.length > rowsLeft) return { fits, stopped: "row_budget" };
+      rowsLeft -= rows.length;
+      addObstacles(obstacles, rows, byId);
+      for (const s of slice) {
+        const fit = fitOf(s, req, obstacles, until, now);
+        if (fit) fits.push(fit);
+        else unfit.push(s);
+      }
     }
+    readUntil = until;
     pending = unfit;
     if (pending.length === 0 || until >= req.latest_end_at) break;
   }
-  return fits;
+  return { fits, stopped: null };
 }
 
 interface Subsidiser {
@@ -191,7 +247,7 @@ export async function searchCapacity(store: Store, actor: Actor, req: SearchRequ
     const size = sizeFor(req, offering);
     return size && grossIsSafe(offering.unit_price_fen, size) ? [{ offering, size, hours: parseWeeklyHours(offering.weekly_hours_json) }] : [];
   });
-  const fits = await findFits(store, req, sized, now);
+  const { fits, stopped } = await findFits(store, req, sized, now);
   const s = await subsidiser(store, actor, [...new Set(fits.map((f) => f.offering.provider_org_id))], now);
   const options = fits.map((fit) => {
     const terms = s ? termsFor(s, fit, now) : null;
@@ -202,6 +258,8 @@ export async function searchCapacity(store: Store, actor: Actor, req: SearchRequ
   return {
     considered_offerings: candidates.length,
     truncated: candidates.length >= MAX_SEARCH_OFFERINGS,
+    complete: stopped === null,
+    stopped_because: stopped,
     options: ranked.map((o, index) => presentOption(o.fit, o.terms, index + 1)),
   };
 }
@@ -236,3 +294,14 @@ function presentOption(fit: Fit, terms: VoucherTerms | null, rank: number) {
     subsidy: terms && { ...terms, voucher_expires_at: toShanghaiIso(terms.voucher_expires_at) },
   };
 }
+
+export type SearchResult = Awaited<ReturnType<typeof searchCapacity>>;
+
+/**
+ * Runs a search. On D1 and on an in-memory database: in the request's own thread, over its
+ * store. On a Node database file: on a worker thread with its own read-only connection
+ * (src/db/search-thread.ts), so a long search never holds up other requests.
+ */
+export type SearchExecutor = (actor: Actor, req: SearchRequest, now: number) => Promise<SearchResult>;
+
+export const searchInThread = (store: Store): SearchExecutor => (actor, req, now) => searchCapacity(store, actor, req, now);

@@ -192,4 +192,21 @@ describe("earliest fit", () => {
       }),
     );
   });
+
+  it("finds the same start from blackout spans as from the slots they block, with closed hours too (property)", () => {
+    const hours = WeeklyHoursSchema.parse({ "1": [[8, 20]], "2": [[0, 24]], "3": [[9, 12], [14, 18]] });
+    const span = fc.record({ from: fc.integer({ min: -5, max: 60 }), minutes: fc.integer({ min: 1, max: 12 * 60 }) });
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 6 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), (spans, length, closedHours) => {
+        const start = at("2026-03-02T00:00:00+08:00");
+        // Blackouts start on any minute; each blocks every slot it touches.
+        const blocked = spans
+          .map((s) => blackoutSlotRange(start + s.from * HOUR + 17 * 60_000, start + s.from * HOUR + 17 * 60_000 + s.minutes * 60_000, 60))
+          .sort((a, b) => a.from - b.from);
+        const expanded = new Set(blocked.flatMap((b) => Array.from({ length: (b.to - b.from) / HOUR }, (_, k) => b.from + k * HOUR)));
+        const input = { slot_minutes: 60, hours: closedHours ? hours : null, earliest_start: start, latest_end: start + 72 * HOUR, length_slots: length };
+        expect(earliestFit({ ...input, obstacles: new Set(), blocked })).toBe(earliestFit({ ...input, obstacles: expanded }));
+      }),
+    );
+  });
 });

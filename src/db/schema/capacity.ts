@@ -68,6 +68,8 @@ export const blackouts = sqliteTable(
   (t) => [
     check("blackouts_range", sql`${t.ends_at} > ${t.starts_at}`),
     index("blackouts_offering_idx").on(t.offering_id, t.starts_at),
+    // Capacity search reads the blackouts still to end, never the whole history.
+    index("blackouts_offering_end_idx").on(t.offering_id, t.ends_at),
   ],
 );
 
@@ -90,6 +92,9 @@ export const slot_usage = sqliteTable(
       "slot_capacity_exceeded",
       sql`${t.booked_units} <= CASE WHEN ${t.blocked} THEN 0 ELSE ${t.capacity_units} END`,
     ),
+    // Capacity search reads booked slots here and blocked ones from blackouts, so a blacked-out
+    // month costs it one row, not one per slot.
+    index("slot_usage_open_idx").on(t.offering_id, t.slot_start_at).where(sql`${t.blocked} = 0`),
   ],
 );
 

@@ -21,3 +21,4 @@ export * from "./records";
 export * from "./notifications";
 export * from "./invitations";
 export * from "./files";
+export * from "./limits";

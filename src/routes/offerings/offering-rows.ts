@@ -10,6 +10,7 @@ import type { Store } from "../../db/store";
 import { conflict, unprocessable, type AppError } from "../../lib/errors";
 import { setCapacityFrom } from "../../services/capacity";
 import { clearForRetirement, clearTheWay, overfullSlots } from "../../services/offering-changes";
+import { activeOfferingsGuard } from "../../services/write-limits";
 import type { OfferingInput, OfferingPatch } from "./offerings.routes";
 
 function unitShapeOf(body: OfferingInput): UnitShape & { unit: string } {
@@ -108,6 +109,7 @@ export async function planOfferingChange(store: Store, before: Offering, patch: 
     statements.push(setCapacityFrom(before.id, from, fields.capacity_units));
   }
   statements.push(store.db.update(offerings).set(set).where(eq(offerings.id, before.id)));
+  if (fields.status === "active" && before.status !== "active") statements.push(activeOfferingsGuard(before.provider_org_id, now));
   const event: AuditInput = { action: "offering.updated", subject_type: "offering", subject_id: before.id, before, after };
   return { statements, events: [...way.events, event], after, cancelled: way.cancelled };
 }

@@ -10,6 +10,7 @@ import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { DAY_MS, toShanghaiIso } from "../../lib/time";
 import { blockSlots } from "../../services/capacity";
+import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyBlackouts, tooManyOfferings, upcomingBlackoutsGuards } from "../../services/write-limits";
 import { clearTheWay, overfullSlots, presentInTheWay } from "../../services/offering-changes";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
 import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
@@ -21,9 +22,9 @@ export const createOffering: RouteHandler<typeof routes.createOffering, AppEnv> 
     throw forbidden("服务商通过审核后才能发布资源 / Only approved providers can publish offerings");
   }
   const row = newOfferingRow(c.req.valid("json"), actor.org, newId("off"), c.var.now());
-  await commit(c, [c.var.store.db.insert(offerings).values(row)], [
+  await commit(c, [c.var.store.db.insert(offerings).values(row), activeOfferingsGuard(actor.org.id, row.created_at)], [
     { action: "offering.published", subject_type: "offering", subject_id: row.id, after: row },
-  ]);
+  ]).catch((error) => explainWriteLimit(error, tooManyOfferings));
   return c.json(presentOffering(row, actor.org), 201);
 };
 
@@ -36,7 +37,7 @@ export const updateOffering: RouteHandler<typeof routes.updateOffering, AppEnv> 
     const change = await planOfferingChange(c.var.store, before, patch, c.var.now());
     await commit(c, change.statements, change.events);
     return change;
-  }, explainOfferingGuard);
+  }, (v) => (isWriteLimit(v) ? tooManyOfferings() : explainOfferingGuard(v)));
   return c.json({ offering: presentOffering(result.after, actor.org), cancelled_bookings: result.cancelled.map(presentInTheWay) }, 200);
 };
 
@@ -127,12 +128,13 @@ export const createBlackout: RouteHandler<typeof routes.createBlackout, AppEnv> 
     const overfull = await overfullSlots(c.var.store, offering.id, 0, slots.from, slots.to);
     const way = await clearTheWay(c.var.store, offering, overfull, { force: body.force, code: "blackout_over_bookings", notice: body.notice ?? null, now });
     const row = { id: newId("blk"), offering_id: offering.id, starts_at: window.from, ends_at: window.to, reason: body.reason, created_at: now };
-    await commit(c, [...way.statements, blockSlots(offering.id, slots.from, slots.to, offering.slot_minutes), c.var.store.db.insert(blackouts).values(row)], [
+    const capped = upcomingBlackoutsGuards(offering, now);
+    await commit(c, [...way.statements, blockSlots(offering.id, slots.from, slots.to, offering.slot_minutes), c.var.store.db.insert(blackouts).values(row), ...capped], [
       ...way.events,
       { action: "offering.blackout_added", subject_type: "offering", subject_id: offering.id, after: row },
     ]);
     return { row, cancelled: way.cancelled };
-  }, explainOfferingGuard);
+  }, (v) => (isWriteLimit(v) ? tooManyBlackouts() : explainOfferingGuard(v)));
   const { row, cancelled } = result;
   return c.json(
     {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
 import { BookingRequestFields, QuoteSchema } from "../bookings/bookings.routes";
-import { commonErrors, conflictError, ErrorSchema, json, jsonBody } from "../common";
+import { commonErrors, conflictError, ErrorSchema, json, jsonBody, throttledError } from "../common";
 
 export const QuoteBody = z.object(BookingRequestFields).openapi("QuoteRequest");
 
@@ -15,6 +15,7 @@ export const createQuote = defineRoute({
     200: json(QuoteSchema, "The quote; nothing was written"),
     ...commonErrors,
     ...conflictError,
+    ...throttledError,
     422: json(ErrorSchema, "A range or amount the offering cannot take"),
   },
 });

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
 import { MAX_SEARCH_OFFERINGS, MAX_SEARCH_WINDOW_DAYS } from "../../services/capacity-search";
 import { QuoteSchema } from "../bookings/bookings.routes";
-import { commonErrors, ErrorSchema, Instant, json, jsonBody } from "../common";
+import { commonErrors, ErrorSchema, Instant, json, jsonBody, throttledError } from "../common";
 import { AcceleratorModel, MAX_CAPACITY_UNITS, MAX_UNIT_PRICE_FEN } from "../offerings/offerings.routes";
 
 export const SearchBody = z
@@ -54,8 +54,19 @@ export const searchCapacity = defineRoute({
   summary: `Match a need across every approved provider (算力撮合): ranked options with the earliest fitting start, gross, subsidy under your best voucher, co-pay. At most ${MAX_SEARCH_OFFERINGS} offerings over ${MAX_SEARCH_WINDOW_DAYS} days are considered`,
   request: jsonBody(SearchBody),
   responses: {
-    200: json(z.object({ considered_offerings: z.number(), truncated: z.boolean(), options: z.array(OptionSchema) }), "Ranked options"),
+    200: json(
+      z.object({
+        considered_offerings: z.number(),
+        truncated: z.boolean(),
+        complete: z.boolean().openapi({ description: "false: the search stopped at its row or time budget; the options are those found so far, ranked" }),
+        stopped_because: z.enum(["row_budget", "time_budget"]).nullable(),
+        options: z.array(OptionSchema),
+      }),
+      "Ranked options",
+    ),
     422: json(ErrorSchema, "A window that is empty, too long or beyond the booking horizon"),
     ...commonErrors,
+    ...throttledError,
+    503: json(ErrorSchema, "Too many searches waiting at once; retry after the Retry-After header"),
   },
 });
