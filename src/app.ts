@@ -21,8 +21,12 @@ import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
+import { usageRouter } from "./routes/usage/usage.index";
+import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The one route that takes files: usage imports (CSV or Slurm accounting, ≤ 20 MB). */
+export const IMPORT_PATH = "/api/usage/import";
 
 export interface AppOptions {
   store: (c: Context<AppEnv>) => Store;
@@ -44,7 +48,8 @@ const api = createRouter()
   .route("/", offeringsRouter)
   .route("/", searchRouter)
   .route("/", quotesRouter)
-  .route("/", bookingsRouter);
+  .route("/", bookingsRouter)
+  .route("/", usageRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -83,13 +88,15 @@ export function createApp(options: AppOptions) {
     c.set("actor", null);
     await next();
   });
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody("payload_too_large", "请求内容过大（上限1 MiB）/ Request body over 1 MiB"), 413),
-    }),
-  );
+  const requestLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody("payload_too_large", "请求内容过大（上限1 MiB）/ Request body over 1 MiB"), 413),
+  });
+  const importLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: (c) => c.json(errorBody("payload_too_large", "文件过大（上限20 MB）/ File over 20 MB"), 413),
+  });
+  app.use("/api/*", (c, next) => (c.req.path === IMPORT_PATH ? importLimit(c, next) : requestLimit(c, next)));
 
   // CSRF: an unsafe request carrying a browser's Origin must come from this site (Lucia's guide).
   // Clients without Origin (curl, server-to-server) are not browsers and carry no ambient cookie risk.
