@@ -51,8 +51,9 @@ export async function importUsage(w: UsageWriter, text: string, format: "csv" | 
   const chosen = format ?? sniffFormat(text);
   const parsed = chosen === "slurm" ? parseSacct(text) : parseUsageCsv(text);
   if (chosen === "slurm") await mapAccounts(w, parsed);
-  if (parsed.problems.length === 0) {
-    // The whole file judged at once: running totals across it, event ids against earlier uploads.
+  {
+    // The whole file judged at once (the well-formed rows): running totals across it, event ids
+    // against earlier uploads, so one answer lists every bad row.
     const bookingsById = await readBookingsForUsage(w.store, parsed.rows.map((r) => r.booking_id));
     const prior = await readPriorEvents(w.store, w.provider_org_id, parsed.rows.map((r) => r.event_id));
     const judged = judgeUsage(parsed.rows, { provider_org_id: w.provider_org_id, bookings: bookingsById, prior, now: w.now });
