@@ -4,6 +4,7 @@
 // after every test (bookingScene).
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { accountIds } from "../../src/db/accounts";
 import { DAY_MS } from "../../src/lib/time";
 import { sweepDeliveries } from "../../src/services/delivery-sweep";
 import { createAgency } from "../support/fixtures";
@@ -213,6 +214,17 @@ describe("confirming and disputing a delivery", () => {
     const v = (await m.sme.client.get(`/api/vouchers/${m.voucher.id}`)).body;
     expect(v).toMatchObject({ spent_fen: 1_000, available_fen: 999_000 });
     expect(v.transfers.items.reduce((n: number, t: { signed_amount_fen: number }) => n + t.signed_amount_fen, 0)).toBe(999_000);
+  });
+
+  it("a dispute upheld after the voucher ended returns the subsidy to the programme's pool, not the voucher", async () => {
+    const m = await deliveredBooking();
+    await m.sme.client.post(`/api/bookings/${m.booking.id}/dispute`, { reason: "只用了一半 We used half" });
+    expect((await moneyPost(m.agency.admin.client, `/api/vouchers/${m.voucher.id}/revoke`, { reason: "企业退出 Enterprise withdrew" })).body.status).toBe("revoked");
+    const upheld = await moneyPost(m.agency.admin.client, `/api/bookings/${m.booking.id}/resolve-dispute`, { decision: "uphold", corrected_quantity_milli: 5_000, note: "核实 checked" });
+    expect(upheld.body).toMatchObject({ dispute_resolution: "upheld", delivered_subsidy_fen: 1_000 });
+    const [reversal] = await harness.store.all<{ credit_account_id: string; amount_fen: number }>(sql`SELECT credit_account_id, amount_fen FROM ledger_transfers WHERE id = ${`reverse:${m.booking.id}`}`);
+    expect(reversal).toEqual({ credit_account_id: accountIds.programmePool(m.programme.id), amount_fen: 1_000 });
+    expect(await voucherAvailableFen(harness, m.voucher.id)).toBe(0);
   });
 
   it("a dispute dismissed stands as delivered; another agency cannot resolve it, nor can the provider", async () => {
