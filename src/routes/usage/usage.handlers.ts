@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { auditMeta } from "../../db/atomic";
 import { offerings } from "../../db/schema";
@@ -14,7 +15,7 @@ import { recordUsage as record, type UsageWriter } from "../../services/usage";
 import { importUsage as importFile } from "../../services/usage-import";
 import type * as routes from "./usage.routes";
 
-function writer(c: Parameters<RouteHandler<typeof routes.recordUsage, AppEnv>>[0], source: UsageWriter["source"]): UsageWriter {
+function writer(c: Context<AppEnv>, source: UsageWriter["source"]): UsageWriter {
   return { store: c.var.store, meta: auditMeta(c), provider_org_id: actorOf(c).org.id, source, now: c.var.now() };
 }
 
@@ -43,7 +44,7 @@ export const importUsage: RouteHandler<typeof routes.importUsage, AppEnv> = asyn
     throw badRequest("not_utf8", "文件须为UTF-8编码 / The file must be UTF-8");
   }
   const actor = actorOf(c);
-  return c.json(await importFile(writer(c as never, "csv"), text, format, actor.user.id), 200);
+  return c.json(await importFile(writer(c, "csv"), text, format, actor.user.id), 200);
 };
 
 /** A bound on the days a usage view lists (a licence-month booking spans ~30). */
