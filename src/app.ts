@@ -30,11 +30,16 @@ import { filesRouter } from "./routes/files/files.index";
 import { verificationRouter } from "./routes/verification/verification.index";
 import { searchInThread, type SearchExecutor } from "./services/capacity-search";
 
+import { usageRouter } from "./routes/usage/usage.index";
+import { MAX_IMPORT_BYTES } from "./domain/usage-files";
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** File uploads (POST /api/organisations/{id}/files) alone may send up to this much. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Default sign-ups per client address per hour (fixed windows: up to twice this across a boundary). */
 export const SIGNUPS_PER_HOUR = 5;
+/** The one route that takes usage files (CSV or Slurm accounting, ≤ 20 MB). */
+export const IMPORT_PATH = "/api/usage/import";
 const UPLOAD_PATH = /^\/api\/organisations\/[^/]+\/files$/;
 
 export interface AppOptions {
@@ -71,7 +76,8 @@ const api = createRouter()
   .route("/", webhooksRouter)
   .route("/", membersRouter)
   .route("/", filesRouter)
-  .route("/", verificationRouter);
+  .route("/", verificationRouter)
+  .route("/", usageRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -124,7 +130,16 @@ export function createApp(options: AppOptions) {
     maxSize: MAX_UPLOAD_BYTES,
     onError: (c) => c.json(errorBody("payload_too_large", "文件过大（上限10 MiB）/ File over 10 MiB"), 413),
   });
-  app.use("/api/*", (c, next) => (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) ? uploadLimit : jsonLimit)(c, next));
+  const importLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: (c) => c.json(errorBody("payload_too_large", "文件过大（上限20 MB）/ File over 20 MB"), 413),
+  });
+  // Each route gets the smallest limit that fits what it takes: JSON 1 MiB, uploads 10 MiB, usage files 20 MB.
+  app.use("/api/*", (c, next) => {
+    if (c.req.method === "POST" && c.req.path === IMPORT_PATH) return importLimit(c, next);
+    if (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path)) return uploadLimit(c, next);
+    return jsonLimit(c, next);
+  });
 
   // CSRF (Lucia's guide): an unsafe request must show it comes from this site, by its Origin or,
   // failing that, by the browser's Sec-Fetch-Site. A request with neither is refused: a non-browser

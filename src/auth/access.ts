@@ -119,6 +119,14 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/organisations/{id}/verification/verify": only(AGENCY_DECIDERS, "organisation_reviewers"),
   "POST /api/organisations/{id}/verification/reject": only(AGENCY_DECIDERS, "organisation_reviewers"),
   "GET /api/verification-requests": only(AGENCY_STAFF, "organisation_reviewers"),
+  // Usage and settlement on actual usage (据实结算)
+  "POST /api/usage": only(PROVIDER_ANY, "own_organisation"),
+  "POST /api/usage/import": only(PROVIDER_ANY, "own_organisation"),
+  "GET /api/bookings/{id}/usage": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "booking_parties"),
+  "POST /api/bookings/{id}/slurm-account": only(PROVIDER_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/confirm-delivery": only(SME_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/dispute": only(SME_ANY, "booking_parties"),
+  "POST /api/bookings/{id}/resolve-dispute": only(AGENCY_DECIDERS, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

@@ -1,6 +1,7 @@
 // A booking's states and the moves between them (DESIGN §3). Pure.
 //
 //   requested ─confirm→ confirmed ─start→ in_use ─deliver→ delivered (→ settled, by claims)
+//   confirmed ─deliver (from its start, on metered usage)→ delivered
 //   requested ─reject→ rejected        requested ─lapse (unconfirmed past confirm_by_at)→ lapsed
 //   requested | confirmed ─cancel (SME, before the offering's notice period)→ cancelled
 // Every move out of requested/confirmed into cancelled/rejected/lapsed gives the capacity back
@@ -19,7 +20,8 @@ export const RELEASABLE: readonly BookingStatus[] = ["requested", "confirmed"];
 export const MOVES = {
   confirm: { from: ["requested"], to: "confirmed" },
   start: { from: ["confirmed"], to: "in_use" },
-  deliver: { from: ["in_use"], to: "delivered" },
+  // From its start (checked by the move), whether or not the provider marked it in use.
+  deliver: { from: ["confirmed", "in_use"], to: "delivered" },
   cancel: { from: RELEASABLE, to: "cancelled" },
   reject: { from: ["requested"], to: "rejected" },
   lapse: { from: ["requested"], to: "lapsed" },

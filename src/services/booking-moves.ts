@@ -2,16 +2,15 @@
 // booking, decides whether it may happen now, and returns statements whose status transition
 // fails the batch if another request moved the booking first.
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { cancellableUntil, deliveredSubsidyFen, MOVES, type BookingStatus, type Move } from "../domain/booking-lifecycle";
+import { cancellableUntil, MOVES, type BookingStatus, type Move } from "../domain/booking-lifecycle";
 import type { AuditInput } from "../db/audit";
 import { transition } from "../db/guards";
-import { annual_subsidy, bookings, ledger_transfers, offerings, programmes, type Booking } from "../db/schema";
+import { bookings, offerings, programmes, type Booking } from "../db/schema";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
-import { conflict, notFound, unprocessable, type AppError } from "../lib/errors";
+import { conflict, notFound, type AppError } from "../lib/errors";
 import { shanghaiText, toShanghaiIso } from "../lib/time";
 import { releaseBookingStatements, releaseEvent } from "./bookings-release";
-import { settleHold } from "./holds";
 
 export const BOOKING_NOUN = ["预约", "Booking"] as const;
 
@@ -97,45 +96,6 @@ export function startStatements(store: Store, booking: Booking, now: number): Mo
     throw conflict("not_started_yet", `预约于${shanghaiText(booking.starts_at)}开始 / The booking starts at ${shanghaiText(booking.starts_at)}`);
   }
   return simpleMove(store, booking, "start", now);
-}
-
-/** Delivered: the hold is posted for the subsidy on what was actually delivered (≤ held). */
-export async function deliverStatements(store: Store, booking: Booking, deliveredGrossFen: number | undefined, now: number): Promise<MoveStatements> {
-  assertMove(booking, "deliver");
-  const delivered_gross_fen = deliveredGrossFen ?? booking.gross_fen;
-  if (delivered_gross_fen > booking.gross_fen) {
-    throw unprocessable("delivered_above_booked", "交付金额不能超过预约金额 / The delivered amount cannot exceed what was booked");
-  }
-  const ratioBp = (JSON.parse(booking.quote_json) as { subsidy: { ratio_bp: number } | null }).subsidy?.ratio_bp ?? 0;
-  const delivered = booking.hold_transfer_id ? deliveredSubsidyFen(delivered_gross_fen, ratioBp, booking.subsidy_fen) : 0;
-  const after: Booking = { ...booking, status: "delivered", delivered_subsidy_fen: delivered, updated_at: now };
-  const statements: SQLWrapper[] = [
-    store.db
-      .update(bookings)
-      .set({ status: transition(bookings.status, MOVES.deliver.from, "delivered") as never, delivered_subsidy_fen: delivered, updated_at: now })
-      .where(eq(bookings.id, booking.id)),
-  ];
-  if (booking.hold_transfer_id) statements.push(...(await settlement(store, booking, delivered, now)));
-  const event: AuditInput = {
-    action: "booking.delivered",
-    subject_type: "booking",
-    subject_id: booking.id,
-    programme_id: booking.programme_id,
-    before: { status: booking.status, subsidy_fen: booking.subsidy_fen },
-    after: { status: "delivered", delivered_gross_fen, delivered_subsidy_fen: delivered, returned_to_voucher_fen: booking.subsidy_fen - delivered },
-  };
-  return { statements, events: [event], after };
-}
-
-async function settlement(store: Store, booking: Booking, deliveredFen: number, now: number): Promise<SQLWrapper[]> {
-  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, booking.hold_transfer_id as string));
-  const [counter] = await store.db
-    .select({ cap_fen: annual_subsidy.cap_fen })
-    .from(annual_subsidy)
-    .where(sql`${annual_subsidy.programme_id} = ${booking.programme_id} AND ${annual_subsidy.sme_org_id} = ${booking.sme_org_id} AND ${annual_subsidy.year} = ${booking.cap_year}`);
-  if (!hold || !counter) throw new Error(`booking ${booking.id} names a hold the ledger does not have`);
-  const held = { booking_id: booking.id, programme_id: booking.programme_id as string, sme_org_id: booking.sme_org_id, year: booking.cap_year as number, annual_cap_fen: counter.cap_fen };
-  return settleHold(store, hold, held, deliveredFen, now);
 }
 
 /** The SME cancels before the offering's notice period: units back, hold voided. */

@@ -39,6 +39,9 @@ function newsFor(before: Booking | null, after: Booking, actorOrgId: string | nu
       },
     ];
   }
+  if (before.confirmation_state !== "disputed" && after.confirmation_state === "disputed") {
+    return [{ kind: "usage.disputed", ...toProvider, body_zh: sql`${smeName(after)} || ' 对交付结果有异议：' || ${what(after)}`, body_en: sql`${smeName(after)} || ' disputes the delivery of ' || ${whatEn(after)}` }];
+  }
   if (before.status === after.status) return [];
   switch (after.status) {
     case "confirmed":

@@ -5,9 +5,12 @@ import type { Store } from "../db/store";
 import { pruneWebhookHistory } from "../webhooks/delivery";
 import { pruneNotifications } from "./inbox";
 import { lapseOverdueBookings } from "./booking-lapse";
+import { sweepDeliveries } from "./delivery-sweep";
 import { sweepExpiredVouchers } from "./expiry";
 
 export async function runScheduled(store: Store, now: number): Promise<void> {
+  // Deliveries first: a booking that ended is settled on its usage before its voucher can expire.
+  await sweepDeliveries(store, now);
   const expiry = await sweepExpiredVouchers(store, now);
   if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
   await lapseOverdueBookings(store, now);

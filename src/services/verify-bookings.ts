@@ -47,7 +47,7 @@ export const slotsMatchBookings: InvariantCheck = {
 export const bookingsMatchHolds: InvariantCheck = {
   name: "bookings_match_holds",
   run: firstOffending(
-    "each booking with a voucher has its hold: pending while live, voided when released, posted for the delivered subsidy",
+    "each booking with a voucher has its hold: pending while live, voided when released, posted for the delivered subsidy (less any upheld dispute's reversal)",
     sql`
       SELECT b.id AS booking_id, b.status, b.subsidy_fen, b.delivered_subsidy_fen, h.id AS hold_id, h.kind AS hold_kind,
              h.amount_fen AS held_fen, r.kind AS resolution, r.amount_fen AS resolved_fen, count(*) OVER () AS failures
@@ -58,7 +58,8 @@ export const bookingsMatchHolds: InvariantCheck = {
             h.id IS NULL OR h.kind <> 'pending' OR h.amount_fen <> b.subsidy_fen OR h.subject_id IS NOT b.id
          OR (b.status IN ('requested', 'confirmed', 'in_use') AND r.id IS NOT NULL)
          OR (b.status IN ('cancelled', 'rejected', 'lapsed') AND r.kind IS NOT 'void_pending')
-         OR (b.status IN ('delivered', 'settled') AND (r.kind IS NOT 'post_pending' OR r.amount_fen IS NOT b.delivered_subsidy_fen)))
+         OR (b.status IN ('delivered', 'settled') AND (r.kind IS NOT 'post_pending'
+             OR r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = b.id AND x.code = 'dispute_reversal'), 0) IS NOT b.delivered_subsidy_fen)))
       ORDER BY b.id`,
   ),
 };

@@ -8,6 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Store } from "../db/store";
 import { bookingsMatchHolds, slotsMatchBookings } from "./verify-bookings";
+import { deliveriesMatchUsage, usageCountersMatchEvents } from "./verify-usage";
 
 export interface CheckResult {
   name: string;
@@ -131,14 +132,15 @@ const poolsWithinBudget: InvariantCheck = {
 const vouchersMatchAccounts: InvariantCheck = {
   name: "vouchers_match_accounts",
   run: offendingRows(
-    "each voucher's account was credited exactly its face value, and an ended voucher holds nothing",
+    "each voucher's account was credited exactly its face value (plus subsidy reversed to it by upheld disputes), and an ended voucher holds nothing",
     sql`
       SELECT v.id AS voucher_id, v.status, v.face_value_fen, a.id AS account_id, a.kind,
              a.credits_posted_fen, a.credits_pending_fen, a.debits_posted_fen, a.debits_pending_fen,
              count(*) OVER () AS failures
       FROM vouchers v LEFT JOIN ledger_accounts a ON a.id = v.account_id
       WHERE a.id IS NULL OR a.kind <> 'voucher' OR a.programme_id IS NOT v.programme_id OR a.org_id IS NOT v.sme_org_id
-         OR a.credits_posted_fen <> v.face_value_fen OR a.credits_pending_fen <> 0
+         OR a.credits_posted_fen <> v.face_value_fen + coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.code = 'dispute_reversal'), 0)
+         OR a.credits_pending_fen <> 0
          OR (v.status <> 'active' AND (a.debits_pending_fen <> 0 OR a.debits_posted_fen <> a.credits_posted_fen))
       ORDER BY v.id`,
   ),
@@ -152,7 +154,9 @@ const annualSubsidyWithinCap: InvariantCheck = {
       WITH counted AS (
         SELECT va.programme_id, va.org_id AS sme_org_id,
                coalesce(b.cap_year, ${shanghaiYearOf(sql`h.created_at`)}) AS year,
-               sum(CASE WHEN r.kind = 'void_pending' THEN 0 WHEN r.kind = 'post_pending' THEN r.amount_fen ELSE h.amount_fen END) AS counted_fen
+               sum(CASE WHEN r.kind = 'void_pending' THEN 0
+                        WHEN r.kind = 'post_pending' THEN r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = h.subject_id AND x.code = 'dispute_reversal'), 0)
+                        ELSE h.amount_fen END) AS counted_fen
         FROM ledger_transfers h
         JOIN ledger_accounts va ON va.id = h.debit_account_id AND va.kind = 'voucher'
         LEFT JOIN ledger_transfers r ON r.pending_id = h.id
@@ -228,6 +232,8 @@ export const invariantChecks: readonly InvariantCheck[] = [
   pendingResolvedOnce,
   slotsMatchBookings,
   bookingsMatchHolds,
+  usageCountersMatchEvents,
+  deliveriesMatchUsage,
 ];
 
 export async function verifyLedger(store: Store, checks: readonly InvariantCheck[] = invariantChecks): Promise<VerifyReport> {

@@ -110,7 +110,8 @@ export function voucherBalance(account: Pick<LedgerAccount, "debits_pending_fen"
   return {
     face_value_fen,
     held_fen: account.debits_pending_fen,
-    spent_fen: account.debits_posted_fen - lapsed_fen,
+    // Credits beyond the face value are subsidy reversed back by upheld disputes: not spent after all.
+    spent_fen: account.debits_posted_fen - lapsed_fen - (account.credits_posted_fen - face_value_fen),
     lapsed_fen,
     available_fen: availableFen(account),
   };

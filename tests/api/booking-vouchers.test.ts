@@ -21,6 +21,7 @@ import {
   voucherAvailableFen,
   voucherMarket,
 } from "../support/bookings";
+import { reportUsage } from "../support/usage";
 
 const { harness, agency, sme } = await bookingScene();
 
@@ -123,6 +124,7 @@ describe("when the voucher expires", () => {
     expect(deferred.deferred).toContainEqual({ voucher_id: market.voucher.id, booking_ids: [inService.id] });
     expect((await market.sme.client.get(`/api/bookings/${notStarted.id}`)).body.status).toBe("confirmed");
 
+    await reportUsage(market.provider.client, [{ booking_id: inService.id, from: "2026-03-03T10:00", to: "2026-03-03T12:00", quantity_milli: 2_000 }]);
     expect((await moneyPost(market.provider.client, `/api/bookings/${inService.id}/deliver`, {})).body).toMatchObject({ status: "delivered", delivered_subsidy_fen: 400 });
     await sweepExpiredVouchers(harness.store, harness.clock.now);
     expect((await market.sme.client.get(`/api/vouchers/${market.voucher.id}`)).body.status).toBe("expired");

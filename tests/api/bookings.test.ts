@@ -20,6 +20,7 @@ import {
   voucherAvailableFen,
   voucherMarket,
 } from "../support/bookings";
+import { reportUsage } from "../support/usage";
 
 const { harness, agency, provider, sme } = await bookingScene();
 
@@ -113,7 +114,7 @@ describe("idempotency", () => {
 });
 
 describe("the lifecycle", () => {
-  it("requested → confirmed → in use → delivered settles the hold for what was delivered, the rest back to the voucher", async () => {
+  it("requested → confirmed → in use → delivered settles the hold on the usage reported, the rest back to the voucher", async () => {
     const market = await voucherMarket(harness, { agency });
     const offering = await publish(market.provider, computeBody({ requires_confirmation: true }));
     const booking = await booked(market.sme.client, { offering_id: offering.id, quantity: 2, ...range("2026-03-03T10:00", "2026-03-03T15:00"), voucher_id: market.voucher.id });
@@ -124,9 +125,11 @@ describe("the lifecycle", () => {
     expectRefusal(await p.post(`/api/bookings/${booking.id}/start`, {}), 409, "not_started_yet");
     harness.clock.now = Date.parse(cst("2026-03-03T10:00"));
     expect((await p.post(`/api/bookings/${booking.id}/start`, {})).body.status).toBe("in_use");
-    expectRefusal(await moneyPost(p, `/api/bookings/${booking.id}/deliver`, { delivered_gross_fen: 10_001 }), 422, "delivered_above_booked");
+    harness.clock.now = Date.parse(cst("2026-03-03T15:00"));
+    await reportUsage(p, [{ booking_id: booking.id, from: "2026-03-03T10:00", to: "2026-03-03T13:00", quantity_milli: 6_000 }]);
+    expectRefusal(await moneyPost(p, `/api/bookings/${booking.id}/deliver`, { delivered_gross_fen: 10_000 }), 409, "delivered_gross_mismatch");
     const delivered = await moneyPost(p, `/api/bookings/${booking.id}/deliver`, { delivered_gross_fen: 6_000 });
-    expect(delivered.body).toMatchObject({ status: "delivered", delivered_subsidy_fen: 1_200 });
+    expect(delivered.body).toMatchObject({ status: "delivered", delivered_gross_fen: 6_000, delivered_subsidy_fen: 1_200, delivered_copay_fen: 4_800, gross_fen: 10_000, subsidy_fen: 2_000 });
     expect(await transfersOf(harness, booking.id)).toEqual([
       { id: `hold:${booking.id}`, kind: "pending", code: "hold", amount_fen: 2_000 },
       { id: `settle:${booking.id}`, kind: "post_pending", code: "deliver", amount_fen: 1_200 },

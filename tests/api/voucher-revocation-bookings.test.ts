@@ -16,6 +16,7 @@ import {
 } from "../support/bookings";
 import { createAgency } from "../support/fixtures";
 import { expectLedgerConsistent, moneyPost } from "../support/programmes";
+import { reportUsage } from "../support/usage";
 
 const harness = await createHarness();
 harness.clock.now = MONDAY_8AM;
@@ -59,6 +60,8 @@ describe("revoking a voucher that bookings hold on", () => {
     expect(refused.body.error.message).toContain(inService.id);
     expect((await market.sme.client.get(`/api/vouchers/${market.voucher.id}`)).body).toMatchObject({ status: "active", held_fen: 400 });
 
+    harness.clock.now = Date.parse(cst("2026-03-03T12:00"));
+    await reportUsage(market.provider.client, [{ booking_id: inService.id, from: "2026-03-03T10:00", to: "2026-03-03T12:00", quantity_milli: 2_000 }]);
     expect((await moneyPost(market.provider.client, `/api/bookings/${inService.id}/deliver`, {})).body.status).toBe("delivered");
     const revoked = await moneyPost(agency.admin.client, `/api/vouchers/${market.voucher.id}/revoke`, { reason: "骗补 Subsidy fraud" });
     expect(revoked.body).toMatchObject({ status: "revoked", held_fen: 0, spent_fen: 400, available_fen: 0, lapsed_fen: market.voucher.face_value_fen - 400 });

@@ -126,6 +126,19 @@ export const bookings = sqliteTable(
     quote_json: text("quote_json").notNull(),
     confirm_by_at: integer("confirm_by_at"),
     delivered_subsidy_fen: integer("delivered_subsidy_fen"),
+    // Settlement on metered usage (据实结算), beside the quote: set on delivery, redone (by
+    // reversal transfers) when the agency upholds a dispute. delivered gross = subsidy + co-pay.
+    delivered_gross_fen: integer("delivered_gross_fen"),
+    delivered_copay_fen: integer("delivered_copay_fen"),
+    delivered_quantity_milli: integer("delivered_quantity_milli"),
+    delivered_at: integer("delivered_at"),
+    // The SME confirms or disputes a delivery by confirm_delivery_by_at (silence confirms).
+    confirmation_state: text("confirmation_state", { enum: ["pending", "confirmed", "disputed"] }),
+    confirm_delivery_by_at: integer("confirm_delivery_by_at"),
+    dispute_reason: text("dispute_reason"),
+    dispute_resolution: text("dispute_resolution", { enum: ["upheld", "dismissed"] }),
+    // The Slurm account (sacct Account) whose jobs count as this booking's usage.
+    slurm_account: text("slurm_account"),
     created_at: createdAt(),
     updated_at: integer("updated_at").notNull(),
   },
@@ -141,6 +154,7 @@ export const bookings = sqliteTable(
     index("bookings_offering_idx").on(t.offering_id, t.starts_at),
     index("bookings_sme_idx").on(t.sme_org_id, t.created_at),
     index("bookings_provider_idx").on(t.provider_org_id, t.status),
+    index("bookings_slurm_account_idx").on(t.provider_org_id, t.slurm_account),
   ],
 );
 

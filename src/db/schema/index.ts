@@ -22,3 +22,4 @@ export * from "./notifications";
 export * from "./invitations";
 export * from "./files";
 export * from "./limits";
+export * from "./usage";

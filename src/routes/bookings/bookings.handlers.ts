@@ -7,7 +7,7 @@ import { idempotent } from "../../db/idempotency";
 import { bookings, organisations, programmes, type Booking } from "../../db/schema";
 import type { Store } from "../../db/store";
 import type { AppEnv } from "../../lib/context";
-import { conflict } from "../../lib/errors";
+import { conflict, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { bookingInput, capacityRefusal, planBooking } from "../../services/booking-plan";
@@ -15,7 +15,6 @@ import {
   bookingsVisibleTo,
   cancelStatements,
   confirmStatements,
-  deliverStatements,
   explainMoveGuard,
   readBookingAsParty,
   readVisibleBooking,
@@ -25,6 +24,8 @@ import {
 } from "../../services/booking-moves";
 import { bookingNews } from "../../services/booking-news";
 import { createBookingStatements, explainBookingGuard, presentBooking } from "../../services/bookings";
+import { deliverStatements } from "../../services/delivery";
+import { confirmDeliveryStatements, disputeDeliveryStatements, dismissDisputeStatements, upholdDisputeStatements } from "../../services/delivery-confirmation";
 import type * as routes from "./bookings.routes";
 
 export const createBooking: RouteHandler<typeof routes.createBooking, AppEnv> = async (c) => {
@@ -92,7 +93,13 @@ export const getBooking: RouteHandler<typeof routes.getBooking, AppEnv> = async 
   return c.json(presentNamed(row), 200);
 };
 
-type Party = "sme" | "provider";
+type Party = "sme" | "provider" | "agency";
+
+/** The booking as the party a move belongs to reads it: an agency, those of its programmes. */
+function readForMove(c: Context<AppEnv>, id: string, party: Party) {
+  const actor = actorOf(c);
+  return party === "agency" ? readVisibleBooking(c.var.store, actor, id) : readBookingAsParty(c.var.store, actor, id, party);
+}
 
 const actorIds = (c: Context<AppEnv>) => ({ user_id: actorOf(c).user.id, org_id: actorOf(c).org.id });
 type Plan = (booking: Booking, now: number) => MoveStatements | Promise<MoveStatements>;
@@ -102,7 +109,7 @@ function moneyMove(c: Context<AppEnv>, id: string, party: Party, body: unknown, 
   return idempotent(c, body, (record) =>
     retryOnGuard(async () => {
       const now = c.var.now();
-      const booking = await readBookingAsParty(c.var.store, actorOf(c), id, party);
+      const booking = await readForMove(c, id, party);
       const move = await plan(booking, now);
       const result = { status: 200 as const, body: presentBooking(move.after) };
       const news = await bookingNews(booking, move.after, actorIds(c), now);
@@ -123,8 +130,49 @@ export const rejectBooking: RouteHandler<typeof routes.rejectBooking, AppEnv> = 
 };
 
 export const deliverBooking: RouteHandler<typeof routes.deliverBooking, AppEnv> = async (c) => {
-  const body = c.req.valid("json") as { delivered_gross_fen?: number };
-  return moneyMove(c, c.req.valid("param").id, "provider", body, (b, now) => deliverStatements(c.var.store, b, body.delivered_gross_fen, now)) as never;
+  const body = c.req.valid("json");
+  return moneyMove(c, c.req.valid("param").id, "provider", body, async (b, now) => {
+    const move = await deliverStatements(c.var.store, b, now);
+    const metered = move.after.delivered_gross_fen;
+    if (body.delivered_gross_fen !== undefined && body.delivered_gross_fen !== metered) {
+      throw conflict("delivered_gross_mismatch", `按已报用量结算的金额为${metered}分，不是${body.delivered_gross_fen}分；请先补报或更正用量 / Settled on the usage reported the gross is ${metered} fen, not ${body.delivered_gross_fen}; report or correct usage first`, { metered_gross_fen: metered });
+    }
+    return move;
+  }) as never;
+};
+
+export const confirmDelivery: RouteHandler<typeof routes.confirmDelivery, AppEnv> = async (c) => {
+  const { move } = await runMoveCommitted(c, c.req.valid("param").id, (b, now) => confirmDeliveryStatements(c.var.store, b, now, "sme"), "sme");
+  return c.json(presentBooking(move.after), 200);
+};
+
+export const disputeDelivery: RouteHandler<typeof routes.disputeDelivery, AppEnv> = async (c) => {
+  const { reason } = c.req.valid("json");
+  const { move } = await runMoveCommitted(c, c.req.valid("param").id, (b, now) => disputeDeliveryStatements(c.var.store, b, reason, now), "sme");
+  return c.json(presentBooking(move.after), 200);
+};
+
+export const resolveDispute: RouteHandler<typeof routes.resolveDispute, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  if (body.decision === "uphold" && body.corrected_quantity_milli === undefined) {
+    throw unprocessable("corrected_quantity_required", "支持异议须给出更正后的用量 / Upholding a dispute needs the corrected quantity");
+  }
+  const userId = actorOf(c).user.id;
+  return moneyMove(c, c.req.valid("param").id, "agency", body, (b, now) =>
+    body.decision === "dismiss"
+      ? dismissDisputeStatements(c.var.store, b, body.note, now)
+      : upholdDisputeStatements(c.var.store, b, body.corrected_quantity_milli as number, body.note, userId, now),
+  ) as never;
+};
+
+export const setSlurmAccount: RouteHandler<typeof routes.setSlurmAccount, AppEnv> = async (c) => {
+  const { slurm_account } = c.req.valid("json");
+  const { move } = await runMoveCommitted(c, c.req.valid("param").id, (b, now) => ({
+    statements: [c.var.store.db.update(bookings).set({ slurm_account, updated_at: now }).where(eq(bookings.id, b.id))],
+    events: [{ action: "booking.slurm_account_set", subject_type: "booking", subject_id: b.id, programme_id: b.programme_id, before: { slurm_account: b.slurm_account }, after: { slurm_account } }],
+    after: { ...b, slurm_account, updated_at: now },
+  }));
+  return c.json(presentBooking(move.after), 200);
 };
 
 export const confirmBooking: RouteHandler<typeof routes.confirmBooking, AppEnv> = async (c) => {
@@ -137,11 +185,11 @@ export const startBooking: RouteHandler<typeof routes.startBooking, AppEnv> = as
   return c.json(presentBooking(move.after), 200);
 };
 
-/** A provider's move that moves no money: read, decide, write guarded by the status transition. */
-async function runMoveCommitted(c: Context<AppEnv>, id: string, plan: Plan) {
+/** A party's move that moves no money: read, decide, write guarded by the status transition. */
+async function runMoveCommitted(c: Context<AppEnv>, id: string, plan: Plan, party: Party = "provider") {
   return retryOnGuard(async () => {
     const now = c.var.now();
-    const booking = await readBookingAsParty(c.var.store, actorOf(c), id, "provider");
+    const booking = await readForMove(c, id, party);
     const move = await plan(booking, now);
     await commit(c, [...move.statements, ...(await bookingNews(booking, move.after, actorIds(c), now))], move.events);
     return { move };

@@ -10,4 +10,8 @@ export const bookingsRouter = createRouter()
   .openapi(routes.confirmBooking, handlers.confirmBooking)
   .openapi(routes.rejectBooking, handlers.rejectBooking)
   .openapi(routes.startBooking, handlers.startBooking)
-  .openapi(routes.deliverBooking, handlers.deliverBooking);
+  .openapi(routes.deliverBooking, handlers.deliverBooking)
+  .openapi(routes.confirmDelivery, handlers.confirmDelivery)
+  .openapi(routes.disputeDelivery, handlers.disputeDelivery)
+  .openapi(routes.resolveDispute, handlers.resolveDispute)
+  .openapi(routes.setSlurmAccount, handlers.setSlurmAccount);

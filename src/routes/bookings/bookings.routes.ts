@@ -83,6 +83,15 @@ export const BookingSchema = z
     cap_year: z.number().nullable(),
     confirm_by_at: z.string().nullable(),
     delivered_subsidy_fen: z.number().nullable(),
+    delivered_gross_fen: z.number().nullable().openapi({ description: "Settled on metered usage: unit price × metered quantity, rounded down (beside the quoted gross_fen)" }),
+    delivered_copay_fen: z.number().nullable(),
+    delivered_quantity_milli: z.number().nullable().openapi({ description: "Metered quantity settled, in thousandths of the offering's unit" }),
+    delivered_at: z.string().nullable(),
+    confirmation_state: z.enum(["pending", "confirmed", "disputed"]).nullable().openapi({ description: "After delivery: pending until the SME confirms, disputes, or the window passes (silence confirms)" }),
+    confirm_delivery_by_at: z.string().nullable(),
+    dispute_reason: z.string().nullable(),
+    dispute_resolution: z.enum(["upheld", "dismissed"]).nullable(),
+    slurm_account: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
     quote: QuoteSchema,
@@ -149,7 +158,30 @@ export const rejectBooking = move("/api/bookings/{id}/reject", "The provider rej
 export const startBooking = move("/api/bookings/{id}/start", "The provider marks a confirmed booking in use (from its start)", z.object({}), false);
 export const deliverBooking = move(
   "/api/bookings/{id}/deliver",
-  "The provider marks it delivered: the hold is settled for the subsidy on the delivered amount (≤ held), the rest returns to the voucher",
-  z.object({ delivered_gross_fen: Fen.optional().openapi({ description: "What was actually delivered, at the booked price; default the whole booking" }) }),
+  "The provider marks it delivered (from its start): settled on the metered usage — the hold is posted for the subsidy on the metered gross (≤ held), the rest returns to the voucher",
+  z.object({
+    delivered_gross_fen: Fen.optional().openapi({ description: "Optional cross-check: the gross the provider expects; refused (409 delivered_gross_mismatch) unless it equals the metered gross. The amount settled is always the metered one." }),
+  }),
   true,
+);
+export const confirmDelivery = move("/api/bookings/{id}/confirm-delivery", "The SME confirms the delivery as settled", z.object({}), false);
+export const disputeDelivery = move("/api/bookings/{id}/dispute", "The SME disputes the delivery within the confirmation window, with a reason; no claim until the agency resolves it", RequiredReason, false);
+export const ResolveDisputeBody = z
+  .object({
+    decision: z.enum(["uphold", "dismiss"]),
+    corrected_quantity_milli: z.number().int().min(0).max(1e12).optional().openapi({ description: "Uphold: the metered quantity that stands, in thousandths of the unit (≤ metered)" }),
+    note: text(500),
+  })
+  .openapi("ResolveDispute");
+export const resolveDispute = move(
+  "/api/bookings/{id}/resolve-dispute",
+  "The programme's agency resolves a dispute: dismiss (confirmed as delivered) or uphold with the corrected quantity (usage corrected, settlement redone by reversal transfers)",
+  ResolveDisputeBody,
+  true,
+);
+export const setSlurmAccount = move(
+  "/api/bookings/{id}/slurm-account",
+  "The provider names the Slurm account whose jobs are this booking's usage (sacct imports), or clears it with null",
+  z.object({ slurm_account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, . _ -").nullable() }),
+  false,
 );

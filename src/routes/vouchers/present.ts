@@ -19,14 +19,27 @@ export function presentVoucher(row: { voucher: Voucher; account: LedgerAccount; 
   return presentVoucherBalance(row.voucher, voucherBalance(row.account, row.voucher.face_value_fen, Number(row.lapsed_fen)));
 }
 
-export function presentTransfer(accountId: string, t: LedgerTransfer) {
+/**
+ * A transfer as the voucher sees it. signed_amount_fen is what it did to the available balance,
+ * so a voucher's rows sum to its available balance: a hold −held; a void +held (all of it back);
+ * a delivery's post +(held − posted), the rest released to the voucher; posted transfers ± amount.
+ * `heldFen` is the pending transfer's amount for a post or void.
+ */
+export function presentTransfer(accountId: string, t: LedgerTransfer, heldFen: number | null = null) {
   const incoming = t.credit_account_id === accountId;
+  const signed =
+    t.kind === "pending" ? (incoming ? 0 : -t.amount_fen)
+    : t.kind === "void_pending" ? (incoming ? 0 : t.amount_fen)
+    : t.kind === "post_pending" ? (incoming ? t.amount_fen : (heldFen ?? t.amount_fen) - t.amount_fen)
+    : incoming ? t.amount_fen : -t.amount_fen;
   return {
     id: t.id,
     kind: t.kind,
     code: t.code,
     direction: incoming ? ("in" as const) : ("out" as const),
     amount_fen: t.amount_fen,
+    signed_amount_fen: signed,
+    released_fen: t.kind === "post_pending" && !incoming && heldFen !== null ? heldFen - t.amount_fen : null,
     counterparty_account_id: incoming ? t.debit_account_id : t.credit_account_id,
     pending_id: t.pending_id,
     subject_id: t.subject_id,

@@ -67,7 +67,11 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
       .where(eq(vouchers.id, row.voucher.id)),
   ]);
   if (!names) throw new Error(`voucher ${row.voucher.id} lost its holder or programme`);
-  const transfers = { items: items.map((t) => presentTransfer(accountId, t)), total: Number(count?.total ?? 0), limit, offset };
+  // The held amount behind each post or void on this page, so a delivery's row shows what it released.
+  const pendingIds = items.flatMap((t) => (t.pending_id ? [t.pending_id] : []));
+  const held = pendingIds.length === 0 ? [] : await store.all<{ id: string; amount_fen: number }>(sql`SELECT id, amount_fen FROM ledger_transfers WHERE id IN (SELECT value FROM json_each(${JSON.stringify(pendingIds)}))`);
+  const heldById = new Map(held.map((h) => [h.id, Number(h.amount_fen)]));
+  const transfers = { items: items.map((t) => presentTransfer(accountId, t, t.pending_id ? (heldById.get(t.pending_id) ?? null) : null)), total: Number(count?.total ?? 0), limit, offset };
   return c.json({ ...presentVoucher(row), ...names, transfers }, 200);
 };
 

@@ -33,6 +33,8 @@ export const TransferSchema = z
     code: z.string().openapi({ description: "issue, hold, deliver, release, expire, revoke, …" }),
     direction: z.enum(["in", "out"]).openapi({ description: "in: credits the voucher; out: debits it" }),
     amount_fen: Fen,
+    signed_amount_fen: z.number().int().openapi({ description: "What it did to the voucher's available balance (a hold −, its release or a delivery's unused rest +); the rows sum to the available balance" }),
+    released_fen: z.number().int().nullable().openapi({ description: "A delivery: the part of the hold not posted, returned to the voucher" }),
     counterparty_account_id: z.string(),
     pending_id: z.string().nullable(),
     subject_id: z.string().nullable(),
