@@ -19,6 +19,7 @@ import { AppError, conflict, unauthorized } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import type * as routes from "./auth.routes";
+import { applyToEveryAgency, summaryView, vettingViewFor } from "../../services/vetting";
 import { presentMe } from "./present";
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number) {
@@ -46,7 +47,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     address: body.organisation.address ?? null,
     legal_representative: body.organisation.legal_representative ?? null,
     credit_status: "good" as const,
-    provider_status: body.organisation.kind === "provider" ? ("pending" as const) : null,
+    provider_status: body.organisation.kind === "provider" ? ("active" as const) : null,
     provider_status_reason: null,
     created_at: now,
   };
@@ -65,10 +66,16 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
   try {
     await commit(
       c,
-      [db.insert(organisations).values(org), db.insert(users).values(user), session.statement],
+      [
+        db.insert(organisations).values(org),
+        db.insert(users).values(user),
+        session.statement,
+        ...(org.kind === "provider" ? [applyToEveryAgency(c.var.store, org.id, now)] : []),
+      ],
       [
         { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },
         { action: "user.created", subject_type: "user", subject_id: user.id, after: user },
+        ...(org.kind === "provider" ? [{ action: "provider.applied", subject_type: "organisation", subject_id: org.id, after: { agencies: "every agency at sign-up" } }] : []),
       ],
     );
   } catch (error) {
@@ -82,7 +89,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     throw error;
   }
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(user, org, session.row.expires_at), 201);
+  return c.json(presentMe(user, org, summaryView(org, []), session.row.expires_at), 201);
 };
 
 export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
@@ -122,7 +129,7 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     [{ action: "user.signed_in", subject_type: "user", subject_id: row.user.id }],
   );
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(row.user, row.org, session.row.expires_at), 200);
+  return c.json(presentMe(row.user, row.org, await vettingViewFor(c.var.store, row.org, row.org), session.row.expires_at), 200);
 };
 
 export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
@@ -145,5 +152,5 @@ export const logoutAll: RouteHandler<typeof routes.logoutAll, AppEnv> = async (c
 
 export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  return c.json(presentMe(actor.user, actor.org, actor.sessionExpiresAt), 200);
+  return c.json(presentMe(actor.user, actor.org, await vettingViewFor(c.var.store, actor.org, actor.org), actor.sessionExpiresAt), 200);
 };

@@ -1,8 +1,21 @@
 // Rows to API shapes: instants as ISO strings, no secrets.
 import type { Organisation, User } from "../../db/schema";
 import { toIso } from "../../lib/time";
+import type { VettingView } from "../../services/vetting";
 
-export const presentOrganisation = (org: Organisation) => ({ ...org, created_at: toIso(org.created_at) });
+/**
+ * An organisation as the API shows it. provider_status is the provider's vetting as the viewer
+ * sees it (src/services/vetting.ts); installation_status is the platform's own, stored in the
+ * organisations.provider_status column.
+ */
+export const presentOrganisation = (org: Organisation, view: VettingView) => ({
+  ...org,
+  provider_status: view.provider_status,
+  provider_status_reason: view.provider_status_reason,
+  installation_status: org.provider_status,
+  installation_status_reason: org.kind === "provider" ? org.provider_status_reason : null,
+  created_at: toIso(org.created_at),
+});
 
 export const presentUser = (user: User) => ({
   id: user.id,
@@ -12,8 +25,8 @@ export const presentUser = (user: User) => ({
   role: user.role,
 });
 
-export const presentMe = (user: User, org: Organisation, sessionExpiresAt: number) => ({
+export const presentMe = (user: User, org: Organisation, view: VettingView, sessionExpiresAt: number) => ({
   user: presentUser(user),
-  organisation: presentOrganisation(org),
+  organisation: presentOrganisation(org, view),
   session_expires_at: toIso(sessionExpiresAt),
 });
