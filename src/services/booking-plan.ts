@@ -109,12 +109,10 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
 
 /** Reads and prices; throws the refusal a booking of this would get, except for capacity and a zero subsidy. */
 export async function planBooking(store: Store, actor: Actor, input: BookingInput, now: number): Promise<Plan> {
-  // What the caller may not see is "not found" before any state is told (a paused offering of
-  // another provider is as unknown as a missing one).
+  // What the caller may not see is "not found" before any state is told: a paused or retired
+  // offering, or one whose provider is no longer approved anywhere, is as unknown as a missing
+  // one (SMEs own no offerings, so every visible one is active and published).
   const { offering, provider } = await readVisibleOffering(store, actor, input.offering_id);
-  if (offering.status !== "active") {
-    throw conflict("offering_closed", "该资源暂停或已下架，不接受预约 / The offering is paused or retired and takes no bookings");
-  }
   const range = checkRange(offering, parseWeeklyHours(offering.weekly_hours_json), input.starts_at, input.ends_at, now);
   if (!range.ok) {
     const refuse = SHAPE_PROBLEMS.has(range.problem) ? unprocessable : conflict;
