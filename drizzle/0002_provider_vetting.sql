@@ -19,7 +19,8 @@ CREATE INDEX `provider_vettings_provider_idx` ON `provider_vettings` (`provider_
 -- Before per-agency vetting, organisations.provider_status held one agency's decision for all.
 -- Each decided provider keeps its decision at the agency that made it: the agency named as actor
 -- on the provider's latest audit event for that decision, else the oldest agency (the demo agency
--- on a demo installation). Pending providers get no row: they apply to each agency anew.
+-- on a demo installation). Pending providers are listed, pending, with every agency, as sign-up
+-- does for a new provider.
 INSERT INTO provider_vettings (agency_org_id, provider_org_id, status, reason, decided_by, decided_at, created_at, updated_at)
 SELECT decided.agency_org_id, decided.provider_org_id, decided.status, decided.reason, decided.decided_by,
   coalesce(decided.decided_at, decided.created_at), decided.created_at, coalesce(decided.decided_at, decided.created_at)
@@ -41,6 +42,11 @@ FROM (
   WHERE o.kind = 'provider' AND o.provider_status IN ('approved', 'rejected', 'suspended')
 ) AS decided
 WHERE decided.agency_org_id IS NOT NULL;
+--> statement-breakpoint
+INSERT INTO provider_vettings (agency_org_id, provider_org_id, status, created_at, updated_at)
+SELECT a.id, o.id, 'pending', o.created_at, o.created_at
+FROM organisations o JOIN organisations a ON a.kind = 'agency'
+WHERE o.kind = 'provider' AND o.provider_status = 'pending';
 --> statement-breakpoint
 -- What is left in organisations.provider_status is the installation-wide status; nobody had
 -- used it as such yet, so every provider starts active.
