@@ -16,6 +16,7 @@ import { setSessionCookie } from "./routes/auth/auth.handlers";
 import { healthRouter } from "./routes/health/health.index";
 import { organisationsRouter } from "./routes/organisations/organisations.index";
 import { programmesRouter } from "./routes/programmes/programmes.index";
+import { providersRouter } from "./routes/providers/providers.index";
 import { voucherApplicationsRouter } from "./routes/voucher-applications/voucher-applications.index";
 import { vouchersRouter } from "./routes/vouchers/vouchers.index";
 import { bookingsRouter } from "./routes/bookings/bookings.index";
@@ -65,6 +66,7 @@ const api = createRouter()
   .route("/", healthRouter)
   .route("/", authRouter)
   .route("/", organisationsRouter)
+  .route("/", providersRouter)
   .route("/", programmesRouter)
   .route("/", voucherApplicationsRouter)
   .route("/", vouchersRouter)

@@ -20,6 +20,11 @@ export type Grant = `${OrgKind}:${UserRole | "*"}`;
  * - voucher_parties: the SME that applied for or holds the voucher, or the agency over its programme
  * - organisation_reviewers: the organisation itself, or an agency that may review it
  *   (src/services/organisation-access.ts: SMEs that applied to its programmes; any provider)
+ * - related_organisations: the caller's own organisation; for agency staff one related to the
+ *   agency's programmes (applied, holds a voucher, vetted by it, booked under them); for the
+ *   installation admin providers and agencies. Decided in one place: mayReadOrganisation
+ *   (src/auth/organisation-access.ts); anything else is 404.
+ * - agency_vetting: the caller agency's own vetting row for a provider, never another agency's
  */
 export type Scope =
   | "none"
@@ -29,7 +34,9 @@ export type Scope =
   | "published"
   | "installation"
   | "voucher_parties"
-  | "organisation_reviewers";
+  | "organisation_reviewers"
+  | "related_organisations"
+  | "agency_vetting";
 
 export type AccessRule =
   | { access: "public" }
@@ -54,12 +61,17 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/auth/logout": signedIn("none"),
   "POST /api/auth/logout-all": signedIn("none"),
   "GET /api/me": signedIn("none"),
-  "GET /api/organisations/{id}": signedIn("own_organisation"),
-  "GET /api/organisations/{id}/related-parties": signedIn("own_organisation"),
+  "GET /api/organisations/{id}": signedIn("related_organisations"),
+  "GET /api/organisations/{id}/related-parties": signedIn("related_organisations"),
   "POST /api/organisations/{id}/related-parties": only(["sme:admin", "provider:admin"], "own_organisation"),
-  "GET /api/providers": only([...AGENCY_STAFF, "platform:admin"], "installation"),
-  "POST /api/providers/{id}/approve": only(AGENCY_DECIDERS, "installation"),
-  "POST /api/providers/{id}/reject": only(AGENCY_DECIDERS, "installation"),
+  // Provider vetting, per agency (docs/provider-vetting.md).
+  "GET /api/providers": only([...AGENCY_STAFF, "platform:admin"], "agency_vetting"),
+  "POST /api/providers/{id}/approve": only(AGENCY_DECIDERS, "agency_vetting"),
+  "POST /api/providers/{id}/reject": only(AGENCY_DECIDERS, "agency_vetting"),
+  "POST /api/providers/{id}/suspend": only(AGENCY_DECIDERS, "agency_vetting"),
+  "POST /api/providers/{id}/installation-status": only(["platform:admin"], "installation"),
+  "GET /api/provider-vettings": only(PROVIDER_ANY, "own_organisation"),
+  "POST /api/provider-vettings": only(["provider:admin"], "own_organisation"),
   "POST /api/programmes": only(["agency:admin"], "agency_programmes"),
   "GET /api/programmes": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),
   "GET /api/programmes/{id}": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),

@@ -7,7 +7,7 @@ import type { Relation } from "./related-parties";
 
 export interface VoucherFacts {
   voucher: { id: string; sme_org_id: string; status: string; expires_at: number; programme_id: string };
-  programme: { id: string; status: string; current_version: number };
+  programme: { id: string; status: string; current_version: number; agency_org_id: string };
   rules: ProgrammeRules;
   voucher_available_fen: number;
   /** Subsidy already counted against the annual cap in cap_year. */
@@ -26,6 +26,8 @@ export interface BookingFacts {
   offering: { category: string; region_code: string; domestic: boolean };
   tier: Omit<TierFacts, "domestic">;
   relation: Relation | null;
+  /** Agencies that approve the offering's provider; only their programmes subsidise it. */
+  provider_approved_by: ReadonlySet<string>;
 }
 
 export const VOUCHER_PROBLEMS = {
@@ -83,6 +85,7 @@ export function evaluateVoucher(v: VoucherFacts, b: BookingFacts): VoucherEvalua
     facts: { ...b.tier, domestic: b.offering.domestic },
     annual_cap_remaining_fen,
     voucher_available_fen: v.voucher_available_fen,
+    provider_approved_by_agency: b.provider_approved_by.has(v.programme.agency_org_id),
   });
   // Fields listed one by one: spreading `quote` and adding a dozen more is ~100× slower in V8,
   // and a search evaluates every voucher on every option.

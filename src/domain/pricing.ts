@@ -51,7 +51,11 @@ export function chooseRatio(rules: Pick<ProgrammeRules, "subsidy_ratio_bp" | "ti
   return { ratio_bp, tier };
 }
 
-export type LimitName = "ratio" | "per_booking_cap" | "annual_cap" | "voucher_balance";
+/**
+ * The terms of the min(). provider_not_approved_by_agency is zero when the programme's agency has
+ * not approved the provider (vetting is per agency): the SME may still book at full price.
+ */
+export type LimitName = "provider_not_approved_by_agency" | "ratio" | "per_booking_cap" | "annual_cap" | "voucher_balance";
 
 export interface SubsidyInputs {
   gross_fen: number;
@@ -60,6 +64,8 @@ export interface SubsidyInputs {
   /** annual cap − subsidy already counted this year (never negative). */
   annual_cap_remaining_fen: number;
   voucher_available_fen: number;
+  /** Whether the programme's agency approved the offering's provider; absent means it did. */
+  provider_approved_by_agency?: boolean;
 }
 
 export interface SubsidyQuote {
@@ -80,7 +86,10 @@ export function quoteSubsidy(input: SubsidyInputs): SubsidyQuote {
   const threshold = rules.full_coverage_threshold_fen;
   const full_coverage = threshold > 0 && gross_fen <= threshold;
   const chosen = full_coverage ? { ratio_bp: FULL_RATIO_BP, tier: null } : chooseRatio(rules, input.facts);
-  const limits: { name: LimitName; fen: number }[] = [{ name: "ratio", fen: applyRatioFloor(gross_fen, chosen.ratio_bp) }];
+  const limits: { name: LimitName; fen: number }[] = [];
+  // First, so it is the binding term (ties name the first) whatever else is also zero.
+  if (input.provider_approved_by_agency === false) limits.push({ name: "provider_not_approved_by_agency", fen: 0 });
+  limits.push({ name: "ratio", fen: applyRatioFloor(gross_fen, chosen.ratio_bp) });
   if (rules.per_booking_cap_fen !== null) limits.push({ name: "per_booking_cap", fen: rules.per_booking_cap_fen });
   limits.push({ name: "annual_cap", fen: Math.max(0, input.annual_cap_remaining_fen) });
   limits.push({ name: "voucher_balance", fen: Math.max(0, input.voucher_available_fen) });

@@ -38,7 +38,7 @@ export async function createOrganisationWithUsers(
     credit_status: "good",
     address: null,
     legal_representative: null,
-    provider_status: input.kind === "provider" ? "pending" : null,
+    provider_status: input.kind === "provider" ? "active" : null,
     provider_status_reason: null,
     ...operatorVerified(meta.at),
     created_at: meta.at,

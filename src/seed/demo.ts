@@ -4,7 +4,7 @@
 // vouchers from them.
 import { sql } from "drizzle-orm";
 import { commitAs } from "../db/atomic";
-import { organisations, users } from "../db/schema";
+import { organisations, provider_vettings, users } from "../db/schema";
 import type { Store } from "../db/store";
 import { withCheckCharacter } from "../domain/credit-code";
 import { operatorVerified } from "../services/verification-facts";
@@ -43,11 +43,11 @@ export const DEMO_ORGANISATIONS: { org: OrgSeed; users: UserSeed[] }[] = [
     ],
   },
   {
-    org: { id: DEMO.providerCompute, kind: "provider", name: "京算智算中心 Jingsuan AI Compute Centre", credit_code: withCheckCharacter("91110108MA0000003"), region_code: "110108", size_class: "large", founded_on: "2019-06-01", provider_status: "approved", address: "北京市海淀区中关村大街1号", legal_representative: "孙算" },
+    org: { id: DEMO.providerCompute, kind: "provider", name: "京算智算中心 Jingsuan AI Compute Centre", credit_code: withCheckCharacter("91110108MA0000003"), region_code: "110108", size_class: "large", founded_on: "2019-06-01", provider_status: "active", address: "北京市海淀区中关村大街1号", legal_representative: "孙算" },
     users: [{ email: "compute@demo.cn", display_name: "孙经理 Manager Sun", role: "admin" }],
   },
   {
-    org: { id: DEMO.providerData, kind: "provider", name: "杭数数据服务 Hangshu Data Services", credit_code: withCheckCharacter("91330106MA0000004"), region_code: "330106", size_class: "medium", founded_on: "2018-03-15", provider_status: "approved", address: "杭州市西湖区文三路2号", legal_representative: "周数" },
+    org: { id: DEMO.providerData, kind: "provider", name: "杭数数据服务 Hangshu Data Services", credit_code: withCheckCharacter("91330106MA0000004"), region_code: "330106", size_class: "medium", founded_on: "2018-03-15", provider_status: "active", address: "杭州市西湖区文三路2号", legal_representative: "周数" },
     users: [{ email: "data@demo.cn", display_name: "周经理 Manager Zhou", role: "admin" }],
   },
   {
@@ -82,6 +82,12 @@ export async function seedDemo(store: Store, now: number): Promise<void> {
         store.db.insert(users).values({ id, org_id: org.id as string, ...person, password_hash: passwordHash, created_at: now }),
       );
     }
+  }
+  // The demo agency has vetted both demo providers (vetting is per agency: src/db/schema/vetting.ts).
+  for (const provider_org_id of [DEMO.providerCompute, DEMO.providerData]) {
+    const vetting = { agency_org_id: DEMO.agency, provider_org_id, status: "approved" as const, reason: null, decided_by: DEMO_AGENCY_STAFF.reviewer_user_id, decided_at: now, created_at: now, updated_at: now };
+    statements.push(store.db.insert(provider_vettings).values(vetting));
+    events.push({ action: "provider_vetting.approved", subject_type: "organisation", subject_id: provider_org_id, after: vetting });
   }
   const meta = { at: now, request_id: "seed", actor_user_id: null, actor_org_id: null };
   await commitAs(store, meta, statements, events);

@@ -20,6 +20,7 @@ interface VoucherFactRow {
   programme_id: string;
   programme_status: string;
   current_version: number;
+  agency_org_id: string;
   rules_json: string;
   voucher_available_fen: number;
   pool_available_fen: number | null;
@@ -36,7 +37,7 @@ async function voucherRows(store: Store, smeOrgId: string, capYear: number, only
       : sql`v.status = 'active' AND v.expires_at > ${only.active_at}`;
   return store.all<VoucherFactRow>(sql`
     SELECT v.id, v.sme_org_id, v.status, v.expires_at, v.programme_id,
-      p.status AS programme_status, p.current_version, pv.rules_json,
+      p.status AS programme_status, p.current_version, p.agency_org_id, pv.rules_json,
       ${available("a")} AS voucher_available_fen,
       ${available("pool")} AS pool_available_fen,
       coalesce(s.subsidy_fen, 0) AS annual_used_fen
@@ -54,7 +55,7 @@ async function voucherRows(store: Store, smeOrgId: string, capYear: number, only
 function toFacts(row: VoucherFactRow): VoucherFacts {
   return {
     voucher: { id: row.id, sme_org_id: row.sme_org_id, status: row.status, expires_at: row.expires_at, programme_id: row.programme_id },
-    programme: { id: row.programme_id, status: row.programme_status, current_version: row.current_version },
+    programme: { id: row.programme_id, status: row.programme_status, current_version: row.current_version, agency_org_id: row.agency_org_id },
     rules: ProgrammeRulesSchema.parse(JSON.parse(row.rules_json)),
     voucher_available_fen: row.voucher_available_fen,
     annual_used_fen: row.annual_used_fen,

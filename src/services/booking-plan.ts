@@ -12,7 +12,8 @@ import { AppError, conflict, notFound, unprocessable } from "../lib/errors";
 import { shanghaiDate, shanghaiText, shanghaiYear, toShanghaiIso } from "../lib/time";
 import { readPartyFacts, readVoucherFacts } from "./booking-facts";
 import { readSlotRows } from "./capacity";
-import { readBookableOffering } from "./offerings";
+import { readVisibleOffering } from "./offerings";
+import { readApprovingAgencies } from "./vetting";
 
 export interface BookingInput {
   offering_id: string;
@@ -97,6 +98,7 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
     offering: { category: o.category, region_code: provider.region_code, domestic: o.domestic },
     tier: { enterprise_age_years: ageInYears(actor.org.founded_on, shanghaiDate(now)), enterprise_size_class: actor.org.size_class },
     relation,
+    provider_approved_by: (await readApprovingAgencies(store, [provider.id])).get(provider.id) ?? new Set(),
   });
   if (!evaluation.ok) {
     const details = evaluation.relation ? { relation: evaluation.relation } : undefined;
@@ -107,10 +109,10 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
 
 /** Reads and prices; throws the refusal a booking of this would get, except for capacity and a zero subsidy. */
 export async function planBooking(store: Store, actor: Actor, input: BookingInput, now: number): Promise<Plan> {
-  const { offering, provider } = await readBookableOffering(store, actor, input.offering_id);
-  if (offering.status !== "active" || provider.provider_status !== "approved") {
-    throw conflict("offering_closed", "该资源暂停或已下架，不接受预约 / The offering is paused or retired and takes no bookings");
-  }
+  // What the caller may not see is "not found" before any state is told: a paused or retired
+  // offering, or one whose provider is no longer approved anywhere, is as unknown as a missing
+  // one (SMEs own no offerings, so every visible one is active and published).
+  const { offering, provider } = await readVisibleOffering(store, actor, input.offering_id);
   const range = checkRange(offering, parseWeeklyHours(offering.weekly_hours_json), input.starts_at, input.ends_at, now);
   if (!range.ok) {
     const refuse = SHAPE_PROBLEMS.has(range.problem) ? unprocessable : conflict;

@@ -13,16 +13,26 @@ import { toShanghaiIso } from "../lib/time";
 import type { BookingInput, Plan, QuoteBody } from "./booking-plan";
 import { reserveSlots } from "./capacity";
 import { holdTransferId, placeHold } from "./holds";
+import { providerIsPublished } from "./vetting";
 
-/** NULL (failing NOT NULL) unless the offering is still as read: active, same version, provider approved. */
+/**
+ * NULL (failing NOT NULL) unless the offering is still as read: active, same version, its
+ * provider still published (approved by some agency, not suspended by the platform).
+ */
 function providerWhileUnchanged(p: Plan) {
   return sql`(SELECT o.provider_org_id FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
-    WHERE o.id = ${p.offering.id} AND o.status = 'active' AND o.updated_at = ${p.offering.updated_at} AND p.provider_status = 'approved')`;
+    WHERE o.id = ${p.offering.id} AND o.status = 'active' AND o.updated_at = ${p.offering.updated_at}
+      AND ${providerIsPublished(sql`p.provider_status`, sql`p.id`)})`;
 }
 
-/** NULL (failing bookings_hold_iff_voucher) unless the voucher is still usable under the rules priced. */
-function voucherWhileUsable(voucherId: string, programmeVersion: number, now: number) {
+/**
+ * NULL (failing bookings_hold_iff_voucher) unless, at write time, the voucher is still usable
+ * under the rules priced AND the programme's agency still approves the provider: an agency's
+ * suspension committed before this write leaves no subsidy from its programmes in it.
+ */
+function voucherWhileUsable(voucherId: string, programmeVersion: number, providerOrgId: string, now: number) {
   return sql`(SELECT v.id FROM vouchers v JOIN programmes p ON p.id = v.programme_id
+    JOIN provider_vettings pv ON pv.agency_org_id = p.agency_org_id AND pv.provider_org_id = ${providerOrgId} AND pv.status = 'approved'
     WHERE v.id = ${voucherId} AND v.status = 'active' AND v.expires_at > ${now} AND p.status = 'open' AND p.current_version = ${programmeVersion})`;
 }
 
@@ -72,7 +82,7 @@ export function createBookingStatements(store: Store, plan: Plan, input: Booking
   const row = {
     ...booking,
     provider_org_id: providerWhileUnchanged(plan) as never,
-    voucher_id: terms ? (voucherWhileUsable(terms.voucher_id, terms.programme_version, now) as never) : null,
+    voucher_id: terms ? (voucherWhileUsable(terms.voucher_id, terms.programme_version, plan.offering.provider_org_id, now) as never) : null,
   };
   const statements: SQLWrapper[] = [store.db.insert(bookings).values(row), reserveSlots(booking, plan.offering.slot_minutes)];
   if (terms) {
@@ -115,7 +125,7 @@ export function explainBookingGuard(v: ConstraintViolation): AppError {
     case "bookings.provider_org_id":
       return conflict("offering_changed", "该资源刚被服务商修改，请重新报价 / The provider just changed this offering; quote again");
     case "bookings_hold_iff_voucher":
-      return conflict("voucher_changed", "创新券或其项目规则刚发生变化 / The voucher or its programme's rules just changed");
+      return conflict("voucher_changed", "创新券、其项目规则或项目机构对服务商的审核刚发生变化 / The voucher, its programme's rules or the agency's approval of the provider just changed");
     default:
       return conflict("booking_conflict", `预约与当前状态冲突（${v.name}）/ The booking conflicts with the current state (${v.name})`);
   }

@@ -15,6 +15,7 @@ import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { DAY_MS, shanghaiDate, shanghaiYear, toShanghaiIso } from "../lib/time";
 import { readActiveVoucherFacts, readPartyFacts, readProviderPartyFacts } from "./booking-facts";
+import { providerIsPublished, readApprovingAgencies } from "./vetting";
 
 export const MAX_SEARCH_OFFERINGS = 1_000;
 export const MAX_SEARCH_WINDOW_DAYS = 31;
@@ -47,7 +48,7 @@ const neededUnitsSql = (quantity: number) =>
 
 function candidateFilter(need: Need): SQL {
   const model = need.accelerator_model ? normaliseModel(need.accelerator_model) : null;
-  return sql`o.category = ${need.category} AND o.status = 'active' AND p.provider_status = 'approved'
+  return sql`o.category = ${need.category} AND o.status = 'active' AND ${providerIsPublished(sql`p.provider_status`, sql`p.id`)}
     AND o.capacity_units >= ${neededUnitsSql(need.quantity)}
     ${need.domestic_only ? sql`AND o.domestic = 1` : sql``}
     ${model ? sql`AND lower(replace(replace(replace(coalesce(o.accelerator_model, ''), ' ', ''), '-', ''), '_', '')) = ${model}` : sql``}
@@ -206,6 +207,8 @@ interface Subsidiser {
   vouchers: VoucherFacts[];
   sme_org_id: string;
   relations: Map<string, PartyFacts>;
+  /** Per provider, the agencies approving it: only their programmes' vouchers subsidise it. */
+  approvers: Map<string, Set<string>>;
   smeFacts: PartyFacts | null;
   cap_year: number;
   tier: BookingFacts["tier"];
@@ -220,7 +223,8 @@ async function subsidiser(store: Store, actor: Actor, providerIds: string[], now
   const smeFacts = needRelations ? await readPartyFacts(store, actor.org) : null;
   const relations = smeFacts ? await readProviderPartyFacts(store, { ...smeFacts, id: actor.org.id }, providerIds) : new Map();
   const tier = { enterprise_age_years: ageInYears(actor.org.founded_on, shanghaiDate(now)), enterprise_size_class: actor.org.size_class };
-  return { vouchers, sme_org_id: actor.org.id, relations, smeFacts, cap_year, tier };
+  const approvers = await readApprovingAgencies(store, providerIds);
+  return { vouchers, sme_org_id: actor.org.id, relations, approvers, smeFacts, cap_year, tier };
 }
 
 /** The SME's best voucher on this option (the same rules a booking applies), or null. */
@@ -236,6 +240,7 @@ function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
     offering: { category: fit.offering.category, region_code: fit.offering.provider_region_code, domestic: Boolean(fit.offering.domestic) },
     tier: s.tier,
     relation,
+    provider_approved_by: s.approvers.get(fit.offering.provider_org_id) ?? new Set(),
   };
   const usable = s.vouchers.map((v) => evaluateVoucher(v, booking)).flatMap((e) => (e.ok ? [e.terms] : []));
   return bestTerms(usable);

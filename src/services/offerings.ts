@@ -1,6 +1,7 @@
-// Who sees which offering: everyone signed in sees active offerings of approved providers
-// (scope "published"); a provider also sees all of its own. Anything else is "not found", so
-// unpublished offerings do not leak their existence.
+// Who sees which offering: everyone signed in sees active offerings of published providers
+// (approved by at least one agency, not suspended by the platform: scope "published"); a
+// provider also sees all of its own. Anything else is "not found", so unpublished offerings do
+// not leak their existence, nor their state.
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { availability, parseWeeklyHours, slotCeil, slotFloor } from "../domain/slots";
 import { offerings, organisations, type Offering, type Organisation } from "../db/schema";
@@ -9,13 +10,14 @@ import type { Actor } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
 import { readSlotRows } from "./capacity";
+import { providerIsPublished } from "./vetting";
 
 export const OFFERING_NOUN = ["资源", "Offering"] as const;
 
 /** Rows of `offerings` joined with their provider that `actor` may see. */
 export function visibleTo(actor: Actor): SQL {
   return or(
-    and(eq(offerings.status, "active"), eq(organisations.provider_status, "approved")),
+    and(eq(offerings.status, "active"), providerIsPublished(organisations.provider_status, organisations.id)),
     eq(offerings.provider_org_id, actor.org.id),
   ) as SQL;
 }
@@ -31,20 +33,6 @@ export async function readVisibleOffering(store: Store, actor: Actor, id: string
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
     .where(and(eq(offerings.id, id), visibleTo(actor)));
-  if (!row) throw notFound(...OFFERING_NOUN);
-  return row;
-}
-
-/**
- * An offering to book or quote: any approved provider's (or one's own), whatever its status, so a
- * paused or retired one is refused with that reason rather than "not found".
- */
-export async function readBookableOffering(store: Store, actor: Actor, id: string): Promise<OfferingWithProvider> {
-  const [row] = await store.db
-    .select({ offering: offerings, provider: organisations })
-    .from(offerings)
-    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
-    .where(and(eq(offerings.id, id), or(eq(organisations.provider_status, "approved"), eq(offerings.provider_org_id, actor.org.id))));
   if (!row) throw notFound(...OFFERING_NOUN);
   return row;
 }

@@ -103,7 +103,12 @@ describe("organisation scope: nobody touches another organisation's data", () =>
     expect((await provider.client.get(`/api/organisations/${provider.org.id}/related-parties`)).body.items).toEqual([]);
   });
 
-  it("agency staff read any organisation", async () => {
-    expect((await actor("agency:auditor").client.get(`/api/organisations/${sme.org.id}`)).body.id).toBe(sme.org.id);
+  it("agency staff read an organisation only when it is related to their agency's programmes (src/auth/organisation-access.ts)", async () => {
+    const auditor = actor("agency:auditor");
+    expect((await auditor.client.get(`/api/organisations/${sme.org.id}`)).status).toBe(404);
+    expect((await auditor.client.get(`/api/organisations/${sme.org.id}/related-parties`)).status).toBe(404);
+    // Once the agency has vetted the provider, the provider is related to it.
+    expect((await actor("agency:reviewer").client.post(`/api/providers/${provider.org.id}/approve`, {})).status).toBe(200);
+    expect((await auditor.client.get(`/api/organisations/${provider.org.id}`)).body.id).toBe(provider.org.id);
   });
 });

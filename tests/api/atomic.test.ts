@@ -49,7 +49,7 @@ function providerOrg() {
     region_code: "110108",
     size_class: "small" as const,
     founded_on: "2024-01-01",
-    provider_status: "pending" as const,
+    provider_status: "active" as const,
     created_at: harness.clock.now,
   };
 }
@@ -80,8 +80,9 @@ describe(`atomic batches on ${harness.driver}`, () => {
   });
 
   it("a UNIQUE violation rolls back the batch", async () => {
-    const first = providerOrg();
-    const second = { ...providerOrg(), credit_code: first.credit_code };
+    // At most one verified organisation per credit code (unverified registrations may share one).
+    const first = { ...providerOrg(), verification_state: "verified" as const };
+    const second = { ...providerOrg(), credit_code: first.credit_code, verification_state: "verified" as const };
     const violation = await guardFailure(
       store.batch([db.insert(organisations).values(first), db.insert(organisations).values(second)]),
     );
@@ -104,21 +105,21 @@ describe(`atomic batches on ${harness.driver}`, () => {
     const bystander = voucherAccount(10);
     const suspend = db
       .update(organisations)
-      .set({ provider_status: transition(organisations.provider_status, ["approved"], "suspended") })
+      .set({ provider_status: transition(organisations.provider_status, ["suspended"], "active") })
       .where(eq(organisations.id, provider.id));
     const violation = await guardFailure(store.batch([db.insert(ledger_accounts).values(bystander), suspend]));
     // provider_status may be NULL only for non-providers, so the NULL transition() yields fails this CHECK.
     expect(violation).toEqual({ kind: "check", name: "organisations_provider_status_only_for_providers" });
     expect(await accountRows([bystander.id])).toEqual([]);
     const statusOf = async () => (await db.select().from(organisations).where(eq(organisations.id, provider.id)))[0]?.provider_status;
-    expect(await statusOf()).toBe("pending");
+    expect(await statusOf()).toBe("active");
 
-    const approve = db
+    const suspendForFraud = db
       .update(organisations)
-      .set({ provider_status: transition(organisations.provider_status, ["pending"], "approved") })
+      .set({ provider_status: transition(organisations.provider_status, ["active"], "suspended") })
       .where(eq(organisations.id, provider.id));
-    await store.batch([approve]);
-    expect(await statusOf()).toBe("approved");
+    await store.batch([suspendForFraud]);
+    expect(await statusOf()).toBe("suspended");
   });
 });
 
@@ -178,8 +179,9 @@ describe(`every change through the API is audited under its request id on ${harn
     const provider = await signUpProvider(harness, { approved: true });
     const approvals = await db.select().from(audit_events).where(eq(audit_events.subject_id, provider.org.id));
     const approval = approvals.find((e) => e.action === "provider.approved");
-    expect(JSON.parse(approval?.before_json as string).provider_status).toBe("pending");
-    expect(JSON.parse(approval?.after_json as string).provider_status).toBe("approved");
+    // Sign-up listed the provider, pending, with every agency; the approving agency's row moved.
+    expect(JSON.parse(approval?.before_json as string)).toMatchObject({ status: "pending", agency_org_id: approval?.actor_org_id });
+    expect(JSON.parse(approval?.after_json as string)).toMatchObject({ status: "approved", agency_org_id: approval?.actor_org_id, decided_by: approval?.actor_user_id });
     expect(approval?.actor_org_id).not.toBe(provider.org.id);
     expect(approval?.actor_user_id).toMatch(/^usr_/);
   });

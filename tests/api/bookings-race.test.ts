@@ -16,7 +16,7 @@ const harness = await createHarness();
 harness.clock.now = MONDAY_8AM;
 const agency = await createAgency(harness);
 const programme = await createProgramme(harness, agency);
-const provider = await approvedProvider(harness);
+const provider = await approvedProvider(harness, {}, [agency]);
 
 const CONCURRENT_BOOKINGS = 200;
 const CAPACITY = 10;

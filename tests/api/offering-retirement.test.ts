@@ -37,7 +37,8 @@ describe("pausing an offering", () => {
     expect((await sme.client.get(`/api/bookings/${confirmed.id}`)).body.status).toBe("confirmed");
     expect((await sme.client.get(`/api/bookings/${requested.id}`)).body.status).toBe("requested");
     const refused = await sme.client.post("/api/bookings", { offering_id: offering.id, quantity: 1, ...range("2026-03-05T10:00", "2026-03-05T11:00") }, { "Idempotency-Key": `paused-${offering.id}` });
-    expectRefusal(refused, 409, "offering_closed");
+    // Paused, it is unpublished: refused as not found, like any offering the SME may not see.
+    expectRefusal(refused, 404, "not_found");
   });
 });
 

@@ -60,7 +60,7 @@ describe("publishing offerings", () => {
 
 describe("who sees an offering", () => {
   it("shows approved providers' active offerings to everyone, and hides them when the provider is suspended", async () => {
-    const other = await approvedProvider(harness);
+    const other = await approvedProvider(harness, {}, [agency]);
     const offering = await publish(other, computeBody());
     expect((await sme.client.get(`/api/offerings/${offering.id}`)).body.provider_name).toEqual(expect.any(String));
     const listed = await sme.client.get(`/api/offerings?provider_org_id=${other.org.id}`);

@@ -90,9 +90,9 @@ describe("capacity search across providers", () => {
   /** Three providers with one model, one with another; a pending provider's offering must not appear. */
   async function marketplace() {
     const model = uniqueModel("Ascend 910B");
-    const cheapBusy = await approvedProvider(harness);
-    const pricey = await approvedProvider(harness);
-    const nodes = await approvedProvider(harness);
+    const cheapBusy = await approvedProvider(harness, {}, [agency]);
+    const pricey = await approvedProvider(harness, {}, [agency]);
+    const nodes = await approvedProvider(harness, {}, [agency]);
     const busy = await publish(cheapBusy, computeBody({ accelerator_model: model, unit_price_fen: 800, capacity_units: 16 }));
     const free = await publish(pricey, computeBody({ accelerator_model: model, unit_price_fen: 1_500, capacity_units: 32, weekly_hours: { "2": [[9, 18]], "3": [[9, 18]] } }));
     const nodeHours = await publish(nodes, computeBody({ accelerator_model: model, unit: "node_hour", cards_per_node: 8, unit_price_fen: 6_400, capacity_units: 4, domestic: false }));

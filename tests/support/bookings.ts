@@ -8,7 +8,7 @@ import { createHarness } from "#harness";
 import { accountIds } from "../../src/db/accounts";
 import type { ProgrammeRules } from "../../src/domain/programme-rules";
 import type { ApiResponse, TestClient } from "./client";
-import { createAgency, signUpProvider, signUpSme, uniqueSuffix, type SignedIn, type SignupOverrides } from "./fixtures";
+import { createAgency, signUpProvider, signUpSme, uniqueSuffix, type Approver, type SignedIn, type SignupOverrides } from "./fixtures";
 import type { Harness } from "./harness-types";
 import { createProgramme, expectLedgerConsistent, issueVoucher, moneyPost, type Agency } from "./programmes";
 
@@ -29,7 +29,7 @@ export async function bookingScene() {
   const harness = await createHarness();
   harness.clock.now = MONDAY_8AM;
   const agency = await createAgency(harness);
-  const provider = await approvedProvider(harness);
+  const provider = await approvedProvider(harness, {}, [agency]);
   const sme = await signUpSme(harness);
   beforeEach(() => {
     harness.clock.now = MONDAY_8AM;
@@ -68,8 +68,9 @@ export function datasetBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function approvedProvider(harness: Harness, overrides: SignupOverrides = {}): Promise<SignedIn> {
-  return signUpProvider(harness, { approved: true, ...overrides });
+/** A provider approved by these agencies (by default the harness's own approver). */
+export async function approvedProvider(harness: Harness, overrides: SignupOverrides = {}, approvedBy?: readonly Approver[]): Promise<SignedIn> {
+  return signUpProvider(harness, { approved: true, ...overrides, ...(approvedBy ? { approvedBy } : {}) });
 }
 
 /** Publishes through the API; fails the test with the answer if refused. */
@@ -155,6 +156,6 @@ export async function voucherMarket(
   const programme = await createProgramme(harness, agency, { rules: { eligible_categories: ["compute", "dataset", "simulation", "platform_service"], ...options.rules } });
   const sme = await signUpSme(harness, options.sme);
   const { voucher } = await issueVoucher(agency, sme, programme.id, options.face_fen ?? 1_000_000);
-  const provider = await approvedProvider(harness, options.provider);
+  const provider = await approvedProvider(harness, options.provider, [agency]);
   return { agency, programme, sme, voucher, provider };
 }

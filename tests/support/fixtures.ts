@@ -86,17 +86,28 @@ async function signUp(harness: Harness, kind: "sme" | "provider", overrides?: Si
 
 export const signUpSme = (harness: Harness, overrides?: SignupOverrides) => signUp(harness, "sme", overrides);
 
-/** A provider through sign-up; `approved` has an agency reviewer approve it through the API. */
+/** An agency whose reviewer can decide on providers (createAgency's result fits). */
+export interface Approver {
+  reviewer: SignedIn;
+}
+
+/**
+ * A provider through sign-up; `approved` has an agency reviewer approve it through the API:
+ * each agency in `approvedBy` (vetting is per agency), or by default one agency per harness.
+ */
 export async function signUpProvider(
   harness: Harness,
-  options: { approved?: boolean } & SignupOverrides = {},
+  options: { approved?: boolean; approvedBy?: readonly Approver[] } & SignupOverrides = {},
 ): Promise<SignedIn> {
+  const approvers = options.approvedBy ?? (options.approved ? [await agencyFor(harness)] : []);
   const provider = await signUp(harness, "provider", options);
-  if (!options.approved) return provider;
-  const { reviewer } = await agencyFor(harness);
-  const res = await reviewer.client.post(`/api/providers/${provider.org.id}/approve`, {});
-  if (res.status !== 200) throw new Error(`approval failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { ...provider, org: res.body };
+  let org = provider.org;
+  for (const { reviewer } of approvers) {
+    const res = await reviewer.client.post(`/api/providers/${provider.org.id}/approve`, {});
+    if (res.status !== 200) throw new Error(`approval failed: ${res.status} ${JSON.stringify(res.body)}`);
+    org = res.body;
+  }
+  return { ...provider, org };
 }
 
 /** Signs in through the API with a fresh client. */

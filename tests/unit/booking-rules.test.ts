@@ -131,7 +131,7 @@ describe("a voucher's terms on a booking", () => {
   const now = Date.parse("2026-03-02T08:00:00+08:00");
   const voucher: VoucherFacts = {
     voucher: { id: "vch_a", sme_org_id: "org_sme", status: "active", expires_at: now + 100 * 24 * HOUR, programme_id: "prg_a" },
-    programme: { id: "prg_a", status: "open", current_version: 3 },
+    programme: { id: "prg_a", status: "open", current_version: 3, agency_org_id: "org_agency_a" },
     rules,
     voucher_available_fen: 80_000,
     annual_used_fen: 60_000,
@@ -146,6 +146,7 @@ describe("a voucher's terms on a booking", () => {
     offering: { category: "compute", region_code: "110108", domestic: true },
     tier: { enterprise_age_years: 2, enterprise_size_class: "small" },
     relation: null,
+    provider_approved_by: new Set(["org_agency_a"]),
   };
 
   it("shows every term of the minimum: the domestic tier's ratio, then the annual cap binds", () => {
@@ -169,6 +170,17 @@ describe("a voucher's terms on a booking", () => {
     });
     const capped = evaluateVoucher({ ...voucher, annual_used_fen: 100_000 }, booking);
     expect(capped.ok && capped.terms).toMatchObject({ subsidy_fen: 0, binding_limit: "annual_cap", zero_subsidy_reason: "annual_cap" });
+  });
+
+  it("gives no subsidy, and says why, when only another agency approved the provider", () => {
+    const elsewhere = evaluateVoucher(voucher, { ...booking, provider_approved_by: new Set(["org_agency_b"]) });
+    expect(elsewhere.ok && elsewhere.terms).toMatchObject({
+      subsidy_fen: 0,
+      copay_fen: 100_000,
+      binding_limit: "provider_not_approved_by_agency",
+      zero_subsidy_reason: "provider_not_approved_by_agency",
+    });
+    expect(elsewhere.ok && elsewhere.terms.limits[0]).toEqual({ name: "provider_not_approved_by_agency", fen: 0 });
   });
 
   it("refuses with a reason: owner, state, expiry, programme, category, region, related party", () => {

@@ -23,3 +23,4 @@ export * from "./invitations";
 export * from "./files";
 export * from "./limits";
 export * from "./usage";
+export * from "./vetting";

@@ -17,8 +17,10 @@ export const organisations = sqliteTable(
     credit_status: text("credit_status", { enum: ["good", "blacklisted"] }).notNull().default("good"),
     address: text("address"),
     legal_representative: text("legal_representative"),
-    // Providers only: an agency approves a provider before its offerings are visible.
-    provider_status: text("provider_status", { enum: ["pending", "approved", "rejected", "suspended"] }),
+    // Providers only: the installation-wide status that only the platform admin changes
+    // (suspended for fraud: no new bookings at all). Each agency's own approval of a provider
+    // is a row of provider_vettings (src/db/schema/vetting.ts).
+    provider_status: text("provider_status", { enum: ["active", "suspended"] }),
     provider_status_reason: text("provider_status_reason"),
     // Verification of the declared facts (credit code, name, region, size, founding date) by an
     // agency from the business licence (docs/verification-and-files.md). Sign-up starts

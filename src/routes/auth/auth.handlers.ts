@@ -24,6 +24,7 @@ import { actorOf } from "../../lib/route";
 import type * as routes from "./auth.routes";
 import { unreadCount } from "../../services/inbox";
 import { verificationSummary } from "../../services/verification";
+import { applyToEveryAgency, summaryView, vettingViewFor } from "../../services/vetting";
 import { presentMe, presentVerification } from "./present";
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number) {
@@ -58,7 +59,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     address: body.organisation.address ?? null,
     legal_representative: body.organisation.legal_representative ?? null,
     credit_status: "good" as const,
-    provider_status: body.organisation.kind === "provider" ? ("pending" as const) : null,
+    provider_status: body.organisation.kind === "provider" ? ("active" as const) : null,
     provider_status_reason: null,
     ...UNVERIFIED,
     created_at: now,
@@ -79,10 +80,17 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
   try {
     await commit(
       c,
-      [takeSlotStatement(c.var.store, limit, now), db.insert(organisations).values(org), db.insert(users).values(user), session.statement],
+      [
+        takeSlotStatement(c.var.store, limit, now),
+        db.insert(organisations).values(org),
+        db.insert(users).values(user),
+        session.statement,
+        ...(org.kind === "provider" ? [applyToEveryAgency(c.var.store, org.id, now)] : []),
+      ],
       [
         { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },
         { action: "user.created", subject_type: "user", subject_id: user.id, after: user },
+        ...(org.kind === "provider" ? [{ action: "provider.applied", subject_type: "organisation", subject_id: org.id, after: { agencies: "every agency at sign-up" } }] : []),
       ],
     );
   } catch (error) {
@@ -94,7 +102,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     throw error;
   }
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(user, org, presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
+  return c.json(presentMe(user, org, summaryView(org, []), presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
 };
 
 export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
@@ -123,7 +131,7 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
     [{ action: "user.signed_in", subject_type: "user", subject_id: row.user.id }],
   );
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(row.user, row.org, presentVerification(await verificationSummary(store, row.org)), session.row.expires_at, await unreadCount(store, row.user.id)), 200);
+  return c.json(presentMe(row.user, row.org, await vettingViewFor(store, row.org, row.org), presentVerification(await verificationSummary(store, row.org)), session.row.expires_at, await unreadCount(store, row.user.id)), 200);
 };
 
 export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
@@ -146,5 +154,5 @@ export const logoutAll: RouteHandler<typeof routes.logoutAll, AppEnv> = async (c
 
 export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  return c.json(presentMe(actor.user, actor.org, presentVerification(await verificationSummary(c.var.store, actor.org)), actor.sessionExpiresAt, await unreadCount(c.var.store, actor.user.id)), 200);
+  return c.json(presentMe(actor.user, actor.org, await vettingViewFor(c.var.store, actor.org, actor.org), presentVerification(await verificationSummary(c.var.store, actor.org)), actor.sessionExpiresAt, await unreadCount(c.var.store, actor.user.id)), 200);
 };

@@ -15,11 +15,19 @@ export const OrganisationSchema = z
     credit_status: z.enum(["good", "blacklisted"]),
     address: z.string().nullable(),
     legal_representative: z.string().nullable(),
-    provider_status: z.enum(["pending", "approved", "rejected", "suspended"]).nullable(),
+    provider_status: z.enum(["pending", "approved", "rejected", "suspended"]).nullable().openapi({
+      description:
+        "Providers only. To agency staff: their own agency's decision. To the provider and the platform: approved when any agency approved it (and the platform did not suspend it). Every agency's decision: GET /api/provider-vettings",
+    }),
     provider_status_reason: z.string().nullable(),
     verification_state: z.enum(["unverified", "submitted", "verified", "rejected"]).openapi({
       description: "Whether an agency has checked the declared facts against the business licence; an SME's voucher is approved only when verified",
     }),
+    installation_status: z
+      .enum(["active", "suspended"])
+      .nullable()
+      .openapi({ description: "Providers only: suspended installation-wide by the platform (fraud): no new bookings at all" }),
+    installation_status_reason: z.string().nullable(),
     created_at: z.string(),
   })
   .openapi("Organisation");

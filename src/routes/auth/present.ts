@@ -2,15 +2,24 @@
 import type { Organisation, User } from "../../db/schema";
 import { toIso } from "../../lib/time";
 import type { verificationSummary } from "../../services/verification";
+import type { VettingView } from "../../services/vetting";
 
-/** The organisation's facts and its verification state (who verified it and why: GET …/verification). */
-export const presentOrganisation = ({
-  verification_reason: _reason,
-  verification_submitted_at: _submitted,
-  verified_by: _by,
-  verified_at: _at,
-  ...org
-}: Organisation) => ({ ...org, created_at: toIso(org.created_at) });
+/**
+ * An organisation as the API shows it. provider_status is the provider's vetting as the viewer
+ * sees it (src/services/vetting.ts); installation_status is the platform's own, stored in the
+ * organisations.provider_status column. Who verified it and why: GET …/verification.
+ */
+export const presentOrganisation = (
+  { verification_reason: _reason, verification_submitted_at: _submitted, verified_by: _by, verified_at: _at, ...org }: Organisation,
+  view: VettingView,
+) => ({
+  ...org,
+  provider_status: view.provider_status,
+  provider_status_reason: view.provider_status_reason,
+  installation_status: org.provider_status,
+  installation_status_reason: org.kind === "provider" ? org.provider_status_reason : null,
+  created_at: toIso(org.created_at),
+});
 
 export const presentVerification = (summary: Awaited<ReturnType<typeof verificationSummary>>) => ({
   ...summary,
@@ -26,9 +35,9 @@ export const presentUser = (user: User) => ({
   role: user.role,
 });
 
-export const presentMe = (user: User, org: Organisation, verification: ReturnType<typeof presentVerification>, sessionExpiresAt: number, unreadNotifications = 0) => ({
+export const presentMe = (user: User, org: Organisation, view: VettingView, verification: ReturnType<typeof presentVerification>, sessionExpiresAt: number, unreadNotifications = 0) => ({
   user: presentUser(user),
-  organisation: presentOrganisation(org),
+  organisation: presentOrganisation(org, view),
   verification,
   session_expires_at: toIso(sessionExpiresAt),
   unread_notifications: unreadNotifications,

@@ -16,6 +16,7 @@ import { actorOf } from "../../lib/route";
 import { DAY_MS, toIso } from "../../lib/time";
 import { presentMe, presentVerification } from "../auth/present";
 import { verificationSummary } from "../../services/verification";
+import { vettingViewFor } from "../../services/vetting";
 import { setSessionCookie, startSession } from "../auth/auth.handlers";
 import type * as routes from "./members.routes";
 
@@ -144,7 +145,7 @@ export const acceptInvitation: RouteHandler<typeof routes.acceptInvitation, AppE
     throw error;
   }
   setSessionCookie(c, session.token, session.row.expires_at);
-  return c.json(presentMe(user, org, presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
+  return c.json(presentMe(user, org, await vettingViewFor(c.var.store, org, org), presentVerification(await verificationSummary(c.var.store, org)), session.row.expires_at), 201);
 };
 
 export const disableMember: RouteHandler<typeof routes.disableMember, AppEnv> = async (c) => {

@@ -12,14 +12,15 @@ import { DAY_MS, toShanghaiIso } from "../../lib/time";
 import { blockSlots } from "../../services/capacity";
 import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyBlackouts, tooManyOfferings, upcomingBlackoutsGuards } from "../../services/write-limits";
 import { clearTheWay, overfullSlots, presentInTheWay } from "../../services/offering-changes";
+import { mayPublish } from "../../services/vetting";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
 import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
 import * as routes from "./offerings.routes";
 
 export const createOffering: RouteHandler<typeof routes.createOffering, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  if (actor.org.provider_status !== "approved") {
-    throw forbidden("服务商通过审核后才能发布资源 / Only approved providers can publish offerings");
+  if (!(await mayPublish(c.var.store, actor.org))) {
+    throw forbidden("服务商须经至少一家机构审核通过（且未被平台暂停）才能发布资源 / Only a provider approved by at least one agency (and not suspended by the platform) can publish offerings");
   }
   const row = newOfferingRow(c.req.valid("json"), actor.org, newId("off"), c.var.now());
   await commit(c, [c.var.store.db.insert(offerings).values(row), activeOfferingsGuard(actor.org.id, row.created_at)], [

@@ -5,7 +5,4 @@ import * as routes from "./organisations.routes";
 export const organisationsRouter = createRouter()
   .openapi(routes.getOrganisation, handlers.getOrganisation)
   .openapi(routes.listRelatedParties, handlers.listRelatedParties)
-  .openapi(routes.declareRelatedParty, handlers.declareRelatedParty)
-  .openapi(routes.listProviders, handlers.listProviders)
-  .openapi(routes.approveProvider, handlers.approveProvider)
-  .openapi(routes.rejectProvider, handlers.rejectProvider);
+  .openapi(routes.declareRelatedParty, handlers.declareRelatedParty);

@@ -22,14 +22,11 @@ export const RelatedPartyBody = z
   })
   .openapi("RelatedPartyDeclaration");
 
-const ProviderDecision = z.object({ reason: text(500, { multiline: true }).optional() });
-const ProviderRejection = z.object({ reason: text(500, { multiline: true }) });
-
 export const getOrganisation = defineRoute({
   method: "get",
   path: "/api/organisations/{id}",
   tags: ["organisations"],
-  summary: "An organisation: your own, or any for agency staff and the installation admin",
+  summary: "An organisation: your own; for agency staff one related to their programmes; for the installation admin a provider or agency",
   request: { params: IdParam },
   responses: {
     200: json(OrganisationSchema.extend({ verification: VerificationSummarySchema }).openapi("OrganisationWithVerification"), "The organisation and what its verification still needs"),
@@ -41,7 +38,7 @@ export const listRelatedParties = defineRoute({
   method: "get",
   path: "/api/organisations/{id}/related-parties",
   tags: ["organisations"],
-  summary: "Declared related parties (shareholders, legal representative, affiliates)",
+  summary: "Declared related parties (shareholders, legal representative, affiliates), to whoever may read the organisation",
   request: { params: IdParam },
   responses: { 200: json(z.object({ items: z.array(RelatedPartySchema) }), "Declarations"), ...commonErrors },
 });
@@ -53,39 +50,4 @@ export const declareRelatedParty = defineRoute({
   summary: "Declare a related party of your organisation",
   request: { params: IdParam, ...jsonBody(RelatedPartyBody) },
   responses: { 201: json(RelatedPartySchema, "Declared"), ...commonErrors, ...conflictError },
-});
-
-export const listProviders = defineRoute({
-  method: "get",
-  path: "/api/providers",
-  tags: ["providers"],
-  summary: "Providers and their approval status",
-  request: {
-    query: z.object({ status: z.enum(["pending", "approved", "rejected", "suspended"]).optional(), ...PageQuery }),
-  },
-  responses: {
-    200: json(
-      z.object({ items: z.array(OrganisationSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
-      "One page of providers, oldest registration first; total counts every match",
-    ),
-    ...commonErrors,
-  },
-});
-
-export const approveProvider = defineRoute({
-  method: "post",
-  path: "/api/providers/{id}/approve",
-  tags: ["providers"],
-  summary: "Approve a provider so its offerings become visible",
-  request: { params: IdParam, ...jsonBody(ProviderDecision) },
-  responses: { 200: json(OrganisationSchema, "Approved"), ...commonErrors, ...conflictError },
-});
-
-export const rejectProvider = defineRoute({
-  method: "post",
-  path: "/api/providers/{id}/reject",
-  tags: ["providers"],
-  summary: "Reject (or suspend an approved) provider, with a reason",
-  request: { params: IdParam, ...jsonBody(ProviderRejection) },
-  responses: { 200: json(OrganisationSchema, "Rejected"), ...commonErrors, ...conflictError },
 });

@@ -18,6 +18,7 @@ import {
   verificationSummary,
   verifyStatements,
 } from "../../services/verification";
+import { vettingViewFor, type VettingView } from "../../services/vetting";
 import { presentOrganisation, presentVerification } from "../auth/present";
 import { presentFile } from "../files/files.handlers";
 import type * as routes from "./verification.routes";
@@ -48,7 +49,7 @@ async function presentRequest(c: Context<AppEnv>, org: Organisation, reviewer: b
     .limit(10);
   const registrants = reviewer ? await registrantsOf(store, org.credit_code) : null;
   return {
-    organisation: presentOrganisation(org),
+    organisation: presentOrganisation(org, await vettingViewFor(store, org, c.var.actor?.org ?? org)),
     verification: presentVerification(await verificationSummary(store, org)),
     verified_by: org.verified_by,
     licences: licences.map(presentFile),
@@ -170,8 +171,9 @@ export const listVerificationRequests: RouteHandler<typeof routes.listVerificati
     )
     .orderBy(asc(organisations.verification_submitted_at), asc(organisations.id))
     .limit(200);
+  const views = await Promise.all(rows.map((org) => vettingViewFor(c.var.store, org, actorOf(c).org)));
   return c.json(
-    { items: rows.map((org) => ({ ...presentOrganisation(org), verification_submitted_at: org.verification_submitted_at === null ? null : toIso(org.verification_submitted_at) })) },
+    { items: rows.map((org, i) => ({ ...presentOrganisation(org, views[i] as VettingView), verification_submitted_at: org.verification_submitted_at === null ? null : toIso(org.verification_submitted_at) })) },
     200,
   );
 };
