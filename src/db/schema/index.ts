@@ -18,3 +18,4 @@ export * from "./programmes";
 export * from "./ledger";
 export * from "./capacity";
 export * from "./records";
+export * from "./audit";
