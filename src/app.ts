@@ -21,6 +21,8 @@ import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
+import { auditRouter } from "./routes/audit/audit.index";
+import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,6 +34,8 @@ export interface AppOptions {
   now?: () => number;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
+  /** Audit log origin, signing key and checkpoint cadence (default: sealed, never signed). */
+  audit?: (c: Context<AppEnv>) => AuditSettings | Promise<AuditSettings>;
 }
 
 const api = createRouter()
@@ -44,7 +48,8 @@ const api = createRouter()
   .route("/", offeringsRouter)
   .route("/", searchRouter)
   .route("/", quotesRouter)
-  .route("/", bookingsRouter);
+  .route("/", bookingsRouter)
+  .route("/", auditRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -81,7 +86,12 @@ export function createApp(options: AppOptions) {
     c.set("https", options.isHttps ? options.isHttps(c) : new URL(c.req.url).protocol === "https:");
     c.set("now", now);
     c.set("actor", null);
+    c.set("audit", options.audit ? await options.audit(c) : unsignedAuditSettings);
+    c.set("auditWritten", false);
     await next();
+    // Sequence first, seal after (docs/audit-log.md): a request that appended audit events seals
+    // them (a few hashes and one batch) before it answers.
+    if (c.var.auditWritten) await sealAfterWrite(c.var.store, c.var.audit, c.var.now());
   });
   app.use(
     "/api/*",

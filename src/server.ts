@@ -5,6 +5,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
 import { decoyHash } from "./auth/password";
+import { nodeAuditSettings } from "./db/audit-key-file";
 import { openNodeStore } from "./db/node";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
@@ -12,6 +13,7 @@ import { runScheduled } from "./services/scheduled";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH);
+const audit = await nodeAuditSettings(env, { create: true });
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -35,6 +37,7 @@ const app = createApp({
     "unknown",
   isHttps: (c) =>
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
+  audit: () => audit,
   assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 
@@ -51,7 +54,7 @@ const sweeps = setInterval(async () => {
   if (sweeping) return;
   sweeping = true;
   try {
-    await runScheduled(store, Date.now());
+    await runScheduled(store, Date.now(), audit);
   } catch (error) {
     console.error("scheduled sweep failed; it runs again next interval", error);
   } finally {

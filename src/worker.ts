@@ -3,9 +3,11 @@
 import { createApp } from "./app";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
+import type { AuditSettings } from "./services/audit-log";
+import { auditSettingsFrom, type AuditSettingStrings } from "./services/audit-settings";
 import { runScheduled } from "./services/scheduled";
 
-export interface WorkerEnv {
+export interface WorkerEnv extends AuditSettingStrings {
   DB: D1Like;
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
@@ -20,7 +22,15 @@ function storeFor(d1: D1Like): Store {
   return store;
 }
 
+// The signing key is a Workers secret (AUDIT_SIGNING_KEY); its settings are parsed once per isolate.
+let auditCache: { env: WorkerEnv; settings: Promise<AuditSettings> } | null = null;
+function auditFor(env: WorkerEnv): Promise<AuditSettings> {
+  if (auditCache?.env !== env) auditCache = { env, settings: auditSettingsFrom(env) };
+  return auditCache.settings;
+}
+
 const app = createApp({
+  audit: (c) => auditFor(c.env as WorkerEnv),
   store: (c) => storeFor((c.env as WorkerEnv).DB),
   clientAddress: (c) => c.req.header("CF-Connecting-IP") ?? "unknown",
   assets: [
@@ -39,6 +49,6 @@ const app = createApp({
 export default {
   fetch: app.fetch,
   async scheduled(_controller: unknown, env: WorkerEnv) {
-    await runScheduled(storeFor(env.DB), Date.now());
+    await runScheduled(storeFor(env.DB), Date.now(), await auditFor(env));
   },
 };

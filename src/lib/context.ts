@@ -2,6 +2,7 @@
 // Workers, tests), so the same handler runs on either database.
 import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
+import type { AuditSettings } from "../services/audit-log";
 
 export interface Actor {
   user: User;
@@ -18,6 +19,10 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** How this installation seals and signs its audit log (docs/audit-log.md). */
+  audit: AuditSettings;
+  /** Set by commit(): this request appended audit events, so they are sealed before it answers. */
+  auditWritten: boolean;
 }
 
 export type AppEnv = { Variables: AppVariables };

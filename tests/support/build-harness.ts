@@ -1,16 +1,20 @@
 import { createApp } from "../../src/app";
 import type { Store } from "../../src/db/store";
+import { auditSettingsFrom } from "../../src/services/audit-settings";
+import { TEST_AUDIT_KEY, TEST_AUDIT_ORIGIN } from "./audit-keys";
 import type { Harness } from "./harness-types";
 
 /** Test-only: the client address comes from a header so throttling by address can be exercised. */
 export const TEST_ADDRESS_HEADER = "X-Test-Client-Address";
 
-export function buildHarness(driver: Harness["driver"], store: Store): Harness {
+export async function buildHarness(driver: Harness["driver"], store: Store): Promise<Harness> {
   const clock = { now: Date.now() };
+  const audit = await auditSettingsFrom({ AUDIT_SIGNING_KEY: TEST_AUDIT_KEY, AUDIT_LOG_ORIGIN: TEST_AUDIT_ORIGIN });
   const app = createApp({
+    audit: () => audit,
     store: () => store,
     clientAddress: (c) => c.req.header(TEST_ADDRESS_HEADER) ?? "198.51.100.1",
     now: () => clock.now,
   });
-  return { driver, store, app, clock };
+  return { driver, store, app, clock, audit };
 }

@@ -1,5 +1,6 @@
 import type { Store } from "../../src/db/store";
 import type { createApp } from "../../src/app";
+import type { AuditSettings } from "../../src/services/audit-log";
 
 /** What each driver's harness gives a test: the same app over a fresh or shared database. */
 export interface Harness {
@@ -8,4 +9,6 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   /** The app's clock; tests move it to exercise expiry. */
   clock: { now: number };
+  /** The audit log's settings (a fixed test signing key). */
+  audit: AuditSettings;
 }

@@ -70,7 +70,7 @@ describe("npm run cli", () => {
 
     const store = openNodeStore(DATABASE_PATH);
     try {
-      const client = new TestClient(buildHarness("better-sqlite3", store).app);
+      const client = new TestClient((await buildHarness("better-sqlite3", store)).app);
       expect((await client.post("/api/auth/login", { email, password: PASSWORD })).body.organisation.id).toBe(org?.id);
     } finally {
       store.close();
@@ -141,7 +141,7 @@ describe("npm run cli", () => {
         await fresh.batch([sql.raw(statement)]);
       }
     }
-    const harness = buildHarness("better-sqlite3", fresh);
+    const harness = await buildHarness("better-sqlite3", fresh);
     for (const email of [adminEmail, agencyEmail]) {
       const login = await new TestClient(harness.app).post("/api/auth/login", { email, password: PASSWORD });
       expect(login.status, email).toBe(200);
