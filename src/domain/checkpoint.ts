@@ -43,9 +43,10 @@ export function verifierKeyString(key: VerifierKey): string {
 }
 
 export async function parseVerifierKey(text: string): Promise<VerifierKey> {
-  const parts = text.trim().split("+");
-  if (parts.length !== 3) throw new Error("a verifier key reads <name>+<key id hex>+<base64 key>");
-  const [name, hex, encoded] = parts as [string, string, string];
+  // The name holds no '+', the id is hex; the base64 key may hold '+'.
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
+  if (!match) throw new Error("a verifier key reads <name>+<key id hex>+<base64 key>");
+  const [, name, hex, encoded] = match as unknown as [string, string, string, string];
   const raw = fromBase64(encoded);
   if (raw.length !== 33 || raw[0] !== SIGNATURE_TYPE_ED25519) throw new Error("not an Ed25519 verifier key");
   const publicKey = raw.slice(1);
