@@ -130,7 +130,7 @@ describe("sealing", () => {
 });
 
 describe("proofs against the RFC 6962 reference", () => {
-  it("inclusion proofs for every size 1..40 and every index, and consistency proofs between every pair, are the reference's", async () => {
+  it("inclusion proofs for every size 1..40 and every index, and consistency proofs between every pair, are the reference's", { timeout: 180_000 }, async () => {
     const MAX = 40;
     if ((await treeSize(store)) < MAX) await append(MAX, "proofs");
     await sealAll();
