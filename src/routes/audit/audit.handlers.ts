@@ -26,7 +26,7 @@ export const getLatestCheckpoint: RouteHandler<typeof routes.getLatestCheckpoint
 };
 
 export const getCheckpoint: RouteHandler<typeof routes.getCheckpoint, AppEnv> = async (c) => {
-  const { size } = c.req.valid("param");
+  const size = Number(c.req.valid("param").size);
   const [row] = await c.var.store.db.select().from(audit_checkpoints).where(eq(audit_checkpoints.tree_size, size));
   if (!row) throw notFound("该规模的审计检查点", "Audit checkpoint of this size");
   return c.json(presentCheckpoint(row), 200);

@@ -37,11 +37,11 @@ export const AuditEventSchema = z
   .openapi("AuditEvent");
 
 export const EventFilters = z.object({
-  subject_type: z.string().max(64).optional(),
-  subject_id: z.string().max(64).optional(),
+  subject_type: z.string().max(64).regex(/^[a-z][a-z_]*$/, "not a subject type").optional().openapi({ example: "programme" }),
+  subject_id: RecordId.optional(),
   actor_user_id: RecordId.optional(),
   actor_org_id: RecordId.optional(),
-  action: z.string().max(64).optional(),
+  action: z.string().max(64).regex(/^[a-z][a-z_.]*$/, "not an action").optional().openapi({ example: "programme.created" }),
   programme_id: RecordId.optional(),
   from: Instant.optional().openapi({ description: "Events at or after this instant" }),
   to: Instant.optional().openapi({ description: "Events before this instant" }),
@@ -60,7 +60,11 @@ export const getCheckpoint = defineRoute({
   path: "/api/audit/checkpoints/{size}",
   tags,
   summary: "The signed checkpoint of a given tree size",
-  request: { params: z.object({ size: TreeSize.openapi({ param: { name: "size", in: "path" } }) }) },
+  request: {
+    params: z.object({
+      size: z.string().regex(/^(0|[1-9][0-9]{0,14})$/, "not a tree size").openapi({ param: { name: "size", in: "path" }, example: "1024" }),
+    }),
+  },
   responses: { 200: json(CheckpointSchema, "The checkpoint"), ...commonErrors },
 });
 
