@@ -33,6 +33,8 @@ import { searchInThread, type SearchExecutor } from "./services/capacity-search"
 
 import { usageRouter } from "./routes/usage/usage.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
+import { auditRouter } from "./routes/audit/audit.index";
+import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** File uploads (POST /api/organisations/{id}/files) alone may send up to this much. */
@@ -60,6 +62,8 @@ export interface AppOptions {
   search?: SearchExecutor;
   /** Static front end, tried after the API for paths it does not handle. */
   assets?: MiddlewareHandler<AppEnv>[];
+  /** Audit log origin, signing key and checkpoint cadence (default: sealed, never signed). */
+  audit?: (c: Context<AppEnv>) => AuditSettings | Promise<AuditSettings>;
 }
 
 const api = createRouter()
@@ -79,7 +83,8 @@ const api = createRouter()
   .route("/", membersRouter)
   .route("/", filesRouter)
   .route("/", verificationRouter)
-  .route("/", usageRouter);
+  .route("/", usageRouter)
+  .route("/", auditRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;
@@ -122,7 +127,12 @@ export function createApp(options: AppOptions) {
     c.set("log", options.log ?? null);
     c.set("search", options.search ?? searchInThread(c.var.store));
     c.set("actor", null);
+    c.set("audit", options.audit ? await options.audit(c) : unsignedAuditSettings);
+    c.set("auditWritten", false);
     await next();
+    // Sequence first, seal after (docs/audit-log.md): a request that appended audit events seals
+    // them (a few hashes and one batch) before it answers.
+    if (c.var.auditWritten) await sealAfterWrite(c.var.store, c.var.audit, c.var.now());
   });
   const jsonLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,

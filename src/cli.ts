@@ -1,5 +1,5 @@
 // Operator commands: `npm run cli -- <command> [--flag value …]`.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "./auth/password";
@@ -19,6 +19,10 @@ import { isEmpty, seedDemo } from "./seed/demo";
 import { lapseOverdueBookings } from "./services/booking-lapse";
 import { sweepExpiredVouchers } from "./services/expiry";
 import { formatReport, verifyLedger } from "./services/verify";
+import { nodeAuditSettings } from "./db/audit-key-file";
+import { parseVerifierKey, verifierKeyString } from "./domain/checkpoint";
+import { formatExportVerdict, verifyExport } from "./services/audit-export-verify";
+import { formatAuditReport, verifyAuditLog } from "./services/audit-verify";
 
 interface Command {
   summary: string;
@@ -26,6 +30,8 @@ interface Command {
   scriptable?: boolean;
   options: Record<string, { type: "string" | "boolean"; required?: boolean; description: string }>;
   run(store: Store, values: Record<string, string | boolean | undefined>): Promise<number>;
+  /** Needs no database: runs with `offline` instead of `run` (positional arguments in values._). */
+  offline?: (values: Record<string, string | boolean | undefined>) => Promise<number>;
 }
 
 const meta = (now: number) => ({ at: now, request_id: `cli-${now}`, actor_user_id: null, actor_org_id: null });
@@ -105,12 +111,39 @@ const commands: Record<string, Command> = {
     },
   },
   verify: {
-    summary: "Check the ledger invariants (sums, balances, budgets, caps); exits 1 when any is broken",
+    summary: "Check the audit log (chain, Merkle tree, signed checkpoints) and the ledger invariants; exits 1 when any is broken",
     options: {},
     async run(store) {
+      const env = parseEnv(process.env);
+      const audit = await nodeAuditSettings(env, { create: false });
+      const auditReport = await verifyAuditLog(store, audit.signer, audit.origin);
+      console.log(formatAuditReport(auditReport));
       const report = await verifyLedger(store);
       console.log(formatReport(report));
-      return report.ok ? 0 : 1;
+      return report.ok && auditReport.ok ? 0 : 1;
+    },
+  },
+  "verify-export": {
+    summary: "Offline: verify a full audit export FILE against a signed checkpoint and the public key (no database, no network)",
+    options: {
+      checkpoint: { type: "string", required: true, description: "file with the signed checkpoint (GET /api/audit/checkpoints → checkpoint)" },
+      "public-key": { type: "string", required: true, description: "verifier key <name>+<id>+<base64>, or a file holding it (GET /api/audit/public-key)" },
+      older: { type: "string", description: "file with an older checkpoint you saved: proves the export extends it" },
+    },
+    async run() {
+      return 2;
+    },
+    async offline(v) {
+      const file = v._;
+      requireValid(typeof file === "string", "give the export file: verify-export FILE --checkpoint FILE --public-key KEY");
+      const keyText = String(v["public-key"]);
+      const key = await parseVerifierKey(existsSync(keyText) ? readFileSync(keyText, "utf8") : keyText);
+      const checkpoints = [{ label: "checkpoint", note: readFileSync(String(v.checkpoint), "utf8") }];
+      if (typeof v.older === "string") checkpoints.push({ label: "older checkpoint", note: readFileSync(v.older, "utf8") });
+      const verdict = await verifyExport(readFileSync(String(file), "utf8"), checkpoints, key);
+      console.log(`verifier key ${verifierKeyString(key)}`);
+      console.log(formatExportVerdict(verdict));
+      return verdict.ok ? 0 : 1;
     },
   },
   sweep: {
@@ -168,13 +201,24 @@ async function main(argv: string[]): Promise<number> {
   if (command.scriptable) options["sql-out"] = { type: "string" };
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: rest, options, strict: true }).values as Record<string, string | boolean | undefined>;
+    const parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: command.offline !== undefined });
+    values = parsed.values as Record<string, string | boolean | undefined>;
+    if (parsed.positionals.length > 1) throw new UsageError("one file at a time");
+    if (parsed.positionals[0] !== undefined) values._ = parsed.positionals[0];
     for (const [option, spec] of Object.entries(command.options)) {
       if (spec.required && values[option] === undefined) throw new UsageError(`--${option} is required`);
     }
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage()}`);
     return 2;
+  }
+  if (command.offline) {
+    try {
+      return await command.offline(values);
+    } catch (error) {
+      console.error((error as Error).message);
+      return error instanceof UsageError ? 2 : 1;
+    }
   }
   const sqlOut = typeof values["sql-out"] === "string" ? values["sql-out"] : undefined;
   // With --sql-out the command runs against an empty in-memory database and its writes become

@@ -23,6 +23,14 @@ const EnvSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
   /** There is no mail server: print invitation links to the server log (turn off once links go out otherwise). */
   LOG_INVITATION_LINKS: z.enum(["0", "1"]).default("1"),
+  /** The audit checkpoint signing key (PKCS#8 base64 or JWK). Unset: a key file beside the database. */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Where the key file lives (created with mode 0600 on first start). Default: beside DATABASE_PATH. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The checkpoints' origin line: a name for this log, e.g. "vouchers.example.gov.cn/audit". */
+  AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, "one word, no spaces or '+'").default("compute-vouchers.local/audit"),
+  AUDIT_CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
 });
 
 export type NodeEnv = z.infer<typeof EnvSchema>;

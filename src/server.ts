@@ -7,6 +7,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
+import { nodeAuditSettings } from "./db/audit-key-file";
 import { openNodeStore } from "./db/node";
 import { openSearchThread } from "./db/search-thread";
 import { parseEnv } from "./env";
@@ -22,6 +23,7 @@ const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "
 // Searches read on their own thread, so a long one never freezes other requests (an in-memory
 // database cannot be shared between threads: there they run in-thread).
 const searchThread = env.DATABASE_PATH === ":memory:" ? null : openSearchThread(env.DATABASE_PATH);
+const audit = await nodeAuditSettings(env, { create: true });
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -52,6 +54,7 @@ const app = createApp({
   isHttps: (c) =>
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
   log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
+  audit: () => audit,
   assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 
@@ -68,7 +71,7 @@ const sweeps = setInterval(async () => {
   if (sweeping) return;
   sweeping = true;
   try {
-    await runScheduled(store, Date.now());
+    await runScheduled(store, Date.now(), audit);
   } catch (error) {
     console.error("scheduled sweep failed; it runs again next interval", error);
   } finally {

@@ -4,11 +4,13 @@ import { createApp } from "./app";
 import { openR2BlobStore, type R2BucketLike } from "./blobs/r2";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
+import type { AuditSettings } from "./services/audit-log";
+import { auditSettingsFrom, type AuditSettingStrings } from "./services/audit-settings";
 import { runScheduled } from "./services/scheduled";
 import { deliverDueWebhooks } from "./webhooks/delivery";
 import { fetchSender } from "./webhooks/sender";
 
-export interface WorkerEnv {
+export interface WorkerEnv extends AuditSettingStrings {
   DB: D1Like;
   BLOBS: R2BucketLike;
   ASSETS?: { fetch(request: Request): Promise<Response> };
@@ -26,8 +28,15 @@ function storeFor(d1: D1Like): Store {
 
 // Workers cannot reach private networks; webhook targets must be public https URLs.
 const webhooks = { send: fetchSender(false), allowLoopback: false };
+// The signing key is a Workers secret (AUDIT_SIGNING_KEY); its settings are parsed once per isolate.
+let auditCache: { env: WorkerEnv; settings: Promise<AuditSettings> } | null = null;
+function auditFor(env: WorkerEnv): Promise<AuditSettings> {
+  if (auditCache?.env !== env) auditCache = { env, settings: auditSettingsFrom(env) };
+  return auditCache.settings;
+}
 
 const app = createApp({
+  audit: (c) => auditFor(c.env as WorkerEnv),
   store: (c) => storeFor((c.env as WorkerEnv).DB),
   webhooks,
   blobs: (c) => openR2BlobStore((c.env as WorkerEnv).BLOBS),
@@ -63,7 +72,7 @@ export default {
     return response;
   },
   async scheduled(_controller: unknown, env: WorkerEnv) {
-    await runScheduled(storeFor(env.DB), Date.now());
+    await runScheduled(storeFor(env.DB), Date.now(), await auditFor(env));
     await deliverWebhooks(env);
   },
 };

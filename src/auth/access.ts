@@ -139,6 +139,17 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/bookings/{id}/confirm-delivery": only(SME_ANY, "booking_parties"),
   "POST /api/bookings/{id}/dispute": only(SME_ANY, "booking_parties"),
   "POST /api/bookings/{id}/resolve-dispute": only(AGENCY_DECIDERS, "agency_programmes"),
+  // Audit log (docs/audit-log.md): checkpoints, proofs and the public key are public so that
+  // outsiders can verify; events are for agency staff (their programmes and organisation) and
+  // the platform admin (all); whole-log verification for auditors, agency admins, platform admin.
+  "GET /api/audit/checkpoints": pub,
+  "GET /api/audit/checkpoints/{size}": pub,
+  "GET /api/audit/proofs/inclusion": pub,
+  "GET /api/audit/proofs/consistency": pub,
+  "GET /api/audit/public-key": pub,
+  "GET /api/audit/events": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
+  "GET /api/exports/audit-events.ndjson": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
+  "GET /api/audit/verify": only(["agency:auditor", "agency:admin", "platform:admin"], "installation"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

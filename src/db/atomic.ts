@@ -26,8 +26,10 @@ export function auditMeta(c: Context<AppEnv>): AuditMeta {
 }
 
 /** Commits a request's writes and audit events atomically; returns each statement's rows. */
-export function commit(c: Context<AppEnv>, statements: readonly SQLWrapper[], events: readonly AuditInput[]) {
-  return commitAs(c.var.store, auditMeta(c), statements, events);
+export async function commit(c: Context<AppEnv>, statements: readonly SQLWrapper[], events: readonly AuditInput[]) {
+  const rows = await commitAs(c.var.store, auditMeta(c), statements, events);
+  if (events.length > 0) c.set("auditWritten", true);
+  return rows;
 }
 
 export const MAX_GUARD_ATTEMPTS = 3;

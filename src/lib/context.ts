@@ -5,6 +5,7 @@ import type { Organisation, User } from "../db/schema";
 import type { Store } from "../db/store";
 import type { WebhookSender } from "../webhooks/sender";
 import type { SearchExecutor } from "../services/capacity-search";
+import type { AuditSettings } from "../services/audit-log";
 
 export interface Actor {
   user: User;
@@ -25,6 +26,10 @@ export interface AppVariables {
   https: boolean;
   actor: Actor | null;
   now: () => number;
+  /** How this installation seals and signs its audit log (docs/audit-log.md). */
+  audit: AuditSettings;
+  /** Set by commit(): this request appended audit events, so they are sealed before it answers. */
+  auditWritten: boolean;
   /** Runs capacity searches (Node with a database file: on a worker thread). */
   search: SearchExecutor;
   /** Where a development install prints what it would have mailed (invitation links); null: nowhere. */

@@ -4,11 +4,12 @@ import { pruneRateLimits } from "../db/rate-limit";
 import type { Store } from "../db/store";
 import { pruneWebhookHistory } from "../webhooks/delivery";
 import { pruneNotifications } from "./inbox";
+import { sealAndCheckpoint, unsignedAuditSettings, type AuditSettings } from "./audit-log";
 import { lapseOverdueBookings } from "./booking-lapse";
 import { sweepDeliveries } from "./delivery-sweep";
 import { sweepExpiredVouchers } from "./expiry";
 
-export async function runScheduled(store: Store, now: number): Promise<void> {
+export async function runScheduled(store: Store, now: number, audit: AuditSettings = unsignedAuditSettings): Promise<void> {
   // Deliveries first: a booking that ended is settled on its usage before its voucher can expire.
   await sweepDeliveries(store, now);
   const expiry = await sweepExpiredVouchers(store, now);
@@ -17,4 +18,6 @@ export async function runScheduled(store: Store, now: number): Promise<void> {
   await pruneRateLimits(store, now);
   await pruneNotifications(store, now);
   await pruneWebhookHistory(store, now);
+  // Last, so the events the sweeps above appended are sealed (and checkpointed when due).
+  await sealAndCheckpoint(store, audit, now);
 }

@@ -57,7 +57,18 @@ describe("without a session", () => {
 
   it("the public operations are only these (making one public is a decision: add it here)", () => {
     const open = operations.filter((o) => o.spec["x-access"]?.access === "public").map((o) => o.key);
-    expect(open.sort()).toEqual(["GET /health", "POST /api/auth/accept-invitation", "POST /api/auth/login", "POST /api/auth/signup"]);
+    expect(open.sort()).toEqual([
+      // Audit log: outsiders verify with checkpoints, proofs and the public key (docs/audit-log.md).
+      "GET /api/audit/checkpoints",
+      "GET /api/audit/checkpoints/{size}",
+      "GET /api/audit/proofs/consistency",
+      "GET /api/audit/proofs/inclusion",
+      "GET /api/audit/public-key",
+      "GET /health",
+      "POST /api/auth/accept-invitation",
+      "POST /api/auth/login",
+      "POST /api/auth/signup",
+    ]);
   });
 });
 

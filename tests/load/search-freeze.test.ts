@@ -78,7 +78,7 @@ afterAll(async () => {
 async function signIn(email: string): Promise<string> {
   const response = await fetch(`${baseUrl}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: baseUrl },
     body: JSON.stringify({ email, password: "demo-pass-2026" }),
   });
   expect(response.status).toBe(200);
@@ -114,7 +114,7 @@ describe("capacity search over a provider that blacked out a month of 1,000 offe
       latest_end_at: new Date(window.window_to).toISOString(),
     };
     const searchOnce = () =>
-      fetch(`${baseUrl}/api/search/capacity`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify(need) });
+      fetch(`${baseUrl}/api/search/capacity`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: baseUrl }, body: JSON.stringify(need) });
     expect((await searchOnce()).status, log).toBe(200);
 
     let running = CONCURRENT_SEARCHES;

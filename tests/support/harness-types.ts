@@ -2,6 +2,7 @@ import type { BlobStore } from "../../src/blobs/blob-store";
 import type { Store } from "../../src/db/store";
 import type { createApp } from "../../src/app";
 import type { WebhookSettings } from "../../src/lib/context";
+import type { AuditSettings } from "../../src/services/audit-log";
 
 /** What each driver's harness gives a test: the same app over a fresh or shared database. */
 export interface Harness {
@@ -13,4 +14,6 @@ export interface Harness {
   clock: { now: number };
   /** How the app sends webhooks; tests swap `send` for a receiver they control. */
   webhooks: WebhookSettings;
+  /** The audit log's settings (a fixed test signing key). */
+  audit: AuditSettings;
 }

@@ -52,7 +52,8 @@ async function inDatabase<T>(read: (store: ReturnType<typeof openNodeStore>) => 
 const agencyArgs = (code: string, email: string) =>
   ["create-agency", "--name", "示范区科技局 Test Bureau", "--credit-code", code, "--region", "440100", "--email", email, "--password", PASSWORD];
 
-describe("npm run cli", () => {
+// Each case starts the CLI as a process (tsx, migrations): minutes on a loaded two-core machine.
+describe("npm run cli", { timeout: 180_000 }, () => {
   it("create-agency creates the agency and its admin, audited, who can then sign in", async () => {
     const code = uniqueCreditCode("440100");
     const email = uniqueEmail("agency");
@@ -74,7 +75,7 @@ describe("npm run cli", () => {
 
     const store = openNodeStore(DATABASE_PATH);
     try {
-      const client = new TestClient(buildHarness("better-sqlite3", store, scratchBlobs()).app);
+      const client = new TestClient((await buildHarness("better-sqlite3", store, scratchBlobs())).app);
       expect((await client.post("/api/auth/login", { email, password: PASSWORD })).body.organisation.id).toBe(org?.id);
     } finally {
       store.close();
@@ -145,7 +146,7 @@ describe("npm run cli", () => {
         await fresh.batch([sql.raw(statement)]);
       }
     }
-    const harness = buildHarness("better-sqlite3", fresh, scratchBlobs());
+    const harness = await buildHarness("better-sqlite3", fresh, scratchBlobs());
     for (const email of [adminEmail, agencyEmail]) {
       const login = await new TestClient(harness.app).post("/api/auth/login", { email, password: PASSWORD });
       expect(login.status, email).toBe(200);
@@ -166,7 +167,7 @@ describe("npm run cli", () => {
     for (const statement of readFileSync(seedSql, "utf8").split(";\n").filter((s) => s.trim())) {
       await fresh.batch([sql.raw(statement)]);
     }
-    const harness = buildHarness("better-sqlite3", fresh, scratchBlobs());
+    const harness = await buildHarness("better-sqlite3", fresh, scratchBlobs());
     const login = await new TestClient(harness.app).post("/api/auth/login", { email: "qiming@demo.cn", password: "demo-pass-2026" });
     expect(login.status).toBe(200);
     const report = await verifyLedger(fresh);

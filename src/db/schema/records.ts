@@ -43,6 +43,10 @@ export const audit_events = sqliteTable(
     index("audit_events_subject_idx").on(t.subject_type, t.subject_id),
     index("audit_events_programme_idx").on(t.programme_id),
     uniqueIndex("audit_events_hash_unique").on(t.hash),
+    // The sealing guard (src/db/audit-seal.ts): a row is sealed by an UPDATE whose prev_hash is a
+    // sub-select that is empty unless the previous row is sealed with exactly the hash the sealer
+    // chained from; an empty sub-select leaves prev_hash NULL and this CHECK fails the batch.
+    check("audit_seal_chained", sql`${t.hash} IS NULL OR ${t.prev_hash} IS NOT NULL`),
   ],
 );
 

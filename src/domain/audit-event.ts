@@ -1,0 +1,56 @@
+// The canonical bytes of an audit event, and the chain hash that seals it (docs/audit-log.md).
+// The bytes are the UTF-8 of a JSON *array* in a fixed field order, so they never depend on
+// how a driver or engine orders object keys; before/after are the stored JSON text, verbatim.
+import { concatBytes, leafHash, sha256, toHex, fromHex, type Hash } from "./merkle";
+
+export const CANONICAL_EVENT_TAG = "audit-event/v1";
+
+/** The stored fields an event's hash covers, in canonical order. */
+export const CANONICAL_FIELDS = [
+  "seq",
+  "at",
+  "request_id",
+  "actor_user_id",
+  "actor_org_id",
+  "action",
+  "subject_type",
+  "subject_id",
+  "programme_id",
+  "before_json",
+  "after_json",
+] as const;
+
+export interface CanonicalEvent {
+  seq: number;
+  at: number;
+  request_id: string;
+  actor_user_id: string | null;
+  actor_org_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  programme_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+/** The chain's start: the prev_hash of seq 1 (32 zero bytes, hex). */
+export const GENESIS_HASH = "0".repeat(64);
+
+export function canonicalEventBytes(event: CanonicalEvent): Uint8Array {
+  for (const field of ["seq", "at"] as const) {
+    if (!Number.isSafeInteger(event[field])) throw new Error(`audit event ${field} is not an integer`);
+  }
+  const values = [CANONICAL_EVENT_TAG, ...CANONICAL_FIELDS.map((field) => event[field] ?? null)];
+  return new TextEncoder().encode(JSON.stringify(values));
+}
+
+/** hash_n = SHA-256(prev_hash_n (32 bytes) ‖ canonical bytes_n), lower-case hex. */
+export async function chainHash(prevHashHex: string, event: CanonicalEvent): Promise<string> {
+  return toHex(await sha256(concatBytes(fromHex(prevHashHex), canonicalEventBytes(event))));
+}
+
+/** The event's Merkle leaf hash: SHA-256(0x00 ‖ canonical bytes). */
+export function eventLeafHash(event: CanonicalEvent): Promise<Hash> {
+  return leafHash(canonicalEventBytes(event));
+}
