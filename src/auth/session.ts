@@ -3,6 +3,7 @@
 // days and slide: one used in its second half is extended to a full 30 days again.
 import { and, eq, lt } from "drizzle-orm";
 import { randomBase32 } from "../lib/ids";
+import { sha256Hex } from "../lib/sha256";
 import { DAY_MS } from "../lib/time";
 import { sessions, users, organisations, type Organisation, type User } from "../db/schema";
 import type { Store } from "../db/store";
@@ -15,14 +16,13 @@ export function generateSessionToken(): string {
   return randomBase32(20);
 }
 
-export async function sessionIdFromToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export function sessionIdFromToken(token: string): string {
+  return sha256Hex(token);
 }
 
 export async function sessionInsert(token: string, userId: string, now: number) {
   return {
-    id: await sessionIdFromToken(token),
+    id: sessionIdFromToken(token),
     user_id: userId,
     expires_at: now + SESSION_LIFETIME_MS,
     created_at: now,
@@ -39,7 +39,7 @@ export interface ValidatedSession {
 
 /** The session and its user for a token, renewing it when it is in its second half; null if none or expired. */
 export async function validateSessionToken(store: Store, token: string, now: number): Promise<ValidatedSession | null> {
-  const sessionId = await sessionIdFromToken(token);
+  const sessionId = sessionIdFromToken(token);
   const rows = await store.db
     .select({ session: sessions, user: users, org: organisations })
     .from(sessions)

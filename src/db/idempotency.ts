@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../lib/context";
 import { badRequest, conflict } from "../lib/errors";
 import { actorOf } from "../lib/route";
+import { sha256Hex } from "../lib/sha256";
 import { auditJson } from "./audit";
 import { constraintViolation } from "./constraints";
 import { idempotency_keys } from "./schema";
@@ -23,11 +24,6 @@ export interface IdempotentResult {
 /** Records the response under the key; include it in the batch that makes the change. */
 export type RecordResponse = (result: IdempotentResult) => SQLWrapper;
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export async function idempotent(
   c: Context<AppEnv>,
   requestBody: unknown,
@@ -41,7 +37,7 @@ export async function idempotent(
     );
   }
   const userId = actorOf(c).user.id;
-  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path} ${auditJson(requestBody) ?? ""}`);
+  const requestHash = sha256Hex(`${c.req.method} ${c.req.path} ${auditJson(requestBody) ?? ""}`);
   const store = c.var.store;
 
   const replay = async () => {

@@ -18,9 +18,13 @@ export function openNodeStore(path: string): Store & { close(): void } {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_DIR });
 
+  // One prepared statement per SQL text, kept across requests: preparing is a large part of a
+  // short query's cost, and drizzle's own better-sqlite3 session prepares afresh on every call.
+  // Reads through the query builder get the cached statement too (the client handed to drizzle
+  // below). drizzle switches a statement to raw (array) rows when it maps columns itself, and that
+  // setting sticks to the statement, so every reader is reset to object rows when handed out.
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (text: string) => {
     let statement = cache.get(text);
@@ -29,8 +33,11 @@ export function openNodeStore(path: string): Store & { close(): void } {
       if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
       cache.set(text, statement);
     }
+    if (statement.reader) statement.raw(false);
     return statement;
   };
+  const client = { prepare, transaction: (fn: (...args: never[]) => unknown) => sqlite.transaction(fn) };
+  const db = drizzle({ client: client as unknown as BetterSqlite3.Database, schema });
   const execute = (wrapper: SQLWrapper): Row[] => {
     const { sql, params } = compile(wrapper);
     const statement = prepare(sql);
