@@ -79,5 +79,7 @@ const plan = JSON.parse(process.argv[2] as string) as LoadPlan;
 const requests = [plan.kind === "booking" ? bookingRequest(plan) : { method: "GET", path: "/api/bench/bare" }];
 const options = { url: plan.url, connections: plan.connections, timeout: 30, requests };
 const warmup = plan.warmup_s > 0 ? await autocannon({ ...options, duration: plan.warmup_s }) : null;
+// Tells the parent the measured run starts now (it reads the server's CPU time at this line).
+process.stderr.write("measuring\n");
 const result = await autocannon({ ...options, duration: plan.duration_s });
 process.stdout.write(JSON.stringify(summary(result, warmup)));

@@ -25,6 +25,8 @@ export interface RunningServer {
   output: () => string;
   /** Resident set size of the node process that serves (tsx's child), in MiB. */
   rssMiB(): number;
+  /** CPU time (user + system) the serving process has used so far, in ms: unlike wall time, not inflated by other work on a shared machine. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,12 @@ function servingPid(tsxPid: number): number {
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
   return Number(line?.match(/\d+/)?.[0] ?? 0) / 1024;
+}
+
+/** utime + stime from /proc/PID/stat, in clock ticks of 10 ms (CLK_TCK = 100 on Linux). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -88,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     rssMiB: () => rssOf(pid),
+    cpuMs: () => cpuOf(pid),
     stop: () => stop(child),
   };
 }
@@ -100,12 +109,18 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Runs bench/load.ts in its own process and returns what it measured. */
-export function runLoad(plan: LoadPlan): Promise<LoadResult> {
+/** Runs bench/load.ts in its own process and returns what it measured; `onMeasuring` runs when the warm-up is over. */
+export function runLoad(plan: LoadPlan, onMeasuring: () => void = () => {}): Promise<LoadResult> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, ["bench/load.ts", JSON.stringify(plan)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(TSX, ["bench/load.ts", JSON.stringify(plan)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      const text = d.toString();
+      if (text.includes("measuring")) onMeasuring();
+      const rest = text.replace("measuring\n", "");
+      if (rest) process.stderr.write(rest);
+    });
     child.once("exit", (code) => (code === 0 ? done(JSON.parse(out) as LoadResult) : fail(new Error(`load generator exited ${code}: ${out}`))));
   });
 }

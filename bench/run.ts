@@ -127,11 +127,12 @@ function table(head: string[], body: string[][]) {
 function printThroughput(t: ThroughputResults) {
   console.log(`\nbooking throughput over HTTP, ${t.connections} connections (autocannon in its own process)`);
   table(
-    ["measurement", "per s", "p50 ms", "p99 ms", "% of bare route", "% of raw writes", "RSS MiB", "non-2xx"],
+    ["measurement", "per s", "p50 ms", "p99 ms", "% of bare route", "% of raw writes", "CPU ms each", "RSS MiB", "non-2xx"],
     [
-      ["(a) bare JSON route, same stack", t.bare.per_second.toFixed(0), String(t.bare.p50_ms), String(t.bare.p99_ms), "", "", "", String(t.bare.requests - t.bare.ok)],
-      ["(b) booking writes, prepared, FULL", t.writes.full.per_second.toFixed(0), "", "", "", "", "", ""],
-      ["(b) booking writes, prepared, NORMAL", t.writes.normal.per_second.toFixed(0), "", "", "", "", "", ""],
+      ["(a) bare JSON route, same stack", t.bare.per_second.toFixed(0), String(t.bare.p50_ms), String(t.bare.p99_ms), "", "", t.bare.cpu_ms_per_request.toFixed(3), "", String(t.bare.requests - t.bare.ok)],
+      ["(b) booking writes, prepared, FULL", t.writes.full.per_second.toFixed(0), "", "", "", "", "", "", ""],
+      ["(b) booking writes, prepared, NORMAL", t.writes.normal.per_second.toFixed(0), "", "", "", "", "", "", ""],
+      ["bookings in-process, one at a time", (1000 / t.in_process.p50_ms).toFixed(0), t.in_process.p50_ms.toFixed(2), "", "", "", t.in_process.cpu_ms_per_booking.toFixed(2), "", ""],
       ...t.runs.map((r) => {
         const raw = r.synchronous === "FULL" ? t.writes.full : t.writes.normal;
         return [
@@ -141,6 +142,7 @@ function printThroughput(t: ThroughputResults) {
           String(r.p99_ms),
           ((100 * r.per_second) / t.bare.per_second).toFixed(1),
           ((100 * r.per_second) / raw.per_second).toFixed(1),
+          r.cpu_ms_per_booking.toFixed(2),
           r.rss_mib.toFixed(0),
           String(r.requests - r.ok),
         ];

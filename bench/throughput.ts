@@ -9,6 +9,7 @@ import { openNodeStore } from "../src/db/node";
 import { seedBookingBench, type BookingSeed } from "./booking-seed";
 import type { LoadPlan, LoadResult } from "./load";
 import { runLoad, startServer } from "./processes";
+import { measureInProcess, type InProcessResult } from "./in-process";
 import { measureWrites, type WritesResult } from "./writes-baseline";
 
 export const CONNECTIONS = 64;
@@ -29,12 +30,15 @@ export interface BookingRun extends LoadResult {
   existing_bookings: number;
   synchronous: "FULL" | "NORMAL";
   rss_mib: number;
+  /** Server CPU time per booking answered 201 in the measured run (after the warm-up), in ms. */
+  cpu_ms_per_booking: number;
 }
 
 export interface ThroughputResults {
   connections: number;
-  bare: LoadResult;
+  bare: LoadResult & { cpu_ms_per_request: number };
   writes: { full: WritesResult; normal: WritesResult };
+  in_process: InProcessResult;
   runs: BookingRun[];
 }
 
@@ -87,7 +91,9 @@ async function bookingRun(
     offering_ids: base.seed.offering_ids,
     first_slot_at: base.seed.first_slot_at,
   };
-  const result = await runLoad(plan);
+  let cpuBefore = server.cpuMs();
+  const result = await runLoad(plan, () => (cpuBefore = server.cpuMs()));
+  const cpuMs = server.cpuMs() - cpuBefore;
   const rss_mib = server.rssMiB();
   await server.stop();
   // Every 201 is a booking in the database. A few more may be there: requests still in flight
@@ -97,17 +103,23 @@ async function bookingRun(
   if (made < answered || made > answered + 2 * CONNECTIONS) {
     throw new Error(`${label}: ${answered} bookings answered 201 but ${made} are in the database`);
   }
-  console.log(`${label}: ${result.per_second.toFixed(0)} bookings/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms (${made} bookings in the database)`);
-  return { label, existing_bookings: base.seed.existing_bookings, synchronous, rss_mib, ...result };
+  const cpu_ms_per_booking = cpuMs / result.ok;
+  console.log(`${label}: ${result.per_second.toFixed(0)} bookings/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ${cpu_ms_per_booking.toFixed(2)} ms CPU each (${made} bookings in the database)`);
+  return { label, existing_bookings: base.seed.existing_bookings, synchronous, rss_mib, cpu_ms_per_booking, ...result };
 }
 
 export async function measureThroughput(o: ThroughputOptions): Promise<ThroughputResults> {
   const small = template(o.dir, 10_000, o.now);
 
   const bareServer = await startServer({ script: "bench/bare-server.ts" });
-  const bare = await runLoad({ url: bareServer.url, connections: CONNECTIONS, warmup_s: 2, duration_s: Math.min(10, o.seconds), kind: "bare", run_id: "bare", smes: [], offering_ids: [], first_slot_at: 0 });
+  let bareCpu = bareServer.cpuMs();
+  const bareLoad = await runLoad(
+    { url: bareServer.url, connections: CONNECTIONS, warmup_s: 2, duration_s: Math.min(10, o.seconds), kind: "bare", run_id: "bare", smes: [], offering_ids: [], first_slot_at: 0 },
+    () => (bareCpu = bareServer.cpuMs()),
+  );
+  const bare = { ...bareLoad, cpu_ms_per_request: (bareServer.cpuMs() - bareCpu) / bareLoad.ok };
   await bareServer.stop();
-  console.log(`bare route: ${bare.per_second.toFixed(0)} requests/s`);
+  console.log(`bare route: ${bare.per_second.toFixed(0)} requests/s, ${bare.cpu_ms_per_request.toFixed(3)} ms CPU each`);
 
   const writes = {
     full: await measureWrites(copyOf(o.dir, small.path), small.seed, 2_000, 3, "FULL", o.now),
@@ -115,6 +127,8 @@ export async function measureThroughput(o: ThroughputOptions): Promise<Throughpu
   };
 
   console.log(`prepared writes: ${writes.full.per_second.toFixed(0)} bookings/s (FULL), ${writes.normal.per_second.toFixed(0)} (NORMAL)`);
+  const in_process = await measureInProcess(copyOf(o.dir, small.path), small.seed, 300, 1_000);
+  console.log(`in-process bookings (app.request, one at a time): p50 ${in_process.p50_ms.toFixed(2)} ms, ${in_process.cpu_ms_per_booking.toFixed(2)} ms CPU each`);
   if (o.profileDir) mkdirSync(o.profileDir, { recursive: true });
   const runs = [
     await bookingRun("bookings, 10k existing, FULL", o.dir, small, o, "FULL", o.profileDir),
@@ -125,5 +139,5 @@ export async function measureThroughput(o: ThroughputOptions): Promise<Throughpu
     runs.push(await bookingRun("bookings, 1M existing, FULL", o.dir, large, o, "FULL"));
   }
   if (o.profileDir) console.log(`CPU profile of the server: ${readdirSync(o.profileDir).map((f) => join(o.profileDir as string, f)).join(", ")}`);
-  return { connections: CONNECTIONS, bare, writes, runs };
+  return { connections: CONNECTIONS, bare, writes, in_process, runs };
 }
