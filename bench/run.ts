@@ -1,8 +1,10 @@
 // `npm run bench`: availability over 30 days for one offering, and a capacity search across
-// 1,000 offerings with 100,000 existing bookings, on better-sqlite3 in a temporary file (nothing
-// is written into the repository). The machine is shared and noisy, so every figure is also given
-// as a ratio to a baseline measured in the same run: a primary-key SELECT through the same store.
-import { mkdtempSync, rmSync } from "node:fs";
+// 1,000 offerings with 100,000 existing bookings, on better-sqlite3 in a temporary file; then
+// booking throughput over HTTP (bench/throughput.ts). Nothing is written into the repository but
+// bench/results.json (git-ignored). The machine is shared and noisy, so every figure is also given
+// as a ratio to a baseline measured in the same run.
+// Flags: --skip-inprocess, --skip-growth, --seconds=N (measured load per run), --profile=DIR.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -15,6 +17,7 @@ import { DAY_MS, toShanghaiIso } from "../src/lib/time";
 import { searchCapacity } from "../src/services/capacity-search";
 import { slotAvailability } from "../src/services/offerings";
 import { BOOKINGS, OFFERINGS, seedBench } from "./seed";
+import { measureThroughput, type ThroughputResults } from "./throughput";
 
 interface Row {
   name: string;
@@ -49,11 +52,9 @@ function print(rows: Row[], baseline: Row) {
   for (const cells of body) console.log(line(cells));
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "vouchers-bench-"));
-  try {
+async function inProcess(dir: string, now: number): Promise<Row[]> {
+  {
     const path = join(dir, "bench.sqlite");
-    const now = Date.now();
     const store = openNodeStore(path);
     const seedStarted = performance.now();
     const seeded = seedBench(path, now);
@@ -112,6 +113,67 @@ async function main() {
     ];
     print(rows, baseline);
     store.close();
+    return rows;
+  }
+}
+
+function table(head: string[], body: string[][]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const cells of body) console.log(line(cells));
+}
+
+function printThroughput(t: ThroughputResults) {
+  console.log(`\nbooking throughput over HTTP, ${t.connections} connections (autocannon in its own process)`);
+  table(
+    ["measurement", "per s", "p50 ms", "p99 ms", "% of bare route", "% of raw writes", "CPU ms each", "RSS MiB", "non-2xx"],
+    [
+      ["(a) bare JSON route, same stack", t.bare.per_second.toFixed(0), String(t.bare.p50_ms), String(t.bare.p99_ms), "", "", t.bare.cpu_ms_per_request.toFixed(3), "", String(t.bare.requests - t.bare.ok)],
+      ["(b) booking writes, prepared, FULL", t.writes.full.per_second.toFixed(0), "", "", "", "", "", "", ""],
+      ["(b) booking writes, prepared, NORMAL", t.writes.normal.per_second.toFixed(0), "", "", "", "", "", "", ""],
+      ["bookings in-process, one at a time", (1000 / t.in_process.p50_ms).toFixed(0), t.in_process.p50_ms.toFixed(2), "", "", "", t.in_process.cpu_ms_per_booking.toFixed(2), "", ""],
+      ...t.runs.map((r) => {
+        const raw = r.synchronous === "FULL" ? t.writes.full : t.writes.normal;
+        return [
+          r.label,
+          r.per_second.toFixed(0),
+          String(r.p50_ms),
+          String(r.p99_ms),
+          ((100 * r.per_second) / t.bare.per_second).toFixed(1),
+          ((100 * r.per_second) / raw.per_second).toFixed(1),
+          r.cpu_ms_per_booking.toFixed(2),
+          r.rss_mib.toFixed(0),
+          String(r.requests - r.ok),
+        ];
+      }),
+    ],
+  );
+  const [full, normal, large] = t.runs;
+  if (full && normal) console.log(`durability: NORMAL makes ${(normal.per_second / full.per_second).toFixed(2)}× the bookings/s of FULL`);
+  if (full && large) console.log(`growth: p50 with 1M existing bookings is ${(large.p50_ms / full.p50_ms).toFixed(2)}× the p50 with 10k`);
+}
+
+async function main() {
+  const flags = process.argv.slice(2);
+  const flag = (name: string) => flags.find((f) => f === `--${name}` || f.startsWith(`--${name}=`))?.split("=")[1];
+  const dir = mkdtempSync(join(tmpdir(), "vouchers-bench-"));
+  try {
+    const now = Date.now();
+    const started = performance.now();
+    const inprocess = flags.includes("--skip-inprocess") ? [] : await inProcess(dir, now);
+    const throughput = await measureThroughput({
+      dir,
+      now,
+      seconds: Number(flag("seconds") ?? 15),
+      growth: !flags.includes("--skip-growth"),
+      profileDir: flag("profile"),
+    });
+    printThroughput(throughput);
+    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput };
+    writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(results, null, 2));
+    console.log(`\ntotal ${results.seconds_total.toFixed(0)} s; results in bench/results.json`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -31,7 +31,7 @@ export interface Seeded {
   slot_rows: number;
 }
 
-const rules: ProgrammeRules = {
+export const BENCH_RULES: ProgrammeRules = {
   eligible_categories: ["compute"],
   eligible_region_prefixes: ["11"],
   cross_region: true,
@@ -62,7 +62,7 @@ function insertOrganisations(db: BetterSqlite3.Database, now: number) {
 
 function insertVouchers(db: BetterSqlite3.Database, now: number) {
   db.prepare("INSERT INTO programmes (id, agency_org_id, name, kind, status, current_version, budget_fen, pool_account_id, created_at) VALUES ('prg_bench', 'org_agency', '算力券', 'compute', 'open', 1, 100000000000, ?, ?)").run(accountIds.programmePool("prg_bench"), now);
-  db.prepare("INSERT INTO programme_versions (programme_id, version, rules_json, created_by, created_at) VALUES ('prg_bench', 1, ?, 'usr_sme', ?)").run(JSON.stringify(rules), now);
+  db.prepare("INSERT INTO programme_versions (programme_id, version, rules_json, created_by, created_at) VALUES ('prg_bench', 1, ?, 'usr_sme', ?)").run(JSON.stringify(BENCH_RULES), now);
   const account = db.prepare("INSERT INTO ledger_accounts (id, kind, programme_id, org_id, credits_posted_fen, debits_posted_fen, debits_must_not_exceed_credits, credits_must_not_exceed_debits, created_at) VALUES (?, ?, 'prg_bench', ?, ?, ?, ?, 0, ?)");
   account.run(accountIds.programmePool("prg_bench"), "programme_pool", "org_agency", 100_000_000_000, 2_000_000, 1, now);
   for (const [id, face] of [["vch_benchone", 500_000], ["vch_benchtwo", 1_500_000]] as const) {

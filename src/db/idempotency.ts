@@ -2,15 +2,17 @@
 // the same batch as the change, so a retry gets that response back and nothing moves twice.
 // The same key with a different request is refused with 409.
 import type { SQLWrapper } from "drizzle-orm";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../lib/context";
 import { badRequest, conflict } from "../lib/errors";
 import { actorOf } from "../lib/route";
+import { sha256Hex } from "../lib/sha256";
 import { auditJson } from "./audit";
 import { constraintViolation } from "./constraints";
 import { idempotency_keys } from "./schema";
+import type { Store } from "./store";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
@@ -23,10 +25,16 @@ export interface IdempotentResult {
 /** Records the response under the key; include it in the batch that makes the change. */
 export type RecordResponse = (result: IdempotentResult) => SQLWrapper;
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+function prepareStoredRead(store: Store) {
+  return store.db
+    .select()
+    .from(idempotency_keys)
+    .where(and(eq(idempotency_keys.user_id, sql.placeholder("user_id")), eq(idempotency_keys.key, sql.placeholder("key"))))
+    .prepare();
 }
+
+// Every money-moving request looks its key up first: built and compiled once per store.
+const storedReads = new WeakMap<Store, ReturnType<typeof prepareStoredRead>>();
 
 export async function idempotent(
   c: Context<AppEnv>,
@@ -41,14 +49,13 @@ export async function idempotent(
     );
   }
   const userId = actorOf(c).user.id;
-  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path} ${auditJson(requestBody) ?? ""}`);
+  const requestHash = sha256Hex(`${c.req.method} ${c.req.path} ${auditJson(requestBody) ?? ""}`);
   const store = c.var.store;
 
   const replay = async () => {
-    const [stored] = await store.db
-      .select()
-      .from(idempotency_keys)
-      .where(and(eq(idempotency_keys.user_id, userId), eq(idempotency_keys.key, key)));
+    let read = storedReads.get(store);
+    if (!read) storedReads.set(store, (read = prepareStoredRead(store)));
+    const [stored] = await read.all({ user_id: userId, key });
     if (!stored) return null;
     if (stored.request_hash !== requestHash) {
       throw conflict(

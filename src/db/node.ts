@@ -44,7 +44,11 @@ export function openReadOnlyNodeStore(path: string): NodeStore {
 }
 
 function storeOver(sqlite: BetterSqlite3.Database): NodeStore {
-  const db = drizzle(sqlite, { schema });
+  // One prepared statement per SQL text, kept across requests: preparing is a large part of a
+  // short query's cost, and drizzle's own better-sqlite3 session prepares afresh on every call.
+  // Reads through the query builder get the cached statement too (the client handed to drizzle
+  // below). drizzle switches a statement to raw (array) rows when it maps columns itself, and that
+  // setting sticks to the statement, so every reader is reset to object rows when handed out.
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (text: string) => {
     let statement = cache.get(text);
@@ -53,8 +57,11 @@ function storeOver(sqlite: BetterSqlite3.Database): NodeStore {
       if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
       cache.set(text, statement);
     }
+    if (statement.reader) statement.raw(false);
     return statement;
   };
+  const client = { prepare, transaction: (fn: (...args: never[]) => unknown) => sqlite.transaction(fn) };
+  const db = drizzle({ client: client as unknown as BetterSqlite3.Database, schema });
   const execute = (wrapper: SQLWrapper): Row[] => {
     const { sql, params } = compile(wrapper);
     const statement = prepare(sql);

@@ -1,0 +1,37 @@
+// The part of autocannon's programmatic API the benchmark uses (the package ships no types).
+declare module "autocannon" {
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: Request) => Request;
+  }
+  export interface Options {
+    url: string;
+    connections: number;
+    duration: number;
+    pipelining?: number;
+    timeout?: number;
+    requests?: Request[];
+  }
+  export interface Histogram {
+    p50: number;
+    p90: number;
+    p99: number;
+    average: number;
+    max: number;
+  }
+  export interface Result {
+    duration: number;
+    "2xx": number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    latency: Histogram;
+    requests: Histogram & { total: number };
+    statusCodeStats: Record<string, { count: number }>;
+  }
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}

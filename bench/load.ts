@@ -1,0 +1,87 @@
+// The load generator, run as its own process so its work is not the server's: autocannon with
+// `connections` open at once for a warm-up and then a measured run. For bookings every request
+// is a new booking (one card for one hour, a slot no other request takes) by one of many
+// signed-in SMEs with its voucher, under its own Idempotency-Key. Prints one JSON result.
+import autocannon, { type Request, type Result } from "autocannon";
+import { HOUR_MS } from "../src/lib/time";
+
+export interface LoadPlan {
+  url: string;
+  connections: number;
+  warmup_s: number;
+  duration_s: number;
+  /** A bare JSON GET, or bookings. */
+  kind: "bare" | "booking";
+  run_id: string;
+  smes: { token: string; voucher_id: string }[];
+  offering_ids: string[];
+  first_slot_at: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** Successful requests during the warm-up (bookings made, but not timed). */
+  warmup_ok: number;
+}
+
+function bookingRequest(plan: LoadPlan): Request {
+  let n = 0;
+  return {
+    method: "POST",
+    path: "/api/bookings",
+    setupRequest(request) {
+      const i = n++;
+      const sme = plan.smes[i % plan.smes.length] as LoadPlan["smes"][number];
+      const offering = plan.offering_ids[i % plan.offering_ids.length] as string;
+      const startsAt = plan.first_slot_at + Math.floor(i / plan.offering_ids.length) * HOUR_MS;
+      return {
+        ...request,
+        headers: {
+          "Content-Type": "application/json",
+          Cookie: `session=${sme.token}`,
+          // Unsafe requests carry their site's Origin, as a browser's do (others are refused).
+          Origin: new URL(plan.url).origin,
+          "Idempotency-Key": `bench-${plan.run_id}-${i}`,
+        },
+        body: JSON.stringify({
+          offering_id: offering,
+          quantity: 1,
+          starts_at: new Date(startsAt).toISOString(),
+          ends_at: new Date(startsAt + HOUR_MS).toISOString(),
+          voucher_id: sme.voucher_id,
+        }),
+      };
+    },
+  };
+}
+
+function summary(r: Result, warmup: Result | null): LoadResult {
+  const statuses = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count]));
+  return {
+    requests: r.requests.total,
+    ok: r["2xx"],
+    per_second: r["2xx"] / r.duration,
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    statuses,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    warmup_ok: warmup?.["2xx"] ?? 0,
+  };
+}
+
+const plan = JSON.parse(process.argv[2] as string) as LoadPlan;
+const requests = [plan.kind === "booking" ? bookingRequest(plan) : { method: "GET", path: "/api/bench/bare" }];
+const options = { url: plan.url, connections: plan.connections, timeout: 30, requests };
+const warmup = plan.warmup_s > 0 ? await autocannon({ ...options, duration: plan.warmup_s }) : null;
+// Tells the parent the measured run starts now (it reads the server's CPU time at this line).
+process.stderr.write("measuring\n");
+const result = await autocannon({ ...options, duration: plan.duration_s });
+process.stdout.write(JSON.stringify(summary(result, warmup)));

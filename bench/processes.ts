@@ -1,0 +1,126 @@
+// Child processes of the benchmark: the server (started the way `npm start` starts it, tsx
+// src/server.ts, on loopback only) and the load generator (bench/load.ts, a process of its own).
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import type { LoadPlan, LoadResult } from "./load";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const TSX = resolve(ROOT, "node_modules/.bin/tsx");
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  output: () => string;
+  /** Resident set size of the node process that serves (tsx's child), in MiB. */
+  rssMiB(): number;
+  /** CPU time (user + system) the serving process has used so far, in ms: unlike wall time, not inflated by other work on a shared machine. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  script: "src/server.ts" | "bench/bare-server.ts";
+  databasePath?: string;
+  /** PRAGMA synchronous for the server's connection (bench/synchronous.mjs); the default leaves the server's own. */
+  synchronous?: "FULL" | "NORMAL";
+  /** Directory for a V8 CPU profile of the serving process, written when it exits. */
+  profileDir?: string;
+}
+
+function servingPid(tsxPid: number): number {
+  const children = readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  return Number(children[0] ?? tsxPid);
+}
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.match(/\d+/)?.[0] ?? 0) / 1024;
+}
+
+/** utime + stime from /proc/PID/stat, in clock ticks of 10 ms (CLK_TCK = 100 on Linux). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const hook = options.synchronous ? ["--import", resolve(ROOT, "bench/synchronous.mjs")] : [];
+  // --cpu-prof is refused in NODE_OPTIONS, so a profiled server is node with tsx's loader (what
+  // the tsx command runs in its child process) started directly.
+  const [command, args] = options.profileDir
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, ...hook, "--import", "tsx", options.script]]
+    : [TSX, [options.script]];
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: hook.join(" "),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: options.databasePath ?? ":memory:",
+      DEMO_SEED: "off",
+      SWEEP_INTERVAL_SECONDS: "3600",
+      BENCH_SYNCHRONOUS: options.synchronous ?? "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 30_000);
+    const check = () => {
+      if (output.includes("Listening on")) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => fail(new Error(`server exited (${code}):\n${output}`)));
+  });
+  const pid = servingPid(child.pid as number);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    rssMiB: () => rssOf(pid),
+    cpuMs: () => cpuOf(pid),
+    stop: () => stop(child),
+  };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.once("exit", () => done());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Runs bench/load.ts in its own process and returns what it measured; `onMeasuring` runs when the warm-up is over. */
+export function runLoad(plan: LoadPlan, onMeasuring: () => void = () => {}): Promise<LoadResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(TSX, ["bench/load.ts", JSON.stringify(plan)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      const text = d.toString();
+      if (text.includes("measuring")) onMeasuring();
+      const rest = text.replace("measuring\n", "");
+      if (rest) process.stderr.write(rest);
+    });
+    child.once("exit", (code) => (code === 0 ? done(JSON.parse(out) as LoadResult) : fail(new Error(`load generator exited ${code}: ${out}`))));
+  });
+}
