@@ -15,7 +15,7 @@ import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message }
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
 import { BOOKINGS_PATH, QuoteTerms, refusalMessage } from "../bookings";
-import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
+import { bookingTerms, durationName, quantityLabel, type Offering } from "./offering-words";
 import type { ProgrammeSummary } from "../programmes";
 import type { VoucherChoice } from "../vouchers";
 
@@ -181,11 +181,7 @@ export function BookingPanel(props: { offering: Offering; form: BookingForm; vou
           {t("确认预约", "Confirm booking")}
         </SubmitButton>
       )}
-      <p class="hint">
-        {say(cancellationRule(offering.cancellation_notice_minutes))}
-        {offering.requires_confirmation && t("；需服务商在24小时内确认。", "; the provider confirms within 24 hours.")}
-        {offering.lead_time_minutes > 0 && t(`；须提前${say(minutesWords(offering.lead_time_minutes))}预约。`, `; book at least ${say(minutesWords(offering.lead_time_minutes))} ahead.`)}
-      </p>
+      <p class="hint">{say(bookingTerms(offering))}</p>
     </form>
   );
 }
