@@ -12,7 +12,7 @@ import { LIMITS } from "../shell/limits";
 import { Link } from "../shell/router";
 import { Figures, TimeRange } from "../ui/amounts";
 import { TextField } from "../ui/fields";
-import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { DangerSubmit, FormStatus, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant } from "../ui/values";
@@ -159,6 +159,7 @@ function Cancellation({ booking: b, offering, onCancelled }: { booking: Booking;
   const form = useForm({
     initial: { reason: "" },
     specs: LIMITS.bookingCancellation,
+    confirmFirst: true,
     submit: async (values) => {
       const body = values.reason.trim() ? { reason: values.reason.trim() } : {};
       try {
@@ -183,11 +184,36 @@ function Cancellation({ booking: b, offering, onCancelled }: { booking: Booking;
         <form class="form" noValidate onSubmit={form.onSubmit} ref={form.ref}>
           <TextField form={form} name="reason" label={t("取消原因", "Reason")} />
           <FormStatus form={form} />
-          <SubmitButton form={form} busyLabel={t("取消中…", "Cancelling…")}>
-            {b.subsidy_fen > 0 ? t(`取消预约并退回券冻结的 ${formatFen(b.subsidy_fen)}`, `Cancel and release the ${formatFen(b.subsidy_fen)} held`) : t("取消预约", "Cancel the booking")}
-          </SubmitButton>
+          <DangerSubmit
+            form={form}
+            busyLabel={t("取消中…", "Cancelling…")}
+            confirmLabel={t("确认取消预约", "Yes, cancel the booking")}
+            consequences={<CancellationConsequences booking={b} />}
+          >
+            {t("取消预约…", "Cancel the booking…")}
+          </DangerSubmit>
         </form>
       )}
     </section>
+  );
+}
+
+/** What cancelling does, said before it is done. */
+function CancellationConsequences({ booking: b }: { booking: Booking }) {
+  const { t } = useI18n();
+  return (
+    <ul>
+      <li>{t("预约将被取消，时段释放给其他企业，服务商会收到通知。", "The booking is cancelled, its slots go back to others, and the provider is told.")}</li>
+      {b.subsidy_fen > 0 && (
+        <li>{t(`券冻结的补贴 ${formatFen(b.subsidy_fen)} 作废，退回券的可用余额。`, `The ${formatFen(b.subsidy_fen)} subsidy held on the voucher is voided and goes back to its available balance.`)}</li>
+      )}
+      <li>
+        {t(
+          `不产生费用：自付部分 ${formatFen(b.copay_fen)} 不会收取（平台不预收自付款；如已另行付给服务商，请向服务商申请退款）。`,
+          `Nothing is charged: the ${formatFen(b.copay_fen)} co-pay is not collected (the platform takes no co-pay in advance; if you paid the provider separately, ask them for a refund).`,
+        )}
+      </li>
+      <li>{t("取消后不能恢复，如需使用请重新预约。", "It cannot be restored; book again if you still need it.")}</li>
+    </ul>
   );
 }
