@@ -259,6 +259,8 @@ describe("web front end", () => {
     await heading(laptop, "登录").waitFor();
     await laptop.getByRole("status").filter({ hasText: "你已在所有设备上退出登录" }).waitFor();
 
+    // At phone width the page list sits behind the menu button.
+    await phone.getByRole("navigation", { name: "主导航" }).getByRole("button", { name: "菜单 · 工作台" }).click();
     await phone.getByRole("link", { name: "我的机构" }).click();
     await heading(phone, "登录").waitFor();
     await phone.getByRole("status").filter({ hasText: "登录已失效，请重新登录" }).waitFor();
