@@ -7,7 +7,7 @@ import { ORG_KIND, USER_ROLE } from "../shell/labels";
 import { opens, PAGES } from "./navigation";
 import { Link, navigate, useLocation } from "../shell/router";
 import { useSession, type Me } from "../shell/session";
-import { Instant } from "../ui/values";
+import { DataText, Instant } from "../ui/values";
 
 export function Layout({ me, children }: { me: Me | null; children: ComponentChildren }) {
   const { t } = useI18n();
@@ -148,7 +148,7 @@ function AccountMenu({ me }: { me: Me }) {
           {me.user.email}
         </p>
         <p>
-          {me.organisation.name}
+          <DataText>{me.organisation.name}</DataText>
           <br />
           {say(ORG_KIND[me.organisation.kind])} · {say(USER_ROLE[me.user.role])}
         </p>

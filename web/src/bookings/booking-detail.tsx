@@ -2,7 +2,7 @@
 // or cancelled / rejected / lapsed), what it costs and who pays what, the voucher behind the
 // subsidy, the quote it was priced on, and cancellation within the offering's rule.
 import type { InferResponseType } from "hono/client";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, ApiError, send } from "../shell/api";
 import { formatFen, formatInstant } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
@@ -15,7 +15,7 @@ import { TextField } from "../ui/fields";
 import { DangerSubmit, FormStatus, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { Instant } from "../ui/values";
+import { DataText, Instant } from "../ui/values";
 import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings";
 import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { QuoteTerms } from "./quote-terms";
@@ -40,12 +40,18 @@ async function loadBookingPage(id: string) {
 export function BookingDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const loaded = useLoad(() => loadBookingPage(id), id);
+  // Set when a change made on this page reloads it, so the reloaded view takes the keyboard.
+  const changed = useRef(false);
+  const onChanged = () => {
+    changed.current = true;
+    loaded.reload();
+  };
   return (
     <Page title={t("预约详情", "Booking")}>
       <p>
         <Link href={BOOKINGS_PATH}>← {t("我的预约", "My bookings")}</Link>
       </p>
-      <Loaded load={loaded}>{(data) => <BookingView {...data} onChanged={loaded.reload} />}</Loaded>
+      <Loaded load={loaded}>{(data) => <BookingView {...data} onChanged={onChanged} changed={changed} />}</Loaded>
     </Page>
   );
 }
@@ -59,13 +65,23 @@ const SUBSIDY_STATE: Record<ReturnType<typeof subsidyState>, Bilingual> = {
   settled: ["券补贴（已按交付结算）", "Voucher subsidy (settled on delivery)"],
 };
 
-function BookingView({ booking: b, offering, programme, onChanged }: { booking: Booking; offering: Offering; programme: ProgrammeSummary | undefined; onChanged: () => void }) {
+function BookingView(props: { booking: Booking; offering: Offering; programme: ProgrammeSummary | undefined; onChanged: () => void; changed: { current: boolean } }) {
+  const { booking: b, offering, programme, onChanged, changed } = props;
   const { t, say } = useI18n();
+  // A change made here (a cancellation) removes the button that made it: the keyboard goes to the new status.
+  const summary = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!changed.current) return;
+    changed.current = false;
+    summary.current?.focus();
+  }, [b.status, b.updated_at]);
   return (
     <>
       <section class="card" aria-labelledby="booking-summary">
-        <h2 id="booking-summary">
-          <Link href={`${CATALOGUE_PATH}?id=${b.offering_id}`}>{b.quote.offering_name}</Link> <BookingStatusBadge status={b.status} />
+        <h2 id="booking-summary" tabIndex={-1} ref={summary}>
+          <Link href={`${CATALOGUE_PATH}?id=${b.offering_id}`}>
+            <DataText>{b.quote.offering_name}</DataText>
+          </Link> <BookingStatusBadge status={b.status} />
         </h2>
         <p>
           <TimeRange from={b.starts_at} to={b.ends_at} />

@@ -285,8 +285,11 @@ function CancelBy({ startsAt, notice }: { startsAt: string; notice: number }) {
 
 function BookedNote({ booking }: { booking: Booking }) {
   const { t } = useI18n();
+  // The book button it replaces had the keyboard: give it to the outcome.
+  const note = useRef<HTMLDivElement>(null);
+  useEffect(() => note.current?.focus(), []);
   return (
-    <div class="message success booked" role="status">
+    <div class="message success booked" role="status" tabIndex={-1} ref={note}>
       <p>
         <strong>{booking.status === "requested" ? t("已提交预约，等待服务商确认。", "Booking requested: the provider will confirm it.") : t("预约成功，已确认。", "Booked and confirmed.")}</strong>
       </p>

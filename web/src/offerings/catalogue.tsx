@@ -14,6 +14,7 @@ import { FormStatus, SubmitButton, useForm, type Form } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
+import { DataText } from "../ui/values";
 import { CATALOGUE_PATH, quantityName, unitName, type OfferingSummary } from "./offering-words";
 import { OfferingPage } from "./offering";
 
@@ -158,8 +159,12 @@ function OfferingTable({ items }: { items: OfferingSummary[] }) {
           header: t("资源", "Offering"),
           cell: (row) => (
             <div>
-              <Link href={`${CATALOGUE_PATH}?id=${row.id}`}>{row.name}</Link>
-              <span class="reason">{row.provider_name}</span>
+              <Link href={`${CATALOGUE_PATH}?id=${row.id}`}>
+                <DataText>{row.name}</DataText>
+              </Link>
+              <span class="reason">
+                <DataText>{row.provider_name}</DataText>
+              </span>
             </div>
           ),
         },

@@ -26,7 +26,7 @@ export function OfferingPage({ id }: { id: string }) {
   const loaded = useLoad(() => loadOfferingPage(id), id);
   const title = loaded.state.status === "ready" ? loaded.state.data.offering.name : t("资源", "Offering");
   return (
-    <Page title={title}>
+    <Page title={title} dataTitle={loaded.state.status === "ready"}>
       <p>
         <Link href={CATALOGUE_PATH}>← {t("资源目录", "Catalogue")}</Link>
       </p>
