@@ -1,22 +1,36 @@
 // Builds the web front end into dist/web: one esbuild bundle plus the static files.
 // Local only (no network), a fraction of a second; `npm start` runs it first (prestart).
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
+//
+// Delivery: the bundle and the style sheet carry a content hash in their names (app.<hash>.js,
+// styles.<hash>.css), so they can be cached for a year as immutable; index.html names them and is
+// revalidated on every load. Every text file also gets .gz and .br twins, compressed once here, which
+// the Node server picks by Accept-Encoding (Workers compresses by itself, so .assetsignore keeps the
+// twins out of its upload). No source map is written: the built front end is public.
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 import { build } from "esbuild";
 
 const OUT_DIR = "dist/web";
-const STATIC_FILES = ["index.html", "styles.css", "docs.css"];
+// Named by pages outside the bundle (the API's /docs page links /docs.css), so never renamed.
+const PLAIN_FILES = ["docs.css"];
 // Built beside the live directory and swapped in, so a running server never serves a half-built
 // or empty front end while another build runs.
 const BUILD_DIR = `dist/web.build-${process.pid}`;
+const COMPRESSIBLE = /\.(?:js|css|html)$/;
+
+const contentHash = (bytes) => createHash("sha256").update(bytes).digest("base64url").slice(0, 12);
 
 await mkdir(BUILD_DIR, { recursive: true });
 
 const result = await build({
-  entryPoints: ["web/src/app/main.tsx"],
-  outfile: `${BUILD_DIR}/app.js`,
+  entryPoints: { app: "web/src/app/main.tsx" },
+  outdir: BUILD_DIR,
+  entryNames: "[name].[hash]",
   bundle: true,
   minify: true,
-  sourcemap: true,
+  sourcemap: false,
   format: "esm",
   target: ["es2020"],
   jsx: "automatic",
@@ -25,10 +39,43 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
 });
+const [appPath, appOutput] = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)
+  ?? (() => { throw new Error("esbuild wrote no entry bundle"); })();
+const appName = appPath.slice(BUILD_DIR.length + 1);
 
-await Promise.all(STATIC_FILES.map((name) => copyFile(`web/${name}`, `${BUILD_DIR}/${name}`)));
+const styles = await readFile("web/styles.css");
+const stylesName = `styles.${contentHash(styles)}.css`;
+await writeFile(`${BUILD_DIR}/${stylesName}`, styles);
+
+const html = (await readFile("web/index.html", "utf8"))
+  .replace('href="/styles.css"', `href="/${stylesName}"`)
+  .replace('src="/app.js"', `src="/${appName}"`);
+if (!html.includes(stylesName) || !html.includes(appName)) throw new Error("web/index.html no longer names /styles.css and /app.js");
+await writeFile(`${BUILD_DIR}/index.html`, html);
+await Promise.all(PLAIN_FILES.map((name) => copyFile(`web/${name}`, `${BUILD_DIR}/${name}`)));
+
+// Cloudflare Workers assets: the hashed files are immutable; the twins are not uploaded.
+await writeFile(
+  `${BUILD_DIR}/_headers`,
+  ["/app.*.js", "/styles.*.css"].map((pattern) => `${pattern}\n  Cache-Control: public, max-age=31536000, immutable\n`).join(""),
+);
+await writeFile(`${BUILD_DIR}/.assetsignore`, "*.gz\n*.br\n*.map\n");
+
+const gzipped = promisify(gzip);
+const brotlied = promisify(brotliCompress);
+const texts = (await readdir(BUILD_DIR)).filter((name) => COMPRESSIBLE.test(name));
+await Promise.all(
+  texts.map(async (name) => {
+    const bytes = await readFile(`${BUILD_DIR}/${name}`);
+    await writeFile(`${BUILD_DIR}/${name}.gz`, await gzipped(bytes, { level: 9 }));
+    await writeFile(
+      `${BUILD_DIR}/${name}.br`,
+      await brotlied(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    );
+  }),
+);
+
 await rm(OUT_DIR, { recursive: true, force: true });
 await rename(BUILD_DIR, OUT_DIR);
 
-const bundleBytes = result.metafile.outputs[`${BUILD_DIR}/app.js`]?.bytes ?? 0;
-console.log(`web: built ${OUT_DIR}/app.js (${(bundleBytes / 1024).toFixed(1)} KiB) and ${STATIC_FILES.join(", ")}`);
+console.log(`web: built ${OUT_DIR}/${appName} (${(appOutput.bytes / 1024).toFixed(1)} KiB), ${stylesName}, index.html, ${PLAIN_FILES.join(", ")}; .gz and .br beside them`);

@@ -4,10 +4,13 @@ import { dirname, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
+import type { MiddlewareHandler } from "hono";
+import { etag } from "hono/etag";
 import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { nodeAuditSettings } from "./db/audit-key-file";
+import { errorBody } from "./lib/errors";
 import { openNodeStore } from "./db/node";
 import { openSearchThread } from "./db/search-thread";
 import { parseEnv } from "./env";
@@ -35,9 +38,25 @@ if (!existsSync(`${WEB_ROOT}/index.html`)) {
   console.warn("The web front end is not built: run `npm run build:web` (npm start does it for you).");
 }
 
+// The build names the bundle and the style sheet by their content (app.<hash>.js), so those can be
+// kept a year; everything else, index.html above all, is checked again on every load. The build's
+// .gz and .br twins are picked by Accept-Encoding.
+const FINGERPRINTED = /^\/(?:app|styles)\.[\w-]{8,}\.(?:js|css)$/;
+// Never served: source maps, the compressed twins by their own names, build notes for Workers.
+const NOT_SERVED = /\.(?:map|gz|br)$|\/[._][^/]*$/;
+const cacheHeaders: MiddlewareHandler = async (c, next) => {
+  if (NOT_SERVED.test(c.req.path)) return c.json(errorBody("not_found", `没有这个文件 / No such file: ${c.req.path}`), 404);
+  await next();
+  if (c.res.ok && !c.req.path.startsWith("/api/")) {
+    c.header("Cache-Control", FINGERPRINTED.test(c.req.path) ? "public, max-age=31536000, immutable" : "no-cache");
+  }
+};
+// A strong validator for the files that are revalidated (and harmless on the rest).
+const validators = etag();
+const staticFiles = serveStatic({ root: WEB_ROOT, precompressed: true });
 // Any other path is one of the web app's pages (the History API router), except under /api/,
 // where an unknown path must stay a JSON 404 rather than become the app's HTML.
-const appShell = serveStatic({ root: WEB_ROOT, path: "index.html" });
+const appShell = serveStatic({ root: WEB_ROOT, path: "index.html", precompressed: true });
 
 const webhooks = { send: nodeSender(env.WEBHOOK_ALLOW_LOOPBACK === "1"), allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === "1" };
 
@@ -55,7 +74,7 @@ const app = createApp({
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
   log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
   audit: () => audit,
-  assets: [serveStatic({ root: WEB_ROOT }), (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
+  assets: [cacheHeaders, validators, staticFiles, (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
 });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -163,6 +163,9 @@ describe("agency pages", () => {
     const page = await e2e.signedIn("auditor@demo.cn", "/agency/programmes", MOBILE);
     await heading(page, "券项目管理").waitFor();
     const nav = page.getByRole("navigation", { name: "主导航" });
+    // A phone: the page list opens from the menu button, which names the page shown.
+    await expect(nav.getByRole("link", { name: "申请审核" }).count()).resolves.toBe(0);
+    await nav.getByRole("button", { name: "菜单 · 券项目管理" }).click();
     for (const link of ["券项目管理", "申请审核", "券台账"]) await expect(nav.getByRole("link", { name: link }).count()).resolves.toBe(1);
     await expect(nav.getByRole("link", { name: "我的资源" }).count()).resolves.toBe(0);
     await page.getByText("你的角色可以查看项目，但不能创建或修改。").waitFor();

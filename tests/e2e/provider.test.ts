@@ -121,7 +121,9 @@ describe("provider pages", () => {
 
     const agency = await e2e.signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
     await agency.getByLabel("撤销原因").fill("抽查发现材料不实 Spot check found false documents");
-    await agency.getByRole("button", { name: "撤销此券" }).click();
+    await agency.getByRole("button", { name: "撤销此券…" }).click();
+    await agency.getByRole("group", { name: /请确认/ }).getByText("尚未开始的预约将被取消").waitFor();
+    await agency.getByRole("button", { name: "确认撤销此券" }).click();
     await agency.getByRole("alert").filter({ hasText: "交付后才能撤销" }).waitFor();
     await agency.getByRole("table", { name: /正在使用此券的预约/ }).getByRole("row").filter({ hasText: soon.id }).waitFor();
     await screenshots(agency, "agency-revoke-refused-in-service");

@@ -226,7 +226,15 @@ describe("the SME journey", () => {
     await heading(page, "预约详情").waitFor();
     await page.getByRole("list", { name: "状态进度" }).getByText("已提交").waitFor();
     await expect(page.getByRole("region", { name: "取消预约" }).textContent()).resolves.toContain("开始前随时可以取消");
-    await page.getByRole("button", { name: `取消预约并退回券冻结的 ${yuan(newest.subsidy_fen)}` }).click();
+    // One click only asks: it says what will happen, and nothing is cancelled until the second.
+    await page.getByRole("button", { name: "取消预约…" }).click();
+    const question = page.getByRole("group", { name: /请确认：此操作不能撤回/ });
+    await expect(question.textContent()).resolves.toContain(`券冻结的补贴 ${yuan(newest.subsidy_fen)} 作废，退回券的可用余额`);
+    await expect(question.textContent()).resolves.toContain(`自付部分 ${yuan(newest.copay_fen)} 不会收取`);
+    await expect(page.evaluate(() => document.activeElement?.closest("[role=group]")?.className)).resolves.toBe("confirm-step");
+    await screenshots(page, "sme-booking-cancel-confirm");
+    expect((await api.get(`/api/bookings/${newest.id}`)).body.status).toBe(newest.status);
+    await question.getByRole("button", { name: "确认取消预约" }).click();
     const ended = page.locator("ol.timeline li.ended");
     await ended.getByText("已取消").waitFor();
     await expect(ended.textContent()).resolves.toContain(`券冻结的 ${yuan(newest.subsidy_fen)} 已退回可用余额`);

@@ -86,7 +86,8 @@ describe("browsing the catalogue", () => {
     await heading(page, /城市交通影像数据集/).waitFor();
     await expect(page.getByRole("region", { name: "资源信息" }).textContent()).resolves.toContain("沙箱内使用，可用不可见");
     const day = beijingDay(3);
-    await page.getByRole("region", { name: "空闲情况" }).getByRole("button", { name: new RegExp(`^${day}：可预约，空闲 \\d+`) }).click();
+    // The cell's name begins with what it shows: the day of the month, the weekday, the free count.
+    await page.getByRole("region", { name: "空闲情况" }).getByRole("button", { name: new RegExp(`^${Number(day.slice(8))} 周. (\\d+)：${day} 可预约，空闲 \\1$`) }).click();
     await expect(page.getByLabel("开始日期（北京时间）").inputValue()).resolves.toBe(day);
     await expect(page.getByLabel("时长（天）").inputValue()).resolves.toBe("1");
     await page.getByRole("region", { name: "报价" }).getByText(`可在 ${day} 00:00 前取消（北京时间）`).waitFor();

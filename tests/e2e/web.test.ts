@@ -16,10 +16,45 @@ describe("web front end", () => {
     const page = await fetch(`${e2e.product.baseUrl}/providers?status=pending`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
-    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    expect(await page.text()).toMatch(/<script type="module" src="\/app\.[A-Z0-9]{8}\.js"><\/script>/);
     const missing = await fetch(`${e2e.product.baseUrl}/api/no-such-thing`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("the front end goes out compressed, its hashed files cached for good, index.html revalidated, no source map", async () => {
+    const base = e2e.product.baseUrl;
+    const index = await fetch(`${base}/`, { headers: { "Accept-Encoding": "br, gzip" } });
+    expect(index.headers.get("content-encoding")).toBe("br");
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    expect(index.headers.get("etag")).toBeTruthy();
+    const html = await index.text();
+    const script = html.match(/src="(\/app\.[A-Z0-9]{8}\.js)"/)?.[1];
+    const sheet = html.match(/href="(\/styles\.[\w-]{12}\.css)"/)?.[1];
+    expect(script && sheet).toBeTruthy();
+    const revalidated = await fetch(`${base}/`, { headers: { "Accept-Encoding": "br, gzip", "If-None-Match": index.headers.get("etag")! } });
+    expect(revalidated.status).toBe(304);
+
+    for (const [path, type] of [[script!, "javascript"], [sheet!, "text/css"]] as const) {
+      const gzipped = await fetch(`${base}${path}`, { headers: { "Accept-Encoding": "gzip" } });
+      expect(gzipped.status).toBe(200);
+      expect(gzipped.headers.get("content-type")).toContain(type);
+      expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+      expect(gzipped.headers.get("vary")).toContain("Accept-Encoding");
+      expect(gzipped.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      const plain = await fetch(`${base}${path}`, { headers: { "Accept-Encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      // fetch undoes the gzip: the same file either way.
+      expect(await gzipped.text()).toBe(await plain.text());
+      expect(Number(plain.headers.get("content-length"))).toBeGreaterThan(Number(gzipped.headers.get("content-length")));
+    }
+    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers"]) {
+      const hidden = await fetch(`${base}${path}`);
+      expect(hidden.status, path).toBe(404);
+    }
+    // A page address is the app itself, revalidated like index.html.
+    const deepLink = await fetch(`${base}/bookings`);
+    expect(deepLink.headers.get("cache-control")).toBe("no-cache");
   });
 
   it("a demo SME signs in, sees its home and organisation, and declares a related party", async () => {
@@ -224,6 +259,8 @@ describe("web front end", () => {
     await heading(laptop, "登录").waitFor();
     await laptop.getByRole("status").filter({ hasText: "你已在所有设备上退出登录" }).waitFor();
 
+    // At phone width the page list sits behind the menu button.
+    await phone.getByRole("navigation", { name: "主导航" }).getByRole("button", { name: "菜单 · 工作台" }).click();
     await phone.getByRole("link", { name: "我的机构" }).click();
     await heading(phone, "登录").waitFor();
     await phone.getByRole("status").filter({ hasText: "登录已失效，请重新登录" }).waitFor();

@@ -1,13 +1,13 @@
 // The frame around every page: skip link, header (name, navigation, language, account), footer.
 import type { ComponentChildren } from "preact";
-import { useErrorBoundary, useState } from "preact/hooks";
+import { useEffect, useErrorBoundary, useId, useRef, useState } from "preact/hooks";
 import { api, ApiError, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { ORG_KIND, USER_ROLE } from "../shell/labels";
 import { opens, PAGES } from "./navigation";
 import { Link, navigate, useLocation } from "../shell/router";
 import { useSession, type Me } from "../shell/session";
-import { Instant } from "../ui/values";
+import { DataText, Instant } from "../ui/values";
 
 export function Layout({ me, children }: { me: Me | null; children: ComponentChildren }) {
   const { t } = useI18n();
@@ -66,13 +66,33 @@ function LanguageToggle() {
   );
 }
 
+/**
+ * The page list: a strip on wide screens; on a phone a menu button (naming the current page) that
+ * opens the whole list, so no page hides off the edge of a strip that does not look scrollable.
+ */
 function MainNav({ me }: { me: Me }) {
   const { t, say } = useI18n();
   const { path } = useLocation();
   const pages = PAGES.filter((page) => opens(me, page));
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const listId = useId();
+  // Choosing a page closes the menu.
+  useEffect(() => setOpen(false), [path]);
+  const current = pages.find((page) => page.path === path);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || !open) return;
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
-    <nav class="main" aria-label={t("主导航", "Main")}>
-      <ul>
+    <nav class={open ? "main open" : "main"} aria-label={t("主导航", "Main")} onKeyDown={onKeyDown}>
+      <button type="button" class="menu" ref={toggle} aria-expanded={open ? "true" : "false"} aria-controls={listId} onClick={() => setOpen(!open)}>
+        <span class="menu-icon" aria-hidden="true" />
+        {t("菜单", "Menu")}
+        {current && <span class="current"> · {say(current.title)}</span>}
+      </button>
+      <ul id={listId}>
         {pages.map((page) => (
           <li key={page.path}>
             <Link href={page.path} aria-current={page.path === path ? "page" : undefined}>
@@ -128,7 +148,7 @@ function AccountMenu({ me }: { me: Me }) {
           {me.user.email}
         </p>
         <p>
-          {me.organisation.name}
+          <DataText>{me.organisation.name}</DataText>
           <br />
           {say(ORG_KIND[me.organisation.kind])} · {say(USER_ROLE[me.user.role])}
         </p>

@@ -2,7 +2,7 @@
 // or cancelled / rejected / lapsed), what it costs and who pays what, the voucher behind the
 // subsidy, the quote it was priced on, and cancellation within the offering's rule.
 import type { InferResponseType } from "hono/client";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, ApiError, send } from "../shell/api";
 import { formatFen, formatInstant } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
@@ -12,10 +12,10 @@ import { LIMITS } from "../shell/limits";
 import { Link } from "../shell/router";
 import { Figures, TimeRange } from "../ui/amounts";
 import { TextField } from "../ui/fields";
-import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { DangerSubmit, FormStatus, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { Instant } from "../ui/values";
+import { DataText, Instant } from "../ui/values";
 import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings";
 import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { QuoteTerms } from "./quote-terms";
@@ -40,12 +40,18 @@ async function loadBookingPage(id: string) {
 export function BookingDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const loaded = useLoad(() => loadBookingPage(id), id);
+  // Set when a change made on this page reloads it, so the reloaded view takes the keyboard.
+  const changed = useRef(false);
+  const onChanged = () => {
+    changed.current = true;
+    loaded.reload();
+  };
   return (
     <Page title={t("预约详情", "Booking")}>
       <p>
         <Link href={BOOKINGS_PATH}>← {t("我的预约", "My bookings")}</Link>
       </p>
-      <Loaded load={loaded}>{(data) => <BookingView {...data} onChanged={loaded.reload} />}</Loaded>
+      <Loaded load={loaded}>{(data) => <BookingView {...data} onChanged={onChanged} changed={changed} />}</Loaded>
     </Page>
   );
 }
@@ -59,13 +65,23 @@ const SUBSIDY_STATE: Record<ReturnType<typeof subsidyState>, Bilingual> = {
   settled: ["券补贴（已按交付结算）", "Voucher subsidy (settled on delivery)"],
 };
 
-function BookingView({ booking: b, offering, programme, onChanged }: { booking: Booking; offering: Offering; programme: ProgrammeSummary | undefined; onChanged: () => void }) {
+function BookingView(props: { booking: Booking; offering: Offering; programme: ProgrammeSummary | undefined; onChanged: () => void; changed: { current: boolean } }) {
+  const { booking: b, offering, programme, onChanged, changed } = props;
   const { t, say } = useI18n();
+  // A change made here (a cancellation) removes the button that made it: the keyboard goes to the new status.
+  const summary = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!changed.current) return;
+    changed.current = false;
+    summary.current?.focus();
+  }, [b.status, b.updated_at]);
   return (
     <>
       <section class="card" aria-labelledby="booking-summary">
-        <h2 id="booking-summary">
-          <Link href={`${CATALOGUE_PATH}?id=${b.offering_id}`}>{b.quote.offering_name}</Link> <BookingStatusBadge status={b.status} />
+        <h2 id="booking-summary" tabIndex={-1} ref={summary}>
+          <Link href={`${CATALOGUE_PATH}?id=${b.offering_id}`}>
+            <DataText>{b.quote.offering_name}</DataText>
+          </Link> <BookingStatusBadge status={b.status} />
         </h2>
         <p>
           <TimeRange from={b.starts_at} to={b.ends_at} />
@@ -159,6 +175,7 @@ function Cancellation({ booking: b, offering, onCancelled }: { booking: Booking;
   const form = useForm({
     initial: { reason: "" },
     specs: LIMITS.bookingCancellation,
+    confirmFirst: true,
     submit: async (values) => {
       const body = values.reason.trim() ? { reason: values.reason.trim() } : {};
       try {
@@ -183,11 +200,36 @@ function Cancellation({ booking: b, offering, onCancelled }: { booking: Booking;
         <form class="form" noValidate onSubmit={form.onSubmit} ref={form.ref}>
           <TextField form={form} name="reason" label={t("取消原因", "Reason")} />
           <FormStatus form={form} />
-          <SubmitButton form={form} busyLabel={t("取消中…", "Cancelling…")}>
-            {b.subsidy_fen > 0 ? t(`取消预约并退回券冻结的 ${formatFen(b.subsidy_fen)}`, `Cancel and release the ${formatFen(b.subsidy_fen)} held`) : t("取消预约", "Cancel the booking")}
-          </SubmitButton>
+          <DangerSubmit
+            form={form}
+            busyLabel={t("取消中…", "Cancelling…")}
+            confirmLabel={t("确认取消预约", "Yes, cancel the booking")}
+            consequences={<CancellationConsequences booking={b} />}
+          >
+            {t("取消预约…", "Cancel the booking…")}
+          </DangerSubmit>
         </form>
       )}
     </section>
+  );
+}
+
+/** What cancelling does, said before it is done. */
+function CancellationConsequences({ booking: b }: { booking: Booking }) {
+  const { t } = useI18n();
+  return (
+    <ul>
+      <li>{t("预约将被取消，时段释放给其他企业，服务商会收到通知。", "The booking is cancelled, its slots go back to others, and the provider is told.")}</li>
+      {b.subsidy_fen > 0 && (
+        <li>{t(`券冻结的补贴 ${formatFen(b.subsidy_fen)} 作废，退回券的可用余额。`, `The ${formatFen(b.subsidy_fen)} subsidy held on the voucher is voided and goes back to its available balance.`)}</li>
+      )}
+      <li>
+        {t(
+          `不产生费用：自付部分 ${formatFen(b.copay_fen)} 不会收取（平台不预收自付款；如已另行付给服务商，请向服务商申请退款）。`,
+          `Nothing is charged: the ${formatFen(b.copay_fen)} co-pay is not collected (the platform takes no co-pay in advance; if you paid the provider separately, ask them for a refund).`,
+        )}
+      </li>
+      <li>{t("取消后不能恢复，如需使用请重新预约。", "It cannot be restored; book again if you still need it.")}</li>
+    </ul>
   );
 }

@@ -81,9 +81,19 @@ export function RejectForm({ booking, onCancel, onMoved }: { booking: DeskBookin
   return (
     <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t(`拒绝预约 ${booking.id}`, `Reject ${booking.id}`)}>
       <TextArea form={form} name="reason" label={t("拒绝原因", "Reason for rejecting")} hint={t("企业会看到此原因", "The enterprise will read this reason")} />
+      <p class="message warning">
+        {booking.subsidy_fen > 0
+          ? t(
+              `拒绝后预约结束，不能撤回：时段释放，企业券上冻结的 ${formatFen(booking.subsidy_fen)} 作废并退回其可用余额，企业会看到拒绝原因，不产生费用。`,
+              `Rejecting ends the booking and cannot be undone: its slots are released, the ${formatFen(booking.subsidy_fen)} held on the enterprise's voucher is voided and returns to its balance, the enterprise reads the reason, and nothing is charged.`,
+            )
+          : t("拒绝后预约结束，不能撤回：时段释放，企业会看到拒绝原因，不产生费用。", "Rejecting ends the booking and cannot be undone: its slots are released, the enterprise reads the reason, and nothing is charged.")}
+      </p>
       <FormStatus form={form} />
       <div class="buttons">
-        <SubmitButton form={form}>{t("确认拒绝", "Confirm rejection")}</SubmitButton>
+        <SubmitButton form={form} danger>
+          {t("确认拒绝", "Confirm rejection")}
+        </SubmitButton>
         <button type="button" onClick={onCancel}>
           {t("取消", "Cancel")}
         </button>

@@ -1,7 +1,7 @@
 // 预约处理 for providers: bookings of their offerings by status, each with its money (gross,
 // voucher subsidy held, the enterprise's co-pay) and the next move: confirm or reject a request,
 // mark a confirmed booking in use, deliver it (for what was actually delivered).
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, send } from "../shell/api";
 import { formatInstant } from "../shell/format";
 import { useI18n, type Bilingual } from "../shell/i18n";
@@ -31,15 +31,20 @@ export function BookingDeskPage() {
   );
   const [outcome, setOutcome] = useState<Message | null>(null);
   const [open, setOpen] = useState<{ id: string; form: "reject" | "deliver" } | null>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const moved = (message: Message) => {
     setOutcome(message);
     setOpen(null);
     bookings.reload();
   };
+  // The button pressed leaves the row (the booking moved on): the keyboard goes to what happened.
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
   return (
     <Page title={t("预约处理", "Booking desk")} lead={t("确认或拒绝预约申请，开始服务后标记使用中，完成后按实际交付结算补贴。", "Confirm or reject requests, mark bookings in use when service starts, and deliver them for what was actually delivered.")}>
       <StatusFilter current={status ?? "all"} offeringId={offeringId} />
-      <div role="status" class="outcome">
+      <div role="status" class="outcome" tabIndex={-1} ref={outcomeRef}>
         {outcome && <p class="message success">{say(outcome)}</p>}
       </div>
       <Loaded load={bookings}>

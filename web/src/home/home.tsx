@@ -1,6 +1,7 @@
 // 工作台: what needs this person's attention, by organisation kind and role. Each card shows only
 // when the API would let this person do what it offers.
 import { may } from "../shell/access";
+import { DataText } from "../ui/values";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { ORG_KIND, PROVIDER_STATUS, USER_ROLE, type ProviderStatus } from "../shell/labels";
 import { Link } from "../shell/router";
@@ -104,7 +105,9 @@ function OrganisationCard() {
     <section class="card" aria-labelledby="my-organisation">
       <h2 id="my-organisation">{t("我的机构", "My organisation")}</h2>
       <p>
-        <strong>{org.name}</strong>
+        <strong>
+          <DataText>{org.name}</DataText>
+        </strong>
       </p>
       <p class="hint">
         {say(ORG_KIND[org.kind])} · {t("统一社会信用代码", "Credit code")} <code>{org.credit_code}</code>

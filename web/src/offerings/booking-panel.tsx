@@ -15,7 +15,7 @@ import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message }
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
 import { BOOKINGS_PATH, QuoteTerms, refusalMessage } from "../bookings";
-import { cancellationRule, durationName, minutesWords, quantityLabel, type Offering } from "./offering-words";
+import { bookingTerms, durationName, quantityLabel, type Offering } from "./offering-words";
 import type { ProgrammeSummary } from "../programmes";
 import type { VoucherChoice } from "../vouchers";
 
@@ -177,15 +177,14 @@ export function BookingPanel(props: { offering: Offering; form: BookingForm; vou
       {form.booked && form.booked.request === JSON.stringify(form.quote.request) ? (
         <BookedNote booking={form.booked.booking} />
       ) : (
-        <SubmitButton form={form} busyLabel={t("预约中…", "Booking…")}>
-          {t("确认预约", "Confirm booking")}
-        </SubmitButton>
+        <div class="booking-bar">
+          <QuoteSummary form={form} />
+          <SubmitButton form={form} busyLabel={t("预约中…", "Booking…")}>
+            {t("确认预约", "Confirm booking")}
+          </SubmitButton>
+        </div>
       )}
-      <p class="hint">
-        {say(cancellationRule(offering.cancellation_notice_minutes))}
-        {offering.requires_confirmation && t("；需服务商在24小时内确认。", "; the provider confirms within 24 hours.")}
-        {offering.lead_time_minutes > 0 && t(`；须提前${say(minutesWords(offering.lead_time_minutes))}预约。`, `; book at least ${say(minutesWords(offering.lead_time_minutes))} ahead.`)}
-      </p>
+      <p class="hint">{say(bookingTerms(offering))}</p>
     </form>
   );
 }
@@ -195,7 +194,7 @@ function QuotePanel({ offering, form, vouchers }: { offering: Offering; form: Bo
   const { request, load, fresh } = form.quote;
   const programme = vouchers.find((v) => v.id === form.values.voucher_id)?.programme;
   return (
-    <section class="quote-panel" aria-labelledby="quote" aria-live="polite">
+    <section class="quote-panel" aria-labelledby="quote">
       <h3 id="quote">{t("报价", "Quote")}</h3>
       {!request ? (
         <p class="hint">{t("填好数量、开始时间和时长后显示报价。", "Fill in quantity, start and duration to see the price.")}</p>
@@ -206,6 +205,28 @@ function QuotePanel({ offering, form, vouchers }: { offering: Offering; form: Bo
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The price in one line beside the book button (on a phone a bar kept at the bottom of the
+ * screen), and the one live region of the quote: a change is announced as this short summary,
+ * not by re-reading the whole quote panel.
+ */
+function QuoteSummary({ form }: { form: BookingForm }) {
+  const { t } = useI18n();
+  const shown = form.quote.current(form.quote.request);
+  const text = !form.quote.request
+    ? t("填好后显示报价", "Fill in the form for a price")
+    : shown === null
+      ? t("报价更新中…", "Updating the quote…")
+      : shown instanceof ApiError
+        ? t("此时段不能预约，见上方说明", "This cannot be booked: see above")
+        : t(`总价 ${formatFen(shown.gross_fen)}，自付 ${formatFen(shown.copay_fen)}`, `Total ${formatFen(shown.gross_fen)}, your co-pay ${formatFen(shown.copay_fen)}`);
+  return (
+    <p class="quote-summary" role="status">
+      {text}
+    </p>
   );
 }
 
@@ -264,8 +285,11 @@ function CancelBy({ startsAt, notice }: { startsAt: string; notice: number }) {
 
 function BookedNote({ booking }: { booking: Booking }) {
   const { t } = useI18n();
+  // The book button it replaces had the keyboard: give it to the outcome.
+  const note = useRef<HTMLDivElement>(null);
+  useEffect(() => note.current?.focus(), []);
   return (
-    <div class="message success booked" role="status">
+    <div class="message success booked" role="status" tabIndex={-1} ref={note}>
       <p>
         <strong>{booking.status === "requested" ? t("已提交预约，等待服务商确认。", "Booking requested: the provider will confirm it.") : t("预约成功，已确认。", "Booked and confirmed.")}</strong>
       </p>

@@ -9,15 +9,18 @@ import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
 import { QUERY_LIMITS } from "../shell/limits";
 import { Link, navigate, useLocation } from "../shell/router";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
-import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { useState } from "preact/hooks";
+import { FormStatus, SubmitButton, useForm, type Form } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
+import { DataText } from "../ui/values";
 import { CATALOGUE_PATH, quantityName, unitName, type OfferingSummary } from "./offering-words";
 import { OfferingPage } from "./offering";
 
 const PAGE_SIZE = 20;
 const FILTERS = ["category", "q", "accelerator_model", "domestic", "max_unit_price_fen"] as const;
+type FilterValues = Record<(typeof FILTERS)[number], string>;
 type Category = keyof typeof OFFERING_CATEGORY;
 
 export function CataloguePage() {
@@ -73,7 +76,7 @@ function FilterForm({ query }: { query: URLSearchParams }) {
   const { t } = useI18n();
   const limits = QUERY_LIMITS.offeringFilter;
   const price = Number(query.get("max_unit_price_fen"));
-  const form = useForm({
+  const form = useForm<FilterValues>({
     initial: {
       category: query.get("category") ?? "",
       q: query.get("q") ?? "",
@@ -99,8 +102,26 @@ function FilterForm({ query }: { query: URLSearchParams }) {
       navigate(search ? `${CATALOGUE_PATH}?${search}` : CATALOGUE_PATH);
     },
   });
+  const active = FILTERS.filter((name) => query.get(name)).length;
+  // On a phone the filters start folded (the list is what people came for); on a wider screen open.
+  const [open] = useState(() => !window.matchMedia(PHONE).matches);
   return (
-    <form class="card filters" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t("筛选资源", "Filter offerings")}>
+    <details class="card filters-fold" open={open}>
+      <summary>
+        {t("筛选", "Filters")}
+        {active > 0 && <span class="badge">{t(`已选 ${active} 项`, `${active} set`)}</span>}
+      </summary>
+      <FilterFields form={form} />
+    </details>
+  );
+}
+
+const PHONE = "(max-width: 640px)";
+
+function FilterFields({ form }: { form: Form<FilterValues> }) {
+  const { t } = useI18n();
+  return (
+    <form class="filters" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t("筛选资源", "Filter offerings")}>
       <div class="field-row">
         <SelectField form={form} name="category" label={t("类别", "Category")} placeholder={t("全部", "All")} options={optionsOf(OFFERING_CATEGORY)} />
         <TextField form={form} name="q" label={t("关键词", "Words")} autoComplete="off" />
@@ -138,8 +159,12 @@ function OfferingTable({ items }: { items: OfferingSummary[] }) {
           header: t("资源", "Offering"),
           cell: (row) => (
             <div>
-              <Link href={`${CATALOGUE_PATH}?id=${row.id}`}>{row.name}</Link>
-              <span class="reason">{row.provider_name}</span>
+              <Link href={`${CATALOGUE_PATH}?id=${row.id}`}>
+                <DataText>{row.name}</DataText>
+              </Link>
+              <span class="reason">
+                <DataText>{row.provider_name}</DataText>
+              </span>
             </div>
           ),
         },

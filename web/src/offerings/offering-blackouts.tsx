@@ -88,7 +88,7 @@ function BlackoutForm({ offering, onAdded }: { offering: Offering; onAdded: () =
       <TextField form={form} name="reason" label={t("原因", "Reason")} placeholder={t("如 机房年度检修", "e.g. annual data-centre maintenance")} />
       <FormStatus form={form} />
       {collision && <InTheWay bookings={collision.bookings} form={form} started={collision.started} />}
-      <SubmitButton form={form}>{form.values.force === "true" ? t("强制安排并取消这些预约", "Force it and cancel them") : t("安排维护", "Schedule maintenance")}</SubmitButton>
+      <SubmitButton form={form} danger={form.values.force === "true"}>{form.values.force === "true" ? t("强制安排并取消这些预约", "Force it and cancel them") : t("安排维护", "Schedule maintenance")}</SubmitButton>
     </form>
   );
 }

@@ -98,7 +98,7 @@ export function OfferingForm({ offering, onSaved }: { offering: Offering | null;
       <FormStatus form={form} />
       {collision && <InTheWay bookings={collision.bookings} form={form} started={collision.started} />}
       <div class="buttons">
-        <SubmitButton form={form}>{offering ? (form.values.force === "true" ? t("强制保存并取消这些预约", "Force the change and cancel them") : t("保存修改", "Save changes")) : t("发布资源", "Publish")}</SubmitButton>
+        <SubmitButton form={form} danger={form.values.force === "true"}>{offering ? (form.values.force === "true" ? t("强制保存并取消这些预约", "Force the change and cancel them") : t("保存修改", "Save changes")) : t("发布资源", "Publish")}</SubmitButton>
         {!offering && (
           <button type="button" onClick={() => navigate(OFFERINGS_PATH)}>
             {t("取消", "Cancel")}

@@ -62,3 +62,21 @@ export function cancellationRule(notice_minutes: number): Bilingual {
   const [zh, en] = minutesWords(notice_minutes);
   return [`须在开始前${zh}以上取消`, `Must be cancelled at least ${en} before it starts`];
 }
+
+/** One sentence of clauses: "甲；乙；丙。" / "A; b; c." (each clause comes without its own stop). */
+export function sentence(clauses: readonly Bilingual[]): Bilingual {
+  const [zh, en] = [clauses.map(([z]) => z), clauses.map(([, e]) => e)];
+  const enJoined = en.map((clause, i) => (i === 0 ? clause : clause.charAt(0).toLowerCase() + clause.slice(1))).join("; ");
+  return [`${zh.join("；")}。`, `${enJoined}.`];
+}
+
+/** What a person agrees to when booking: the cancellation rule, the provider's confirmation, the lead time. */
+export function bookingTerms(offering: Pick<Offering, "cancellation_notice_minutes" | "requires_confirmation" | "lead_time_minutes">): Bilingual {
+  const clauses: Bilingual[] = [cancellationRule(offering.cancellation_notice_minutes)];
+  if (offering.requires_confirmation) clauses.push(["需服务商在24小时内确认", "The provider confirms within 24 hours"]);
+  if (offering.lead_time_minutes > 0) {
+    const [zh, en] = minutesWords(offering.lead_time_minutes);
+    clauses.push([`须提前${zh}预约`, `Book at least ${en} ahead`]);
+  }
+  return sentence(clauses);
+}

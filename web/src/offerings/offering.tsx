@@ -2,7 +2,7 @@
 // booking form with a live quote. Opened from the catalogue or from a capacity-search option
 // (which fills in quantity, start, duration and voucher).
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { addDays, beijingDate, formatFen } from "../shell/format";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { OFFERING_CATEGORY } from "../shell/labels";
@@ -26,7 +26,7 @@ export function OfferingPage({ id }: { id: string }) {
   const loaded = useLoad(() => loadOfferingPage(id), id);
   const title = loaded.state.status === "ready" ? loaded.state.data.offering.name : t("资源", "Offering");
   return (
-    <Page title={title}>
+    <Page title={title} dataTitle={loaded.state.status === "ready"}>
       <p>
         <Link href={CATALOGUE_PATH}>← {t("资源目录", "Catalogue")}</Link>
       </p>
@@ -46,6 +46,35 @@ function OfferingView({ offering, vouchers }: { offering: Offering; vouchers: Vo
   const pick = ({ date, hour }: Picked) => form.setMany({ start_date: date, start_hour: String(hour) });
   const today = beijingDate(Date.now());
   const days = windowDays(offering.slot_minutes);
+  const earliest = from <= today;
+  const latest = from >= addDays(today, 360);
+  // aria-disabled, not disabled: a button that disables itself under the keyboard drops focus to the page.
+  const week = (step: -1 | 1) => {
+    if (step < 0 ? earliest : latest) return;
+    setFrom(step < 0 ? maxDate(today, addDays(from, -days)) : addDays(from, days));
+  };
+  // PageUp / PageDown inside the grid: the grid reloads, so the keyboard goes to the grid's new tab stop.
+  const weekFromGrid = (step: -1 | 1) => {
+    week(step);
+    moveToGrid.current = true;
+  };
+  const moveToGrid = useRef(false);
+  useEffect(() => {
+    if (!moveToGrid.current) return;
+    const timer = setInterval(() => {
+      const stop = document.querySelector<HTMLElement>('table.availability button[tabindex="0"]');
+      if (stop) {
+        stop.focus();
+        moveToGrid.current = false;
+        clearInterval(timer);
+      }
+    }, 50);
+    const giveUp = setTimeout(() => clearInterval(timer), 5_000);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+    };
+  }, [from]);
   return (
     <>
       <OfferingFacts offering={offering} />
@@ -53,13 +82,13 @@ function OfferingView({ offering, vouchers }: { offering: Offering; vouchers: Vo
         <section class="card" aria-labelledby="availability">
           <h2 id="availability">{t("空闲情况", "Availability")}</h2>
           <div class="week-nav">
-            <button type="button" onClick={() => setFrom(maxDate(today, addDays(from, -days)))} disabled={from <= today} aria-label={t(`前${days}天`, `Previous ${days} days`)}>
+            <button type="button" onClick={() => week(-1)} aria-disabled={earliest ? "true" : undefined} aria-label={t(`前${days}天`, `Previous ${days} days`)}>
               ←
             </button>
             <span aria-live="polite">
               {from} – {addDays(from, days - 1)}
             </span>
-            <button type="button" onClick={() => setFrom(addDays(from, days))} disabled={from >= addDays(today, 360)} aria-label={t(`后${days}天`, `Next ${days} days`)}>
+            <button type="button" onClick={() => week(1)} aria-disabled={latest ? "true" : undefined} aria-label={t(`后${days}天`, `Next ${days} days`)}>
               →
             </button>
           </div>
@@ -68,6 +97,7 @@ function OfferingView({ offering, vouchers }: { offering: Offering; vouchers: Vo
             slot_minutes={offering.slot_minutes}
             from={from}
             version={version}
+            onWeek={weekFromGrid}
             chosen={request ? { starts_ms: Date.parse(request.starts_at), ends_ms: Date.parse(request.ends_at) } : null}
             onPick={pick}
           />

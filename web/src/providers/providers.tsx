@@ -170,7 +170,9 @@ function RefusalForm(props: { provider: Provider; onCancel: () => void; onDecide
       />
       <FormStatus form={form} />
       <div class="buttons">
-        <SubmitButton form={form}>{suspending ? t("确认暂停", "Confirm suspension") : t("确认驳回", "Confirm rejection")}</SubmitButton>
+        <SubmitButton form={form} danger>
+          {suspending ? t("确认暂停", "Confirm suspension") : t("确认驳回", "Confirm rejection")}
+        </SubmitButton>
         <button type="button" onClick={onCancel}>
           {t("取消", "Cancel")}
         </button>

@@ -2,6 +2,7 @@
 // ceiling) and get options ranked across every approved provider, each with its earliest start,
 // gross, subsidy under the best voucher and co-pay. Choosing one opens the offering's booking
 // form filled in, with a live quote. The need lives in the address, so back returns to it.
+import { useEffect, useRef } from "preact/hooks";
 import { api, send } from "../shell/api";
 import { wholeNumberCheck, yuanCheck } from "../shell/checks";
 import { addDays, beijingDate, fromBeijingLocal, parseYuan } from "../shell/format";
@@ -15,6 +16,7 @@ import { FormStatus, SubmitButton, useForm, type Message, type Values } from "..
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
+import { DataText } from "../ui/values";
 import { offeringHref, quantityName } from "../offerings";
 import { loadOpenProgrammes } from "../programmes";
 
@@ -141,9 +143,21 @@ async function search(values: NeedValues) {
 function Results({ values }: { values: NeedValues }) {
   const { t, say } = useI18n();
   const results = useLoad(() => search(values), JSON.stringify(values));
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const count = results.state.status === "ready" ? results.state.data.options.length : null;
+  // A search the person ran puts the keyboard on the results (the form stays above).
+  useEffect(() => {
+    if (count !== null) headingRef.current?.focus();
+  }, [count, results.state]);
   return (
     <section aria-labelledby="options">
-      <h2 id="options">{t("可选方案", "Options")}</h2>
+      <h2 id="options" tabIndex={-1} ref={headingRef}>
+        {t("可选方案", "Options")}
+      </h2>
+      {/* One polite announcement per search: how many options came back. */}
+      <p class="visually-hidden" role="status">
+        {count === null ? "" : count ? t(`找到 ${count} 个方案`, `${count} ${count === 1 ? "option" : "options"} found`) : t("没有找到方案", "No options found")}
+      </p>
       <Loaded load={results}>
         {({ options, considered_offerings, truncated, programmes }) => (
           <>
@@ -162,9 +176,11 @@ function Results({ values }: { values: NeedValues }) {
                   header: t("资源", "Offering"),
                   cell: (row) => (
                     <div>
-                      <strong>{row.offering.name}</strong>
+                      <strong>
+                        <DataText>{row.offering.name}</DataText>
+                      </strong>
                       <span class="reason">
-                        {row.offering.provider_name}
+                        <DataText>{row.offering.provider_name}</DataText>
                         {row.offering.domestic ? t(" · 国产", " · domestic") : ""}
                         {row.offering.requires_confirmation ? t(" · 需服务商确认", " · provider confirms") : ""}
                       </span>

@@ -35,6 +35,9 @@ export interface Form<V extends Values> {
   setMany(changes: Partial<Values>): void;
   onSubmit(event: Event): void;
   reset(): void;
+  /** For a form made with `confirmFirst`: the checks passed and the form waits for a second, explicit yes. */
+  confirming: boolean;
+  stopConfirming(): void;
 }
 
 const CORRECT_FIELDS: Bilingual = ["请修正标出的项目", "Please correct the marked fields"];
@@ -70,8 +73,11 @@ export function useForm<V extends Values>(options: {
   /** The checks; a function of the values when which fields apply depends on other choices. */
   specs: Specs<V> | ((values: V) => Specs<V>);
   submit: (values: V) => Promise<Message | void>;
+  /** An action that cannot be undone: the first submit asks (see DangerSubmit), the second sends. */
+  confirmFirst?: boolean | ((values: V) => boolean);
 }): Form<V> {
   const { initial, submit } = options;
+  const [confirming, setConfirming] = useState(false);
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<Partial<Record<keyof V, Message>>>({});
   const [busy, setBusy] = useState(false);
@@ -112,6 +118,9 @@ export function useForm<V extends Values>(options: {
     setSuccess(null);
     const problems = problemsOf(specs, values);
     if (Object.keys(problems).length) return refuse(problems, CORRECT_FIELDS);
+    // Enter in a field submits too: the question is asked whichever way the form was sent.
+    const askFirst = typeof options.confirmFirst === "function" ? options.confirmFirst(values) : options.confirmFirst;
+    if (askFirst && !confirming) return setConfirming(true);
     setBusy(true);
     setFailure(null);
     try {
@@ -129,6 +138,7 @@ export function useForm<V extends Values>(options: {
       refuse(fieldErrors, error.issues.length && !unplaced.length ? CORRECT_FIELDS : error.message);
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   };
 
@@ -137,7 +147,9 @@ export function useForm<V extends Values>(options: {
     setErrors({});
   };
 
-  return { id, values, errors, busy, failure, success, specs, ref, set, setMany, onSubmit, reset };
+  const stopConfirming = () => setConfirming(false);
+
+  return { id, values, errors, busy, failure, success, specs, ref, set, setMany, onSubmit, reset, confirming, stopConfirming };
 }
 
 /** The form's own messages, in live regions that exist before anything is said into them. */
@@ -155,12 +167,59 @@ export function FormStatus({ form }: { form: Form<Values> }) {
   );
 }
 
-export function SubmitButton({ form, children, busyLabel }: { form: Form<Values>; children: ComponentChildren; busyLabel?: string }) {
+/** `danger` for a submit that is itself the confirmed, irreversible step (after a checkbox or a second look). */
+export function SubmitButton({ form, children, busyLabel, danger }: { form: Form<Values>; children: ComponentChildren; busyLabel?: string; danger?: boolean }) {
   const { t } = useI18n();
   // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-request.
   return (
-    <button type="submit" class="primary" aria-disabled={form.busy ? "true" : undefined} aria-busy={form.busy ? "true" : undefined}>
+    <button type="submit" class={danger ? "danger" : "primary"} aria-disabled={form.busy ? "true" : undefined} aria-busy={form.busy ? "true" : undefined}>
       {form.busy ? (busyLabel ?? t("提交中…", "Sending…")) : children}
     </button>
+  );
+}
+
+/**
+ * The submit button of an action that cannot be undone (a form made with `confirmFirst`): a danger
+ * button that first asks, saying what will happen, and only the second, explicit button sends.
+ * The question takes the keyboard focus so a screen reader reads it at once.
+ */
+export function DangerSubmit(props: { form: Form<Values>; children: ComponentChildren; confirmLabel: string; busyLabel?: string; consequences: ComponentChildren }) {
+  const { form, children, confirmLabel, busyLabel, consequences } = props;
+  const { t } = useI18n();
+  const question = useRef<HTMLDivElement>(null);
+  const start = useRef<HTMLButtonElement>(null);
+  const asked = form.confirming || form.busy;
+  const wasAsked = useRef(false);
+  useEffect(() => {
+    if (asked) question.current?.focus();
+    // Stepping back puts the keyboard where it was, on the first button.
+    else if (wasAsked.current && !form.failure) start.current?.focus();
+    wasAsked.current = asked;
+  }, [asked]);
+  if (!asked) {
+    return (
+      <button type="submit" class="danger" ref={start}>
+        {children}
+      </button>
+    );
+  }
+  const questionId = `${form.id}-confirm`;
+  return (
+    <div class="confirm-step" role="group" aria-labelledby={questionId}>
+      <div class="message warning" id={questionId} tabIndex={-1} ref={question}>
+        <p>
+          <strong>{t("请确认：此操作不能撤回。", "Please confirm: this cannot be undone.")}</strong>
+        </p>
+        {consequences}
+      </div>
+      <div class="actions">
+        <button type="submit" class="danger" aria-disabled={form.busy ? "true" : undefined} aria-busy={form.busy ? "true" : undefined}>
+          {form.busy ? (busyLabel ?? t("提交中…", "Sending…")) : confirmLabel}
+        </button>
+        <button type="button" onClick={form.stopConfirming} aria-disabled={form.busy ? "true" : undefined}>
+          {t("返回，不执行", "Go back")}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -6,8 +6,9 @@ import { useI18n } from "../shell/i18n";
 
 let firstPage = true;
 
-export function Page({ title, lead, children }: { title: string; lead?: ComponentChildren; children: ComponentChildren }) {
-  const { t } = useI18n();
+/** `dataTitle`: the title is data (an offering's name), in Chinese whatever the interface language. */
+export function Page({ title, lead, children, dataTitle }: { title: string; lead?: ComponentChildren; children: ComponentChildren; dataTitle?: boolean }) {
+  const { t, lang } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · ${t("算力券服务平台", "Compute Voucher Platform")}`;
@@ -18,7 +19,7 @@ export function Page({ title, lead, children }: { title: string; lead?: Componen
   }, []);
   return (
     <>
-      <h1 tabIndex={-1} ref={heading}>
+      <h1 tabIndex={-1} ref={heading} lang={dataTitle && lang === "en" ? "zh-CN" : undefined}>
         {title}
       </h1>
       {lead && <p class="lead">{lead}</p>}

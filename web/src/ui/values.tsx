@@ -1,4 +1,5 @@
 // Values that read the same everywhere: instants in Beijing time.
+import type { ComponentChildren } from "preact";
 import { formatInstant } from "../shell/format";
 import { useI18n } from "../shell/i18n";
 
@@ -9,4 +10,14 @@ export function Instant({ at }: { at: string }) {
       {formatInstant(at)}
     </time>
   );
+}
+
+/**
+ * Text that is data, not interface (names of organisations and offerings, reasons people typed):
+ * written in Chinese whatever language the interface is in, so in English mode it is marked
+ * lang="zh-CN" and a screen reader reads it with a Chinese voice.
+ */
+export function DataText({ children }: { children: ComponentChildren }) {
+  const { lang } = useI18n();
+  return <span lang={lang === "en" ? "zh-CN" : undefined}>{children}</span>;
 }

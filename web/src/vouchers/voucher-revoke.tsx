@@ -5,6 +5,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
 import { api, ApiError, send } from "../shell/api";
 import { may } from "../shell/access";
+import { formatFen } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { BOOKING_STATUS, VOUCHER_STATUS } from "../shell/labels";
@@ -13,7 +14,7 @@ import { Link } from "../shell/router";
 import { useMe } from "../shell/session";
 import { Figures, Money, ValidThrough } from "../ui/amounts";
 import { TextArea } from "../ui/fields";
-import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { DangerSubmit, FormStatus, useForm } from "../ui/form";
 import { Facts } from "../ui/facts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
@@ -87,6 +88,7 @@ function RevokeForm({ voucher, onRevoked }: { voucher: VoucherDetail; onRevoked:
   const form = useForm({
     initial: { reason: "" },
     specs: LIMITS.voucherRevocation,
+    confirmFirst: true,
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
       setInService(null);
@@ -115,9 +117,30 @@ function RevokeForm({ voucher, onRevoked }: { voucher: VoucherDetail; onRevoked:
         <TextArea form={form} name="reason" label={t("撤销原因", "Reason for revoking")} hint={t("企业会看到此原因", "The enterprise will read this reason")} />
         <FormStatus form={form} />
         {inService && <BookingsInService bookings={inService} />}
-        <SubmitButton form={form}>{t("撤销此券", "Revoke voucher")}</SubmitButton>
+        <DangerSubmit form={form} busyLabel={t("撤销中…", "Revoking…")} confirmLabel={t("确认撤销此券", "Yes, revoke the voucher")} consequences={<RevocationConsequences voucher={voucher} />}>
+          {t("撤销此券…", "Revoke voucher…")}
+        </DangerSubmit>
       </form>
     </section>
+  );
+}
+
+/** What revoking does to this voucher, said before it is done. */
+function RevocationConsequences({ voucher }: { voucher: VoucherDetail }) {
+  const { t } = useI18n();
+  return (
+    <ul>
+      <li>{t("券立即失效，企业不能再用它预约，并会看到撤销原因。", "The voucher stops working at once; the enterprise can no longer book with it and reads the reason.")}</li>
+      <li>
+        {voucher.held_fen > 0
+          ? t(
+              `尚未开始的预约将被取消，它们冻结的 ${formatFen(voucher.held_fen)} 作废；服务商和企业都会收到通知。正在使用中的预约须先交付，否则撤销会被拒绝。`,
+              `Bookings not yet started are cancelled and the ${formatFen(voucher.held_fen)} they hold is voided; providers and the enterprise are told. Bookings in service must be delivered first, or the revocation is refused.`,
+            )
+          : t("此券目前没有冻结中的预约，不会取消任何预约。", "Nothing is held on this voucher now, so no booking is cancelled.")}
+      </li>
+      <li>{t(`可用余额 ${formatFen(voucher.available_fen + voucher.held_fen)} 退回项目资金池，不能恢复。`, `The available balance, ${formatFen(voucher.available_fen + voucher.held_fen)} with the voided holds, returns to the programme's pool and cannot be restored.`)}</li>
+    </ul>
   );
 }
 
