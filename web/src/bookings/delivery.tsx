@@ -9,7 +9,7 @@ import { Money } from "../ui/amounts";
 import { TextArea } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
-import { quantityName } from "../offerings";
+import { unitName } from "../offerings";
 import { loadBookingUsage, UsageByDay } from "../usage";
 
 type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
@@ -68,7 +68,7 @@ function UsageAndDelivery({ booking: b, onChanged }: { booking: Booking; onChang
     <section class="card" aria-labelledby="booking-delivery">
       <h2 id="booking-delivery">{t("用量与交付", "Usage and delivery")}</h2>
       {b.delivered_at && <QuotedVsDelivered booking={b} />}
-      <Loaded load={usage}>{(u) => <UsageByDay usage={u} unitName={say(quantityName(b.quote.unit))} />}</Loaded>
+      <Loaded load={usage}>{(u) => <UsageByDay usage={u} unitName={say(unitName(b.quote.unit))} />}</Loaded>
       {b.confirmation_state && (
         <p>
           {t("交付确认：", "Delivery confirmation: ")}

@@ -14,7 +14,7 @@ import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
-import { quantityName } from "../offerings";
+import { unitName } from "../offerings";
 import { loadBookingUsage, UsageByDay, type BookingUsage } from "../usage";
 
 export type DeskBooking = InferResponseType<typeof api.api.bookings.$get, 200>["items"][number];
@@ -134,7 +134,7 @@ function DeliverOnUsage({ booking, usage, onCancel, onMoved }: { booking: DeskBo
       onMoved([`预约 ${booking.id} 已交付，补贴结算 ${settled}`, `${booking.id} delivered; subsidy settled: ${settled}`]);
     },
   });
-  const unit = say(quantityName(booking.quote.unit));
+  const unit = say(unitName(booking.quote.unit));
   return (
     <form noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t(`确认交付 ${booking.id}`, `Confirm delivery of ${booking.id}`)}>
       <UsageByDay usage={usage} unitName={unit} />

@@ -13,7 +13,7 @@ import { RadioGroup, TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { quantityName } from "../offerings";
+import { unitName } from "../offerings";
 import { formatMilli, loadBookingUsage, UsageByDay } from "./usage-by-day";
 
 /** The API lists delivered bookings by status; disputes are those among the newest 100. */
@@ -61,7 +61,7 @@ const DECISIONS: readonly (readonly [string, Bilingual, Bilingual])[] = [
 function DisputeCard({ dispute: { booking: b, usage }, onDecided }: { dispute: Dispute; onDecided: (message: Message) => void }) {
   const { t, say } = useI18n();
   const tries = useMemo(() => attempts(`resolve-${b.id}`), [b.id]);
-  const unit = say(quantityName(b.quote.unit));
+  const unit = say(unitName(b.quote.unit));
   const form = useForm({
     initial: { decision: "dismiss", corrected_quantity: formatMilli(usage.metered_milli), note: "" },
     specs: (values) => ({

@@ -63,7 +63,8 @@ function UsageUpload() {
   return (
     <section class="card" aria-labelledby="usage-upload">
       <h2 id="usage-upload">{t("上传用量文件", "Upload a usage file")}</h2>
-      <p class="hint">
+      {/* The header and sacct command are long unbroken words: let them wrap on a phone. */}
+      <p class="hint" style={{ overflowWrap: "anywhere" }}>
         {t(
           `CSV 表头：event_id,booking_id,period_start,period_end,quantity[,reason]；或 Slurm 的 sacct -P --format=JobID,Account,Start,End,ElapsedRaw,AllocTRES,State 输出。最大 ${MAX_IMPORT_BYTES / MEGABYTE} MB、${MAX_IMPORT_ROWS.toLocaleString()} 行。有任何一行出错时整个文件不记录。`,
           `CSV header: event_id,booking_id,period_start,period_end,quantity[,reason]; or the output of Slurm's sacct -P --format=JobID,Account,Start,End,ElapsedRaw,AllocTRES,State. At most ${MAX_IMPORT_BYTES / MEGABYTE} MB and ${MAX_IMPORT_ROWS.toLocaleString()} rows. If any row is wrong, nothing in the file is recorded.`,
@@ -179,10 +180,13 @@ function ManualUsageForm({ bookings }: { bookings: Reportable[] }) {
   // cannot count the same usage twice, renewed once the server has answered.
   const [eventId, setEventId] = useState(() => newIdempotencyKey("web"));
   const first = bookings[0]!;
-  const initial = useMemo(
-    () => ({ booking_id: first.id, period_start: beijingLocal(Date.parse(first.starts_at)), period_end: beijingLocal(Math.min(Date.parse(first.ends_at), Date.now())), quantity: "", reason: "" }),
-    [first.id],
-  );
+  const initial = useMemo(() => {
+    const starts_ms = Date.parse(first.starts_at);
+    const ends_ms = Date.parse(first.ends_at);
+    // Up to now when the booking is running: a period that has not ended is refused.
+    const until_ms = Date.now() > starts_ms && Date.now() < ends_ms ? Date.now() : ends_ms;
+    return { booking_id: first.id, period_start: beijingLocal(starts_ms), period_end: beijingLocal(until_ms), quantity: "", reason: "" };
+  }, [first.id]);
   const form = useForm({
     initial,
     specs: (values) => ({
