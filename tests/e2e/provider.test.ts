@@ -23,6 +23,9 @@ interface BookingRecord {
   gross_fen: number;
   subsidy_fen: number;
   delivered_subsidy_fen: number | null;
+  delivered_gross_fen: number | null;
+  delivered_copay_fen: number | null;
+  confirmation_state: string | null;
 }
 
 describe("provider pages", () => {
@@ -105,7 +108,7 @@ describe("provider pages", () => {
     expect(voucher.held_fen).toBe(live.reduce((sum, b) => sum + b.subsidy_fen, 0));
   });
 
-  it("the provider confirms, starts and delivers a booking for less than booked, and the agency cannot revoke its voucher meanwhile", async () => {
+  it("the provider confirms and starts a booking, uploads its usage, and delivers it settled on what was metered; the agency cannot revoke its voucher meanwhile", { timeout: 150_000 }, async () => {
     const page = await e2e.signedIn("compute@demo.cn", "/provider/bookings", MOBILE);
     await heading(page, "预约处理").waitFor();
     await page.getByRole("button", { name: `确认 ${soon.id}` }).click();
@@ -128,20 +131,60 @@ describe("provider pages", () => {
     await agency.getByRole("table", { name: /正在使用此券的预约/ }).getByRole("row").filter({ hasText: soon.id }).waitFor();
     await screenshots(agency, "agency-revoke-refused-in-service");
 
+    // An hour of service passes; the provider reports it through the usage page, first with a
+    // file whose second row is wrong (nothing recorded, that line named), then the right file.
+    await e2e.product.advance(HOUR_MS);
+    const usagePage = await e2e.signedIn("compute@demo.cn", "/provider/usage");
+    await heading(usagePage, "用量上报").waitFor();
+    const period = `${new Date(startsAt).toISOString()},${new Date(startsAt + HOUR_MS).toISOString()}`;
+    const csv = (rows: string[]) => ({ name: "usage.csv", mimeType: "text/csv", buffer: Buffer.from(["event_id,booking_id,period_start,period_end,quantity", ...rows].join("\n")) });
+    const upload = usagePage.getByRole("form", { name: "上传用量文件" });
+    await upload.getByLabel("用量文件").setInputFiles(csv([`job-${soon.id}-a,${soon.id},${period},2.5`, `job-${soon.id}-b,${soon.id},${period},1.2345`]));
+    await upload.getByRole("button", { name: "上传" }).click();
+    await usagePage.getByRole("alert").filter({ hasText: "未记录任何用量" }).waitFor();
+    const badRows = usagePage.getByRole("table", { name: /有误的行/ });
+    await badRows.getByRole("row").filter({ hasText: "3" }).filter({ hasText: "quantity" }).waitFor();
+    await screenshots(usagePage, "provider-usage-bad-file");
+    expect((await provider.get<{ metered_milli: number }>(`/api/bookings/${soon.id}/usage`)).metered_milli).toBe(0);
+
+    await upload.getByLabel("格式").selectOption("csv");
+    await upload.getByLabel("用量文件").setInputFiles(csv([`job-${soon.id}-a,${soon.id},${period},2.5`, `job-${soon.id}-b,${soon.id},${period},1.5`]));
+    await upload.getByRole("button", { name: "上传" }).click();
+    await usagePage.getByRole("status").filter({ hasText: "新记录 2 条，重复 0 条，拒绝 0 条" }).waitFor();
+    await screenshots(usagePage, "provider-usage-uploaded");
+    const metered = await provider.get<{ metered_milli: number; days: { metered_milli: number }[] }>(`/api/bookings/${soon.id}/usage`);
+    expect([metered.metered_milli, metered.days.map((d) => d.metered_milli)]).toEqual([4000, [4000]]);
+
+    // Delivery settles on the 4 card-hours metered: ¥42 at ¥10.50, a 20% subsidy of ¥8.40.
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "使用中" }).click();
     await page.getByRole("button", { name: `交付 ${soon.id}` }).click();
-    const delivery = page.getByRole("form", { name: `交付预约 ${soon.id}` });
-    await expect(delivery.getByLabel(/^实际交付金额/).inputValue()).resolves.toBe("84");
-    await delivery.getByLabel(/^实际交付金额/).fill("42");
-    await delivery.getByText("将结算补贴 ¥8.40，退回券内 ¥8.40，企业应付 ¥33.60").waitFor();
+    const delivery = page.getByRole("form", { name: `确认交付 ${soon.id}` });
+    await delivery.getByText("计量用量 4 卡时，预约 8 卡时").waitFor();
+    await delivery.getByText("按计量用量结算：总价 ¥42.00，补贴 ¥8.40，退回券内 ¥8.40，企业应付 ¥33.60").waitFor();
     await screenshots(page, "provider-deliver");
     await delivery.getByRole("button", { name: "确认交付" }).click();
     await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已交付，补贴结算 ¥8.40` }).waitFor();
 
     const delivered = await provider.get<BookingRecord>(`/api/bookings/${soon.id}`);
-    expect([delivered.status, delivered.delivered_subsidy_fen]).toEqual(["delivered", 840]);
+    expect([delivered.status, delivered.delivered_gross_fen, delivered.delivered_subsidy_fen, delivered.delivered_copay_fen]).toEqual(["delivered", 4200, 840, 3360]);
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已交付" }).click();
     await page.getByRole("row").filter({ hasText: soon.id }).filter({ hasText: "¥8.40" }).waitFor();
     await screenshots(page, "provider-desk-delivered");
+  });
+
+  it("the enterprise sees the delivery beside its quote and the metered usage by day, and confirms it", async () => {
+    const page = await e2e.signedIn("qiming@demo.cn", `/my-bookings?id=${soon.id}`);
+    const section = page.getByRole("region", { name: "用量与交付" });
+    const compared = section.getByRole("table", { name: "报价与交付对比" });
+    await compared.getByRole("row").filter({ hasText: "总价" }).filter({ hasText: "¥84.00" }).filter({ hasText: "¥42.00" }).waitFor();
+    await compared.getByRole("row").filter({ hasText: "券补贴" }).filter({ hasText: "¥16.80" }).filter({ hasText: "¥8.40" }).waitFor();
+    await compared.getByRole("row").filter({ hasText: "自付" }).filter({ hasText: "¥67.20" }).filter({ hasText: "¥33.60" }).waitFor();
+    await section.getByRole("table", { name: /每日用量/ }).getByRole("row").filter({ hasText: "4" }).first().waitFor();
+    await section.getByText("待确认").waitFor();
+    await screenshots(page, "sme-delivery-confirm");
+    await section.getByRole("button", { name: "确认交付无误" }).click();
+    await section.getByText("已确认", { exact: true }).waitFor();
+    const confirmed = await sme.get<BookingRecord>(`/api/bookings/${soon.id}`);
+    expect(confirmed.confirmation_state).toBe("confirmed");
   });
 });

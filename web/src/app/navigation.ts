@@ -16,7 +16,9 @@ import { ProgrammesPage } from "../programmes/programmes";
 import { BookingDeskPage } from "../bookings/provider-bookings";
 import { ProviderOfferingsPage } from "../offerings/provider-offerings";
 import { ProvidersPage } from "../providers/providers";
+import { UsageReportPage } from "../usage/usage-report";
 import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
+import { DisputesPage } from "../usage/disputes";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import type { Me } from "../shell/session";
 
@@ -36,8 +38,10 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
   { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
   { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
+  { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
+  { path: "/provider/usage", title: ["用量上报", "Usage reporting"], needs: "POST /api/usage", Page: UsageReportPage },
   // The enterprise's journey: apply for vouchers, find and book capacity, follow bookings.
   { path: "/voucher-programmes", title: ["券项目", "Programmes"], needs: "POST /api/voucher-applications", for: ["sme"], Page: VoucherProgrammesPage },
   { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: MyApplicationsPage },

@@ -18,6 +18,7 @@ import { Page } from "../ui/page";
 import { DataText, Instant } from "../ui/values";
 import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings";
 import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
+import { DeliverySection } from "./delivery";
 import { QuoteTerms } from "./quote-terms";
 
 export const BOOKINGS_PATH = "/my-bookings";
@@ -111,6 +112,7 @@ function BookingView(props: { booking: Booking; offering: Offering; programme: P
           <p class="hint">{t("未使用券，全价支付。", "No voucher: full price.")}</p>
         )}
       </section>
+      <DeliverySection booking={b} onChanged={onChanged} />
       <Cancellation booking={b} offering={offering} onCancelled={onChanged} />
       <section class="card" aria-labelledby="booking-quote">
         <h2 id="booking-quote">{t("下单时的报价", "The quote it was booked on")}</h2>

@@ -1,24 +1,28 @@
 // The provider's moves on one booking: confirm, reject (with a reason), mark in use, deliver.
-// Reject and deliver move voucher money, so each attempt carries one Idempotency-Key; delivery
-// previews the subsidy the hold will settle for with the domain's own rule.
+// Reject and deliver move voucher money, so each attempt carries one Idempotency-Key. Delivery
+// settles on the metered usage: the form shows it and the settlement the domain's own rule gives.
+// The Slurm account maps sacct jobs to the booking.
 import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
-import { deliveredSubsidyFen } from "../../../src/domain/booking-lifecycle";
+import { settleOnUsage } from "../../../src/domain/usage";
 import { api, ApiError, send } from "../shell/api";
-import { yuanCheck } from "../shell/checks";
-import { formatFen, parseYuan, yuanInput } from "../shell/format";
+import { formatFen } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { LIMITS } from "../shell/limits";
 import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
+import { Loaded, useLoad } from "../ui/load";
+import { unitName } from "../offerings";
+import { loadBookingUsage, UsageByDay, type BookingUsage } from "../usage";
 
 export type DeskBooking = InferResponseType<typeof api.api.bookings.$get, 200>["items"][number];
 
 type Moved = (message: Message) => void;
+export type DeskForm = "reject" | "deliver" | "slurm";
 
-export function BookingMoves(props: { booking: DeskBooking; open: "reject" | "deliver" | null; onOpen: (form: "reject" | "deliver" | null) => void; onMoved: Moved }) {
+export function BookingMoves(props: { booking: DeskBooking; open: DeskForm | null; onOpen: (form: DeskForm | null) => void; onMoved: Moved }) {
   const { booking, open, onOpen, onMoved } = props;
   const { t, say } = useI18n();
   const [busy, setBusy] = useState(false);
@@ -59,6 +63,11 @@ export function BookingMoves(props: { booking: DeskBooking; open: "reject" | "de
       {booking.status === "in_use" && (
         <button type="button" class="primary" onClick={() => onOpen(open === "deliver" ? null : "deliver")} aria-expanded={open === "deliver" ? "true" : "false"} aria-label={label(["交付", "Deliver"])}>
           {t("交付", "Deliver")}
+        </button>
+      )}
+      {(booking.status === "confirmed" || booking.status === "in_use") && (
+        <button type="button" onClick={() => onOpen(open === "slurm" ? null : "slurm")} aria-expanded={open === "slurm" ? "true" : "false"} aria-label={label(["Slurm 账户", "Slurm account"])}>
+          {booking.slurm_account ? `Slurm: ${booking.slurm_account}` : t("设置 Slurm 账户", "Set Slurm account")}
         </button>
       )}
       <div role="alert">{failure && <p class="message error">{say(failure)}</p>}</div>
@@ -104,14 +113,30 @@ export function RejectForm({ booking, onCancel, onMoved }: { booking: DeskBookin
 
 export function DeliverForm({ booking, onCancel, onMoved }: { booking: DeskBooking; onCancel: () => void; onMoved: Moved }) {
   const { t } = useI18n();
+  const usage = useLoad(() => loadBookingUsage(booking.id), `usage:${booking.id}`);
+  return (
+    <section class="subform" aria-label={t(`交付预约 ${booking.id}`, `Deliver ${booking.id}`)}>
+      <Loaded load={usage}>{(metered) => <DeliverOnUsage booking={booking} usage={metered} onCancel={onCancel} onMoved={onMoved} />}</Loaded>
+    </section>
+  );
+}
+
+/** Shows what the server will settle (the domain's own rule on the metered usage) and delivers it. */
+function DeliverOnUsage({ booking, usage, onCancel, onMoved }: { booking: DeskBooking; usage: BookingUsage; onCancel: () => void; onMoved: Moved }) {
+  const { t, say } = useI18n();
   const tries = useMemo(() => attempts("deliver"), [booking.id]);
+  const settlement = settleOnUsage({
+    unit_price_fen: booking.quote.unit_price_fen,
+    metered_milli: usage.metered_milli,
+    ratio_bp: booking.quote.subsidy?.ratio_bp ?? 0,
+    held_fen: booking.hold_transfer_id ? booking.subsidy_fen : 0,
+  });
   const form = useForm({
-    initial: { delivered_gross_fen: yuanInput(booking.gross_fen) },
-    specs: { delivered_gross_fen: { required: true, check: yuanCheck({ ...LIMITS.bookingDelivery.delivered_gross_fen, maximum: booking.gross_fen }) } },
-    submit: async (values) => {
-      const parsed = parseYuan(values.delivered_gross_fen);
-      if (!parsed.ok) throw new Error("unchecked amount");
-      const json = { delivered_gross_fen: parsed.fen };
+    initial: {},
+    specs: {},
+    submit: async () => {
+      // The previewed gross goes along as a cross-check: if usage changed since, the server refuses.
+      const json = { delivered_gross_fen: settlement.gross_fen };
       const after = await sendOnce(tries, { booking: booking.id, ...json }, (key) =>
         send(api.api.bookings[":id"].deliver.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })),
       );
@@ -119,18 +144,21 @@ export function DeliverForm({ booking, onCancel, onMoved }: { booking: DeskBooki
       onMoved([`预约 ${booking.id} 已交付，补贴结算 ${settled}`, `${booking.id} delivered; subsidy settled: ${settled}`]);
     },
   });
-  const parsed = parseYuan(form.values.delivered_gross_fen);
-  const delivered = parsed.ok && parsed.fen <= booking.gross_fen ? parsed.fen : null;
+  const unit = say(unitName(booking.quote.unit));
   return (
-    <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t(`交付预约 ${booking.id}`, `Deliver ${booking.id}`)}>
-      <TextField
-        form={form}
-        name="delivered_gross_fen"
-        label={t("实际交付金额（元，按预约单价）", "Delivered amount (CNY, at the booked price)")}
-        inputMode="decimal"
-        hint={t(`预约总价 ${formatFen(booking.gross_fen)}；少交付时填实际金额`, `Booked for ${formatFen(booking.gross_fen)}; enter less if less was delivered`)}
-      />
-      {delivered !== null && <SettlementPreview booking={booking} deliveredFen={delivered} />}
+    <form noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t(`确认交付 ${booking.id}`, `Confirm delivery of ${booking.id}`)}>
+      <UsageByDay usage={usage} unitName={unit} />
+      {usage.metered_milli === 0 && <p class="message info">{t("尚无计量用量：交付将按零结算，冻结的补贴全部退回券。请先在“用量上报”上报用量。", "No metered usage yet: delivering settles at zero and releases the whole hold. Report usage first on Usage reporting.")}</p>}
+      <p class="hint settlement" aria-live="polite">
+        {t("按计量用量结算：总价 ", "Settled on metered usage: gross ")}
+        <Money fen={settlement.gross_fen} />
+        {t("，补贴 ", "; subsidy ")}
+        <Money fen={settlement.subsidy_fen} />
+        {t("，退回券内 ", "; back to the voucher: ")}
+        <Money fen={booking.subsidy_fen - settlement.subsidy_fen} />
+        {t("，企业应付 ", "; the enterprise pays: ")}
+        <Money fen={settlement.copay_fen} />
+      </p>
       <FormStatus form={form} />
       <div class="buttons">
         <SubmitButton form={form}>{t("确认交付", "Confirm delivery")}</SubmitButton>
@@ -142,18 +170,30 @@ export function DeliverForm({ booking, onCancel, onMoved }: { booking: DeskBooki
   );
 }
 
-function SettlementPreview({ booking, deliveredFen }: { booking: DeskBooking; deliveredFen: number }) {
+const SLURM_ACCOUNT = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The Slurm account whose sacct jobs are this booking's usage; blank clears it. */
+export function SlurmAccountForm({ booking, onCancel, onMoved }: { booking: DeskBooking; onCancel: () => void; onMoved: Moved }) {
   const { t } = useI18n();
-  const ratio_bp = booking.quote.subsidy?.ratio_bp ?? 0;
-  const subsidy = booking.hold_transfer_id ? deliveredSubsidyFen(deliveredFen, ratio_bp, booking.subsidy_fen) : 0;
+  const form = useForm({
+    initial: { slurm_account: booking.slurm_account ?? "" },
+    specs: { slurm_account: { maxLength: 64, pattern: SLURM_ACCOUNT, patternMessage: ["1–64 个字母、数字或 . _ -", "1–64 letters, digits, . _ -"] } },
+    submit: async (values) => {
+      const slurm_account = values.slurm_account.trim() || null;
+      await send(api.api.bookings[":id"]["slurm-account"].$post({ param: { id: booking.id }, json: { slurm_account } }));
+      onMoved(slurm_account ? [`预约 ${booking.id} 的 Slurm 账户为 ${slurm_account}`, `${booking.id} now takes the jobs of Slurm account ${slurm_account}`] : [`已清除预约 ${booking.id} 的 Slurm 账户`, `Cleared the Slurm account of ${booking.id}`]);
+    },
+  });
   return (
-    <p class="hint settlement" aria-live="polite">
-      {t("将结算补贴 ", "Subsidy to settle: ")}
-      <Money fen={subsidy} />
-      {t("，退回券内 ", "; back to the voucher: ")}
-      <Money fen={booking.subsidy_fen - subsidy} />
-      {t("，企业应付 ", "; the enterprise pays: ")}
-      <Money fen={deliveredFen - subsidy} />
-    </p>
+    <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t(`Slurm 账户 ${booking.id}`, `Slurm account ${booking.id}`)}>
+      <TextField form={form} name="slurm_account" label={t("Slurm 账户", "Slurm account")} hint={t("导入 sacct 文件时，此账户在预约时段内开始的作业计入本预约；留空则清除", "Jobs of this account starting within the booking count as its usage in sacct imports; leave blank to clear")} />
+      <FormStatus form={form} />
+      <div class="buttons">
+        <SubmitButton form={form}>{t("保存", "Save")}</SubmitButton>
+        <button type="button" onClick={onCancel}>
+          {t("取消", "Cancel")}
+        </button>
+      </div>
+    </form>
   );
 }

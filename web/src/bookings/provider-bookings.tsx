@@ -1,6 +1,6 @@
 // 预约处理 for providers: bookings of their offerings by status, each with its money (gross,
 // voucher subsidy held, the enterprise's co-pay) and the next move: confirm or reject a request,
-// mark a confirmed booking in use, deliver it (for what was actually delivered).
+// mark a confirmed booking in use, deliver it (settled on its metered usage), and name its Slurm account.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, send } from "../shell/api";
 import { formatInstant } from "../shell/format";
@@ -13,7 +13,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
-import { BookingMoves, DeliverForm, RejectForm, type DeskBooking } from "./desk-moves";
+import { BookingMoves, DeliverForm, RejectForm, SlurmAccountForm, type DeskBooking, type DeskForm } from "./desk-moves";
 import { quantityName } from "../offerings";
 
 type Status = DeskBooking["status"];
@@ -30,7 +30,7 @@ export function BookingDeskPage() {
     `${status ?? "all"}:${offeringId ?? ""}`,
   );
   const [outcome, setOutcome] = useState<Message | null>(null);
-  const [open, setOpen] = useState<{ id: string; form: "reject" | "deliver" } | null>(null);
+  const [open, setOpen] = useState<{ id: string; form: DeskForm } | null>(null);
   const outcomeRef = useRef<HTMLDivElement>(null);
   const moved = (message: Message) => {
     setOutcome(message);
@@ -70,6 +70,8 @@ export function BookingDeskPage() {
                 open?.id === row.id &&
                 (open.form === "reject" ? (
                   <RejectForm booking={row} onCancel={() => setOpen(null)} onMoved={moved} />
+                ) : open.form === "slurm" ? (
+                  <SlurmAccountForm booking={row} onCancel={() => setOpen(null)} onMoved={moved} />
                 ) : (
                   <DeliverForm booking={row} onCancel={() => setOpen(null)} onMoved={moved} />
                 ))
@@ -108,7 +110,7 @@ function BookingWhat({ booking }: { booking: DeskBooking }) {
       </span>
       <span class="reason">
         {t("企业：", "Enterprise: ")}
-        <code>{booking.sme_org_id}</code>
+        {booking.sme_name}
       </span>
     </span>
   );
