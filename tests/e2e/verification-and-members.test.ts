@@ -108,4 +108,37 @@ describe("organisation verification and members", () => {
     const again = await Caller.signIn(e2e.baseUrl, colleague, "colleague-pass-2026");
     expect((await again.get("/api/me")).body.organisation.id).toBe(sme.orgId);
   });
+
+  it("an agency reviewer suspends a provider after confirming with a reason, and the provider reads it per agency", async () => {
+    const page = await e2e.signedIn("reviewer@demo.cn", "/providers?status=approved");
+    await heading(page, "服务商审核").waitFor();
+    const row = page.getByRole("row").filter({ hasText: "数据" }).first();
+    const providerName = (await row.locator("strong").first().textContent()) as string;
+    await row.getByRole("button", { name: /^暂停/ }).click();
+    const confirm = page.getByRole("form", { name: `暂停 ${providerName}` });
+    await confirm.getByRole("button", { name: "确认暂停" }).click();
+    await confirm.getByText("请填写此项").waitFor();
+    await confirm.getByLabel("暂停原因").fill("资质到期 e2e");
+    await confirm.getByRole("button", { name: "确认暂停" }).click();
+    await page.getByText(`已暂停：${providerName}`).waitFor();
+
+    const provider = await e2e.signedIn("data@demo.cn", "/organisation");
+    const standing = provider.getByRole("table", { name: "审核状态" });
+    await standing.getByRole("row").filter({ hasText: "资质到期 e2e" }).getByText("已暂停").waitFor();
+    await screenshots(provider, "provider-vettings");
+  });
+
+  it("repeated wrong passwords are refused with how long to wait", async () => {
+    const { page } = await e2e.tab();
+    await page.goto("/signin");
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await page.getByLabel("邮箱").fill(sme.email);
+      await page.getByLabel("密码", { exact: true }).fill("wrong-password-123");
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.getByRole("alert").filter({ hasText: /\S/ }).waitFor();
+      if (await page.getByText(/登录尝试次数过多，请在 \d+ (秒|分钟)后再试/).count()) break;
+    }
+    await page.getByText(/登录尝试次数过多，请在 \d+ (秒|分钟)后再试/).waitFor();
+    await screenshots(page, "sign-in-throttled");
+  });
 });
