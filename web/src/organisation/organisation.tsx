@@ -59,7 +59,7 @@ function OrganisationFacts({ org }: { org: Organisation }) {
   ];
   if (org.provider_status) {
     const reason = org.provider_status_reason ? `（${org.provider_status_reason}）` : "";
-    rows.splice(2, 0, [t("审核状态", "Approval"), `${say(PROVIDER_STATUS[org.provider_status])}${reason}`]);
+    rows.splice(2, 0, [t("总体审核状态", "Overall approval"), `${say(PROVIDER_STATUS[org.provider_status])}${reason}`]);
   }
   return (
     <section class="card" aria-labelledby="org-facts">

@@ -86,6 +86,7 @@ function ApplyToAgency({ listed, onApplied }: { listed: string[]; onApplied: () 
           if (listed.includes(programme.agency_org_id)) continue;
           byAgency.set(programme.agency_org_id, [...(byAgency.get(programme.agency_org_id) ?? []), programme.name]);
         }
+        if (!byAgency.size && !done && !failure) return null;
         return (
           <div class="subform">
             <div role="status">{done && <p class="message success">{say(done)}</p>}</div>
