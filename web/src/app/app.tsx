@@ -6,12 +6,15 @@ import { opens, PAGES } from "./navigation";
 import { NotFoundPage } from "../ui/not-found";
 import { SignInPage } from "../auth/sign-in";
 import { SignUpPage } from "../auth/sign-up";
+import { AcceptInvitationPage } from "../organisation";
 import { navigate, useLocation, type Location } from "../shell/router";
 import { SessionProvider, useSession, type SessionState } from "../shell/session";
 import { Layout } from "./layout";
 import { LoadFailure, Loading } from "../ui/load";
 
 const PUBLIC_PATHS = new Set(["/signin", "/signup"]);
+/** Pages anyone may open, signed in or not (an invitation link opened while signed in as someone else). */
+const OPEN_PATHS = new Set(["/accept-invitation"]);
 
 /** Only same-site paths, so a crafted ?next= cannot send people elsewhere. */
 function safeNext(next: string | null): string {
@@ -20,6 +23,7 @@ function safeNext(next: string | null): string {
 
 /** Where the address must change to, if anywhere, for this session state. */
 function redirectFor(state: SessionState, here: Location): string | null {
+  if (OPEN_PATHS.has(here.path)) return null;
   if (state.status === "signed_out" && !PUBLIC_PATHS.has(here.path)) {
     const search = here.query.toString();
     const next = here.path === "/" ? "" : `?next=${encodeURIComponent(search ? `${here.path}?${search}` : here.path)}`;
@@ -39,6 +43,9 @@ function Routes() {
 
   if (state.status === "loading" || redirect) return <Layout me={null}><Loading /></Layout>;
   if (state.status === "failed") return <Layout me={null}><LoadFailure error={state.error} retry={reload} /></Layout>;
+  if (OPEN_PATHS.has(here.path)) {
+    return <Layout me={state.status === "signed_in" ? state.me : null}><AcceptInvitationPage /></Layout>;
+  }
   if (state.status === "signed_out") {
     return <Layout me={null}>{here.path === "/signup" ? <SignUpPage /> : <SignInPage notice={state.notice} />}</Layout>;
   }

@@ -20,6 +20,7 @@ import { UsageReportPage } from "../usage/usage-report";
 import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
 import { DisputesPage } from "../usage/disputes";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
+import { VerificationQueuePage } from "../verification/verification-queue";
 import type { Me } from "../shell/session";
 
 export interface PageEntry {
@@ -36,6 +37,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/organisation", title: ["我的机构", "My organisation"], needs: "GET /api/organisations/{id}", Page: OrganisationPage },
   { path: "/providers", title: ["服务商审核", "Provider approvals"], needs: "GET /api/providers", Page: ProvidersPage },
   { path: "/agency/programmes", title: ["券项目管理", "Programmes"], needs: "GET /api/programmes", for: ["agency"], Page: ProgrammesPage },
+  { path: "/agency/verification", title: ["机构核验", "Verification"], needs: "POST /api/organisations/{id}/verification/verify", for: ["agency"], Page: VerificationQueuePage },
   { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
   { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
   { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },

@@ -1,5 +1,5 @@
 // Sign in with email and password. Wrong credentials and throttling come back as messages.
-import { api, send } from "../shell/api";
+import { api, ApiError, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { LIMITS } from "../shell/limits";
 import { Link } from "../shell/router";
@@ -15,7 +15,11 @@ export function SignInPage({ notice }: { notice: Bilingual | null }) {
     initial: { email: "", password: "" },
     specs: LIMITS.login,
     submit: async (values) => {
-      signedIn(await send(api.api.auth.login.$post({ json: { email: values.email.trim(), password: values.password } })));
+      try {
+        signedIn(await send(api.api.auth.login.$post({ json: { email: values.email.trim(), password: values.password } })));
+      } catch (error) {
+        throw error instanceof ApiError && error.status === 429 ? throttled(error) : error;
+      }
     },
   });
   return (
@@ -34,4 +38,16 @@ export function SignInPage({ notice }: { notice: Bilingual | null }) {
       </p>
     </Page>
   );
+}
+
+/** A 429 (too_many_attempts, rate_limited) said with how long to wait, from details.retry_after_seconds. */
+export function throttled(error: ApiError): ApiError {
+  const seconds = Number((error.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    return new ApiError(429, error.code, "尝试次数过多，请稍后再试 / Too many attempts; please try again later");
+  }
+  const minutes = Math.ceil(seconds / 60);
+  const zh = seconds < 60 ? `${Math.ceil(seconds)} 秒` : `${minutes} 分钟`;
+  const en = seconds < 60 ? `${Math.ceil(seconds)} seconds` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return new ApiError(429, error.code, `${error.code === "rate_limited" ? "请求过于频繁" : "登录尝试次数过多"}，请在 ${zh}后再试 / ${error.code === "rate_limited" ? "Too many requests" : "Too many sign-in attempts"}; try again in ${en}`, [], error.details);
 }

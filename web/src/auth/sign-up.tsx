@@ -1,6 +1,7 @@
 // Registration for an SME or a provider with its first (admin) user. The credit code is checked
 // in the browser with the same code the API uses (src/domain/credit-code.ts).
-import { api, send } from "../shell/api";
+import { api, ApiError, send } from "../shell/api";
+import { throttled } from "./sign-in";
 import { blankToUndefined, creditCodeCheck } from "../shell/checks";
 import { useI18n } from "../shell/i18n";
 import { optionsOf, SIZE_CLASS } from "../shell/labels";
@@ -67,7 +68,11 @@ export function SignUpPage() {
       password_again: { required: true, check: samePassword },
     },
     submit: async (values) => {
-      signedIn(await send(api.api.auth.signup.$post({ json: signupBody(values) })));
+      try {
+        signedIn(await send(api.api.auth.signup.$post({ json: signupBody(values) })));
+      } catch (error) {
+        throw error instanceof ApiError && error.status === 429 ? throttled(error) : error;
+      }
     },
   });
   return (

@@ -9,7 +9,7 @@ import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { AgencyApplicationsCard, ProviderRequestsCard, SmeBookingsCard, SmeVouchersCard } from "./home-cards";
-import { loadOrganisation, loadRelatedParties } from "../organisation";
+import { loadOrganisation, loadRelatedParties, MISSING, VERIFICATION_STATE } from "../organisation";
 import { loadProviders } from "../providers";
 
 export function HomePage() {
@@ -23,6 +23,7 @@ export function HomePage() {
       title={t("工作台", "Home")}
       lead={`${me.user.display_name} · ${me.organisation.name} · ${t(kindZh + roleZh, `${kindEn} ${roleEn.toLowerCase()}`)}`}
     >
+      {me.organisation.kind === "sme" && me.verification.state !== "verified" && <VerificationNotice />}
       <div class="cards">
         {me.organisation.kind === "sme" && <SmeVouchersCard />}
         {me.organisation.kind === "sme" && <SmeBookingsCard />}
@@ -34,6 +35,31 @@ export function HomePage() {
         {declares && <RelatedPartiesCard />}
       </div>
     </Page>
+  );
+}
+
+/** Before an enterprise applies: an agency cannot approve its application until it is verified. */
+function VerificationNotice() {
+  const { t, say } = useI18n();
+  const { verification } = useMe();
+  return (
+    <section class="card notice" aria-labelledby="verification-notice">
+      <h2 id="verification-notice">
+        {t("机构尚未核验", "Your organisation is not verified yet")}{" "}
+        <span class={`badge ${verification.state}`}>{say(VERIFICATION_STATE[verification.state])}</span>
+      </h2>
+      {verification.reason && <p class="reason">{verification.reason}</p>}
+      <p>
+        {t(
+          "主管部门核验你的营业执照之前，不能批准你的算力券申请。尚需：",
+          "An agency cannot approve your voucher applications until it has checked your business licence. Still needed:",
+        )}
+        {verification.missing.map((item) => say(MISSING[item])).join(t("；", "; "))}
+      </p>
+      <p>
+        <Link href="/organisation">{t("去上传营业执照并提交核验", "Upload the licence and submit it")}</Link>
+      </p>
+    </section>
   );
 }
 

@@ -2,3 +2,5 @@
 // Other folders import from here only, never from a file inside this one.
 export { type Organisation, readOrganisation, useOrganisations } from "./org-names";
 export { loadOrganisation, loadRelatedParties } from "./organisation";
+export { AcceptInvitationPage } from "./accept-invitation";
+export { fileHref, formatBytes, loadVerification, MISSING, VERIFICATION_STATE, type Missing, type VerificationState } from "./verification";

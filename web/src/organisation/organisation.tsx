@@ -15,6 +15,9 @@ import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { Facts } from "../ui/facts";
+import { MembersCard } from "./members";
+import { VerificationCard } from "./verification";
+import { VettingsCard } from "./vettings";
 
 type Organisation = Me["organisation"];
 type Relation = keyof typeof RELATION;
@@ -31,6 +34,9 @@ export function OrganisationPage() {
   return (
     <Page title={t("我的机构", "My organisation")}>
       <Loaded load={organisation}>{(org) => <OrganisationFacts org={org} />}</Loaded>
+      {declares && <VerificationCard orgId={id} />}
+      {may(me, "GET /api/provider-vettings") && <VettingsCard />}
+      {may(me, "GET /api/organisations/{id}/users") && <MembersCard orgId={id} />}
       {declares && <RelatedParties orgId={id} />}
     </Page>
   );
@@ -53,7 +59,7 @@ function OrganisationFacts({ org }: { org: Organisation }) {
   ];
   if (org.provider_status) {
     const reason = org.provider_status_reason ? `（${org.provider_status_reason}）` : "";
-    rows.splice(2, 0, [t("审核状态", "Approval"), `${say(PROVIDER_STATUS[org.provider_status])}${reason}`]);
+    rows.splice(2, 0, [t("总体审核状态", "Overall approval"), `${say(PROVIDER_STATUS[org.provider_status])}${reason}`]);
   }
   return (
     <section class="card" aria-labelledby="org-facts">

@@ -18,14 +18,18 @@ import { Instant } from "../ui/values";
 type Provider = Me["organisation"];
 const STATUSES = Object.keys(PROVIDER_STATUS) as ProviderStatus[];
 
-export const loadProviders = (status?: ProviderStatus) => send(api.api.providers.$get({ query: status ? { status } : {} }));
+const PAGE_SIZE = 50;
+
+export const loadProviders = (status?: ProviderStatus, offset = 0) =>
+  send(api.api.providers.$get({ query: { ...(status ? { status } : {}), limit: String(PAGE_SIZE), offset: String(offset) } }));
 
 export function ProvidersPage() {
   const { t, say } = useI18n();
   const me = useMe();
   const query = useLocation().query.get("status");
   const status = query === "all" ? undefined : STATUSES.find((s) => s === query) ?? "pending";
-  const providers = useLoad(() => loadProviders(status), status ?? "all");
+  const offset = Math.max(0, Math.floor(Number(useLocation().query.get("offset")) || 0));
+  const providers = useLoad(() => loadProviders(status, offset), `${status ?? "all"}:${offset}`);
   const [outcome, setOutcome] = useState<Message | null>(null);
   const [refusing, setRefusing] = useState<string | null>(null);
   const decides = may(me, "POST /api/providers/{id}/approve");
@@ -37,14 +41,19 @@ export function ProvidersPage() {
   return (
     <Page
       title={t("服务商审核", "Provider approvals")}
-      lead={decides ? undefined : t("你的角色可以查看，但不能审核服务商。", "Your role can view providers but not decide on them.")}
+      lead={
+        decides
+          ? t("这里的状态是本主管部门的决定；各主管部门分别审核服务商。", "Statuses here are your agency's own decisions; each agency vets providers for itself.")
+          : t("你的角色可以查看，但不能审核服务商。", "Your role can view providers but not decide on them.")
+      }
     >
       <StatusFilter current={status ?? "all"} />
       <div role="status" class="outcome">
         {outcome && <p class="message success">{say(outcome)}</p>}
       </div>
       <Loaded load={providers}>
-        {({ items }) => (
+        {({ items, total }) => (
+          <>
           <DataTable
             caption={status ? say(PROVIDER_STATUS[status]) : t("全部服务商", "All providers")}
             rows={items}
@@ -73,9 +82,26 @@ export function ProvidersPage() {
               refusing === row.id && <RefusalForm provider={row} onCancel={() => setRefusing(null)} onDecided={decided} />
             }
           />
+          <Pager status={status ?? "all"} offset={offset} total={total} shown={items.length} />
+          </>
         )}
       </Loaded>
     </Page>
+  );
+}
+
+function Pager({ status, offset, total, shown }: { status: ProviderStatus | "all"; offset: number; total: number; shown: number }) {
+  const { t } = useI18n();
+  if (total <= PAGE_SIZE && offset === 0) return null;
+  const href = (at: number) => `/providers?status=${status}&offset=${at}`;
+  return (
+    <nav class="pager" aria-label={t("翻页", "Pages")}>
+      {offset > 0 && <Link href={href(Math.max(0, offset - PAGE_SIZE))}>{t("上一页", "Previous")}</Link>}
+      <span>
+        {shown ? `${offset + 1}–${offset + shown}` : "0"} / {total}
+      </span>
+      {offset + PAGE_SIZE < total && <Link href={href(offset + PAGE_SIZE)}>{t("下一页", "Next")}</Link>}
+    </nav>
   );
 }
 
@@ -151,7 +177,9 @@ function RefusalForm(props: { provider: Provider; onCancel: () => void; onDecide
     initial: { reason: "" },
     specs: LIMITS.providerRejection,
     submit: async (values) => {
-      const after = await send(api.api.providers[":id"].reject.$post({ param: { id: provider.id }, json: { reason: values.reason.trim() } }));
+      const json = { reason: values.reason.trim() };
+      const param = { id: provider.id };
+      const after = await send(suspending ? api.api.providers[":id"].suspend.$post({ param, json }) : api.api.providers[":id"].reject.$post({ param, json }));
       onDecided(
         after.provider_status === "suspended"
           ? [`已暂停：${provider.name}`, `Suspended: ${provider.name}`]
@@ -166,7 +194,11 @@ function RefusalForm(props: { provider: Provider; onCancel: () => void; onDecide
         form={form}
         name="reason"
         label={suspending ? t("暂停原因", "Reason for suspending") : t("驳回原因", "Reason for rejecting")}
-        hint={t("服务商会看到此原因", "The provider will see this reason")}
+        hint={
+          suspending
+            ? t("服务商会看到此原因。暂停后，本部门的算力券立即停止补贴其资源（其他主管部门的决定不受影响）。", "The provider will see this reason. Once suspended, your agency's vouchers stop subsidising its offerings at once (other agencies' decisions stand).")
+            : t("服务商会看到此原因", "The provider will see this reason")
+        }
       />
       <FormStatus form={form} />
       <div class="buttons">

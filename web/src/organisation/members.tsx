@@ -1,0 +1,169 @@
+// The organisation's people, for its admins: who they are, inviting someone by e-mail with a
+// role (the one-time link is shown here, since no mail is sent), and disabling someone.
+import { useState } from "preact/hooks";
+import { api, ApiError, send } from "../shell/api";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { USER_ROLE } from "../shell/labels";
+import { useMe, type Me } from "../shell/session";
+import { SelectField, TextField } from "../ui/fields";
+import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { Loaded, useLoad } from "../ui/load";
+import { DataTable } from "../ui/table";
+import { Instant } from "../ui/values";
+
+type Role = Me["user"]["role"];
+const PAGE_SIZE = 50;
+
+/** Roles each kind of organisation may give (docs/security.md). */
+const ROLES_BY_KIND: Record<Me["organisation"]["kind"], readonly Role[]> = {
+  agency: ["admin", "reviewer", "finance", "auditor"],
+  sme: ["admin", "member"],
+  provider: ["admin", "member"],
+  platform: ["admin"],
+};
+
+/** The API's limits on an invitation (src/routes/members). */
+const INVITATION_LIMITS = { email: { required: true, maxLength: 254 }, role: { required: true } };
+
+export function MembersCard({ orgId }: { orgId: string }) {
+  const { t, say } = useI18n();
+  const me = useMe();
+  const [offset, setOffset] = useState(0);
+  const members = useLoad(
+    () => send(api.api.organisations[":id"].users.$get({ param: { id: orgId }, query: { limit: String(PAGE_SIZE), offset: String(offset) } })),
+    `${orgId}:${offset}`,
+  );
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Bilingual | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const disable = async (userId: string, name: string) => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await send(api.api.organisations[":id"].users[":user_id"].disable.$post({ param: { id: orgId, user_id: userId } }));
+      setOutcome([`已停用：${name}`, `Disabled: ${name}`]);
+      setConfirming(null);
+      members.reload();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setFailure(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="members">
+      <h2 id="members">{t("成员", "People")}</h2>
+      <div role="status">{outcome && <p class="message success">{say(outcome)}</p>}</div>
+      <div role="alert">{failure && <p class="message error">{say(failure)}</p>}</div>
+      <Loaded load={members}>
+        {({ items, total }) => (
+          <>
+            <DataTable
+              caption={t(`本机构成员（共 ${total} 人）`, `People in your organisation (${total})`)}
+              rows={items}
+              rowKey={(row) => row.id}
+              empty={t("没有成员。", "No people.")}
+              columns={[
+                { header: t("姓名", "Name"), cell: (row) => <strong>{row.display_name}</strong> },
+                { header: t("邮箱", "Email"), cell: (row) => row.email },
+                { header: t("角色", "Role"), cell: (row) => say(USER_ROLE[row.role]) },
+                { header: t("状态", "Status"), cell: (row) => (row.disabled ? t("已停用", "Disabled") : t("正常", "Active")) },
+                { header: t("加入时间", "Joined"), cell: (row) => <Instant at={row.created_at} /> },
+                {
+                  header: t("操作", "Actions"),
+                  class: "actions",
+                  cell: (row) =>
+                    !row.disabled &&
+                    row.id !== me.user.id && (
+                      <button type="button" onClick={() => setConfirming(row.id)} aria-expanded={confirming === row.id ? "true" : "false"} aria-label={`${t("停用", "Disable")} ${row.display_name}`}>
+                        {t("停用", "Disable")}
+                      </button>
+                    ),
+                },
+              ]}
+              below={(row) =>
+                confirming === row.id && (
+                  <div class="subform" role="group" aria-label={`${t("确认停用", "Confirm disabling")} ${row.display_name}`}>
+                    <p>
+                      {t(
+                        `停用后，${row.display_name} 将立即退出登录且不能再登录。确定吗？`,
+                        `${row.display_name} will be signed out at once and can no longer sign in. Are you sure?`,
+                      )}
+                    </p>
+                    <div class="buttons">
+                      <button type="button" class="danger primary" onClick={() => disable(row.id, row.display_name)} aria-disabled={busy ? "true" : undefined}>
+                        {busy ? t("处理中…", "Working…") : t("确认停用", "Confirm disabling")}
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        {t("取消", "Cancel")}
+                      </button>
+                    </div>
+                  </div>
+                )
+              }
+            />
+            {total > PAGE_SIZE && (
+              <nav class="pager" aria-label={t("翻页", "Pages")}>
+                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                  {t("上一页", "Previous")}
+                </button>
+                <span>
+                  {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} / {total}
+                </span>
+                <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                  {t("下一页", "Next")}
+                </button>
+              </nav>
+            )}
+          </>
+        )}
+      </Loaded>
+      <InviteForm orgId={orgId} roles={ROLES_BY_KIND[me.organisation.kind]} />
+    </section>
+  );
+}
+
+function InviteForm({ orgId, roles }: { orgId: string; roles: readonly Role[] }) {
+  const { t } = useI18n();
+  const [link, setLink] = useState<{ email: string; url: string; expires_at: string } | null>(null);
+  const form = useForm({
+    initial: { email: "", role: roles.length === 1 ? roles[0]! : "" },
+    specs: INVITATION_LIMITS,
+    submit: async (values) => {
+      const invited = await send(
+        api.api.organisations[":id"].invitations.$post({ param: { id: orgId }, json: { email: values.email.trim(), role: values.role as Role } }),
+      );
+      setLink({ email: invited.invitation.email, url: new URL(invited.accept_path, location.origin).toString(), expires_at: invited.invitation.expires_at });
+      form.reset();
+      return [`已邀请：${invited.invitation.email}`, `Invited: ${invited.invitation.email}`];
+    },
+  });
+  return (
+    <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref}>
+      <h3>{t("邀请成员", "Invite someone")}</h3>
+      <TextField form={form} name="email" type="email" label={t("邮箱", "Email")} spellcheck={false} />
+      <SelectField form={form} name="role" label={t("角色", "Role")} placeholder={t("请选择", "Choose…")} options={roles.map((role) => [role, USER_ROLE[role]] as const)} />
+      <FormStatus form={form} />
+      {link && (
+        <div class="message info invitation-link">
+          <p>
+            {t(
+              `系统不发送邮件。请把下面的一次性链接交给 ${link.email}（只显示这一次）：`,
+              `No e-mail is sent. Give ${link.email} this one-time link (shown only now):`,
+            )}
+          </p>
+          <p>
+            <input type="text" readOnly value={link.url} aria-label={t("邀请链接", "Invitation link")} onFocus={(event) => (event.currentTarget as HTMLInputElement).select()} />
+          </p>
+          <p class="hint">
+            {t("有效期至", "Valid until")} <Instant at={link.expires_at} />
+          </p>
+        </div>
+      )}
+      <SubmitButton form={form}>{t("邀请", "Invite")}</SubmitButton>
+    </form>
+  );
+}
