@@ -154,6 +154,12 @@ export function voidPendingTransfer(store: Store, pending: LedgerTransfer, voidI
   ];
 }
 
+/**
+ * The counter rows' cap_fen is NOT NULL (the CHECK compares against it); a programme without the
+ * annual limit counts under this, which no sum of fen reaches.
+ */
+export const NO_ANNUAL_LIMIT_FEN = Number.MAX_SAFE_INTEGER;
+
 export interface AnnualKey {
   programme_id: string;
   sme_org_id: string;
@@ -165,11 +171,11 @@ export interface AnnualKey {
  * Counts subsidy against an enterprise's annual cap (negative to give room back). The CHECK
  * `annual_cap_exceeded` refuses the batch that would pass the cap.
  */
-export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: number, capFen: number): SQLWrapper {
+export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: number, capFen: number | null): SQLWrapper {
   if (deltaFen < 0) return annualSubsidyGiveBack(store, key, deltaFen);
   return store.db
     .insert(annual_subsidy)
-    .values({ ...key, subsidy_fen: deltaFen, cap_fen: capFen })
+    .values({ ...key, subsidy_fen: deltaFen, cap_fen: capFen ?? NO_ANNUAL_LIMIT_FEN })
     .onConflictDoUpdate({
       target: [annual_subsidy.programme_id, annual_subsidy.sme_org_id, annual_subsidy.year],
       set: {

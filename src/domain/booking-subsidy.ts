@@ -10,8 +10,8 @@ export interface VoucherFacts {
   programme: { id: string; status: string; current_version: number; agency_org_id: string };
   rules: ProgrammeRules;
   voucher_available_fen: number;
-  /** Subsidy already counted against the annual cap in cap_year. */
-  annual_used_fen: number;
+  /** Subsidy already counted against the annual subsidy cap in cap_year. */
+  annual_subsidy_used_fen: number;
   /** What the programme's pool has not yet issued; voucher money is already set aside from it. */
   programme_budget_left_fen: number;
 }
@@ -48,9 +48,10 @@ export interface VoucherTerms extends SubsidyQuote {
   programme_version: number;
   cap_year: number;
   per_booking_cap_fen: number | null;
-  annual_cap_fen: number;
-  annual_used_fen: number;
-  annual_cap_remaining_fen: number;
+  /** Null: the programme has no annual subsidy cap. */
+  annual_subsidy_cap_fen: number | null;
+  annual_subsidy_used_fen: number;
+  annual_subsidy_remaining_fen: number | null;
   voucher_available_fen: number;
   voucher_expires_at: number;
   programme_budget_left_fen: number;
@@ -78,12 +79,13 @@ function problemOf(v: VoucherFacts, b: BookingFacts): VoucherEvaluation | null {
 export function evaluateVoucher(v: VoucherFacts, b: BookingFacts): VoucherEvaluation {
   const problem = problemOf(v, b);
   if (problem) return problem;
-  const annual_cap_remaining_fen = Math.max(0, v.rules.annual_cap_fen - v.annual_used_fen);
+  const cap = v.rules.annual_subsidy_cap_fen;
+  const annual_subsidy_remaining_fen = cap === null ? null : Math.max(0, cap - v.annual_subsidy_used_fen);
   const quote = quoteSubsidy({
     gross_fen: b.gross_fen,
     rules: v.rules,
     facts: { ...b.tier, domestic: b.offering.domestic },
-    annual_cap_remaining_fen,
+    annual_subsidy_remaining_fen,
     voucher_available_fen: v.voucher_available_fen,
     provider_approved_by_agency: b.provider_approved_by.has(v.programme.agency_org_id),
   });
@@ -105,9 +107,9 @@ export function evaluateVoucher(v: VoucherFacts, b: BookingFacts): VoucherEvalua
       programme_version: v.programme.current_version,
       cap_year: b.cap_year,
       per_booking_cap_fen: v.rules.per_booking_cap_fen,
-      annual_cap_fen: v.rules.annual_cap_fen,
-      annual_used_fen: v.annual_used_fen,
-      annual_cap_remaining_fen,
+      annual_subsidy_cap_fen: cap,
+      annual_subsidy_used_fen: v.annual_subsidy_used_fen,
+      annual_subsidy_remaining_fen,
       voucher_available_fen: v.voucher_available_fen,
       voucher_expires_at: v.voucher.expires_at,
       programme_budget_left_fen: v.programme_budget_left_fen,

@@ -13,7 +13,7 @@ export type CriterionName =
   | "size_class"
   | "credit_status"
   | "per_draw_limit"
-  | "annual_cap"
+  | "annual_issuance_quota"
   | "budget";
 
 export interface Criterion {
@@ -39,7 +39,7 @@ export interface EligibilityFacts {
 export interface Eligibility {
   eligible: boolean;
   criteria: Criterion[];
-  /** The most this enterprise could be granted today: min(per-draw limit, annual cap left, budget left). */
+  /** The most this enterprise could be granted today: min(per-draw limit, annual issuance quota left, budget left). */
   max_grantable_fen: number;
 }
 
@@ -98,17 +98,23 @@ function perDraw(f: EligibilityFacts): Criterion {
     : criterion("per_draw_limit", false, `申领${asked}超过单次上限${formatCny(max)} / ${asked} exceeds the per-draw limit of ${formatCny(max)}`);
 }
 
-export function annualCapRemainingFen(rules: Pick<ProgrammeRules, "annual_cap_fen">, usedFen: number): number {
-  return Math.max(0, rules.annual_cap_fen - usedFen);
+/** Face value the enterprise may still be issued this year; null when the programme sets no quota. */
+export function annualQuotaRemainingFen(rules: Pick<ProgrammeRules, "annual_issuance_quota_fen">, issuedFen: number): number | null {
+  const quota = rules.annual_issuance_quota_fen;
+  return quota === null ? null : Math.max(0, quota - issuedFen);
 }
 
-function annualCap(f: EligibilityFacts): Criterion {
-  const left = annualCapRemainingFen(f.rules, f.issued_this_year_fen);
-  const facts = `年度上限${formatCny(f.rules.annual_cap_fen)}，本年已发放${formatCny(f.issued_this_year_fen)}，剩余${formatCny(left)}`;
-  const factsEn = `annual cap ${formatCny(f.rules.annual_cap_fen)}, issued this year ${formatCny(f.issued_this_year_fen)}, ${formatCny(left)} left`;
+function annualQuota(f: EligibilityFacts): Criterion {
+  const quota = f.rules.annual_issuance_quota_fen;
+  const left = annualQuotaRemainingFen(f.rules, f.issued_this_year_fen);
+  if (quota === null || left === null) {
+    return criterion("annual_issuance_quota", true, "本项目不限企业年度申领额度 / The programme sets no annual issuance quota per enterprise");
+  }
+  const facts = `年度申领额度${formatCny(quota)}，本年已发放券面${formatCny(f.issued_this_year_fen)}，剩余${formatCny(left)}`;
+  const factsEn = `annual issuance quota ${formatCny(quota)}, face value issued this year ${formatCny(f.issued_this_year_fen)}, ${formatCny(left)} left`;
   return f.requested_fen <= left
-    ? criterion("annual_cap", true, `${facts} / Within the ${factsEn}`)
-    : criterion("annual_cap", false, `超出企业年度上限：${facts} / Over the enterprise's ${factsEn}`);
+    ? criterion("annual_issuance_quota", true, `${facts} / Within the ${factsEn}`)
+    : criterion("annual_issuance_quota", false, `超出企业年度申领额度：${facts} / Over the enterprise's ${factsEn}`);
 }
 
 function budget(f: EligibilityFacts): Criterion {
@@ -119,10 +125,10 @@ function budget(f: EligibilityFacts): Criterion {
 }
 
 export function checkEligibility(f: EligibilityFacts): Eligibility {
-  const criteria = [programmeOpen(f), applicationWindow(f), region(f), sizeClass(f), creditStatus(f), perDraw(f), annualCap(f), budget(f)];
+  const criteria = [programmeOpen(f), applicationWindow(f), region(f), sizeClass(f), creditStatus(f), perDraw(f), annualQuota(f), budget(f)];
   const max_grantable_fen = Math.min(
     f.rules.max_voucher_fen,
-    annualCapRemainingFen(f.rules, f.issued_this_year_fen),
+    annualQuotaRemainingFen(f.rules, f.issued_this_year_fen) ?? Number.MAX_SAFE_INTEGER,
     Math.max(0, f.pool_available_fen),
   );
   return { eligible: criteria.every((c) => c.ok), criteria, max_grantable_fen };

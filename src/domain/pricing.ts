@@ -1,6 +1,6 @@
 // Pricing a booking and its subsidy (DESIGN §4). Pure: every input is a number already read.
 //   gross   = unit price × quantity × units of time
-//   subsidy = min(gross × ratio, per-booking cap, enterprise's remaining annual cap,
+//   subsidy = min(gross × ratio, per-booking cap, enterprise's annual subsidy cap left,
 //                 voucher's available balance), rounded DOWN to the fen (never overpay public money)
 //   co-pay  = gross − subsidy
 // At or below the full-coverage threshold the ratio is 100%. Caps and thresholds are inclusive.
@@ -55,14 +55,14 @@ export function chooseRatio(rules: Pick<ProgrammeRules, "subsidy_ratio_bp" | "ti
  * The terms of the min(). provider_not_approved_by_agency is zero when the programme's agency has
  * not approved the provider (vetting is per agency): the SME may still book at full price.
  */
-export type LimitName = "provider_not_approved_by_agency" | "ratio" | "per_booking_cap" | "annual_cap" | "voucher_balance";
+export type LimitName = "provider_not_approved_by_agency" | "ratio" | "per_booking_cap" | "annual_subsidy_cap" | "voucher_balance";
 
 export interface SubsidyInputs {
   gross_fen: number;
   rules: Pick<ProgrammeRules, "subsidy_ratio_bp" | "tiers" | "per_booking_cap_fen" | "full_coverage_threshold_fen">;
   facts: TierFacts;
-  /** annual cap − subsidy already counted this year (never negative). */
-  annual_cap_remaining_fen: number;
+  /** Annual subsidy cap − subsidy already counted this year (never negative); null = no cap. */
+  annual_subsidy_remaining_fen: number | null;
   voucher_available_fen: number;
   /** Whether the programme's agency approved the offering's provider; absent means it did. */
   provider_approved_by_agency?: boolean;
@@ -91,7 +91,7 @@ export function quoteSubsidy(input: SubsidyInputs): SubsidyQuote {
   if (input.provider_approved_by_agency === false) limits.push({ name: "provider_not_approved_by_agency", fen: 0 });
   limits.push({ name: "ratio", fen: applyRatioFloor(gross_fen, chosen.ratio_bp) });
   if (rules.per_booking_cap_fen !== null) limits.push({ name: "per_booking_cap", fen: rules.per_booking_cap_fen });
-  limits.push({ name: "annual_cap", fen: Math.max(0, input.annual_cap_remaining_fen) });
+  if (input.annual_subsidy_remaining_fen !== null) limits.push({ name: "annual_subsidy_cap", fen: Math.max(0, input.annual_subsidy_remaining_fen) });
   limits.push({ name: "voucher_balance", fen: Math.max(0, input.voucher_available_fen) });
   let binding = limits[0] as { name: LimitName; fen: number };
   for (const limit of limits) if (limit.fen < binding.fen) binding = limit;

@@ -47,8 +47,16 @@ export const ProgrammeRulesSchema = z
     tiers: z.array(TierSchema).max(10),
     /** Most subsidy on one booking (one contract); null = no per-claim cap. */
     per_booking_cap_fen: Fen.nullable(),
-    /** Most subsidy one enterprise takes from this programme in a calendar year (Asia/Shanghai). */
-    annual_cap_fen: Fen,
+    /**
+     * Most face value of vouchers one enterprise may be issued by this programme in a calendar year
+     * (Asia/Shanghai), e.g. Zhejiang's CNY 100k of quota a year; null = no quota.
+     */
+    annual_issuance_quota_fen: Fen.nullable(),
+    /**
+     * Most subsidy one enterprise may use from this programme in a calendar year (Asia/Shanghai),
+     * e.g. Beijing's CNY 2m per enterprise a year; null = no cap.
+     */
+    annual_subsidy_cap_fen: Fen.nullable(),
     /** Bookings whose gross is at or below this are covered 100% (Zhejiang: 1万元以下). 0 = none. */
     full_coverage_threshold_fen: Fen,
     /** Most one application (one draw of quota) may ask for. */
@@ -75,3 +83,18 @@ export const ProgrammeRulesSchema = z
   });
 
 export type ProgrammeRules = z.infer<typeof ProgrammeRulesSchema>;
+
+/**
+ * Rules as stored in programme_versions.rules_json, of any version. Versions written before the
+ * two annual limits were separated carry one `annual_cap_fen` that limited both face value issued
+ * and subsidy used: it becomes both, so an old version keeps meaning what it meant.
+ */
+export function parseStoredRules(rulesJson: string): ProgrammeRules {
+  return ProgrammeRulesSchema.parse(upgradeStoredRules(JSON.parse(rulesJson)));
+}
+
+export function upgradeStoredRules(raw: unknown): unknown {
+  if (raw === null || typeof raw !== "object" || !("annual_cap_fen" in raw)) return raw;
+  const { annual_cap_fen, ...rest } = raw as Record<string, unknown>;
+  return { annual_issuance_quota_fen: annual_cap_fen, annual_subsidy_cap_fen: annual_cap_fen, ...rest };
+}

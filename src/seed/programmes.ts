@@ -34,13 +34,14 @@ export function demoProgrammes(now: number): DemoProgramme[] {
   };
   return [
     {
-      // Beijing 算力券: ≤ 20% of the compute contract, ≤ CNY 2m per enterprise per calendar year,
+      // Beijing 算力券: ≤ 20% of the compute contract, ≤ CNY 2m of subsidy per enterprise per calendar
+      // year (a ceiling on subsidy used, not on vouchers drawn),
       // no related-party providers; claims are reimbursed after the enterprise pays (通用).
       id: "prg_demobeijing",
       name: "北京算力券（示范） Beijing-style compute vouchers",
       kind: "compute",
       budget_fen: 100_000_000 * CNY,
-      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["11"], subsidy_ratio_bp: 2000, tiers: [], per_booking_cap_fen: null, annual_cap_fen: 2_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 2_000_000 * CNY, validity: { kind: "end_of_issue_year" }, settlement_mode: "tongyong", exclude_related_parties: true },
+      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["11"], subsidy_ratio_bp: 2000, tiers: [], per_booking_cap_fen: null, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 2_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 2_000_000 * CNY, validity: { kind: "end_of_issue_year" }, settlement_mode: "tongyong", exclude_related_parties: true },
     },
     {
       // Shenzhen 训力券: ≤ 50% of the contract, cap CNY 10m (per contract, and per enterprise a year),
@@ -49,7 +50,7 @@ export function demoProgrammes(now: number): DemoProgramme[] {
       name: "深圳训力券（示范） Shenzhen-style training-compute vouchers",
       kind: "compute",
       budget_fen: 500_000_000 * CNY,
-      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["4403"], subsidy_ratio_bp: 5000, tiers: [{ kind: "startup", name: "初创企业 Start-up (under 3 years)", ratio_bp: 6000, max_age_years: 3 }], per_booking_cap_fen: 10_000_000 * CNY, annual_cap_fen: 10_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 10_000_000 * CNY, validity: { kind: "days_from_issue", days: 365 }, settlement_mode: "tongdui", exclude_related_parties: false },
+      rules: { ...common, eligible_categories: ["compute"], eligible_region_prefixes: ["4403"], subsidy_ratio_bp: 5000, tiers: [{ kind: "startup", name: "初创企业 Start-up (under 3 years)", ratio_bp: 6000, max_age_years: 3 }], per_booking_cap_fen: 10_000_000 * CNY, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 10_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 10_000_000 * CNY, validity: { kind: "days_from_issue", days: 365 }, settlement_mode: "tongdui", exclude_related_parties: false },
     },
     {
       // Hangzhou 算力券: ≤ 30% for domestic (国产) compute or registered MaaS, 20% for other compute;
@@ -58,16 +59,17 @@ export function demoProgrammes(now: number): DemoProgramme[] {
       name: "杭州算力券（示范） Hangzhou-style compute vouchers",
       kind: "compute",
       budget_fen: 250_000_000 * CNY,
-      rules: { ...common, eligible_categories: ["compute", "platform_service"], eligible_region_prefixes: ["3301"], subsidy_ratio_bp: 2000, tiers: [{ kind: "domestic_compute", name: "国产算力或MaaS Domestic compute or MaaS", ratio_bp: 3000 }], per_booking_cap_fen: null, annual_cap_fen: 8_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 8_000_000 * CNY, validity: { kind: "fixed_end", end_on: `${year + 1}-12-31` }, settlement_mode: "tongdui", exclude_related_parties: true },
+      rules: { ...common, eligible_categories: ["compute", "platform_service"], eligible_region_prefixes: ["3301"], subsidy_ratio_bp: 2000, tiers: [{ kind: "domestic_compute", name: "国产算力或MaaS Domestic compute or MaaS", ratio_bp: 3000 }], per_booking_cap_fen: null, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 8_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 8_000_000 * CNY, validity: { kind: "fixed_end", end_on: `${year + 1}-12-31` }, settlement_mode: "tongdui", exclude_related_parties: true },
     },
     {
-      // Zhejiang (Yuhuan) 创新券: quota drawn CNY 20k at a time, up to CNY 100k a year; purchases of
+      // Zhejiang (Yuhuan) 创新券: quota drawn CNY 20k at a time, up to CNY 100k of face value issued a
+      // year (a quota on vouchers drawn; subsidy is then bounded by the vouchers); purchases of
       // CNY 10k or less (1万元以下, inclusive) are paid in full by the voucher; 50% above that.
       id: "prg_demozhejiang",
       name: "浙江创新券（玉环式示范） Zhejiang-style innovation vouchers",
       kind: "general",
       budget_fen: 5_000_000 * CNY,
-      rules: { ...common, eligible_categories: ["compute", "dataset", "simulation", "platform_service"], eligible_region_prefixes: ["33"], subsidy_ratio_bp: 5000, tiers: [], per_booking_cap_fen: null, annual_cap_fen: 100_000 * CNY, full_coverage_threshold_fen: 10_000 * CNY, max_voucher_fen: 20_000 * CNY, validity: { kind: "end_of_issue_year" }, settlement_mode: "tongdui", exclude_related_parties: false },
+      rules: { ...common, eligible_categories: ["compute", "dataset", "simulation", "platform_service"], eligible_region_prefixes: ["33"], subsidy_ratio_bp: 5000, tiers: [], per_booking_cap_fen: null, annual_issuance_quota_fen: 100_000 * CNY, annual_subsidy_cap_fen: null, full_coverage_threshold_fen: 10_000 * CNY, max_voucher_fen: 20_000 * CNY, validity: { kind: "end_of_issue_year" }, settlement_mode: "tongdui", exclude_related_parties: false },
     },
   ];
 }

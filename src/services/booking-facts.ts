@@ -2,7 +2,7 @@
 // current rules, balances and annual-cap use, and who is related to whom. Bounded queries only.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { VoucherFacts } from "../domain/booking-subsidy";
-import { ProgrammeRulesSchema } from "../domain/programme-rules";
+import { parseStoredRules } from "../domain/programme-rules";
 import type { Declaration, PartyFacts } from "../domain/related-parties";
 import { organisations, related_parties, type Organisation } from "../db/schema";
 import type { Store } from "../db/store";
@@ -24,7 +24,7 @@ interface VoucherFactRow {
   rules_json: string;
   voucher_available_fen: number;
   pool_available_fen: number | null;
-  annual_used_fen: number;
+  annual_subsidy_used_fen: number;
 }
 
 const available = (alias: string) =>
@@ -40,7 +40,7 @@ async function voucherRows(store: Store, smeOrgId: string, capYear: number, only
       p.status AS programme_status, p.current_version, p.agency_org_id, pv.rules_json,
       ${available("a")} AS voucher_available_fen,
       ${available("pool")} AS pool_available_fen,
-      coalesce(s.subsidy_fen, 0) AS annual_used_fen
+      coalesce(s.subsidy_fen, 0) AS annual_subsidy_used_fen
     FROM vouchers v
     JOIN programmes p ON p.id = v.programme_id
     JOIN programme_versions pv ON pv.programme_id = p.id AND pv.version = p.current_version
@@ -56,9 +56,9 @@ function toFacts(row: VoucherFactRow): VoucherFacts {
   return {
     voucher: { id: row.id, sme_org_id: row.sme_org_id, status: row.status, expires_at: row.expires_at, programme_id: row.programme_id },
     programme: { id: row.programme_id, status: row.programme_status, current_version: row.current_version, agency_org_id: row.agency_org_id },
-    rules: ProgrammeRulesSchema.parse(JSON.parse(row.rules_json)),
+    rules: parseStoredRules(row.rules_json),
     voucher_available_fen: row.voucher_available_fen,
-    annual_used_fen: row.annual_used_fen,
+    annual_subsidy_used_fen: row.annual_subsidy_used_fen,
     programme_budget_left_fen: Math.max(0, row.pool_available_fen ?? 0),
   };
 }

@@ -54,7 +54,7 @@ async function holdRelease(store: Store, booking: Booking, release: Release): Pr
     .from(annual_subsidy)
     .where(sql`${annual_subsidy.programme_id} = ${programmeId} AND ${annual_subsidy.sme_org_id} = ${booking.sme_org_id} AND ${annual_subsidy.year} = ${year}`);
   if (!hold || !counter) throw new Error(`booking ${booking.id} names a hold the ledger does not have`);
-  const held = { booking_id: booking.id, programme_id: programmeId, sme_org_id: booking.sme_org_id, year, annual_cap_fen: counter.cap_fen };
+  const held = { booking_id: booking.id, programme_id: programmeId, sme_org_id: booking.sme_org_id, year, annual_subsidy_cap_fen: counter.cap_fen };
   return releaseHold(store, hold, held, release.ledger_code ?? release.to, release.now);
 }
 

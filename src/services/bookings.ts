@@ -97,7 +97,7 @@ export function createBookingStatements(store: Store, plan: Plan, input: Booking
           sme_org_id: who.org_id,
           subsidy_fen: terms.subsidy_fen,
           year: terms.cap_year,
-          annual_cap_fen: terms.annual_cap_fen,
+          annual_subsidy_cap_fen: terms.annual_subsidy_cap_fen,
         },
         now,
       ),
@@ -121,7 +121,7 @@ export function explainBookingGuard(v: ConstraintViolation): AppError {
     case "ledger_account_overdrawn":
       return conflict("voucher_balance_changed", "创新券余额刚发生变化，请重新报价 / The voucher's balance just changed; quote again");
     case "annual_cap_exceeded":
-      return conflict("annual_cap_changed", "年度补贴额度刚发生变化，请重新报价 / The annual subsidy cap was just used up; quote again");
+      return conflict("annual_subsidy_cap_changed", "企业年度补贴上限刚被用去，请重新报价 / The enterprise's annual subsidy cap was just used up; quote again");
     case "bookings.provider_org_id":
       return conflict("offering_changed", "该资源刚被服务商修改，请重新报价 / The provider just changed this offering; quote again");
     case "bookings_hold_iff_voucher":
@@ -144,6 +144,30 @@ export function presentBooking(b: Booking) {
     confirm_delivery_by_at: iso(b.confirm_delivery_by_at),
     created_at: toShanghaiIso(b.created_at),
     updated_at: toShanghaiIso(b.updated_at),
-    quote: JSON.parse(quote_json) as QuoteBody,
+    quote: upgradeStoredQuote(JSON.parse(quote_json)) as QuoteBody,
+  };
+}
+
+/**
+ * Quotes stored before the annual limits were separated named the subsidy cap `annual_cap`
+ * (annual_cap_fen, annual_used_fen, annual_cap_remaining_fen): shown under today's names, since
+ * the cap a quote met was always the one on subsidy used.
+ */
+function upgradeStoredQuote(quote: { subsidy?: Record<string, unknown> | null }) {
+  const s = quote.subsidy;
+  if (!s || !("annual_cap_fen" in s)) return quote;
+  const { annual_cap_fen, annual_used_fen, annual_cap_remaining_fen, ...rest } = s;
+  const renamed = (name: unknown) => (name === "annual_cap" ? "annual_subsidy_cap" : name);
+  return {
+    ...quote,
+    subsidy: {
+      ...rest,
+      limits: (rest.limits as { name: string; fen: number }[]).map((l) => ({ ...l, name: renamed(l.name) })),
+      binding_limit: renamed(rest.binding_limit),
+      zero_subsidy_reason: renamed(rest.zero_subsidy_reason),
+      annual_subsidy_cap_fen: annual_cap_fen,
+      annual_subsidy_used_fen: annual_used_fen,
+      annual_subsidy_remaining_fen: annual_cap_remaining_fen,
+    },
   };
 }

@@ -123,7 +123,7 @@ export async function upholdDisputeStatements(store: Store, b: Booking, correcte
         },
         now,
       ),
-      annualSubsidyChange(store, { programme_id: held.programme_id, sme_org_id: held.sme_org_id, year: held.year }, -returnedFen, held.annual_cap_fen),
+      annualSubsidyChange(store, { programme_id: held.programme_id, sme_org_id: held.sme_org_id, year: held.year }, -returnedFen, held.annual_subsidy_cap_fen),
     );
   }
   const change = {

@@ -8,7 +8,7 @@
 import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import { assertMove, type MoveStatements } from "./booking-moves";
 import { MOVES } from "../domain/booking-lifecycle";
-import { ProgrammeRulesSchema } from "../domain/programme-rules";
+import { ProgrammeRulesSchema, upgradeStoredRules } from "../domain/programme-rules";
 import { bookedMilli, settleOnUsage, type UsageSettlement } from "../domain/usage";
 import type { AuditInput } from "../db/audit";
 import { transition } from "../db/guards";
@@ -47,7 +47,7 @@ async function confirmationDays(store: Store, b: Booking): Promise<number> {
     .select({ rules_json: programme_versions.rules_json })
     .from(programme_versions)
     .where(sql`${programme_versions.programme_id} = ${b.programme_id} AND ${programme_versions.version} = ${b.programme_version}`);
-  const rules = row ? ProgrammeRulesSchema.safeParse(JSON.parse(row.rules_json)) : null;
+  const rules = row ? ProgrammeRulesSchema.safeParse(upgradeStoredRules(JSON.parse(row.rules_json))) : null;
   return (rules?.success ? rules.data.confirmation_days : undefined) ?? DEFAULT_CONFIRMATION_DAYS;
 }
 
@@ -59,7 +59,7 @@ export async function readHeld(store: Store, b: Booking) {
     .from(annual_subsidy)
     .where(sql`${annual_subsidy.programme_id} = ${b.programme_id} AND ${annual_subsidy.sme_org_id} = ${b.sme_org_id} AND ${annual_subsidy.year} = ${b.cap_year}`);
   if (!hold || !counter) throw new Error(`booking ${b.id} names a hold the ledger does not have`);
-  const held: HeldBooking = { booking_id: b.id, programme_id: b.programme_id as string, sme_org_id: b.sme_org_id, year: b.cap_year as number, annual_cap_fen: counter.cap_fen };
+  const held: HeldBooking = { booking_id: b.id, programme_id: b.programme_id as string, sme_org_id: b.sme_org_id, year: b.cap_year as number, annual_subsidy_cap_fen: counter.cap_fen };
   return { hold, held };
 }
 

@@ -21,7 +21,7 @@ export interface HoldInput {
   subsidy_fen: number;
   /** Calendar year (Asia/Shanghai) in which the hold is placed. */
   year: number;
-  annual_cap_fen: number;
+  annual_subsidy_cap_fen: number | null;
 }
 
 /** Statements that place the hold. subsidy_fen must be > 0: a booking with no subsidy holds nothing. */
@@ -42,7 +42,7 @@ export function placeHold(store: Store, h: HoldInput, now: number): SQLWrapper[]
       },
       now,
     ),
-    annualSubsidyChange(store, annualKey(h), h.subsidy_fen, h.annual_cap_fen),
+    annualSubsidyChange(store, annualKey(h), h.subsidy_fen, h.annual_subsidy_cap_fen),
   ];
 }
 
@@ -56,7 +56,7 @@ export interface HeldBooking {
   sme_org_id: string;
   /** The year the hold counted against (bookings.cap_year). */
   year: number;
-  annual_cap_fen: number;
+  annual_subsidy_cap_fen: number | null;
 }
 
 /** Settles the hold for the delivered subsidy (≤ held); the remainder returns to the voucher and the annual cap. */
@@ -64,7 +64,7 @@ export function settleHold(store: Store, hold: LedgerTransfer, b: HeldBooking, d
   const returned = hold.amount_fen - deliveredSubsidyFen;
   return [
     ...postPendingTransfer(store, hold, { id: settleTransferId(b.booking_id), amount_fen: deliveredSubsidyFen, code: "deliver" }, now),
-    ...(returned > 0 ? [annualSubsidyChange(store, annualKey(b), -returned, b.annual_cap_fen)] : []),
+    ...(returned > 0 ? [annualSubsidyChange(store, annualKey(b), -returned, b.annual_subsidy_cap_fen)] : []),
   ];
 }
 
@@ -72,6 +72,6 @@ export function settleHold(store: Store, hold: LedgerTransfer, b: HeldBooking, d
 export function releaseHold(store: Store, hold: LedgerTransfer, b: HeldBooking, code: string, now: number): SQLWrapper[] {
   return [
     ...voidPendingTransfer(store, hold, releaseTransferId(b.booking_id), code, now),
-    annualSubsidyChange(store, annualKey(b), -hold.amount_fen, b.annual_cap_fen),
+    annualSubsidyChange(store, annualKey(b), -hold.amount_fen, b.annual_subsidy_cap_fen),
   ];
 }

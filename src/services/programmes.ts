@@ -9,7 +9,7 @@ import { accountInsert, ensureAccount, postedTransfer } from "../db/ledger";
 import { ledger_accounts, programme_versions, programmes, users, type LedgerAccount, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import { availableFen } from "../domain/ledger";
-import { ProgrammeRulesSchema, type ProgrammeRules } from "../domain/programme-rules";
+import { ProgrammeRulesSchema, parseStoredRules, type ProgrammeRules } from "../domain/programme-rules";
 import { randomBase32 } from "../lib/ids";
 
 /** Transfer codes that move money in and out of a pool. */
@@ -103,7 +103,7 @@ export async function readRules(store: Store, programmeId: string, version: numb
     .from(programme_versions)
     .where(and(eq(programme_versions.programme_id, programmeId), eq(programme_versions.version, version)));
   if (!row) throw new Error(`programme ${programmeId} has no rules version ${version}`);
-  return { version, rules: ProgrammeRulesSchema.parse(JSON.parse(row.rules_json)), created_by: row.created_by, created_at: row.created_at };
+  return { version, rules: parseStoredRules(row.rules_json), created_by: row.created_by, created_at: row.created_at };
 }
 
 /** The most versions a programme shows (newest first), each with its full rules; older ones are still kept, and audited. */
@@ -124,7 +124,7 @@ export async function listVersions(store: Store, programmeId: string) {
     .where(eq(programme_versions.programme_id, programmeId))
     .orderBy(desc(programme_versions.version))
     .limit(MAX_LISTED_VERSIONS);
-  return rows.map(({ rules_json, ...v }) => ({ ...v, rules: ProgrammeRulesSchema.parse(JSON.parse(rules_json)) }));
+  return rows.map(({ rules_json, ...v }) => ({ ...v, rules: parseStoredRules(rules_json) }));
 }
 
 export interface PoolFigures {

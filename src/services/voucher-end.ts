@@ -106,7 +106,7 @@ async function releaseHolds(store: Store, voucher: Voucher, holds: readonly Live
     // A hold with no booking row behind it (placed directly on the ledger): void it alone.
     const year = hold.cap_year ?? shanghaiYear(hold.created_at);
     const bookingId = hold.subject_id ?? hold.id;
-    statements.push(...releaseHold(store, hold, { booking_id: bookingId, programme_id: voucher.programme_id, sme_org_id: voucher.sme_org_id, year, annual_cap_fen: hold.cap_fen ?? 0 }, code, now));
+    statements.push(...releaseHold(store, hold, { booking_id: bookingId, programme_id: voucher.programme_id, sme_org_id: voucher.sme_org_id, year, annual_subsidy_cap_fen: hold.cap_fen }, code, now));
     events.push({ action: "voucher.hold_voided", subject_type: "voucher", subject_id: voucher.id, programme_id: voucher.programme_id, after: { hold_transfer_id: hold.id, booking_id: bookingId, amount_fen: hold.amount_fen, because: end.status } });
   }
   return { statements, events };

@@ -79,7 +79,7 @@ export function issueVoucherStatements(store: Store, i: IssueInput, now: number)
       { id: issueTransferId(voucher.id), debit_account_id: programme.pool_account_id, credit_account_id: voucher.account_id, amount_fen: i.approved_fen, code: POOL_CODES.issue, subject_id: voucher.id },
       now,
     ),
-    annualIssuanceAdd(store, { programme_id: programme.id, sme_org_id: app.sme_org_id, year: shanghaiYear(now) }, i.approved_fen, i.rules.rules.annual_cap_fen),
+    annualIssuanceAdd(store, { programme_id: programme.id, sme_org_id: app.sme_org_id, year: shanghaiYear(now) }, i.approved_fen, i.rules.rules.annual_issuance_quota_fen),
   ];
   const events: AuditInput[] = [
     {

@@ -31,7 +31,7 @@ describe("paying with a voucher", () => {
     const offering = await publish(market.provider, computeBody({ unit_price_fen: 2_500 }));
     const withVoucher = await booked(market.sme.client, { offering_id: offering.id, quantity: 4, ...range("2026-03-03T10:00", "2026-03-03T13:00"), voucher_id: market.voucher.id });
     expect(withVoucher).toMatchObject({ status: "confirmed", gross_fen: 30_000, subsidy_fen: 6_000, copay_fen: 24_000, voucher_id: market.voucher.id, cap_year: 2026 });
-    expect(withVoucher.quote.subsidy).toMatchObject({ ratio_bp: 2000, binding_limit: "ratio", annual_used_fen: 0 });
+    expect(withVoucher.quote.subsidy).toMatchObject({ ratio_bp: 2000, binding_limit: "ratio", annual_subsidy_used_fen: 0 });
     expect(await voucherAvailableFen(harness, market.voucher.id)).toBe(1_000_000 - 6_000);
     expect(await transfersOf(harness, withVoucher.id)).toEqual([{ id: `hold:${withVoucher.id}`, kind: "pending", code: "hold", amount_fen: 6_000 }]);
 
@@ -83,14 +83,14 @@ describe("paying with a voucher", () => {
   });
 
   it("when the annual cap leaves nothing, says which cap; the SME may still book at full price", async () => {
-    const market = await voucherMarket(harness, { agency, rules: { annual_cap_fen: 1_000 }, face_fen: 1_000 });
+    const market = await voucherMarket(harness, { agency, rules: { annual_subsidy_cap_fen: 1_000 }, face_fen: 1_000 });
     const offering = await publish(market.provider, computeBody({ unit_price_fen: 5_000 }));
     const first = await booked(market.sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T11:00"), voucher_id: market.voucher.id });
     expect(first).toMatchObject({ subsidy_fen: 1_000, copay_fen: 4_000 });
     expect(first.quote.subsidy.binding_limit).toBe("ratio");
     const body = { offering_id: offering.id, quantity: 1, ...range("2026-03-03T11:00", "2026-03-03T12:00") };
     const quote = await market.sme.client.post("/api/quotes", { ...body, voucher_id: market.voucher.id });
-    expect(quote.body.subsidy).toMatchObject({ zero_subsidy_reason: "annual_cap", annual_cap_remaining_fen: 0, annual_used_fen: 1_000 });
+    expect(quote.body.subsidy).toMatchObject({ zero_subsidy_reason: "annual_subsidy_cap", annual_subsidy_remaining_fen: 0, annual_subsidy_used_fen: 1_000 });
     expectRefusal(await book(market.sme.client, { ...body, voucher_id: market.voucher.id }), 409, "no_subsidy_left");
     expect((await book(market.sme.client, body)).body).toMatchObject({ subsidy_fen: 0, copay_fen: 5_000 });
 
@@ -99,6 +99,16 @@ describe("paying with a voucher", () => {
     const [counter] = await harness.store.all<{ subsidy_fen: number }>(sql`SELECT subsidy_fen FROM annual_subsidy WHERE programme_id = ${market.programme.id} AND sme_org_id = ${market.sme.org.id}`);
     expect(counter?.subsidy_fen).toBe(0);
     expect((await book(market.sme.client, { ...body, ...range("2026-03-03T12:00", "2026-03-03T13:00"), voucher_id: market.voucher.id })).body.subsidy_fen).toBe(1_000);
+  });
+
+  it("a programme without an annual subsidy cap quotes no annual term; the voucher balance bounds the subsidy", async () => {
+    const market = await voucherMarket(harness, { agency, rules: { annual_subsidy_cap_fen: null }, face_fen: 1_000 });
+    const offering = await publish(market.provider, computeBody({ unit_price_fen: 5_000 }));
+    const quote = await market.sme.client.post("/api/quotes", { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T11:00"), voucher_id: market.voucher.id });
+    expect(quote.body.subsidy.limits.map((l: { name: string }) => l.name)).not.toContain("annual_subsidy_cap");
+    expect(quote.body.subsidy).toMatchObject({ annual_subsidy_cap_fen: null, annual_subsidy_remaining_fen: null, subsidy_fen: 1_000 });
+    const first = await booked(market.sme.client, { offering_id: offering.id, quantity: 1, ...range("2026-03-03T10:00", "2026-03-03T11:00"), voucher_id: market.voucher.id });
+    expect(first.subsidy_fen).toBe(1_000);
   });
 
   it("refuses rather than book when the co-pay came out above what the SME accepted", async () => {

@@ -24,7 +24,7 @@ describe("applying: eligibility checked and explained", () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: "pending", requested_fen: 1_000_000, programme_version: 1, sme_org_id: sme.org.id });
     expect(res.body.eligibility.eligible).toBe(true);
-    expect(res.body.eligibility.criteria.map((c: { name: string }) => c.name)).toEqual(["programme_open", "application_window", "region", "size_class", "credit_status", "per_draw_limit", "annual_cap", "budget"]);
+    expect(res.body.eligibility.criteria.map((c: { name: string }) => c.name)).toEqual(["programme_open", "application_window", "region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota", "budget"]);
     for (const c of res.body.eligibility.criteria) {
       expect(c.ok).toBe(true);
       expect(c.reason).toMatch(/[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/);
@@ -88,12 +88,12 @@ describe("applying: eligibility checked and explained", () => {
   });
 
   it("counts vouchers already issued this year against the annual cap, and says how much is left", async () => {
-    const programme = await createProgramme(harness, agency, { rules: { max_voucher_fen: 2_000_000, annual_cap_fen: 3_000_000 } });
+    const programme = await createProgramme(harness, agency, { rules: { max_voucher_fen: 2_000_000, annual_issuance_quota_fen: 3_000_000 } });
     const enterprise = await signUpSme(harness);
     await issueVoucher(agency, enterprise, programme.id, 2_000_000);
     const over = await apply(enterprise.client, programme.id, 1_000_001);
     expect(over.status).toBe(422);
-    expect(criterion(over.body, "annual_cap")).toMatchObject({ ok: false, reason: expect.stringContaining("¥10,000.00 left") });
+    expect(criterion(over.body, "annual_issuance_quota")).toMatchObject({ ok: false, reason: expect.stringContaining("¥10,000.00 left") });
     expect(over.body.error.details.eligibility.max_grantable_fen).toBe(1_000_000);
     expect((await apply(enterprise.client, programme.id, 1_000_000)).status).toBe(201);
   });

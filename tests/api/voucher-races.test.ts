@@ -43,7 +43,7 @@ describe("concurrent holds on one voucher", () => {
     const AMOUNT_FEN = 700;
     const FACE_FEN = 50_000;
     const now = harness.clock.now;
-    const world = await createWorld(harness.store, now, { budget_fen: 10_000_000, smeCount: 1, rules: { annual_cap_fen: 1_000_000 } });
+    const world = await createWorld(harness.store, now, { budget_fen: 10_000_000, smeCount: 1, rules: { annual_subsidy_cap_fen: 1_000_000 } });
     const voucherId = await issue(harness.store, world, world.smes[0]!, FACE_FEN, now);
     const { store, counts } = countingStore(harness.store);
 
@@ -79,7 +79,7 @@ describe("concurrent holds on one voucher", () => {
 describe("concurrent approvals against one budget and one annual cap", () => {
   it("a pool of ¥255.00 issues exactly 25 of 60 concurrent ¥10.00 vouchers: the budget cannot be spent twice", async () => {
     const now = harness.clock.now;
-    const world = await createWorld(harness.store, now, { budget_fen: 25_500, smeCount: 60, rules: { annual_cap_fen: 100_000 } });
+    const world = await createWorld(harness.store, now, { budget_fen: 25_500, smeCount: 60, rules: { annual_issuance_quota_fen: 100_000, annual_subsidy_cap_fen: 100_000 } });
     const settled = await Promise.allSettled(world.smes.map((sme) => issue(harness.store, world, sme, 1_000, now)));
     const { succeeded, refused } = outcomes(settled);
     expect(succeeded).toBe(25);
@@ -93,7 +93,7 @@ describe("concurrent approvals against one budget and one annual cap", () => {
 
   it("one enterprise drawing ¥200 at a time 30 times at once gets exactly 5 draws under a ¥1,000 annual cap", async () => {
     const now = harness.clock.now;
-    const world = await createWorld(harness.store, now, { budget_fen: 10_000_000, smeCount: 1, rules: { annual_cap_fen: 100_000, max_voucher_fen: 20_000 } });
+    const world = await createWorld(harness.store, now, { budget_fen: 10_000_000, smeCount: 1, rules: { annual_issuance_quota_fen: 100_000, max_voucher_fen: 20_000 } });
     const sme = world.smes[0]!;
     const settled = await Promise.allSettled(Array.from({ length: 30 }, () => issue(harness.store, world, sme, 20_000, now)));
     const { succeeded, refused } = outcomes(settled);

@@ -139,7 +139,7 @@ describe("the SME journey", () => {
     await expect(binding.textContent()).resolves.toContain("按补贴比例");
     await expect(binding.textContent()).resolves.toContain("决定补贴额");
     const terms = await quote.textContent();
-    expect(terms).toContain("企业年度剩余额度");
+    expect(terms).toContain("企业年度补贴上限剩余");
     expect(terms).toContain(`券可用余额${yuan(face_fen)}`);
     expect(terms).toContain(`可用余额 ${yuan(face_fen)} → ${yuan(face_fen - expected.subsidy_fen)}`);
     expect(terms).toContain(`通用：先向服务商全额支付 ${yuan(expected.gross_fen)}`);

@@ -32,7 +32,7 @@ export function driverRules(now: number, overrides: Partial<ProgrammeRules> = {}
   const year = Number(shanghaiDate(now).slice(0, 4));
   return {
     eligible_categories: ["compute"], eligible_region_prefixes: [], cross_region: true, eligible_size_classes: ["micro", "small", "medium", "large"],
-    subsidy_ratio_bp: 5000, tiers: [], per_booking_cap_fen: null, annual_cap_fen: 1_000_000, full_coverage_threshold_fen: 0, max_voucher_fen: 1_000_000,
+    subsidy_ratio_bp: 5000, tiers: [], per_booking_cap_fen: null, annual_issuance_quota_fen: 1_000_000, annual_subsidy_cap_fen: 1_000_000, full_coverage_threshold_fen: 0, max_voucher_fen: 1_000_000,
     validity: { kind: "days_from_issue", days: 30 }, settlement_mode: "tongdui",
     application_opens_on: `${year - 1}-01-01`, application_closes_on: `${year + 1}-12-31`, notice_days: 0, exclude_related_parties: false,
     ...overrides,
@@ -96,7 +96,7 @@ export async function hold(store: Store, world: World, voucherId: string, amount
       if (available < amountFen) throw conflict("insufficient_voucher_balance", `创新券余额${available}分不足 / The voucher has only ${available} fen left`);
       const rules = await readRules(store, world.programme_id, row.voucher.programme_version);
       const year = shanghaiYear(now);
-      const input = { booking_id, programme_id: world.programme_id, voucher_id: voucherId, provider_org_id: world.provider_org_id, sme_org_id: row.voucher.sme_org_id, subsidy_fen: amountFen, year, annual_cap_fen: rules.rules.annual_cap_fen };
+      const input = { booking_id, programme_id: world.programme_id, voucher_id: voucherId, provider_org_id: world.provider_org_id, sme_org_id: row.voucher.sme_org_id, subsidy_fen: amountFen, year, annual_subsidy_cap_fen: rules.rules.annual_subsidy_cap_fen };
       await commitAs(store, meta(now), placeHold(store, input, now), []);
       return { booking_id, voucher_id: voucherId, year };
     },
@@ -112,7 +112,7 @@ async function heldBooking(store: Store, world: World, ref: HoldRef) {
   const row = await readVoucherWithBalance(store, ref.voucher_id);
   if (!pending || !row) throw new Error(`hold ${ref.booking_id} not found`);
   const rules = await readRules(store, world.programme_id, row.voucher.programme_version);
-  return { pending, held: { booking_id: ref.booking_id, programme_id: world.programme_id, sme_org_id: row.voucher.sme_org_id, year: ref.year, annual_cap_fen: rules.rules.annual_cap_fen } };
+  return { pending, held: { booking_id: ref.booking_id, programme_id: world.programme_id, sme_org_id: row.voucher.sme_org_id, year: ref.year, annual_subsidy_cap_fen: rules.rules.annual_subsidy_cap_fen } };
 }
 
 /** Delivers: posts `amountFen` (≤ held) of the hold; the rest returns to the voucher. */

@@ -116,7 +116,8 @@ const rules: ProgrammeRules = {
   subsidy_ratio_bp: 2_000,
   tiers: [{ kind: "domestic_compute", name: "国产算力 domestic", ratio_bp: 3_000 }],
   per_booking_cap_fen: 50_000,
-  annual_cap_fen: 100_000,
+  annual_issuance_quota_fen: 100_000,
+  annual_subsidy_cap_fen: 100_000,
   full_coverage_threshold_fen: 0,
   max_voucher_fen: 1_000_000,
   validity: { kind: "days_from_issue", days: 365 },
@@ -134,7 +135,7 @@ describe("a voucher's terms on a booking", () => {
     programme: { id: "prg_a", status: "open", current_version: 3, agency_org_id: "org_agency_a" },
     rules,
     voucher_available_fen: 80_000,
-    annual_used_fen: 60_000,
+    annual_subsidy_used_fen: 60_000,
     programme_budget_left_fen: 9_000_000,
   };
   const booking: BookingFacts = {
@@ -157,19 +158,19 @@ describe("a voucher's terms on a booking", () => {
       limits: [
         { name: "ratio", fen: 30_000 },
         { name: "per_booking_cap", fen: 50_000 },
-        { name: "annual_cap", fen: 40_000 },
+        { name: "annual_subsidy_cap", fen: 40_000 },
         { name: "voucher_balance", fen: 80_000 },
       ],
       binding_limit: "ratio",
       subsidy_fen: 30_000,
       copay_fen: 70_000,
       programme_version: 3,
-      annual_cap_remaining_fen: 40_000,
+      annual_subsidy_remaining_fen: 40_000,
       programme_budget_left_fen: 9_000_000,
       zero_subsidy_reason: null,
     });
-    const capped = evaluateVoucher({ ...voucher, annual_used_fen: 100_000 }, booking);
-    expect(capped.ok && capped.terms).toMatchObject({ subsidy_fen: 0, binding_limit: "annual_cap", zero_subsidy_reason: "annual_cap" });
+    const capped = evaluateVoucher({ ...voucher, annual_subsidy_used_fen: 100_000 }, booking);
+    expect(capped.ok && capped.terms).toMatchObject({ subsidy_fen: 0, binding_limit: "annual_subsidy_cap", zero_subsidy_reason: "annual_subsidy_cap" });
   });
 
   it("gives no subsidy, and says why, when only another agency approved the provider", () => {

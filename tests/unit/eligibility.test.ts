@@ -2,6 +2,7 @@
 // limit one fen below, at, and one fen above (caps are inclusive: "以内" includes the number).
 import { describe, expect, it } from "vitest";
 import { checkEligibility, type EligibilityFacts } from "../../src/domain/eligibility";
+import { parseStoredRules } from "../../src/domain/programme-rules";
 import { demoProgrammes } from "../../src/seed/programmes";
 
 const NOW = Date.parse("2026-06-15T10:00:00+08:00");
@@ -28,9 +29,9 @@ const verdict = (f: EligibilityFacts, name: string) => checkEligibility(f).crite
 
 describe("the seeded programmes encode DESIGN §1", () => {
   it("Zhejiang: CNY 20k a draw, CNY 100k a year, full coverage up to CNY 10k; Beijing CNY 2m; Hangzhou CNY 8m; Shenzhen CNY 10m", () => {
-    expect(zhejiang).toMatchObject({ max_voucher_fen: 2_000_000, annual_cap_fen: 10_000_000, full_coverage_threshold_fen: 1_000_000 });
-    expect(beijing).toMatchObject({ subsidy_ratio_bp: 2000, annual_cap_fen: 200_000_000, eligible_region_prefixes: ["11"] });
-    expect(hangzhou).toMatchObject({ subsidy_ratio_bp: 2000, annual_cap_fen: 800_000_000, tiers: [{ kind: "domestic_compute", ratio_bp: 3000 }] });
+    expect(zhejiang).toMatchObject({ max_voucher_fen: 2_000_000, annual_issuance_quota_fen: 10_000_000, annual_subsidy_cap_fen: null, full_coverage_threshold_fen: 1_000_000 });
+    expect(beijing).toMatchObject({ subsidy_ratio_bp: 2000, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 200_000_000, eligible_region_prefixes: ["11"] });
+    expect(hangzhou).toMatchObject({ subsidy_ratio_bp: 2000, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 800_000_000, tiers: [{ kind: "domestic_compute", ratio_bp: 3000 }] });
     expect(shenzhen).toMatchObject({ subsidy_ratio_bp: 5000, per_booking_cap_fen: 1_000_000_000, tiers: [{ kind: "startup", ratio_bp: 6000 }] });
   });
 });
@@ -45,27 +46,46 @@ describe("per-draw limit (Zhejiang: CNY 20,000 a draw)", () => {
   });
 });
 
-describe("annual cap on quota drawn (Zhejiang: CNY 100,000 a year, CNY 85,000 already drawn)", () => {
+describe("annual issuance quota (Zhejiang: CNY 100,000 a year, CNY 85,000 already drawn)", () => {
   it.each([
     [1_499_999, true],
     [1_500_000, true],
     [1_500_001, false],
   ])("a draw of %i fen passes: %s", (requested_fen, ok) => {
     const f = facts(zhejiang, { requested_fen, issued_this_year_fen: 8_500_000 });
-    expect(verdict(f, "annual_cap")?.ok).toBe(ok);
+    expect(verdict(f, "annual_issuance_quota")?.ok).toBe(ok);
     expect(checkEligibility(f).eligible).toBe(ok);
   });
 
   it("says the cap, what was drawn and what is left", () => {
-    const reason = verdict(facts(zhejiang, { requested_fen: 1_500_001, issued_this_year_fen: 8_500_000 }), "annual_cap")?.reason;
+    const reason = verdict(facts(zhejiang, { requested_fen: 1_500_001, issued_this_year_fen: 8_500_000 }), "annual_issuance_quota")?.reason;
     expect(reason).toContain("¥100,000.00");
     expect(reason).toContain("¥85,000.00");
     expect(reason).toContain("¥15,000.00");
   });
 
-  it("Beijing's CNY 2,000,000 a year: one fen over is refused", () => {
-    expect(verdict(facts(beijing, { requested_fen: 1, issued_this_year_fen: 200_000_000 }, { region_code: "110108" }), "annual_cap")?.ok).toBe(false);
-    expect(verdict(facts(beijing, { requested_fen: 200_000_000 }, { region_code: "110108" }), "annual_cap")?.ok).toBe(true);
+  it("a CNY 2,000,000 quota a year (Beijing's figure, as a quota): one fen over is refused", () => {
+    const quota = { ...beijing, annual_issuance_quota_fen: 200_000_000 };
+    expect(verdict(facts(quota, { requested_fen: 1, issued_this_year_fen: 200_000_000 }, { region_code: "110108" }), "annual_issuance_quota")?.ok).toBe(false);
+    expect(verdict(facts(quota, { requested_fen: 200_000_000 }, { region_code: "110108" }), "annual_issuance_quota")?.ok).toBe(true);
+  });
+});
+
+describe("a programme without an issuance quota (Beijing caps subsidy used, not vouchers drawn)", () => {
+  it("passes the quota criterion whatever was issued, saying there is none; the per-draw limit still bounds a draw", () => {
+    const f = facts(beijing, { requested_fen: 1, issued_this_year_fen: 200_000_000 }, { region_code: "110108" });
+    expect(verdict(f, "annual_issuance_quota")).toMatchObject({ ok: true, reason: expect.stringContaining("no annual issuance quota") });
+    expect(checkEligibility(f).max_grantable_fen).toBe(beijing.max_voucher_fen);
+  });
+});
+
+describe("rules stored before the two annual limits were separated", () => {
+  it("read one annual_cap_fen as both the issuance quota and the subsidy cap, as it limited both", () => {
+    const { annual_issuance_quota_fen: _q, annual_subsidy_cap_fen: _s, ...old } = zhejiang;
+    const parsed = parseStoredRules(JSON.stringify({ ...old, annual_cap_fen: 10_000_000 }));
+    expect(parsed).toMatchObject({ annual_issuance_quota_fen: 10_000_000, annual_subsidy_cap_fen: 10_000_000 });
+    expect(parsed).not.toHaveProperty("annual_cap_fen");
+    expect(parseStoredRules(JSON.stringify(zhejiang))).toEqual(zhejiang);
   });
 });
 
@@ -123,8 +143,8 @@ describe("the enterprise and the programme", () => {
 
   it("an eligible application passes all eight criteria; a failing one lists every failure, not only the first", () => {
     expect(checkEligibility(facts(hangzhou)).criteria.every((c) => c.ok)).toBe(true);
-    const refused = checkEligibility(facts(hangzhou, { programme_status: "closed", requested_fen: 900_000_000 }, { region_code: "110108", size_class: "large", credit_status: "blacklisted" }));
+    const refused = checkEligibility(facts({ ...hangzhou, annual_issuance_quota_fen: 800_000_000 }, { programme_status: "closed", requested_fen: 900_000_000 }, { region_code: "110108", size_class: "large", credit_status: "blacklisted" }));
     expect(refused.eligible).toBe(false);
-    expect(refused.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["programme_open", "region", "size_class", "credit_status", "per_draw_limit", "annual_cap"]);
+    expect(refused.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["programme_open", "region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota"]);
   });
 });

@@ -19,7 +19,7 @@ const BUDGET_FEN = 400_000;
 const ANNUAL_CAP_FEN = 250_000;
 const MAX_DRAW_FEN = 150_000;
 const VALIDITY = { kind: "days_from_issue", days: 30 } as const;
-const RULES = { annual_cap_fen: ANNUAL_CAP_FEN, max_voucher_fen: MAX_DRAW_FEN, validity: VALIDITY, application_opens_on: "2000-01-01", application_closes_on: "2099-12-31" };
+const RULES = { annual_issuance_quota_fen: ANNUAL_CAP_FEN, annual_subsidy_cap_fen: ANNUAL_CAP_FEN, max_voucher_fen: MAX_DRAW_FEN, validity: VALIDITY, application_opens_on: "2000-01-01", application_closes_on: "2099-12-31" };
 
 /** A random amount, or exactly what the tightest limit leaves, or one fen more: boundaries get hit. */
 type Amount = number | "exact" | "over";

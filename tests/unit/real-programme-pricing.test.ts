@@ -14,8 +14,16 @@ const ESTABLISHED: TierFacts = { enterprise_age_years: 10, enterprise_size_class
 const PLENTY = 1e12;
 
 function quote(rules: SubsidyInputs["rules"], gross_fen: number, overrides: Partial<SubsidyInputs> = {}) {
-  return quoteSubsidy({ gross_fen, rules, facts: ESTABLISHED, annual_cap_remaining_fen: PLENTY, voucher_available_fen: PLENTY, ...overrides });
+  return quoteSubsidy({ gross_fen, rules, facts: ESTABLISHED, annual_subsidy_remaining_fen: PLENTY, voucher_available_fen: PLENTY, ...overrides });
 }
+
+describe("a programme without an annual subsidy cap", () => {
+  it("has no annual term in the minimum: the voucher's balance bounds the subsidy instead", () => {
+    const quoted = quote(zhejiang, 3_000_000, { annual_subsidy_remaining_fen: null, voucher_available_fen: 1_200_000 });
+    expect(quoted.limits.map((l) => l.name)).toEqual(["ratio", "voucher_balance"]);
+    expect(quoted).toMatchObject({ subsidy_fen: 1_200_000, binding_limit: "voucher_balance" });
+  });
+});
 
 describe("Beijing: 20% of the compute contract, CNY 2,000,000 a year", () => {
   it("pays 20% and rounds down to the fen, never up", () => {
@@ -26,16 +34,16 @@ describe("Beijing: 20% of the compute contract, CNY 2,000,000 a year", () => {
   });
 
   it.each([
-    [199_999, 199_999, "annual_cap"],
+    [199_999, 199_999, "annual_subsidy_cap"],
     [200_000, 200_000, "ratio"],
     [200_001, 200_000, "ratio"],
   ])("with %i fen of the annual cap left, a 1,000,000-fen contract gets %i fen (%s binds)", (left, subsidy, binding) => {
-    expect(quote(beijing, 1_000_000, { annual_cap_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
+    expect(quote(beijing, 1_000_000, { annual_subsidy_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
   });
 
   it("a contract whose 20% exceeds the whole cap gets the cap; with no room left the quote says so and the SME pays in full", () => {
-    expect(quote(beijing, 2_000_000_000, { annual_cap_remaining_fen: beijing.annual_cap_fen })).toMatchObject({ subsidy_fen: 200_000_000, binding_limit: "annual_cap" });
-    expect(quote(beijing, 1_000_000, { annual_cap_remaining_fen: 0 })).toMatchObject({ subsidy_fen: 0, copay_fen: 1_000_000, binding_limit: "annual_cap" });
+    expect(quote(beijing, 2_000_000_000, { annual_subsidy_remaining_fen: beijing.annual_subsidy_cap_fen })).toMatchObject({ subsidy_fen: 200_000_000, binding_limit: "annual_subsidy_cap" });
+    expect(quote(beijing, 1_000_000, { annual_subsidy_remaining_fen: 0 })).toMatchObject({ subsidy_fen: 0, copay_fen: 1_000_000, binding_limit: "annual_subsidy_cap" });
   });
 });
 
@@ -68,11 +76,11 @@ describe("Hangzhou: 30% for domestic compute, 20% otherwise, CNY 8,000,000 a yea
   });
 
   it.each([
-    [299_999, 299_999, "annual_cap"],
+    [299_999, 299_999, "annual_subsidy_cap"],
     [300_000, 300_000, "ratio"],
     [300_001, 300_000, "ratio"],
   ])("with %i fen of the CNY 8m cap left, a 1,000,000-fen domestic contract gets %i fen", (left, subsidy, binding) => {
-    expect(quote(hangzhou, 1_000_000, { facts: { ...ESTABLISHED, domestic: true }, annual_cap_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
+    expect(quote(hangzhou, 1_000_000, { facts: { ...ESTABLISHED, domestic: true }, annual_subsidy_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
   });
 });
 
@@ -94,17 +102,17 @@ describe("Zhejiang 创新券: CNY 10,000 or less paid in full, 50% above, CNY 10
   });
 
   it.each([
-    [499_999, 499_999, "annual_cap"],
+    [499_999, 499_999, "annual_subsidy_cap"],
     [500_000, 500_000, "ratio"],
     [500_001, 500_000, "ratio"],
   ])("with %i fen of the CNY 100,000 a year left, a CNY 10,000.01 purchase gets %i fen", (left, subsidy, binding) => {
-    expect(quote(zhejiang, 1_000_001, { annual_cap_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
+    expect(quote(zhejiang, 1_000_001, { annual_subsidy_remaining_fen: left })).toMatchObject({ subsidy_fen: subsidy, binding_limit: binding });
   });
 
   it("shows every term of the minimum so a person can check it", () => {
-    expect(quote(zhejiang, 3_000_000, { annual_cap_remaining_fen: 2_000_000, voucher_available_fen: 1_200_000 }).limits).toEqual([
+    expect(quote(zhejiang, 3_000_000, { annual_subsidy_remaining_fen: 2_000_000, voucher_available_fen: 1_200_000 }).limits).toEqual([
       { name: "ratio", fen: 1_500_000 },
-      { name: "annual_cap", fen: 2_000_000 },
+      { name: "annual_subsidy_cap", fen: 2_000_000 },
       { name: "voucher_balance", fen: 1_200_000 },
     ]);
   });

@@ -7,7 +7,7 @@ import { transition } from "../../db/guards";
 import { idempotent } from "../../db/idempotency";
 import { ledger_accounts, programme_versions, programmes, voucher_applications, type Programme } from "../../db/schema";
 import type { Store } from "../../db/store";
-import type { ProgrammeRules } from "../../domain/programme-rules";
+import { parseStoredRules, type ProgrammeRules } from "../../domain/programme-rules";
 import { describeValidity } from "../../domain/validity";
 import type { Actor, AppEnv } from "../../lib/context";
 import { AppError, conflict, notFound } from "../../lib/errors";
@@ -103,7 +103,7 @@ export const listProgrammes: RouteHandler<typeof routes.listProgrammes, AppEnv> 
     .orderBy(desc(programmes.created_at), programmes.id)
     .limit(limit)
     .offset(offset);
-  const items = rows.map((r) => presentProgramme(r.programme, JSON.parse(r.rules_json) as ProgrammeRules, poolFigures(r.programme, r)));
+  const items = rows.map((r) => presentProgramme(r.programme, parseStoredRules(r.rules_json), poolFigures(r.programme, r)));
   return c.json({ items, limit, offset }, 200);
 };
 

@@ -102,7 +102,7 @@ const alreadyDecided = (app: Pick<VoucherApplication, "status">) =>
   conflict("application_decided", `该申请已处理（${app.status}） / This application was already decided (${app.status})`);
 
 /** What still binds at approval; the window and the programme's status are for applying. */
-const APPROVAL_CRITERIA = new Set<CriterionName>(["region", "size_class", "credit_status", "per_draw_limit", "annual_cap", "budget"]);
+const APPROVAL_CRITERIA = new Set<CriterionName>(["region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota", "budget"]);
 
 /** The application and programme if the caller's agency may decide it and it is still pending. */
 async function decidable(c: Context<AppEnv>, id: string): Promise<{ application: VoucherApplication; programme: Programme }> {
@@ -155,7 +155,7 @@ function explainApprovalGuard(violation: ConstraintViolation): AppError {
     case "ledger_account_overdrawn":
       return conflict("budget_exhausted", "项目剩余预算不足 / Not enough budget is left in the programme");
     case "annual_issue_cap_exceeded":
-      return conflict("annual_cap_reached", "超出企业本年度申领上限 / This would pass the enterprise's annual cap");
+      return conflict("annual_issuance_quota_reached", "超出企业本年度申领额度 / This would pass the enterprise's annual issuance quota");
     case "voucher_applications.status":
       return conflict("application_decided", "该申请已被他人处理 / Someone else already decided this application");
     case "organisations.verification_state":

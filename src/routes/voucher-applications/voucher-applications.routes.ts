@@ -7,7 +7,7 @@ const ApplicationStatus = z.enum(["pending", "approved", "rejected", "withdrawn"
 
 export const CriterionSchema = z
   .object({
-    name: z.enum(["programme_open", "application_window", "region", "size_class", "credit_status", "per_draw_limit", "annual_cap", "budget"]),
+    name: z.enum(["programme_open", "application_window", "region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota", "budget"]),
     ok: z.boolean(),
     reason: z.string().openapi({ description: "中文 / English, naming the numbers that decided it" }),
   })

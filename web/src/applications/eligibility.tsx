@@ -15,7 +15,7 @@ const CRITERION: Record<Eligibility["criteria"][number]["name"], Bilingual> = {
   size_class: ["企业规模", "Enterprise size"],
   credit_status: ["信用状态", "Credit status"],
   per_draw_limit: ["单次申领上限", "Limit per application"],
-  annual_cap: ["企业年度上限", "Annual cap"],
+  annual_issuance_quota: ["企业年度申领额度", "Annual issuance quota"],
   budget: ["项目剩余预算", "Programme budget"],
 };
 

@@ -81,8 +81,12 @@ function ProgrammeCard({ programme }: { programme: ProgrammeSummary }) {
           </dd>
         </div>
         <div>
-          <dt>{t("企业年度上限", "Annual cap")}</dt>
-          <dd class="money">{formatFen(rules.annual_cap_fen)}</dd>
+          <dt>{t("企业年度申领额度", "Annual issuance quota")}</dt>
+          <dd class="money">{rules.annual_issuance_quota_fen === null ? t("不限", "None") : formatFen(rules.annual_issuance_quota_fen)}</dd>
+        </div>
+        <div>
+          <dt>{t("企业年度补贴上限", "Annual subsidy cap")}</dt>
+          <dd class="money">{rules.annual_subsidy_cap_fen === null ? t("不限", "None") : formatFen(rules.annual_subsidy_cap_fen)}</dd>
         </div>
         <div>
           <dt>{t("适用地区", "Regions")}</dt>

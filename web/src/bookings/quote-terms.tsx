@@ -16,7 +16,7 @@ type Terms = NonNullable<Quote["subsidy"]>;
 const LIMIT_NAME: Record<string, Bilingual> = {
   ratio: ["按补贴比例", "By the subsidy ratio"],
   per_booking_cap: ["单笔补贴上限", "Cap per booking"],
-  annual_cap: ["企业年度剩余额度", "Annual cap left"],
+  annual_subsidy_cap: ["企业年度补贴上限剩余", "Annual subsidy cap left"],
   voucher_balance: ["券可用余额", "Voucher balance available"],
 };
 
@@ -26,11 +26,13 @@ function limitNote(name: string, terms: Terms, gross_fen: number, t: (zh: string
   switch (name) {
     case "ratio":
       return t(`${formatFen(gross_fen)} × ${formatRatio(terms.ratio_bp)}，不足一分舍去`, `${formatFen(gross_fen)} × ${formatRatio(terms.ratio_bp)}, rounded down to the fen`);
-    case "annual_cap":
-      return t(
-        `${terms.cap_year}年上限 ${formatFen(terms.annual_cap_fen)}，已用 ${formatFen(terms.annual_used_fen)}`,
-        `${terms.cap_year} cap ${formatFen(terms.annual_cap_fen)}, ${formatFen(terms.annual_used_fen)} used`,
-      );
+    case "annual_subsidy_cap":
+      return terms.annual_subsidy_cap_fen === null
+        ? null
+        : t(
+            `${terms.cap_year}年补贴上限 ${formatFen(terms.annual_subsidy_cap_fen)}，已用补贴 ${formatFen(terms.annual_subsidy_used_fen)}`,
+            `${terms.cap_year} subsidy cap ${formatFen(terms.annual_subsidy_cap_fen)}, ${formatFen(terms.annual_subsidy_used_fen)} of subsidy used`,
+          );
     default:
       return null;
   }

@@ -50,8 +50,14 @@ function OrganisationFacts({ org }: { org: Organisation }) {
     [t("机构类型", "Type"), say(ORG_KIND[org.kind])],
     [t("统一社会信用代码", "Unified social credit code"), <code>{org.credit_code}</code>],
     [t("行政区划代码", "Region code"), org.region_code],
-    [t("企业规模", "Size class"), say(SIZE_CLASS[org.size_class])],
-    [t("成立日期", "Founding date"), org.founded_on],
+    // Size and founding date are enterprise facts (start-up tiers, size rules); an agency's stored
+    // values are placeholders, so they are not shown for it.
+    ...(org.kind === "agency"
+      ? []
+      : ([
+          [t("企业规模", "Size class"), say(SIZE_CLASS[org.size_class])],
+          [t("成立日期", "Founding date"), org.founded_on],
+        ] as [string, ComponentChildren][])),
     [t("注册地址", "Address"), org.address ?? none],
     [t("法定代表人", "Legal representative"), org.legal_representative ?? none],
     [t("信用状态", "Credit status"), say(CREDIT_STATUS[org.credit_status])],

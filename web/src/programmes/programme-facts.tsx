@@ -109,11 +109,22 @@ export function ProgrammeRulesFacts({ programme }: { programme: ProgrammeSummary
       rules.per_booking_cap_fen === null ? t("无单笔上限", "No cap per booking") : t(`每笔预约最多补贴 ${formatFen(rules.per_booking_cap_fen)}`, `At most ${formatFen(rules.per_booking_cap_fen)} per booking`),
     ],
     [
-      t("企业年度上限", "Annual cap per enterprise"),
-      t(
-        `每个自然年（北京时间）${formatFen(rules.annual_cap_fen)}：当年获发的券面额和使用的补贴都不超过此数`,
-        `${formatFen(rules.annual_cap_fen)} per calendar year (Beijing time), for vouchers issued and for subsidy used alike`,
-      ),
+      t("企业年度申领额度", "Annual issuance quota per enterprise"),
+      rules.annual_issuance_quota_fen === null
+        ? t("不限：按次申领上限申领", "None: only the limit per application applies")
+        : t(
+            `每个自然年（北京时间）获发的券面额合计不超过 ${formatFen(rules.annual_issuance_quota_fen)}`,
+            `At most ${formatFen(rules.annual_issuance_quota_fen)} of vouchers issued per calendar year (Beijing time)`,
+          ),
+    ],
+    [
+      t("企业年度补贴上限", "Annual subsidy cap per enterprise"),
+      rules.annual_subsidy_cap_fen === null
+        ? t("不限：补贴以券余额为限", "None: subsidy is bounded by the voucher balance")
+        : t(
+            `每个自然年（北京时间）使用的补贴合计不超过 ${formatFen(rules.annual_subsidy_cap_fen)}`,
+            `At most ${formatFen(rules.annual_subsidy_cap_fen)} of subsidy used per calendar year (Beijing time)`,
+          ),
     ],
     [t("单次申领上限", "Most per application"), formatFen(rules.max_voucher_fen)],
     [t("有效期", "Validity"), t(`${say(programme.validity)}；到期未用部分作废`, `${say(programme.validity)}; what is unused then lapses`)],

@@ -42,7 +42,8 @@ export function SubsidyFields({ form }: { form: Form<Values> }) {
       <TierFields form={form} />
       <div class="field-row">
         <TextField form={form} name="rules.per_booking_cap_fen" label={t("单笔补贴上限（元）", "Cap per booking (CNY)")} inputMode="decimal" hint={t("留空为不设单笔上限", "Blank for no per-booking cap")} />
-        <TextField form={form} name="rules.annual_cap_fen" label={t("企业年度补贴上限（元）", "Annual cap per enterprise (CNY)")} inputMode="decimal" hint={t("按自然年（北京时间）累计", "Per calendar year, Beijing time")} />
+        <TextField form={form} name="rules.annual_issuance_quota_fen" label={t("企业年度申领额度（元）", "Annual issuance quota per enterprise (CNY)")} inputMode="decimal" hint={t("当年获发券面额合计，按自然年（北京时间）；留空为不限", "Face value issued per calendar year, Beijing time; blank for none")} />
+        <TextField form={form} name="rules.annual_subsidy_cap_fen" label={t("企业年度补贴上限（元）", "Annual subsidy cap per enterprise (CNY)")} inputMode="decimal" hint={t("当年使用的补贴合计，按自然年（北京时间）；留空为不限", "Subsidy used per calendar year, Beijing time; blank for none")} />
         <TextField form={form} name="rules.max_voucher_fen" label={t("单次申领上限（元）", "Most per application (CNY)")} inputMode="decimal" hint={t("一次申请可申领的最高券面额", "The largest voucher one application may ask for")} />
       </div>
     </fieldset>
