@@ -1,10 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { NOTIFICATION_KIND_NAMES } from "../../domain/notification-kinds";
 import { defineRoute } from "../../lib/route";
-import { commonErrors, IdParam, json, jsonBody } from "../common";
+import { commonErrors, json, jsonBody } from "../common";
 import { decodeCursor } from "./cursor";
 
 const Kind = z.enum(NOTIFICATION_KIND_NAMES);
+
+/** A notification's id joins its event's token and its reader's id tail, which may hold digits (demo users). */
+const NotificationIdParam = z.object({
+  id: z.string().regex(/^ntf_[a-z0-9]{8,60}$/, "not a notification id").openapi({ param: { name: "id", in: "path" } }),
+});
 
 export const NotificationSchema = z
   .object({
@@ -56,7 +61,7 @@ export const markRead = defineRoute({
   path: "/api/notifications/{id}/read",
   tags,
   summary: "Mark one of the caller's notifications read",
-  request: { params: IdParam },
+  request: { params: NotificationIdParam },
   responses: { 200: json(NotificationSchema, "Marked read"), ...commonErrors },
 });
 
