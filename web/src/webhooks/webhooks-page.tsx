@@ -139,6 +139,7 @@ function EndpointCard({ endpoint, labels, onChanged, onSecret }: { endpoint: End
       return endpoint.enabled ? ["已停用", "Disabled"] : ["已启用", "Enabled"];
     });
   const ping = () =>
+    endpoint.enabled &&
     act("ping", async () => {
       const sent = await send(api.api["webhook-endpoints"][":id"].ping.$post({ param }));
       detail.reload();
@@ -168,7 +169,7 @@ function EndpointCard({ endpoint, labels, onChanged, onSecret }: { endpoint: End
       </h3>
       <p>
         <span class={`badge ${endpoint.enabled ? "enabled" : "disabled"}`}>{endpoint.enabled ? t("启用中", "Enabled") : t("已停用", "Disabled")}</span>
-        {endpoint.disabled_reason && <span class="reason">{endpoint.disabled_reason}</span>}
+        {endpoint.disabled_reason && <span class="reason">{say(endpoint.disabled_reason)}</span>}
         {endpoint.description && <span class="reason">{endpoint.description}</span>}
       </p>
       <p class="hint">
@@ -237,7 +238,7 @@ function EndpointCard({ endpoint, labels, onChanged, onSecret }: { endpoint: End
                 cell: (row) => (
                   <span>
                     <span class={`badge ${row.status}`}>{say(DELIVERY_STATUS[row.status])}</span>
-                    {row.last_error && <span class="reason">{row.last_error}</span>}
+                    {row.last_error && <span class="reason">{say(row.last_error)}</span>}
                   </span>
                 ),
               },
