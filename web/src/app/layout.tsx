@@ -5,6 +5,7 @@ import { api, ApiError, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { ORG_KIND, USER_ROLE } from "../shell/labels";
 import { opens, PAGES } from "./navigation";
+import { NotificationBell } from "../notifications";
 import { Link, navigate, useLocation } from "../shell/router";
 import { useSession, type Me } from "../shell/session";
 import { DataText, Instant } from "../ui/values";
@@ -23,6 +24,7 @@ export function Layout({ me, children }: { me: Me | null; children: ComponentChi
           </Link>
           <div class="tools">
             <LanguageToggle />
+            {me && <NotificationBell initial={me.unread_notifications} />}
             {me && <AccountMenu me={me} />}
           </div>
         </div>
@@ -73,7 +75,7 @@ function LanguageToggle() {
 function MainNav({ me }: { me: Me }) {
   const { t, say } = useI18n();
   const { path } = useLocation();
-  const pages = PAGES.filter((page) => opens(me, page));
+  const pages = PAGES.filter((page) => page.nav !== false && opens(me, page));
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const listId = useId();

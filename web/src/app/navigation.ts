@@ -11,6 +11,7 @@ import { HomePage } from "../home/home";
 import { MyApplicationsPage } from "../applications/my-applications";
 import { MyBookingsPage } from "../bookings/my-bookings";
 import { MyVouchersPage } from "../vouchers/my-vouchers";
+import { NotificationsPage } from "../notifications";
 import { OrganisationPage } from "../organisation/organisation";
 import { ProgrammesPage } from "../programmes/programmes";
 import { BookingDeskPage } from "../bookings/provider-bookings";
@@ -21,6 +22,7 @@ import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
 import { DisputesPage } from "../usage/disputes";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import { VerificationQueuePage } from "../verification/verification-queue";
+import { WebhooksPage } from "../webhooks";
 import type { Me } from "../shell/session";
 
 export interface PageEntry {
@@ -29,6 +31,8 @@ export interface PageEntry {
   needs?: RouteKey;
   /** Only for these kinds of organisation: a page serving one side of a route several kinds may call. */
   for?: readonly Me["organisation"]["kind"][];
+  /** false: reached from elsewhere (the header's bell), not listed in the main navigation. */
+  nav?: false;
   Page: ComponentType;
 }
 
@@ -51,6 +55,9 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/find-capacity", title: ["找算力", "Find capacity"], needs: "POST /api/search/capacity", for: ["sme"], Page: FindCapacityPage },
   { path: "/catalogue", title: ["资源目录", "Catalogue"], needs: "GET /api/offerings", for: ["sme"], Page: CataloguePage },
   { path: "/my-bookings", title: ["我的预约", "My bookings"], needs: "GET /api/bookings", for: ["sme"], Page: MyBookingsPage },
+  // Notifications (the header's bell opens the inbox) and the organisation admins' webhooks.
+  { path: "/notifications", title: ["通知", "Notifications"], needs: "GET /api/notifications", nav: false, Page: NotificationsPage },
+  { path: "/settings/webhooks", title: ["Webhook 推送", "Webhooks"], needs: "POST /api/webhook-endpoints", Page: WebhooksPage },
 ];
 
 /** Whether `me` may open `page` (and see it in the navigation). */

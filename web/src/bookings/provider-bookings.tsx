@@ -25,9 +25,14 @@ export function BookingDeskPage() {
   const { query } = useLocation();
   const status = query.get("status") === "all" ? undefined : (STATUSES.find((s) => s === query.get("status")) ?? "requested");
   const offeringId = query.get("offering");
+  // ?id= (a notification's link): that one booking, whatever its status.
+  const bookingId = query.get("id");
   const bookings = useLoad(
-    () => send(api.api.bookings.$get({ query: { ...(status ? { status } : {}), ...(offeringId ? { offering_id: offeringId } : {}), limit: "100" } })),
-    `${status ?? "all"}:${offeringId ?? ""}`,
+    () =>
+      bookingId
+        ? send(api.api.bookings[":id"].$get({ param: { id: bookingId } })).then((booking) => ({ items: [booking], has_more: false }))
+        : send(api.api.bookings.$get({ query: { ...(status ? { status } : {}), ...(offeringId ? { offering_id: offeringId } : {}), limit: "100" } })),
+    bookingId ? `id:${bookingId}` : `${status ?? "all"}:${offeringId ?? ""}`,
   );
   const [outcome, setOutcome] = useState<Message | null>(null);
   const [open, setOpen] = useState<{ id: string; form: DeskForm } | null>(null);
@@ -43,7 +48,12 @@ export function BookingDeskPage() {
   }, [outcome]);
   return (
     <Page title={t("预约处理", "Booking desk")} lead={t("确认或拒绝预约申请，开始服务后标记使用中，完成后按实际交付结算补贴。", "Confirm or reject requests, mark bookings in use when service starts, and deliver them for what was actually delivered.")}>
-      <StatusFilter current={status ?? "all"} offeringId={offeringId} />
+      <StatusFilter current={bookingId ? null : (status ?? "all")} offeringId={offeringId} />
+      {bookingId && (
+        <p>
+          <Link href={DESK_PATH}>{t("← 返回全部待确认预约", "← Back to all requests")}</Link>
+        </p>
+      )}
       <div role="status" class="outcome" tabIndex={-1} ref={outcomeRef}>
         {outcome && <p class="message success">{say(outcome)}</p>}
       </div>
@@ -51,7 +61,7 @@ export function BookingDeskPage() {
         {({ items, has_more }) => (
           <>
             <DataTable
-              caption={status ? say(BOOKING_STATUS[status]) : t("全部预约", "All bookings")}
+              caption={bookingId ? t(`预约 ${bookingId}`, `Booking ${bookingId}`) : status ? say(BOOKING_STATUS[status]) : t("全部预约", "All bookings")}
               rows={items}
               rowKey={(row) => row.id}
               empty={t("没有符合条件的预约。", "No bookings with this status.")}
@@ -85,7 +95,7 @@ export function BookingDeskPage() {
   );
 }
 
-function StatusFilter({ current, offeringId }: { current: Status | "all"; offeringId: string | null }) {
+function StatusFilter({ current, offeringId }: { current: Status | "all" | null; offeringId: string | null }) {
   const { t, say } = useI18n();
   const choices: [Status | "all", Bilingual][] = [...optionsOf(BOOKING_STATUS), ["all", ["全部", "All"]]];
   const offering = offeringId ? `&offering=${offeringId}` : "";

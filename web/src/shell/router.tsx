@@ -37,6 +37,7 @@ interface LinkProps {
   children: ComponentChildren;
   class?: string;
   "aria-current"?: "page";
+  "aria-label"?: string;
 }
 
 /** An <a> that navigates in-page; modified clicks (new tab, download) keep the browser's behaviour. */
