@@ -24,3 +24,4 @@ export * from "./files";
 export * from "./limits";
 export * from "./usage";
 export * from "./vetting";
+export * from "./claims";
