@@ -155,7 +155,7 @@ const annualSubsidyWithinCap: InvariantCheck = {
         SELECT va.programme_id, va.org_id AS sme_org_id,
                coalesce(b.cap_year, ${shanghaiYearOf(sql`h.created_at`)}) AS year,
                sum(CASE WHEN r.kind = 'void_pending' THEN 0
-                        WHEN r.kind = 'post_pending' THEN r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = h.subject_id AND x.code = 'dispute_reversal'), 0)
+                        WHEN r.kind = 'post_pending' THEN r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = h.subject_id AND x.code IN ('dispute_reversal', 'claim_reversal')), 0)
                         ELSE h.amount_fen END) AS counted_fen
         FROM ledger_transfers h
         JOIN ledger_accounts va ON va.id = h.debit_account_id AND va.kind = 'voucher'
