@@ -148,7 +148,7 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/claims/{id}": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "claim_parties"),
   "POST /api/claims/{id}/review": only(AGENCY_DECIDERS, "claim_parties"),
   "POST /api/claims/{id}/resubmit": only([...SME_ANY, ...PROVIDER_ANY], "claim_parties"),
-  "POST /api/claims/{id}/approve": only(["agency:finance"], "claim_parties"),
+  "POST /api/claims/{id}/approve": only(["agency:admin", "agency:finance"], "claim_parties"),
   "POST /api/claims/{id}/pay": only(["agency:finance"], "claim_parties"),
   "POST /api/claims/{id}/reject": only(["agency:admin", "agency:reviewer", "agency:finance"], "claim_parties"),
   "POST /api/claims/{id}/void": only(["agency:admin"], "claim_parties"),

@@ -139,7 +139,7 @@ const vouchersMatchAccounts: InvariantCheck = {
              count(*) OVER () AS failures
       FROM vouchers v LEFT JOIN ledger_accounts a ON a.id = v.account_id
       WHERE a.id IS NULL OR a.kind <> 'voucher' OR a.programme_id IS NOT v.programme_id OR a.org_id IS NOT v.sme_org_id
-         OR a.credits_posted_fen <> v.face_value_fen + coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.code = 'dispute_reversal'), 0)
+         OR a.credits_posted_fen <> v.face_value_fen + coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.code IN ('dispute_reversal', 'claim_reversal')), 0)
          OR a.credits_pending_fen <> 0
          OR (v.status <> 'active' AND (a.debits_pending_fen <> 0 OR a.debits_posted_fen <> a.credits_posted_fen))
       ORDER BY v.id`,
