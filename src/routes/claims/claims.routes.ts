@@ -149,7 +149,10 @@ export const NoticeSchema = z
   })
   .openapi("Notice");
 
-const NoticeQuery = z.object({ q: z.string().max(60).optional().openapi({ description: "Matches programme, enterprise or provider names" }), ...PageQuery });
+/** Names only: letters, digits, spaces and name punctuation (no wildcards or control characters). */
+const NameSearch = z.string().max(60).regex(/^[\p{L}\p{N} ._()（）·-]*$/u, "只能包含名称中的文字 / Letters, digits and name punctuation only");
+
+const NoticeQuery = z.object({ q: NameSearch.optional().openapi({ description: "Matches programme, enterprise or provider names" }), ...PageQuery });
 
 export const listNotices = defineRoute({
   method: "get",
@@ -165,7 +168,7 @@ export const noticesCsv = defineRoute({
   path: "/api/exports/notices.csv",
   tags: ["notices"],
   summary: "The public notice as CSV (UTF-8 with BOM, for spreadsheet programs), up to 5,000 rows",
-  request: { query: z.object({ q: z.string().max(60).optional() }) },
+  request: { query: z.object({ q: NameSearch.optional() }) },
   responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } }, ...commonErrors },
 });
 
