@@ -32,6 +32,7 @@ import { verificationRouter } from "./routes/verification/verification.index";
 import { searchInThread, type SearchExecutor } from "./services/capacity-search";
 
 import { usageRouter } from "./routes/usage/usage.index";
+import { claimsRouter } from "./routes/claims/claims.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 import { auditRouter } from "./routes/audit/audit.index";
 import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
@@ -84,7 +85,8 @@ const api = createRouter()
   .route("/", filesRouter)
   .route("/", verificationRouter)
   .route("/", usageRouter)
-  .route("/", auditRouter);
+  .route("/", auditRouter)
+  .route("/", claimsRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;

@@ -25,6 +25,7 @@ export type Grant = `${OrgKind}:${UserRole | "*"}`;
  *   installation admin providers and agencies. Decided in one place: mayReadOrganisation
  *   (src/auth/organisation-access.ts); anything else is 404.
  * - agency_vetting: the caller agency's own vetting row for a provider, never another agency's
+ * - claim_parties: the claimant organisation, or staff of the agency over the claim's programme
  */
 export type Scope =
   | "none"
@@ -36,7 +37,8 @@ export type Scope =
   | "voucher_parties"
   | "organisation_reviewers"
   | "related_organisations"
-  | "agency_vetting";
+  | "agency_vetting"
+  | "claim_parties";
 
 export type AccessRule =
   | { access: "public" }
@@ -150,6 +152,21 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/audit/events": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
   "GET /api/exports/audit-events.ndjson": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
   "GET /api/audit/verify": only(["agency:auditor", "agency:admin", "platform:admin"], "installation"),
+  // Claims (兑付) and public notice (公示) (docs/claims.md). 初审 by reviewer/admin, 复核 and
+  // payment by finance; the notice list, its CSV and objections to it are public.
+  "POST /api/claims": only([...SME_ANY, ...PROVIDER_ANY], "own_organisation"),
+  "GET /api/claims": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "claim_parties"),
+  "GET /api/claims/{id}": only([...SME_ANY, ...PROVIDER_ANY, ...AGENCY_STAFF], "claim_parties"),
+  "POST /api/claims/{id}/review": only(AGENCY_DECIDERS, "claim_parties"),
+  "POST /api/claims/{id}/resubmit": only([...SME_ANY, ...PROVIDER_ANY], "claim_parties"),
+  "POST /api/claims/{id}/approve": only(["agency:admin", "agency:finance"], "claim_parties"),
+  "POST /api/claims/{id}/pay": only(["agency:finance"], "claim_parties"),
+  "POST /api/claims/{id}/reject": only(["agency:admin", "agency:reviewer", "agency:finance"], "claim_parties"),
+  "POST /api/claims/{id}/void": only(["agency:admin"], "claim_parties"),
+  "POST /api/claims/{id}/objections/{objection_id}/resolve": only(AGENCY_DECIDERS, "claim_parties"),
+  "GET /api/notices": pub,
+  "GET /api/exports/notices.csv": pub,
+  "POST /api/notices/{claim_id}/objections": pub,
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

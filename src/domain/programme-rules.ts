@@ -68,6 +68,8 @@ export const ProgrammeRulesSchema = z
     application_closes_on: z.iso.date(),
     /** Public notice (公示) days before a claim is paid. */
     notice_days: z.number().int().min(0).max(60),
+    /** Days after delivery within which a claim must be submitted. Default 90. */
+    claim_deadline_days: z.number().int().min(1).max(3660).optional(),
     /** Days the enterprise has to confirm or dispute a delivery; silence confirms. Default 7. */
     confirmation_days: z.number().int().min(1).max(60).optional(),
     /** Refuse subsidy when provider and enterprise are related parties (Beijing, Shanghai). */

@@ -139,7 +139,7 @@ const vouchersMatchAccounts: InvariantCheck = {
              count(*) OVER () AS failures
       FROM vouchers v LEFT JOIN ledger_accounts a ON a.id = v.account_id
       WHERE a.id IS NULL OR a.kind <> 'voucher' OR a.programme_id IS NOT v.programme_id OR a.org_id IS NOT v.sme_org_id
-         OR a.credits_posted_fen <> v.face_value_fen + coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.code = 'dispute_reversal'), 0)
+         OR a.credits_posted_fen <> v.face_value_fen + coalesce((SELECT sum(t.amount_fen) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.code IN ('dispute_reversal', 'claim_reversal')), 0)
          OR a.credits_pending_fen <> 0
          OR (v.status <> 'active' AND (a.debits_pending_fen <> 0 OR a.debits_posted_fen <> a.credits_posted_fen))
       ORDER BY v.id`,
@@ -155,7 +155,7 @@ const annualSubsidyWithinCap: InvariantCheck = {
         SELECT va.programme_id, va.org_id AS sme_org_id,
                coalesce(b.cap_year, ${shanghaiYearOf(sql`h.created_at`)}) AS year,
                sum(CASE WHEN r.kind = 'void_pending' THEN 0
-                        WHEN r.kind = 'post_pending' THEN r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = h.subject_id AND x.code = 'dispute_reversal'), 0)
+                        WHEN r.kind = 'post_pending' THEN r.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM ledger_transfers x WHERE x.subject_id = h.subject_id AND x.code IN ('dispute_reversal', 'claim_reversal')), 0)
                         ELSE h.amount_fen END) AS counted_fen
         FROM ledger_transfers h
         JOIN ledger_accounts va ON va.id = h.debit_account_id AND va.kind = 'voucher'

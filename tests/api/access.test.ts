@@ -64,10 +64,13 @@ describe("without a session", () => {
       "GET /api/audit/proofs/consistency",
       "GET /api/audit/proofs/inclusion",
       "GET /api/audit/public-key",
+      "GET /api/exports/notices.csv",
+      "GET /api/notices",
       "GET /health",
       "POST /api/auth/accept-invitation",
       "POST /api/auth/login",
       "POST /api/auth/signup",
+      "POST /api/notices/{claim_id}/objections",
     ]);
   });
 });

@@ -25,3 +25,4 @@ export * from "./limits";
 export * from "./usage";
 export * from "./vetting";
 export * from "./audit";
+export * from "./claims";
