@@ -32,6 +32,7 @@ import { verificationRouter } from "./routes/verification/verification.index";
 import { searchInThread, type SearchExecutor } from "./services/capacity-search";
 
 import { usageRouter } from "./routes/usage/usage.index";
+import { reportsRouter } from "./routes/reports/reports.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -79,7 +80,8 @@ const api = createRouter()
   .route("/", membersRouter)
   .route("/", filesRouter)
   .route("/", verificationRouter)
-  .route("/", usageRouter);
+  .route("/", usageRouter)
+  .route("/", reportsRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;

@@ -139,6 +139,9 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/bookings/{id}/confirm-delivery": only(SME_ANY, "booking_parties"),
   "POST /api/bookings/{id}/dispute": only(SME_ANY, "booking_parties"),
   "POST /api/bookings/{id}/resolve-dispute": only(AGENCY_DECIDERS, "agency_programmes"),
+  // Reports, exports and anomaly flags (docs/reports.md): agency staff, auditors included, on their own programmes.
+  "GET /api/reports/overview": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/reports/programmes/{id}": only(AGENCY_STAFF, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {
