@@ -142,6 +142,10 @@ export const accessRules: Record<string, AccessRule> = {
   // Reports, exports and anomaly flags (docs/reports.md): agency staff, auditors included, on their own programmes.
   "GET /api/reports/overview": only(AGENCY_STAFF, "agency_programmes"),
   "GET /api/reports/programmes/{id}": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/vouchers.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/bookings.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/usage.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/ledger-transfers.csv": only(AGENCY_STAFF, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

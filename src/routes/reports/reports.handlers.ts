@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/context";
 import { actorOf } from "../../lib/route";
+import { exportStream, type ExportKind } from "../../services/exports";
 import { programmesInScope, type ReportFilter } from "../../services/report-scope";
 import { programmeReport as buildReport, programmeSummary } from "../../services/reports";
 import type * as routes from "./reports.routes";
@@ -24,3 +25,22 @@ export const overviewReport: RouteHandler<typeof routes.overviewReport, AppEnv> 
   for (const programme of scoped) items.push(await programmeSummary(c.var.store, programme, filter, c.var.now()));
   return c.json({ items }, 200);
 };
+
+function exportHandler(kind: ExportKind): RouteHandler<typeof routes.exportVouchers, AppEnv> {
+  return async (c) => {
+    const query = c.req.valid("query");
+    const filter = filterOf(query);
+    const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
+    const stream = exportStream(c.var.store, kind, scoped.map((p) => p.id), filter, query.max_rows);
+    return c.body(stream, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${kind}.csv"`,
+      "Cache-Control": "private, no-store",
+    }) as never;
+  };
+}
+
+export const exportVouchers = exportHandler("vouchers");
+export const exportBookings = exportHandler("bookings");
+export const exportUsage = exportHandler("usage");
+export const exportLedgerTransfers = exportHandler("ledger-transfers");

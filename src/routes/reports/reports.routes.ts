@@ -92,3 +92,26 @@ export const overviewReport = defineRoute({
   request: { query: ReportQuery },
   responses: { 200: json(z.object({ items: z.array(ProgrammeSummarySchema) }), "One row per programme"), ...commonErrors },
 });
+
+export const ExportQuery = z
+  .object({
+    programme_id: RecordId.optional(),
+    ...Period,
+    max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+  })
+  .refine(...fromBeforeTo);
+
+const exportRoute = <P extends string>(path: P, what: string) =>
+  defineRoute({
+    method: "get",
+    path,
+    tags,
+    summary: `${what} of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports)`,
+    request: { query: ExportQuery },
+    responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" }, ...commonErrors },
+  });
+
+export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers");
+export const exportBookings = exportRoute("/api/exports/bookings.csv", "Bookings");
+export const exportUsage = exportRoute("/api/exports/usage.csv", "Usage events");
+export const exportLedgerTransfers = exportRoute("/api/exports/ledger-transfers.csv", "Ledger transfers");
