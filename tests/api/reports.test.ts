@@ -127,3 +127,44 @@ describe("programme report", () => {
     expect(own.body.items).toMatchObject([{ programme: { id: market.programme.id }, vouchers: { issued: 2 } }]);
   });
 });
+
+describe("CSV exports", () => {
+  const csv = async (client: { get: (path: string, headers?: Record<string, string>) => Promise<{ status: number; body: Uint8Array; headers: Headers }> }, path: string) => {
+    const res = await client.get(path, { "X-Test-Raw-Response": "1" });
+    return { status: res.status, bytes: res.body, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(res.body), type: res.headers.get("content-type") };
+  };
+
+  it("exports the programme's ledger transfers with a BOM, one line per transfer, amounts summing to the ledger", async () => {
+    const { agency, market } = await scenario();
+    const res = await csv(agency.auditor.client as never, `/api/exports/ledger-transfers.csv?programme_id=${market.programme.id}`);
+    expect(res.status).toBe(200);
+    expect(res.type).toContain("text/csv");
+    expect([...res.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = res.text.slice(1).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("id,kind,code,amount_fen,debit_account_id,credit_account_id,pending_id,subject_id,created_at");
+    const { rows } = await sums(market.programme.id);
+    const amounts = lines.slice(1).map((l) => Number(l.split(",")[3]));
+    expect(amounts.reduce((s, a) => s + a, 0)).toBe(rows.reduce((s, r) => s + Number(r.amount), 0));
+  });
+
+  it("writes Chinese names intact, neutralises formula-like names, and stops at max_rows with a note", async () => {
+    const { agency, market } = await scenario();
+    await harness.store.all(sql`UPDATE organisations SET name = ${"=HYPERLINK(\"http://x\",\"北京\")"} WHERE id = ${market.sme.org.id}`);
+    const all = await csv(agency.admin.client as never, `/api/exports/bookings.csv?programme_id=${market.programme.id}`);
+    expect(all.status).toBe(200);
+    expect(all.text).toContain(`"'=HYPERLINK(""http://x"",""北京"")"`);
+    expect(all.text.trimEnd().split("\r\n")).toHaveLength(1 + 4);
+    const cut = await csv(agency.admin.client as never, `/api/exports/bookings.csv?programme_id=${market.programme.id}&max_rows=2`);
+    const lines = cut.text.trimEnd().split("\r\n");
+    expect(lines).toHaveLength(1 + 2 + 1);
+    expect(lines[3]).toContain("truncated at 2 rows");
+  });
+
+  it("is scoped like the reports: another agency's programme is not found", async () => {
+    const { market } = await scenario();
+    const other = await createAgency(harness);
+    expect((await csv(other.admin.client as never, `/api/exports/vouchers.csv?programme_id=${market.programme.id}`)).status).toBe(404);
+    const own = await csv(other.admin.client as never, "/api/exports/vouchers.csv");
+    expect(own.text).not.toContain(market.voucher.id);
+  });
+});
