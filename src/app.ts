@@ -33,6 +33,7 @@ import { searchInThread, type SearchExecutor } from "./services/capacity-search"
 
 import { usageRouter } from "./routes/usage/usage.index";
 import { claimsRouter } from "./routes/claims/claims.index";
+import { reportsRouter } from "./routes/reports/reports.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 import { auditRouter } from "./routes/audit/audit.index";
 import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
@@ -86,7 +87,8 @@ const api = createRouter()
   .route("/", verificationRouter)
   .route("/", usageRouter)
   .route("/", auditRouter)
-  .route("/", claimsRouter);
+  .route("/", claimsRouter)
+  .route("/", reportsRouter);
 
 /** The API's type, for Hono's typed client in web/. */
 export type AppType = typeof api;

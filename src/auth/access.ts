@@ -167,6 +167,13 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/notices": pub,
   "GET /api/exports/notices.csv": pub,
   "POST /api/notices/{claim_id}/objections": pub,
+  // Reports, exports and anomaly flags (docs/reports.md): agency staff, auditors included, on their own programmes.
+  "GET /api/reports/overview": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/reports/programmes/{id}": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/vouchers.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/bookings.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/usage.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/ledger-transfers.csv": only(AGENCY_STAFF, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

@@ -1,0 +1,46 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../lib/context";
+import { actorOf } from "../../lib/route";
+import { exportStream, type ExportKind } from "../../services/exports";
+import { programmesInScope, type ReportFilter } from "../../services/report-scope";
+import { programmeReport as buildReport, programmeSummary } from "../../services/reports";
+import type * as routes from "./reports.routes";
+
+export function filterOf(q: { programme_id?: string; from?: string; to?: string }): ReportFilter {
+  return { programme_id: q.programme_id, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined };
+}
+
+export const programmeReport: RouteHandler<typeof routes.programmeReport, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const filter = { ...filterOf(c.req.valid("query")), programme_id: id };
+  const [programme] = await programmesInScope(c.var.store, actorOf(c), id);
+  return c.json(await buildReport(c.var.store, programme!, filter, c.var.now()), 200);
+};
+
+export const overviewReport: RouteHandler<typeof routes.overviewReport, AppEnv> = async (c) => {
+  const filter = filterOf(c.req.valid("query"));
+  const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
+  const items = [];
+  // One programme at a time: an agency's handful of programmes, each a few indexed aggregates.
+  for (const programme of scoped) items.push(await programmeSummary(c.var.store, programme, filter, c.var.now()));
+  return c.json({ items }, 200);
+};
+
+function exportHandler(kind: ExportKind): RouteHandler<typeof routes.exportVouchers, AppEnv> {
+  return async (c) => {
+    const query = c.req.valid("query");
+    const filter = filterOf(query);
+    const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
+    const stream = exportStream(c.var.store, kind, scoped.map((p) => p.id), filter, query.max_rows);
+    return c.body(stream, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${kind}.csv"`,
+      "Cache-Control": "private, no-store",
+    }) as never;
+  };
+}
+
+export const exportVouchers = exportHandler("vouchers");
+export const exportBookings = exportHandler("bookings");
+export const exportUsage = exportHandler("usage");
+export const exportLedgerTransfers = exportHandler("ledger-transfers");

@@ -1,0 +1,117 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute } from "../../lib/route";
+import { commonErrors, IdParam, Instant, json, RecordId } from "../common";
+
+const Period = {
+  from: Instant.optional().openapi({ description: "Inclusive start of the period (default: the beginning)" }),
+  to: Instant.optional().openapi({ description: "Exclusive end of the period (default: now)" }),
+};
+const fromBeforeTo = [
+  (q: { from?: string; to?: string }) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to),
+  { message: "from 须早于 to / from must be before to", path: ["from"] },
+] as [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[] }];
+
+/** The filters every report and export takes (docs/reports.md). */
+export const ReportQuery = z.object({ programme_id: RecordId.optional(), ...Period }).refine(...fromBeforeTo);
+const PeriodQuery = z.object(Period).refine(...fromBeforeTo);
+
+const Count = z.number().int().min(0);
+const Ratio = z.number().int().nullable().openapi({ description: "Basis points (10000 = 100%); null when there is nothing to divide by" });
+
+const Ledger = z.object({
+  budget_fen: z.number().int(),
+  issued_fen: z.number().int(),
+  holds_placed_fen: z.number().int(),
+  held_fen: z.number().int(),
+  settled_fen: z.number().int(),
+  holds_released_fen: z.number().int(),
+  lapsed_fen: z.number().int(),
+  revoked_fen: z.number().int(),
+  dispute_reversed_fen: z.number().int(),
+  net_subsidy_fen: z.number().int(),
+});
+
+const Delivered = z.object({ bookings: Count, subsidy_fen: z.number().int(), gross_fen: z.number().int(), copay_fen: z.number().int(), subsidy_ratio_bp: Ratio });
+const DeliveredRow = Delivered.extend({ key: z.string(), label: z.string() }).openapi("ReportDeliveredRow");
+const Applications = z.object({ applied: Count, approved: Count, rejected: Count, pending: Count, withdrawn: Count });
+
+export const ProgrammeSummarySchema = z
+  .object({
+    programme: z.object({ id: z.string(), name: z.string(), status: z.string() }),
+    ledger: Ledger,
+    pool_available_fen: z.number().int(),
+    applications: Applications,
+    vouchers: z.object({ issued: Count, active: Count, expired: Count, revoked: Count, face_value_fen: z.number().int() }),
+    delivered: Delivered,
+    runs_out_on: z.string().nullable().openapi({ description: "Asia/Shanghai date the budget runs out at the last 30 days' net burn" }),
+  })
+  .openapi("ProgrammeSummary");
+
+export const ProgrammeReportSchema = ProgrammeSummarySchema.extend({
+  transfers_by_code: z.array(z.object({ code: z.string(), kind: z.string(), count: Count, amount_fen: z.number().int() })),
+  applications_by_month: z.array(Applications.extend({ month: z.string() })),
+  delivered_by: z.object({ provider: z.array(DeliveredRow), region: z.array(DeliveredRow), category: z.array(DeliveredRow), month: z.array(DeliveredRow) }),
+  top_smes: z.array(DeliveredRow),
+  top_providers: z.array(DeliveredRow),
+  utilisation: z.object({
+    from: z.string(),
+    to: z.string(),
+    offerings: Count,
+    booked_unit_hours: z.number(),
+    capacity_unit_hours: z.number(),
+    booked_of_capacity_bp: Ratio,
+    bookings_metered: Count,
+    metered_milli: z.number().int(),
+    booked_milli: z.number().int(),
+    metered_of_booked_bp: Ratio,
+  }),
+  burn_down: z.object({
+    months: z.array(z.object({ month: z.string(), burned_fen: z.number().int(), remaining_fen: z.number().int() })),
+    remaining_fen: z.number().int(),
+    daily_rate_fen: z.number().int(),
+    runs_out_on: z.string().nullable(),
+  }),
+}).openapi("ProgrammeReport");
+
+const tags = ["reports"];
+
+export const programmeReport = defineRoute({
+  method: "get",
+  path: "/api/reports/programmes/{id}",
+  tags,
+  summary: "Where a programme's money went: ledger figures by code, applications, vouchers, delivered subsidy by provider, region, category and month, utilisation and burn-down",
+  request: { params: IdParam, query: PeriodQuery },
+  responses: { 200: json(ProgrammeReportSchema, "The report"), ...commonErrors },
+});
+
+export const overviewReport = defineRoute({
+  method: "get",
+  path: "/api/reports/overview",
+  tags,
+  summary: "Headline figures of each of the caller's agency's programmes",
+  request: { query: ReportQuery },
+  responses: { 200: json(z.object({ items: z.array(ProgrammeSummarySchema) }), "One row per programme"), ...commonErrors },
+});
+
+export const ExportQuery = z
+  .object({
+    programme_id: RecordId.optional(),
+    ...Period,
+    max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+  })
+  .refine(...fromBeforeTo);
+
+const exportRoute = <P extends string>(path: P, what: string) =>
+  defineRoute({
+    method: "get",
+    path,
+    tags,
+    summary: `${what} of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports)`,
+    request: { query: ExportQuery },
+    responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" }, ...commonErrors },
+  });
+
+export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers");
+export const exportBookings = exportRoute("/api/exports/bookings.csv", "Bookings");
+export const exportUsage = exportRoute("/api/exports/usage.csv", "Usage events");
+export const exportLedgerTransfers = exportRoute("/api/exports/ledger-transfers.csv", "Ledger transfers");

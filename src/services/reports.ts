@@ -1,0 +1,281 @@
+// Where every fen of a programme went, read from the ledger (DESIGN §4): money figures are sums
+// of transfers by code, never of booking columns, so they reconcile with the ledger by
+// construction; booking columns add only what the ledger does not carry (gross price, co-pay,
+// region, category). The period filters the instant each transfer, application or voucher was
+// recorded.
+import { eq, sql, type SQL } from "drizzle-orm";
+import { burnDown, type BurnDown } from "../domain/burn-down";
+import { availableFen } from "../domain/ledger";
+import { ledger_accounts, type Programme } from "../db/schema";
+import type { Store } from "../db/store";
+import { DAY_MS, SHANGHAI_OFFSET_MS } from "../lib/time";
+import { REVERSAL_CODE } from "./delivery-confirmation";
+import { POOL_CODES } from "./programmes";
+import { period, type ReportFilter } from "./report-scope";
+
+const DELIVER_CODE = "deliver";
+const HOLD_CODE = "hold";
+const TOP_N = 10;
+const BURN_WINDOW_DAYS = 30;
+const DEFAULT_UTILISATION_DAYS = 30;
+const ENDED_BOOKING_STATUSES = ["cancelled", "rejected", "lapsed"];
+
+const num = (v: unknown) => Number(v ?? 0);
+const ratioBp = (subsidyFen: number, grossFen: number) => (grossFen > 0 ? Math.round((subsidyFen * 10_000) / grossFen) : null);
+const shanghaiMonthSql = (column: SQL) => sql`strftime('%Y-%m', (${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
+/** The transfer touches one of the programme's accounts (pool, vouchers, payables). */
+const touchesProgramme = (programmeId: string) =>
+  sql`EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.programme_id = ${programmeId} AND a.id IN (t.debit_account_id, t.credit_account_id))`;
+
+export interface CodeTotal {
+  code: string;
+  kind: string;
+  count: number;
+  amount_fen: number;
+}
+
+export interface LedgerFigures {
+  budget_fen: number;
+  issued_fen: number;
+  holds_placed_fen: number;
+  /** Holds placed up to the period's end and not settled or released by then. */
+  held_fen: number;
+  settled_fen: number;
+  holds_released_fen: number;
+  lapsed_fen: number;
+  revoked_fen: number;
+  dispute_reversed_fen: number;
+  /** settled − reversed: subsidy that reached providers and stayed there. */
+  net_subsidy_fen: number;
+}
+
+async function codeTotals(store: Store, programmeId: string, p: { from: number; to: number }): Promise<CodeTotal[]> {
+  const rows = await store.all<{ code: string; kind: string; n: number; amount: number }>(sql`
+    SELECT t.code AS code, t.kind AS kind, count(*) AS n, sum(t.amount_fen) AS amount
+    FROM ledger_transfers t
+    WHERE t.created_at >= ${p.from} AND t.created_at < ${p.to} AND ${touchesProgramme(programmeId)}
+    GROUP BY t.code, t.kind ORDER BY t.code, t.kind`);
+  return rows.map((r) => ({ code: r.code, kind: r.kind, count: num(r.n), amount_fen: num(r.amount) }));
+}
+
+async function outstandingHeldFen(store: Store, programmeId: string, to: number): Promise<number> {
+  const [row] = await store.all<{ held: number }>(sql`
+    SELECT sum(t.amount_fen) AS held FROM ledger_transfers t
+    WHERE t.kind = 'pending' AND t.code = ${HOLD_CODE} AND t.created_at < ${to} AND ${touchesProgramme(programmeId)}
+      AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id AND r.created_at < ${to})`);
+  return num(row?.held);
+}
+
+export function ledgerFigures(totals: readonly CodeTotal[], heldFen: number): LedgerFigures {
+  const sum = (pred: (t: CodeTotal) => boolean) => totals.filter(pred).reduce((s, t) => s + t.amount_fen, 0);
+  const posted = (code: string) => sum((t) => t.kind === "posted" && t.code === code);
+  const settled = sum((t) => t.kind === "post_pending" && t.code === DELIVER_CODE);
+  const reversed = posted(REVERSAL_CODE);
+  return {
+    budget_fen: posted(POOL_CODES.budget),
+    issued_fen: posted(POOL_CODES.issue),
+    holds_placed_fen: sum((t) => t.kind === "pending" && t.code === HOLD_CODE),
+    held_fen: heldFen,
+    settled_fen: settled,
+    holds_released_fen: sum((t) => t.kind === "void_pending"),
+    lapsed_fen: posted(POOL_CODES.expire),
+    revoked_fen: posted(POOL_CODES.revoke),
+    dispute_reversed_fen: reversed,
+    net_subsidy_fen: settled - reversed,
+  };
+}
+
+export interface DeliveredRow {
+  key: string;
+  label: string;
+  bookings: number;
+  /** Net of upheld disputes, from the ledger. */
+  subsidy_fen: number;
+  gross_fen: number;
+  /** What the SMEs paid themselves on delivered bookings. */
+  copay_fen: number;
+  /** subsidy ÷ gross actually achieved, in basis points; null with no gross. */
+  subsidy_ratio_bp: number | null;
+}
+
+type Dimension = "all" | "provider" | "sme" | "region" | "category" | "month";
+
+const DIMENSIONS: Record<Dimension, { key: SQL; label: SQL }> = {
+  all: { key: sql`'all'`, label: sql`'all'` },
+  provider: { key: sql`b.provider_org_id`, label: sql`prov.name` },
+  sme: { key: sql`b.sme_org_id`, label: sql`sme.name` },
+  region: { key: sql`o.region_code`, label: sql`o.region_code` },
+  category: { key: sql`o.category`, label: sql`o.category` },
+  month: { key: shanghaiMonthSql(sql`t.created_at`), label: shanghaiMonthSql(sql`t.created_at`) },
+};
+
+/** Delivered subsidy (deliver − dispute reversals) by one dimension; gross and co-pay count once, on the delivery. */
+async function delivered(store: Store, programmeId: string, p: { from: number; to: number }, dimension: Dimension, limit?: number): Promise<DeliveredRow[]> {
+  const d = DIMENSIONS[dimension];
+  const order = limit ? sql`ORDER BY subsidy DESC, k LIMIT ${limit}` : sql`ORDER BY k`;
+  const rows = await store.all<{ k: string; label: string; n: number; subsidy: number; gross: number; copay: number }>(sql`
+    SELECT ${d.key} AS k, ${d.label} AS label,
+      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN 1 ELSE 0 END) AS n,
+      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN t.amount_fen ELSE -t.amount_fen END) AS subsidy,
+      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_gross_fen, 0) ELSE 0 END) AS gross,
+      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_copay_fen, 0) ELSE 0 END) AS copay
+    FROM ledger_transfers t
+    JOIN bookings b ON b.id = t.subject_id
+    JOIN offerings o ON o.id = b.offering_id
+    JOIN organisations prov ON prov.id = b.provider_org_id
+    JOIN organisations sme ON sme.id = b.sme_org_id
+    WHERE ((t.kind = 'post_pending' AND t.code = ${DELIVER_CODE}) OR (t.kind = 'posted' AND t.code = ${REVERSAL_CODE}))
+      AND t.created_at >= ${p.from} AND t.created_at < ${p.to} AND ${touchesProgramme(programmeId)}
+    GROUP BY k ${order}`);
+  return rows.map((r) => {
+    const gross = num(r.gross);
+    const subsidy = num(r.subsidy);
+    return { key: String(r.k), label: String(r.label), bookings: num(r.n), subsidy_fen: subsidy, gross_fen: gross, copay_fen: num(r.copay), subsidy_ratio_bp: ratioBp(subsidy, gross) };
+  });
+}
+
+export interface CountsByStatus {
+  [status: string]: number;
+}
+
+async function applicationCounts(store: Store, programmeId: string, p: { from: number; to: number }) {
+  const rows = await store.all<{ month: string; status: string; n: number }>(sql`
+    SELECT ${shanghaiMonthSql(sql`created_at`)} AS month, status, count(*) AS n FROM voucher_applications
+    WHERE programme_id = ${programmeId} AND created_at >= ${p.from} AND created_at < ${p.to}
+    GROUP BY month, status ORDER BY month`);
+  const total = { applied: 0, approved: 0, rejected: 0, pending: 0, withdrawn: 0 };
+  const byMonth = new Map<string, typeof total>();
+  for (const r of rows) {
+    const m = byMonth.get(r.month) ?? { applied: 0, approved: 0, rejected: 0, pending: 0, withdrawn: 0 };
+    for (const bucket of [total, m]) {
+      bucket.applied += num(r.n);
+      if (r.status in bucket) bucket[r.status as keyof typeof total] += num(r.n);
+    }
+    byMonth.set(r.month, m);
+  }
+  return { ...total, by_month: [...byMonth].map(([month, c]) => ({ month, ...c })) };
+}
+
+async function voucherCounts(store: Store, programmeId: string, p: { from: number; to: number }) {
+  const rows = await store.all<{ status: string; n: number; face: number }>(sql`
+    SELECT status, count(*) AS n, sum(face_value_fen) AS face FROM vouchers
+    WHERE programme_id = ${programmeId} AND issued_at >= ${p.from} AND issued_at < ${p.to} GROUP BY status`);
+  const out = { issued: 0, active: 0, expired: 0, revoked: 0, face_value_fen: 0 };
+  for (const r of rows) {
+    out.issued += num(r.n);
+    out.face_value_fen += num(r.face);
+    if (r.status === "active" || r.status === "expired" || r.status === "revoked") out[r.status] += num(r.n);
+  }
+  return out;
+}
+
+/** Booked unit-hours against published capacity over the period, and metered against booked usage. */
+async function utilisation(store: Store, programmeId: string, u: { from: number; to: number }) {
+  const ended = sql.join(ENDED_BOOKING_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const [booked] = await store.all<{ unit_minutes: number; offerings: number; capacity_unit_minutes: number }>(sql`
+    WITH used AS (
+      SELECT b.offering_id, sum(b.quantity * (min(b.ends_at, ${u.to}) - max(b.starts_at, ${u.from})) / 60000) AS unit_minutes
+      FROM bookings b
+      WHERE b.programme_id = ${programmeId} AND b.status NOT IN (${ended}) AND b.starts_at < ${u.to} AND b.ends_at > ${u.from}
+      GROUP BY b.offering_id)
+    SELECT sum(used.unit_minutes) AS unit_minutes, count(*) AS offerings,
+      sum(o.capacity_units * ((${u.to} - ${u.from}) / 60000)) AS capacity_unit_minutes
+    FROM used JOIN offerings o ON o.id = used.offering_id`);
+  const [usage] = await store.all<{ metered: number; booked: number; n: number }>(sql`
+    SELECT sum(bu.metered_milli) AS metered, sum(bu.booked_milli) AS booked, count(*) AS n
+    FROM booking_usage bu JOIN bookings b ON b.id = bu.booking_id
+    WHERE b.programme_id = ${programmeId} AND b.starts_at < ${u.to} AND b.ends_at > ${u.from}`);
+  const bookedMinutes = num(booked?.unit_minutes);
+  const capacityMinutes = num(booked?.capacity_unit_minutes);
+  const metered = num(usage?.metered);
+  const bookedMilli = num(usage?.booked);
+  return {
+    from: new Date(u.from).toISOString(),
+    to: new Date(u.to).toISOString(),
+    offerings: num(booked?.offerings),
+    booked_unit_hours: bookedMinutes / 60,
+    capacity_unit_hours: capacityMinutes / 60,
+    booked_of_capacity_bp: capacityMinutes > 0 ? Math.round((bookedMinutes * 10_000) / capacityMinutes) : null,
+    bookings_metered: num(usage?.n),
+    metered_milli: metered,
+    booked_milli: bookedMilli,
+    metered_of_booked_bp: bookedMilli > 0 ? Math.round((metered * 10_000) / bookedMilli) : null,
+  };
+}
+
+/** Money leaving the pool (issue) and coming back (expiry, revocation, disputes settled to the pool), all time. */
+async function burn(store: Store, programme: Programme, now: number): Promise<BurnDown> {
+  const rows = await store.all<{ at: number; debit: string; credit: string; amount: number; code: string }>(sql`
+    SELECT t.created_at AS at, t.debit_account_id AS debit, t.credit_account_id AS credit, t.amount_fen AS amount, t.code AS code
+    FROM ledger_transfers t
+    WHERE t.kind = 'posted' AND (t.debit_account_id = ${programme.pool_account_id} OR t.credit_account_id = ${programme.pool_account_id})
+    ORDER BY t.created_at`);
+  let budget = 0;
+  const events = [];
+  for (const r of rows) {
+    if (r.code === POOL_CODES.budget) budget += num(r.amount);
+    else events.push({ at: num(r.at), burned_fen: r.debit === programme.pool_account_id ? num(r.amount) : -num(r.amount) });
+  }
+  return burnDown({ budget_fen: budget, events, now, window_days: BURN_WINDOW_DAYS });
+}
+
+async function poolAvailableFen(store: Store, programme: Programme): Promise<number> {
+  const [pool] = await store.db.select().from(ledger_accounts).where(eq(ledger_accounts.id, programme.pool_account_id));
+  if (!pool) throw new Error(`programme ${programme.id} lost its pool account`);
+  return availableFen(pool);
+}
+
+async function gather(store: Store, programme: Programme, filter: ReportFilter, now: number) {
+  const p = period(filter);
+  const [totals, held, applications, vouchers, pool, burnDown, [all]] = await Promise.all([
+    codeTotals(store, programme.id, p),
+    outstandingHeldFen(store, programme.id, Math.min(p.to, now + 1)),
+    applicationCounts(store, programme.id, p),
+    voucherCounts(store, programme.id, p),
+    poolAvailableFen(store, programme),
+    burn(store, programme, now),
+    delivered(store, programme.id, p, "all"),
+  ]);
+  const { by_month, ...applicationTotals } = applications;
+  const deliveredTotal = all ?? { bookings: 0, subsidy_fen: 0, gross_fen: 0, copay_fen: 0 };
+  const summary = {
+    programme: { id: programme.id, name: programme.name, status: programme.status },
+    ledger: ledgerFigures(totals, held),
+    pool_available_fen: pool,
+    applications: applicationTotals,
+    vouchers,
+    delivered: { bookings: deliveredTotal.bookings, subsidy_fen: deliveredTotal.subsidy_fen, gross_fen: deliveredTotal.gross_fen, copay_fen: deliveredTotal.copay_fen, subsidy_ratio_bp: ratioBp(deliveredTotal.subsidy_fen, deliveredTotal.gross_fen) },
+    runs_out_on: burnDown.runs_out_on,
+  };
+  return { summary, totals, applicationsByMonth: by_month, burnDown };
+}
+
+/** The headline figures of one programme (the overview lists these). */
+export async function programmeSummary(store: Store, programme: Programme, filter: ReportFilter, now: number) {
+  return (await gather(store, programme, filter, now)).summary;
+}
+
+export async function programmeReport(store: Store, programme: Programme, filter: ReportFilter, now: number) {
+  const p = period(filter);
+  const u = { to: filter.to ?? now, from: filter.from ?? (filter.to ?? now) - DEFAULT_UTILISATION_DAYS * DAY_MS };
+  const [gathered, byProvider, byRegion, byCategory, byMonth, topSmes, topProviders, used] = await Promise.all([
+    gather(store, programme, filter, now),
+    delivered(store, programme.id, p, "provider"),
+    delivered(store, programme.id, p, "region"),
+    delivered(store, programme.id, p, "category"),
+    delivered(store, programme.id, p, "month"),
+    delivered(store, programme.id, p, "sme", TOP_N),
+    delivered(store, programme.id, p, "provider", TOP_N),
+    utilisation(store, programme.id, u),
+  ]);
+  return {
+    ...gathered.summary,
+    transfers_by_code: gathered.totals,
+    applications_by_month: gathered.applicationsByMonth,
+    delivered_by: { provider: byProvider, region: byRegion, category: byCategory, month: byMonth },
+    top_smes: topSmes,
+    top_providers: topProviders,
+    utilisation: used,
+    burn_down: gathered.burnDown,
+  };
+}
