@@ -18,8 +18,13 @@ export function seedAdversary(path: string, now: number): { window_from: number;
   const seed = db.transaction(() => {
     db.prepare(
       `INSERT INTO organisations (id, kind, name, credit_code, region_code, size_class, founded_on, provider_status, created_at)
-       VALUES ('org_adversary', 'provider', '探针 Probe', '91110108MA00ADV001', '110108', 'medium', '2020-01-01', 'approved', ?)`,
+       VALUES ('org_adversary', 'provider', '探针 Probe', '91110108MA00ADV001', '110108', 'medium', '2020-01-01', 'active', ?)`,
     ).run(now);
+    // Approved by every agency (per-agency vetting), so its offerings are published and searchable.
+    db.prepare(
+      `INSERT INTO provider_vettings (agency_org_id, provider_org_id, status, decided_at, created_at, updated_at)
+       SELECT id, 'org_adversary', 'approved', ?, ?, ? FROM organisations WHERE kind = 'agency'`,
+    ).run(now, now, now);
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
        INSERT INTO offerings (id, provider_org_id, category, name, region_code, status, unit, unit_minutes, unit_price_fen, slot_minutes,
