@@ -72,13 +72,13 @@ async function submitForVerification(baseUrl: string, orgId: string, cookie: str
   const licence = new TextEncoder().encode("%PDF-1.4\n% e2e business licence\n%%EOF\n");
   const uploaded = await fetch(`${baseUrl}/api/organisations/${orgId}/files?purpose=business_licence`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/pdf", "x-file-name": "licence.pdf" },
+    headers: { cookie, origin: new URL(baseUrl).origin, "content-type": "application/pdf", "x-file-name": "licence.pdf" },
     body: licence,
   });
   if (uploaded.status !== 201) throw new Error(`licence upload answered ${uploaded.status}: ${await uploaded.text()}`);
   const submitted = await fetch(`${baseUrl}/api/organisations/${orgId}/verification/submit`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json" },
+    headers: { cookie, origin: new URL(baseUrl).origin, "content-type": "application/json" },
     body: "{}",
   });
   if (submitted.status !== 200) throw new Error(`verification submit answered ${submitted.status}: ${await submitted.text()}`);
