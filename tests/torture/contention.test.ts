@@ -18,7 +18,7 @@ import { approvedProvider, computeBody, cst, MONDAY_8AM, publish, slotCounters }
 import { postUsage } from "../support/usage";
 
 const SMES = 6;
-const BOOKINGS = 120;
+const BOOKINGS = 80;
 const VOUCHER_FEN = 1_000; // ¥10: five unit-hours of subsidy at ¥10.00 × 20 %
 const NEW_APPLICANTS = 6;
 const TOP_UPS = 8;

@@ -149,7 +149,7 @@ describe("kill -9 under load, ten times, on one database file", () => {
       // The kill lands at a random moment once the load is flowing (the first answer of a round
       // comes slowly: the restarted server is still warming up).
       await Promise.race([acknowledged, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      const loadMs = Math.floor(next() * 2_500);
+      const loadMs = Math.floor(next() * 2_000);
       await new Promise((resolve) => setTimeout(resolve, loadMs));
       await server.crash();
       crashed = true;
