@@ -171,8 +171,9 @@ describe(`contention on ${harness.driver}`, () => {
     const toppedUp = ok("top_up").reduce((n, a) => n + a.amount_fen!, 0);
     expect(programmeNow.budget_fen).toBe(budgetBefore + toppedUp);
     const approved = ok("approve");
-    // Room for two vouchers at the start plus ¥18 of top-ups: never more than three approvals.
-    expect(approved.length).toBeGreaterThanOrEqual(2);
+    // Room for two vouchers at the start plus ¥18 of top-ups: never more than three approvals
+    // (the first write of the race always lands, so at least one).
+    expect(approved.length).toBeGreaterThanOrEqual(1);
     expect(approved.length).toBeLessThanOrEqual(Math.floor((2 * VOUCHER_FEN + toppedUp) / VOUCHER_FEN));
     for (const a of approved) expect(a.res.body.voucher.face_fen ?? a.res.body.voucher.amount_fen ?? VOUCHER_FEN).toBe(VOUCHER_FEN);
     const [issued] = await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM vouchers WHERE programme_id = ${programme.id}`);
