@@ -14,7 +14,7 @@ import { commitReminder, planReminders, sendReminders } from "../../src/services
 import { applicationNews } from "../../src/services/voucher-news";
 import { booked, bookingScene, computeBody, cst, expectRefusal, publish, range, voucherMarket } from "../support/bookings";
 import type { TestClient } from "../support/client";
-import { createAgency, organisationName, signUpProvider, signUpSme, uniqueSuffix } from "../support/fixtures";
+import { createAgency, newClient, organisationName, signUpProvider, signUpSme, uniqueSuffix } from "../support/fixtures";
 import { createProgramme, issueVoucher, moneyPost } from "../support/programmes";
 import { reportUsage } from "../support/usage";
 
@@ -329,5 +329,61 @@ describe(`booking, provider and dispute notifications on ${harness.driver}`, () 
     }
     expect(await kindsAbout(agency.finance.client, booking.id)).toEqual([]);
     expect(await countAbout(booking.id, "usage.disputed")).toBe(3);
+  });
+});
+
+describe(`claim notifications on ${harness.driver}`, () => {
+  it("submitted, returned, reviewed, on notice, objected and paid each tell the side that acts next; a refused move tells nobody", async () => {
+    const m = await voucherMarket(harness, { agency, rules: { notice_days: 5 } });
+    const offering = await publish(m.provider, computeBody({ capacity_units: 8 }));
+    const booking = await booked(m.sme.client, { offering_id: offering.id, quantity: 2, ...range("2026-03-03T10:00", "2026-03-03T15:00"), voucher_id: m.voucher.id });
+    harness.clock.now = Date.parse(cst("2026-03-03T15:00"));
+    await reportUsage(m.provider.client, [{ booking_id: booking.id, from: "2026-03-03T10:00", to: "2026-03-03T15:00", quantity_milli: 10_000 }]);
+    expect((await moneyPost(m.provider.client, `/api/bookings/${booking.id}/deliver`, {})).status).toBe(200);
+    expect((await m.sme.client.post(`/api/bookings/${booking.id}/confirm-delivery`, {})).status).toBe(200);
+    const claimant = m.provider;
+    const providerName = await organisationName(harness, claimant.org.id);
+
+    const created = await claimant.client.post("/api/claims", {
+      booking_ids: [booking.id],
+      contract_no: `HT-${uniqueSuffix()}`,
+      invoice_no: `FP-${uniqueSuffix()}`,
+      invoice_amount_fen: 10_000,
+      delivery_certificate: "验收合格 Accepted on delivery",
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const submitted = (await about(agency.finance.client, id)).find((n) => n.kind === "claim.submitted");
+    expect(submitted).toMatchObject({ link: `/claims/${id}` });
+    expect(submitted?.body_zh).toContain(providerName);
+    expect(submitted?.body_zh).toContain(m.programme.name);
+    expect(await kindsAbout(claimant.client, id)).toEqual([]);
+
+    expect((await agency.reviewer.client.post(`/api/claims/${id}/review`, { decision: "return", reason: "缺少验收单 Missing acceptance form" })).status).toBe(200);
+    const returned = (await about(claimant.client, id)).find((n) => n.kind === "claim.returned");
+    expect(returned?.body_zh).toContain("缺少验收单 Missing acceptance form");
+    expect((await claimant.client.post(`/api/claims/${id}/resubmit`, { answer: "已补充 Added" })).status).toBe(200);
+    expect(await countAbout(id, "claim.submitted")).toBe(2 * 3); // admin, reviewer and finance, twice
+
+    expect((await agency.admin.client.post(`/api/claims/${id}/review`, { decision: "approve" })).status).toBe(200);
+    expect(await kindsAbout(agency.finance.client, id)).toContain("claim.approved");
+    // Two-person rule: whoever reviewed cannot also approve; the refusal tells nobody.
+    expectRefusal(await agency.admin.client.post(`/api/claims/${id}/approve`, {}), 409, "two_person_rule");
+    expect(await countAbout(id, "claim.on_notice")).toBe(0);
+    expect((await agency.finance.client.post(`/api/claims/${id}/approve`, {})).body.status).toBe("on_notice");
+    expect(await kindsAbout(claimant.client, id)).toEqual(["claim.on_notice", "claim.returned"]);
+
+    harness.clock.now = Date.parse(cst("2026-03-05T10:00"));
+    const objection = await newClient(harness).post(`/api/notices/${id}/objections`, { name: "张三", contact: "13800000000", reason: "未交付 Not delivered" });
+    expect(objection.status).toBe(201);
+    expect(await kindsAbout(agency.reviewer.client, id)).toContain("claim.objected");
+    expect(await kindsAbout(claimant.client, id)).not.toContain("claim.objected");
+    expect((await agency.reviewer.client.post(`/api/claims/${id}/objections/${objection.body.id}/resolve`, { note: "核查属实 Checked" })).status).toBe(200);
+
+    harness.clock.now = Date.parse(cst("2026-03-11T09:00"));
+    const payments = await Promise.all([0, 1, 2].map((i) => moneyPost(agency.finance.client, `/api/claims/${id}/pay`, { payment_reference: `BANK-${i}` })));
+    expect(payments.filter((p) => p.status === 200)).toHaveLength(1);
+    expect(await countAbout(id, "claim.paid")).toBe(1);
+    expect((await about(claimant.client, id)).find((n) => n.kind === "claim.paid")?.body_en).toContain("CNY 20.00");
   });
 });
