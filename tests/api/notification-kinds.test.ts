@@ -136,6 +136,20 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     expect(await countAbout(ghost.id, "application.rejected")).toBe(0);
   });
 
+  it("each person's preferences offer the kinds their kind of organisation receives", async () => {
+    const offered = async (client: TestClient) => ((await client.get("/api/notifications/preferences")).body.kinds as { kind: string }[]).map((k) => k.kind);
+    const smeKinds = await offered((await signUpSme(harness)).client);
+    expect(smeKinds).toEqual(expect.arrayContaining(["application.approved", "voucher.issued", "voucher.expiring", "voucher.expired", "voucher.revoked", "booking.confirmed", "claim.paid"]));
+    expect(smeKinds).not.toContain("provider.approved");
+    expect(smeKinds).not.toContain("application.submitted");
+    const providerKinds = await offered(provider.client);
+    expect(providerKinds).toEqual(expect.arrayContaining(["booking.requested", "booking.lapsing", "provider.approved", "provider.rejected", "usage.disputed", "claim.on_notice"]));
+    expect(providerKinds).not.toContain("voucher.expiring");
+    const agencyKinds = await offered(agency.reviewer.client);
+    expect(agencyKinds).toEqual(expect.arrayContaining(["application.submitted", "usage.disputed", "claim.submitted", "claim.objected", "webhook.failing"]));
+    expect(agencyKinds).not.toContain("booking.requested");
+  });
+
   it("a person who mutes a kind does not receive it; the others in the organisation still do", async () => {
     const programme = await createProgramme(harness, agency);
     const muted = await agency.admin.client.put("/api/notifications/preferences", { kinds: [{ kind: "application.submitted", enabled: false }] });
