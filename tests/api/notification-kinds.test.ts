@@ -183,6 +183,22 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     expect(await countAbout(m.voucher.id, "voucher.revoked")).toBe(1);
   });
 
+  it("revoking a voucher with 16 bookings waiting on it ends it in batches that fit, telling both sides of each booking", async () => {
+    const m = await voucherMarket(harness, { agency });
+    const offering = await publish(m.provider, computeBody({ capacity_units: 1 }));
+    const made = [];
+    for (let hour = 0; hour < 16; hour++) {
+      const day = 3 + Math.floor(hour / 8);
+      const h = 9 + (hour % 8);
+      const at = (x: number) => `2026-03-0${day}T${String(x).padStart(2, "0")}:00`;
+      made.push(await booked(m.sme.client, { offering_id: offering.id, quantity: 1, ...range(at(h), at(h + 1)), voucher_id: m.voucher.id }));
+    }
+    const revoked = await moneyPost(m.agency.admin.client, `/api/vouchers/${m.voucher.id}/revoke`, { reason: "虚假材料 False papers" });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    for (const b of made) expect(await countAbout(b.id, "booking.cancelled")).toBe(2);
+    expect(await countAbout(m.voucher.id, "voucher.revoked")).toBe(1);
+  });
+
   it("the sweep reminds at 30 and at 7 days before expiry, once each, and the expiry write tells the enterprise", async () => {
     const programme = await createProgramme(harness, agency, { rules: { validity: { kind: "days_from_issue", days: 40 } } });
     const sme = await signUpSme(harness);
