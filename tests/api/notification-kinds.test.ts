@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { commitAs } from "../../src/db/atomic";
 import { constraintViolation } from "../../src/db/constraints";
-import { notifications, reminders } from "../../src/db/schema";
+import { notifications, reminders, webhook_deliveries, webhook_events } from "../../src/db/schema";
 import { DAY_MS, HOUR_MS } from "../../src/lib/time";
 import { sweepExpiredVouchers } from "../../src/services/expiry";
 import { commitReminder, planReminders, sendReminders } from "../../src/services/reminders";
@@ -272,6 +272,35 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     expect(reports.length).toBe(3);
     expect(await countAbout(voucher.id, "voucher.expiring")).toBe(1);
     expect((await storedAbout(sme.user.id, voucher.id)).find((n) => n.kind === "voucher.expiring")?.body_en).toContain("within 7 days");
+  });
+
+  it("the organisation's webhook endpoints get each event once: issued, and a reminder from overlapping sweeps", async () => {
+    const programme = await createProgramme(harness, agency, { rules: { validity: { kind: "days_from_issue", days: 20 } } });
+    const sme = await signUpSme(harness);
+    const register = async (event_types: string[]) => {
+      const res = await sme.client.post("/api/webhook-endpoints", { url: `https://hooks-${uniqueSuffix()}.example.cn/in`, event_types, description: "ERP" });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const first = await register(["voucher.issued", "voucher.expiring"]);
+    const { voucher } = await issueVoucher(agency, sme, programme.id, 100_000);
+    const events = async (type: string) =>
+      harness.store.db.select().from(webhook_events).where(and(eq(webhook_events.subject_id, voucher.id), eq(webhook_events.type, type)));
+    const deliveries = async (endpointId: string) => harness.store.db.select().from(webhook_deliveries).where(eq(webhook_deliveries.endpoint_id, endpointId));
+    expect((await events("voucher.issued")).map((e) => JSON.parse(e.payload_json).data)).toEqual([expect.objectContaining({ voucher_id: voucher.id, face_value_fen: 100_000, link: `/my-vouchers?id=${voucher.id}` })]);
+
+    const ours = (plans: Awaited<ReturnType<typeof planReminders>>) => plans.find((p) => p.subject_id === voucher.id)!;
+    const a = ours(await planReminders(harness.store, harness.clock.now));
+    const b = ours(await planReminders(harness.store, harness.clock.now));
+    expect(await commitReminder(harness.store, a)).toBe(true);
+    // An endpoint registered between the two sweeps' writes gets nothing from the second.
+    const second = await register(["*"]);
+    expect(await commitReminder(harness.store, b)).toBe(false);
+    await sendReminders(harness.store, harness.clock.now);
+    const expiring = await events("voucher.expiring");
+    expect(expiring.map((e) => JSON.parse(e.payload_json).data.days)).toEqual([30]);
+    expect((await deliveries(first)).filter((d) => d.event_seq === expiring[0]?.seq)).toHaveLength(1);
+    expect(await deliveries(second)).toEqual([]);
   });
 
   it("a reminder whose batch rolls back leaves neither the notification nor its once-only row, so the next sweep sends it", async () => {
