@@ -18,6 +18,7 @@ import { createOrganisationWithUsers } from "./seed/accounts";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { lapseOverdueBookings } from "./services/booking-lapse";
 import { sweepExpiredVouchers } from "./services/expiry";
+import { sendReminders } from "./services/reminders";
 import { formatReport, verifyLedger } from "./services/verify";
 import { nodeAuditSettings } from "./db/audit-key-file";
 import { parseVerifierKey, verifierKeyString } from "./domain/checkpoint";
@@ -161,6 +162,15 @@ const commands: Record<string, Command> = {
     async run(store) {
       const result = await lapseOverdueBookings(store, Date.now());
       console.log(`${result.lapsed} booking(s) lapsed, ${result.skipped} moved by someone else first`);
+      return 0;
+    },
+  },
+  remind: {
+    summary: "Send due reminders once: vouchers expiring within 30 and 7 days, requests lapsing within 2 hours",
+    options: {},
+    async run(store) {
+      const report = await sendReminders(store, Date.now());
+      console.log(`${report.sent} reminder(s) sent, ${report.skipped} sent by another run first or no longer due`);
       return 0;
     },
   },

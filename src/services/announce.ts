@@ -37,6 +37,11 @@ export interface Announcement {
    * minute); without a key every call is a new event.
    */
   once_key?: string;
+  /**
+   * Written only where this SQL condition holds inside the write (e.g. "this batch's reminder row
+   * is the one that exists"), so a repeated or concurrent sweep announces nothing the second time.
+   */
+  only_if?: SQL;
 }
 
 /** 16 base32 characters naming the event: random, or derived from its once_key. */
@@ -72,12 +77,13 @@ export async function announce(announcement: Announcement, now: number): Promise
 function inboxStatement(a: Announcement, to: Recipient, token: string, title: { zh: string; en: string }, now: number): SQL {
   const roleFilter = to.roles && to.roles.length > 0 ? sql` AND u.role IN (${sql.join(to.roles.map((r) => sql`${r}`), sql`, `)})` : sql``;
   const exceptFilter = a.except_user_id ? sql` AND u.id <> ${a.except_user_id}` : sql``;
+  const gate = a.only_if ? sql` AND (${a.only_if})` : sql``;
   return sql`INSERT INTO notifications
       (id, event_id, user_id, org_id, kind, subject_type, subject_id, link, title_zh, title_en, body_zh, body_en, read_at, created_at)
     SELECT 'ntf_' || ${token} || substr(u.id, instr(u.id, '_') + 1), ${`evt_${token}`}, u.id, u.org_id, ${a.kind},
       ${a.subject_type}, ${a.subject_id}, ${a.link}, ${title.zh}, ${title.en}, ${a.body_zh}, ${a.body_en}, NULL, ${now}
     FROM users u
-    WHERE u.org_id = ${to.org_id} AND u.disabled = 0${roleFilter}${exceptFilter}
+    WHERE u.org_id = ${to.org_id} AND u.disabled = 0${roleFilter}${exceptFilter}${gate}
       AND NOT EXISTS (SELECT 1 FROM notification_mutes m WHERE m.user_id = u.id AND m.kind = ${a.kind})
     ON CONFLICT DO NOTHING`;
 }
@@ -85,7 +91,7 @@ function inboxStatement(a: Announcement, to: Recipient, token: string, title: { 
 /** The organisation's webhook event and one pending delivery per enabled endpoint that wants it. */
 function outboxStatements(a: Announcement, orgId: string, messageId: string, token: string, payload: string, now: number): SQL[] {
   const wanted = sql`e.org_id = ${orgId} AND e.enabled = 1
-    AND EXISTS (SELECT 1 FROM json_each(e.event_types_json) j WHERE j.value IN (${a.kind}, '*'))`;
+    AND EXISTS (SELECT 1 FROM json_each(e.event_types_json) j WHERE j.value IN (${a.kind}, '*'))${a.only_if ? sql` AND (${a.only_if})` : sql``}`;
   return [
     sql`INSERT INTO webhook_events (id, org_id, type, subject_id, payload_json, created_at)
       SELECT ${messageId}, ${orgId}, ${a.kind}, ${a.subject_id}, ${payload}, ${now}

@@ -1,8 +1,9 @@
 // Who hears about a booking's move, and what they read: one place for every path that moves a
 // booking (requests, provider and SME moves, the lapse sweep, forced cancellations, voucher ends).
 // Names come from sub-selects inside the announcing statement, so announcing reads nothing first.
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { Booking } from "../db/schema";
+import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { programmes, type Booking } from "../db/schema";
+import type { Store } from "../db/store";
 import { shanghaiText } from "../lib/time";
 import { announce, type Announcement } from "./announce";
 
@@ -23,7 +24,7 @@ const providerLink = (b: Booking) => `/provider/bookings?id=${b.id}`;
 
 type News = Omit<Announcement, "subject_type" | "subject_id" | "data">;
 
-function newsFor(before: Booking | null, after: Booking, actorOrgId: string | null): News[] {
+function newsFor(before: Booking | null, after: Booking, actorOrgId: string | null, agencyOrgId: string | null): News[] {
   const toSme = { to: [{ org_id: after.sme_org_id }], link: smeLink(after) };
   const toProvider = { to: [{ org_id: after.provider_org_id }], link: providerLink(after) };
   const reason = after.status_reason ? `：${after.status_reason}` : "";
@@ -40,7 +41,20 @@ function newsFor(before: Booking | null, after: Booking, actorOrgId: string | nu
     ];
   }
   if (before.confirmation_state !== "disputed" && after.confirmation_state === "disputed") {
-    return [{ kind: "usage.disputed", ...toProvider, body_zh: sql`${smeName(after)} || ' 对交付结果有异议：' || ${what(after)}`, body_en: sql`${smeName(after)} || ' disputes the delivery of ' || ${whatEn(after)}` }];
+    const why = after.dispute_reason ? `：${after.dispute_reason}` : "";
+    const whyEn = after.dispute_reason ? `: ${after.dispute_reason}` : "";
+    const news: News[] = [{ kind: "usage.disputed", ...toProvider, body_zh: sql`${smeName(after)} || ' 对交付结果有异议：' || ${what(after)} || ${why}`, body_en: sql`${smeName(after)} || ' disputes the delivery of ' || ${whatEn(after)} || ${whyEn}` }];
+    // The programme's agency resolves it: its deciders hear too.
+    if (agencyOrgId) {
+      news.push({
+        kind: "usage.disputed",
+        to: [{ org_id: agencyOrgId, roles: ["admin", "reviewer"] }],
+        link: "/agency/disputes",
+        body_zh: sql`${smeName(after)} || ' 对 ' || ${providerName(after)} || ' 的交付有异议，待裁决：' || ${what(after)} || ${why}`,
+        body_en: sql`${smeName(after)} || ' disputes the delivery by ' || ${providerName(after)} || ', awaiting your decision: ' || ${whatEn(after)} || ${whyEn}`,
+      });
+    }
+    return news;
   }
   if (before.status === after.status) return [];
   switch (after.status) {
@@ -76,10 +90,27 @@ function newsFor(before: Booking | null, after: Booking, actorOrgId: string | nu
   }
 }
 
-/** The statements announcing a booking's creation (before = null) or move, for its batch. */
-export async function bookingNews(before: Booking | null, after: Booking, actor: { user_id: string | null; org_id: string | null }, now: number): Promise<SQLWrapper[]> {
+/** The agency whose programme subsidises the booking, when the move is one it must hear of (a dispute). */
+export async function concernedAgency(store: Store, before: Booking, after: Booking): Promise<string | null> {
+  if (before.confirmation_state === "disputed" || after.confirmation_state !== "disputed" || !after.programme_id) return null;
+  // A programme's agency never changes, so reading it before the write is safe.
+  const [row] = await store.db.select({ agency_org_id: programmes.agency_org_id }).from(programmes).where(eq(programmes.id, after.programme_id));
+  return row?.agency_org_id ?? null;
+}
+
+/**
+ * The statements announcing a booking's creation (before = null) or move, for its batch.
+ * `agencyOrgId` (from concernedAgency) is told of disputes.
+ */
+export async function bookingNews(
+  before: Booking | null,
+  after: Booking,
+  actor: { user_id: string | null; org_id: string | null },
+  now: number,
+  agencyOrgId: string | null = null,
+): Promise<SQLWrapper[]> {
   const statements: SQLWrapper[] = [];
-  for (const news of newsFor(before, after, actor.org_id)) {
+  for (const news of newsFor(before, after, actor.org_id, agencyOrgId)) {
     statements.push(
       ...(await announce(
         {
@@ -104,4 +135,26 @@ export async function bookingNews(before: Booking | null, after: Booking, actor:
     );
   }
   return statements;
+}
+
+/**
+ * The reminder that a request lapses soon, to the provider whose confirmation it waits for.
+ * Written by the reminder sweep with its once-only gate (src/services/reminders.ts).
+ */
+export function bookingLapsingNews(booking: Booking, gate: { once_key: string; only_if: SQL }, now: number): Promise<SQLWrapper[]> {
+  const deadline = shanghaiText(booking.confirm_by_at ?? now);
+  return announce(
+    {
+      kind: "booking.lapsing",
+      subject_type: "booking",
+      subject_id: booking.id,
+      link: providerLink(booking),
+      body_zh: sql`${smeName(booking)} || ${` 的预约请求将于 ${deadline} 失效，请尽快确认或拒绝：`} || ${what(booking)}`,
+      body_en: sql`${smeName(booking)} || ${`'s request lapses at ${deadline} (Beijing time) unless you confirm or reject it: `} || ${whatEn(booking)}`,
+      to: [{ org_id: booking.provider_org_id }],
+      data: { booking_id: booking.id, status: booking.status, confirm_by_at: new Date(booking.confirm_by_at ?? now).toISOString() },
+      ...gate,
+    },
+    now,
+  );
 }

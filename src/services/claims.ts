@@ -184,15 +184,20 @@ const CLAIM_WORDS: Record<ClaimKind, [string, string]> = {
 export async function claimNews(claim: Claim, kind: ClaimKind, now: number, exceptUserId: string | null, agencyOrgId: string): Promise<SQLWrapper[]> {
   const toAgency = kind === "claim.submitted" || kind === "claim.objected" || kind === "claim.approved";
   const to = toAgency ? [{ org_id: agencyOrgId, roles: ["admin", "reviewer", "finance"] as const }] : [{ org_id: claim.claimant_org_id }];
-  const [zh, en] = CLAIM_WORDS[kind];
+  const [words, wordsEn] = CLAIM_WORDS[kind];
+  // The claimant reads why a claim came back or was refused.
+  const why = kind === "claim.returned" ? claim.return_reason : kind === "claim.rejected" ? claim.reject_reason : null;
+  const zh = why ? `${words}：${why}` : words;
+  const en = why ? `${wordsEn}: ${why}` : wordsEn;
   return announce(
     {
       kind,
       subject_type: "claim",
       subject_id: claim.id,
       link: `/claims/${claim.id}`,
-      body_zh: `${claim.id}：${zh}（${(claim.amount_fen / 100).toFixed(2)}元）`,
-      body_en: `${claim.id}: ${en} (CNY ${(claim.amount_fen / 100).toFixed(2)})`,
+      // Names, not ids: the claimant and the programme, read inside the write.
+      body_zh: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`：${zh}（`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`，${(claim.amount_fen / 100).toFixed(2)}元）`}`,
+      body_en: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`: ${en} (`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`, CNY ${(claim.amount_fen / 100).toFixed(2)})`}`,
       to,
       except_user_id: exceptUserId,
       data: { claim_id: claim.id, status: claim.status, amount_fen: claim.amount_fen },

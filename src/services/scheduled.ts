@@ -8,6 +8,7 @@ import { sealAndCheckpoint, unsignedAuditSettings, type AuditSettings } from "./
 import { lapseOverdueBookings } from "./booking-lapse";
 import { sweepDeliveries } from "./delivery-sweep";
 import { sweepExpiredVouchers } from "./expiry";
+import { pruneReminders, sendReminders } from "./reminders";
 
 export async function runScheduled(store: Store, now: number, audit: AuditSettings = unsignedAuditSettings): Promise<void> {
   // Deliveries first: a booking that ended is settled on its usage before its voucher can expire.
@@ -15,8 +16,11 @@ export async function runScheduled(store: Store, now: number, audit: AuditSettin
   const expiry = await sweepExpiredVouchers(store, now);
   if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
   await lapseOverdueBookings(store, now);
+  // After expiry and lapses, so nothing ended this run is reminded of.
+  await sendReminders(store, now);
   await pruneRateLimits(store, now);
   await pruneNotifications(store, now);
+  await pruneReminders(store, now);
   await pruneWebhookHistory(store, now);
   // Last, so the events the sweeps above appended are sealed (and checkpointed when due).
   await sealAndCheckpoint(store, audit, now);

@@ -25,6 +25,7 @@ import { bookingNews } from "./booking-news";
 import { releaseBookingStatements, releaseEvent, type Release } from "./bookings-release";
 import { releaseHold } from "./holds";
 import { POOL_CODES } from "./programmes";
+import { voucherNews } from "./voucher-news";
 import { readVoucherWithBalance, returnTransferId } from "./vouchers";
 
 export interface VoucherEnd {
@@ -32,8 +33,12 @@ export interface VoucherEnd {
   reason: string;
 }
 
-/** A released booking writes 6 statements and an audit event: 25 leave room for the rest of a batch. */
-export const HOLDS_PER_BATCH = 25;
+/**
+ * A released booking writes about 13 statements (its move, slots, the hold's void and cap room: 6;
+ * telling the enterprise and the provider: 6; its audit event): 12 leave room for the rest of a
+ * batch (the return transfer, the voucher's move and its announcement) under MAX_BATCH_STATEMENTS.
+ */
+export const HOLDS_PER_BATCH = 12;
 /** A voucher with more live holds than this is a bug somewhere else; refuse rather than loop on. */
 export const MAX_HOLD_CHUNKS = 80;
 
@@ -134,6 +139,8 @@ export async function planVoucherEnd(store: Store, voucherId: string, end: Vouch
   }
   statements.push(store.db.update(vouchers).set({ status: transition(vouchers.status, ["active"], end.status), status_reason: end.reason }).where(eq(vouchers.id, voucher.id)));
   const after = { ...voucher, status: end.status, status_reason: end.reason };
+  // The enterprise hears in the batch that ends the voucher, never before and never twice (the transition guards it).
+  statements.push(...(await voucherNews(after, end.status === "expired" ? { kind: "voucher.expired", returned_fen } : { kind: "voucher.revoked", reason: end.reason, returned_fen }, now)));
   events.push({ action: `voucher.${end.status}`, subject_type: "voucher", subject_id: voucher.id, programme_id: voucher.programme_id, before: voucher, after: { ...after, returned_fen } });
   return { kind: "step", step: { voucher: after, statements, events, final: true, released_holds: chunk.length, returned_fen } };
 }

@@ -44,6 +44,22 @@ export const notification_mutes = sqliteTable(
   (t) => [primaryKey({ columns: [t.user_id, t.kind] })],
 );
 
+// A reminder a sweep sent (a voucher's expiry at 30 and at 7 days, a request about to lapse): at
+// most one row per kind and subject, whichever sweep inserts it first. The announcing statements
+// of the same batch are written only where this row carries that batch's token, so sweeps that
+// overlap or repeat remind once (src/services/reminders.ts).
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    // "voucher.expiring:30", "voucher.expiring:7", "booking.lapsing".
+    kind: text("kind").notNull(),
+    subject_id: text("subject_id").notNull(),
+    token: text("token").notNull(),
+    created_at: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.subject_id] }), index("reminders_created_idx").on(t.created_at)],
+);
+
 export const webhook_endpoints = sqliteTable(
   "webhook_endpoints",
   {

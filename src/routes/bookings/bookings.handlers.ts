@@ -22,7 +22,7 @@ import {
   startStatements,
   type MoveStatements,
 } from "../../services/booking-moves";
-import { bookingNews } from "../../services/booking-news";
+import { bookingNews, concernedAgency } from "../../services/booking-news";
 import { createBookingStatements, explainBookingGuard, presentBooking } from "../../services/bookings";
 import { deliverStatements } from "../../services/delivery";
 import { confirmDeliveryStatements, disputeDeliveryStatements, dismissDisputeStatements, upholdDisputeStatements } from "../../services/delivery-confirmation";
@@ -191,7 +191,8 @@ async function runMoveCommitted(c: Context<AppEnv>, id: string, plan: Plan, part
     const now = c.var.now();
     const booking = await readForMove(c, id, party);
     const move = await plan(booking, now);
-    await commit(c, [...move.statements, ...(await bookingNews(booking, move.after, actorIds(c), now))], move.events);
+    const agency = await concernedAgency(c.var.store, booking, move.after);
+    await commit(c, [...move.statements, ...(await bookingNews(booking, move.after, actorIds(c), now, agency))], move.events);
     return { move };
   }, explainMoveGuard);
 }

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { commit } from "../../db/atomic";
 import { notification_mutes, notifications, type Notification } from "../../db/schema";
 import type { Store } from "../../db/store";
-import { NOTIFICATION_KIND_NAMES, NOTIFICATION_KINDS } from "../../domain/notification-kinds";
+import { kindsFor, NOTIFICATION_KIND_NAMES, NOTIFICATION_KINDS } from "../../domain/notification-kinds";
 import type { AppEnv } from "../../lib/context";
 import { badRequest, notFound } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
@@ -81,12 +81,13 @@ export const markAllRead: RouteHandler<typeof routes.markAllRead, AppEnv> = asyn
   return c.json({ marked: rows?.length ?? 0 }, 200);
 };
 
-async function preferences(store: Store, userId: string) {
+/** The kinds this person's organisation can receive, each with whether the person receives it. */
+async function preferences(store: Store, userId: string, orgKind: Parameters<typeof kindsFor>[0]) {
   const muted = new Set(
     (await store.db.select({ kind: notification_mutes.kind }).from(notification_mutes).where(eq(notification_mutes.user_id, userId))).map((r) => r.kind),
   );
   return {
-    kinds: NOTIFICATION_KIND_NAMES.map((kind) => ({
+    kinds: kindsFor(orgKind).map((kind) => ({
       kind,
       label_zh: NOTIFICATION_KINDS[kind].zh,
       label_en: NOTIFICATION_KINDS[kind].en,
@@ -96,7 +97,8 @@ async function preferences(store: Store, userId: string) {
 }
 
 export const getPreferences: RouteHandler<typeof routes.getPreferences, AppEnv> = async (c) => {
-  return c.json(await preferences(c.var.store, actorOf(c).user.id), 200);
+  const actor = actorOf(c);
+  return c.json(await preferences(c.var.store, actor.user.id, actor.org.kind), 200);
 };
 
 export const putPreferences: RouteHandler<typeof routes.putPreferences, AppEnv> = async (c) => {
@@ -112,5 +114,5 @@ export const putPreferences: RouteHandler<typeof routes.putPreferences, AppEnv> 
   await commit(c, statements, [
     { action: "notification_preferences.changed", subject_type: "user", subject_id: actor.user.id, after: { kinds } },
   ]);
-  return c.json(await preferences(store, actor.user.id), 200);
+  return c.json(await preferences(store, actor.user.id, actor.org.kind), 200);
 };

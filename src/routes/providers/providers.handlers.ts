@@ -19,6 +19,7 @@ import {
   type VettingDecision,
   type VettingStatus,
 } from "../../services/vetting";
+import { providerNews } from "../../services/voucher-news";
 import { presentOrganisation } from "../auth/present";
 import type * as routes from "./providers.routes";
 
@@ -92,7 +93,8 @@ async function decide(c: Context<AppEnv>, id: string, decideStatus: (before: Vet
   const decision: VettingDecision = { agency_org_id: actor.org.id, provider_org_id: id, status, reason, decided_by: actor.user.id, decided_at: c.var.now() };
   const after: ProviderVetting = { created_at: decision.decided_at, ...before, ...decision, updated_at: decision.decided_at };
   try {
-    await commit(c, [decisionStatement(c.var.store, before, decision)], [
+    const news = await providerNews(id, actor.org.id, status, reason, decision.decided_at);
+    await commit(c, [decisionStatement(c.var.store, before, decision), ...news], [
       { action: `provider.${status}`, subject_type: "organisation", subject_id: id, before: before ?? null, after },
     ]);
   } catch (error) {

@@ -18,6 +18,7 @@ import { readProgramme, readRules } from "../../services/programmes";
 import { applicationRow, assessEligibility, type StoredEligibility } from "../../services/voucher-applications";
 import { stillVerifiedStatement } from "../../services/verification";
 import { issueVoucherStatements } from "../../services/vouchers";
+import { applicationNews, voucherNews } from "../../services/voucher-news";
 import { presentVoucherBalance } from "../vouchers/present";
 import type * as routes from "./voucher-applications.routes";
 
@@ -65,7 +66,8 @@ export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv
   }
   const row = applicationRow({ id: newId("app"), programme_id: programme.id, sme_org_id: actor.org.id, applicant_user_id: actor.user.id, requested_fen: body.requested_fen, purpose: body.purpose, eligibility }, now);
   try {
-    await commit(c, [store.db.insert(voucher_applications).values(row)], [
+    const news = await applicationNews(row, "application.submitted", programme.agency_org_id, actor.user.id, now);
+    await commit(c, [store.db.insert(voucher_applications).values(row), ...news], [
       { action: "voucher_application.submitted", subject_type: "voucher_application", subject_id: row.id, programme_id: programme.id, after: row },
     ]);
   } catch (error) {
@@ -138,7 +140,11 @@ async function approveOnce(c: Context<AppEnv>, id: string, body: { approved_fen?
   const balance = { face_value_fen: approved, held_fen: 0, spent_fen: 0, lapsed_fen: 0, available_fen: approved };
   const result = { status: 200 as const, body: { application: presentApplication(decided), voucher: presentVoucherBalance(issued.voucher, balance) } };
   // The enterprise must still be verified when the batch runs (a verifier may demote it meanwhile).
-  await commit(c, [stillVerifiedStatement(store, application.sme_org_id), ...issued.statements, record(result)], issued.events);
+  const news = [
+    ...(await applicationNews(decided, "application.approved", programme.agency_org_id, decided.decided_by, now)),
+    ...(await voucherNews(issued.voucher, { kind: "voucher.issued" }, now)),
+  ];
+  await commit(c, [stillVerifiedStatement(store, application.sme_org_id), ...issued.statements, ...news, record(result)], issued.events);
   return result;
 }
 
@@ -176,9 +182,10 @@ export const approveApplication: RouteHandler<typeof routes.approveApplication, 
 export const rejectApplication: RouteHandler<typeof routes.rejectApplication, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { reason } = c.req.valid("json");
-  const { application } = await decidable(c, id);
+  const { application, programme } = await decidable(c, id);
   const now = c.var.now();
   const after: VoucherApplication = { ...application, status: "rejected", decision_reason: reason, decided_by: actorOf(c).user.id, decided_at: now };
+  const news = await applicationNews(after, "application.rejected", programme.agency_org_id, after.decided_by, now);
   try {
     await commit(
       c,
@@ -187,6 +194,7 @@ export const rejectApplication: RouteHandler<typeof routes.rejectApplication, Ap
           .update(voucher_applications)
           .set({ status: transition(voucher_applications.status, ["pending"], "rejected"), decision_reason: reason, decided_by: after.decided_by, decided_at: now })
           .where(eq(voucher_applications.id, id)),
+        ...news,
       ],
       [{ action: "voucher_application.rejected", subject_type: "voucher_application", subject_id: id, programme_id: application.programme_id, before: { status: application.status }, after: { status: "rejected", reason } }],
     );
