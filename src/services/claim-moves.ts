@@ -158,7 +158,7 @@ export async function payStatements(store: Store, claim: Claim, actor: Actor, re
     statements: [
       statusMove(store, claim, ["on_notice"], "paid", change, sql`${claims.open_objections} = 0 AND ${claims.notice_ends_at} <= ${now}`),
       ensureAccount(store, { id: paidOut, kind: "paid_out", programme_id: claim.programme_id }, now),
-      ...postedTransfer(store, { id: payTransferId(claim.id), debit_account_id: accountIds.providerPayable(claim.programme_id, claim.provider_org_id), credit_account_id: paidOut, amount_fen: claim.amount_fen, code: "payout", subject_id: claim.id }, now),
+      ...postedTransfer(store, { id: payTransferId(claim.id), debit_account_id: accountIds.payable(claim.programme_id, claim.claimant_org_id), credit_account_id: paidOut, amount_fen: claim.amount_fen, code: "payout", subject_id: claim.id }, now),
       store.db
         .update(bookings)
         .set({ status: transition(bookings.status, ["delivered"], "settled") as never, updated_at: now })
@@ -204,13 +204,13 @@ async function returnSubsidy(store: Store, b: Booking, pool: string, now: number
   if (!voucher) throw new Error(`booking ${b.id} lost its voucher`);
   const to = voucher.status === "active" ? "voucher" : "pool";
   returned.push({ booking_id: b.id, amount_fen: amount, to });
-  const { held } = await readHeld(store, b);
+  const { hold, held } = await readHeld(store, b);
   return [
     // An expiry or revocation in between re-reads, so money never lands on an ended voucher.
     bookingGuard(sql`(SELECT v.status FROM ${vouchers} v WHERE v.id = ${b.voucher_id}) = ${voucher.status}`),
     ...postedTransfer(
       store,
-      { id: claimReversalId(b.id), debit_account_id: accountIds.providerPayable(b.programme_id, b.provider_org_id), credit_account_id: to === "voucher" ? accountIds.voucher(b.voucher_id) : pool, amount_fen: amount, code: CLAIM_REVERSAL_CODE, subject_id: b.id },
+      { id: claimReversalId(b.id), debit_account_id: hold.credit_account_id, credit_account_id: to === "voucher" ? accountIds.voucher(b.voucher_id) : pool, amount_fen: amount, code: CLAIM_REVERSAL_CODE, subject_id: b.id },
       now,
     ),
     annualSubsidyChange(store, { programme_id: held.programme_id, sme_org_id: held.sme_org_id, year: held.year }, -amount, held.annual_subsidy_cap_fen),

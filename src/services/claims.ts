@@ -6,7 +6,7 @@
 // commits (their status update yields NULL otherwise).
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { AuditInput } from "../db/audit";
-import { bookings, claim_bookings, claims, files, programmes, type Booking, type Claim } from "../db/schema";
+import { bookings, claim_bookings, claims, files, ledger_accounts, ledger_transfers, programmes, type Booking, type Claim } from "../db/schema";
 import type { Store } from "../db/store";
 import { DEFAULT_CLAIM_DEADLINE_DAYS } from "../domain/working-days";
 import type { Actor } from "../lib/context";
@@ -79,14 +79,20 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
     refuse("mixed_parties", "一个兑付申请只能包含同一企业与同一服务商之间的预约", "One claim covers bookings between one enterprise and one provider");
   }
   const { rules, programme } = await currentRules(store, first.programme_id);
-  const claimantKind = rules.settlement_mode === "tongdui" ? "provider" : "sme";
-  if (actor.org.kind !== claimantKind) {
+  // Who claims is who the holds owe (fixed when each booking was made, by the settlement mode of
+  // the programme's rules then): the provider in 通兑, the enterprise in 通用. Holds never change.
+  const holdIds = rows.map((b) => b.hold_transfer_id).filter((id): id is string => id !== null);
+  const owed = holdIds.length === 0 ? [] : await store.db.select({ org_id: ledger_accounts.org_id }).from(ledger_transfers).innerJoin(ledger_accounts, eq(ledger_accounts.id, ledger_transfers.credit_account_id)).where(inArray(ledger_transfers.id, holdIds));
+  const owedOrgs = new Set(owed.map((r) => r.org_id));
+  if (holdIds.length !== rows.length || owed.length !== holdIds.length || owedOrgs.size !== 1 || !owedOrgs.has(actor.org.id)) {
+    const providerOwed = owedOrgs.has(first.provider_org_id) || (owedOrgs.size === 0 && rules.settlement_mode === "tongdui");
     refuse(
       "wrong_claimant",
-      rules.settlement_mode === "tongdui" ? "该项目为通兑模式，由服务商申请兑付" : "该项目为通用模式，由企业申请兑付",
-      rules.settlement_mode === "tongdui" ? "In this programme (tongdui) the provider claims" : "In this programme (tongyong) the enterprise claims",
+      providerOwed ? "该项目为通兑模式，由服务商申请兑付" : "该项目为通用模式，由企业申请兑付",
+      providerOwed ? "In this programme (tongdui) the provider claims" : "In this programme (tongyong) the enterprise claims",
     );
   }
+  const settlementMode = actor.org.id === first.provider_org_id ? "tongdui" : "tongyong";
   const deadlineMs = (rules.claim_deadline_days ?? DEFAULT_CLAIM_DEADLINE_DAYS) * DAY_MS;
   for (const b of rows) {
     if (b.status !== "delivered" || b.confirmation_state !== "confirmed") {
@@ -109,7 +115,7 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
   const claim: Claim = {
     id: newId("clm"),
     programme_id: first.programme_id,
-    settlement_mode: rules.settlement_mode,
+    settlement_mode: settlementMode,
     claimant_org_id: actor.org.id,
     provider_org_id: first.provider_org_id,
     sme_org_id: first.sme_org_id,
