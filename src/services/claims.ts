@@ -14,9 +14,12 @@ import { conflict, notFound, unprocessable } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { DAY_MS } from "../lib/time";
 import { announce } from "./announce";
+import { assertNotFrozen, providerInGoodStanding } from "./claim-moves";
 import { readProgramme, readRules } from "./programmes";
 
 export const CLAIM_NOUN = ["兑付申请", "Claim"] as const;
+/** The reversal that gives a claimed-or-lapsed booking's subsidy back: one per booking, ever. */
+export const claimReversalId = (bookingId: string) => `claim-return:${bookingId}`;
 export const MAX_CLAIM_BOOKINGS = 50;
 export const MAX_CLAIM_ATTACHMENTS = 10;
 
@@ -93,6 +96,7 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
     );
   }
   const settlementMode = actor.org.id === first.provider_org_id ? "tongdui" : "tongyong";
+  await assertNotFrozen(store, first.programme_id, first.provider_org_id);
   const deadlineMs = (rules.claim_deadline_days ?? DEFAULT_CLAIM_DEADLINE_DAYS) * DAY_MS;
   for (const b of rows) {
     if (b.status !== "delivered" || b.confirmation_state !== "confirmed") {
@@ -162,6 +166,8 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
         .set({
           status: sql`CASE WHEN ${bookings.status} = 'delivered' AND ${bookings.confirmation_state} = 'confirmed'
             AND ${bookings.delivered_subsidy_fen} = ${b.delivered_subsidy_fen} AND ${bookings.delivered_at} + ${deadlineMs} >= ${now}
+            AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = ${claimReversalId(b.id)})
+            AND ${providerInGoodStanding(first.programme_id as string, first.provider_org_id)}
             THEN ${bookings.status} ELSE NULL END` as never,
         })
         .where(eq(bookings.id, b.id)),
