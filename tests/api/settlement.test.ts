@@ -249,3 +249,42 @@ describe("usage racing the delivery", () => {
   });
 });
 
+
+describe("GET /api/exports/claims.csv", () => {
+  const csv = async (client: TestClient, path: string) => {
+    const res = await (client as unknown as { get: (p: string, h: Record<string, string>) => Promise<{ status: number; body: Uint8Array }> }).get(path, { "X-Test-Raw-Response": "1" });
+    return { status: res.status, bytes: res.body, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(res.body) };
+  };
+
+  it("streams the agency's claims with a BOM, bounded by max_rows and scoped like the reports", async () => {
+    const m = await deliveredBooking();
+    const second = await booked(m.sme.client, { offering_id: m.offering.id, quantity: 2, ...range("2026-03-04T10:00", "2026-03-04T15:00"), voucher_id: m.voucher.id });
+    harness.clock.now = Date.parse(cst("2026-03-04T15:00"));
+    await reportUsage(m.provider.client, [{ booking_id: second.id, from: "2026-03-04T10:00", to: "2026-03-04T15:00", quantity_milli: 10_000 }]);
+    await moneyPost(m.provider.client, `/api/bookings/${second.id}/deliver`, {});
+    await m.sme.client.post(`/api/bookings/${second.id}/confirm-delivery`, {});
+    const first = (await m.provider.client.post("/api/claims", evidence([m.booking.id]))).body;
+    const other = (await m.provider.client.post("/api/claims", evidence([second.id]))).body;
+    await moneyPost(agency.reviewer.client, `/api/claims/${other.id}/reject`, { reason: "发票不符 Invoice mismatch" });
+
+    const res = await csv(agency.auditor.client, `/api/exports/claims.csv?programme_id=${m.programme.id}`);
+    expect(res.status).toBe(200);
+    expect([...res.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = res.text.slice(1).trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^id,programme_id,settlement_mode,status,claimant_org_id,claimant_name,provider_org_id,provider_name,sme_org_id,sme_name,booking_count,/);
+    expect(lines).toHaveLength(3);
+    const byId = new Map(lines.slice(1).map((l) => [l.split(",")[0], l]));
+    expect(byId.get(first.id)).toContain(",tongdui,submitted,");
+    expect(byId.get(first.id)).toContain(",2000,");
+    expect(byId.get(other.id)).toContain(",rejected,");
+    expect(byId.get(other.id)).toContain("Invoice mismatch");
+
+    const cut = await csv(agency.auditor.client, `/api/exports/claims.csv?programme_id=${m.programme.id}&max_rows=1`);
+    expect(cut.text.trimEnd().split("\r\n")[2]).toContain("truncated at 1 rows");
+    const { createAgency } = await import("../support/fixtures");
+    const stranger = await createAgency(harness);
+    expect((await csv(stranger.admin.client, `/api/exports/claims.csv?programme_id=${m.programme.id}`)).status).toBe(404);
+    expect((await csv(stranger.admin.client, "/api/exports/claims.csv")).text).not.toContain(first.id);
+    expect((await csv(m.provider.client, "/api/exports/claims.csv")).status).toBe(403);
+  });
+});
