@@ -94,7 +94,10 @@ describe("a full journey per settlement mode, verify clean after every step", ()
 
     const anyone = newClient(harness, { "X-Test-Client-Address": `2001:db8::${uniqueSuffix().toLowerCase()}` });
     const listed = await anyone.get(`/api/notices?q=${encodeURIComponent(programme.name)}`);
-    expect(listed.body.items).toEqual([expect.objectContaining({ claim_id: claim.id, subsidy_fen: 1_600 })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ claim_id: claim.id, subsidy_fen: 1_600, audit_seq: expect.any(Number) })]);
+    // The notice names the audit event that put the claim on notice, for its inclusion proof.
+    const [event] = await harness.store.all<{ action: string; subject_id: string }>(sql`SELECT action, subject_id FROM audit_events WHERE seq = ${listed.body.items[0].audit_seq}`);
+    expect(event).toEqual({ action: "claim.on_notice", subject_id: claim.id });
     harness.clock.now = Date.parse(cst("2026-03-05T10:00"));
     const objection = await step("objection filed", async () => (await anyone.post(`/api/notices/${claim.id}/objections`, { name: "赵六", contact: "z@example.cn", reason: "怀疑未交付 Doubt it was delivered" })).body);
     harness.clock.now = AFTER_NOTICE;
