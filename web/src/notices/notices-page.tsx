@@ -125,7 +125,7 @@ function Actions({ notice, objecting, onObject }: { notice: Notice; objecting: b
         <button type="button" aria-expanded={objecting ? "true" : "false"} onClick={onObject}>
           {t("提出异议", "Object")}
         </button>
-      )}
+      )}{" "}
       {notice.audit_seq !== null && (
         <a href={`/api/audit/proofs/inclusion?seq=${notice.audit_seq}`} aria-label={t(`审计记录第${notice.audit_seq}条的包含证明`, `Inclusion proof of audit event ${notice.audit_seq}`)}>
           {t("审计证明", "Audit proof")}
