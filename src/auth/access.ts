@@ -174,6 +174,7 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/exports/bookings.csv": only(AGENCY_STAFF, "agency_programmes"),
   "GET /api/exports/usage.csv": only(AGENCY_STAFF, "agency_programmes"),
   "GET /api/exports/ledger-transfers.csv": only(AGENCY_STAFF, "agency_programmes"),
+  "GET /api/exports/claims.csv": only(AGENCY_STAFF, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

@@ -57,6 +57,8 @@ export interface Plan {
   gross_fen: number;
   /** The voucher's terms when one was named (subsidy may be 0 when a cap is used up). */
   terms: VoucherTerms | null;
+  /** Who the hold will owe, by the programme's settlement mode: the provider (通兑) or the enterprise (通用). */
+  payable_org_id: string | null;
   capacity: CapacityCheck;
   /** What the booking stores and the quote answers: every term. */
   quote: ReturnType<typeof quoteBody>;
@@ -82,7 +84,7 @@ function safeGross(o: Offering, quantity: number, durationUnits: number): number
   }
 }
 
-async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: Offering, provider: Organisation, gross_fen: number, now: number): Promise<VoucherTerms> {
+async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: Offering, provider: Organisation, gross_fen: number, now: number): Promise<{ terms: VoucherTerms; payable_org_id: string }> {
   const cap_year = shanghaiYear(now);
   const facts = await readVoucherFacts(store, actor.org.id, input.voucher_id as string, cap_year);
   if (!facts) throw notFound("创新券", "Voucher");
@@ -104,7 +106,7 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
     const details = evaluation.relation ? { relation: evaluation.relation } : undefined;
     throw conflict(evaluation.problem, VOUCHER_PROBLEMS[evaluation.problem], details);
   }
-  return evaluation.terms;
+  return { terms: evaluation.terms, payable_org_id: facts.rules.settlement_mode === "tongyong" ? actor.org.id : provider.id };
 }
 
 /** Reads and prices; throws the refusal a booking of this would get, except for capacity and a zero subsidy. */
@@ -122,9 +124,9 @@ export async function planBooking(store: Store, actor: Actor, input: BookingInpu
     throw conflict("exceeds_capacity", `数量超过该资源的总容量（${offering.capacity_units}）/ More units than the offering has (${offering.capacity_units})`);
   }
   const gross_fen = safeGross(offering, input.quantity, range.duration_units);
-  const terms = input.voucher_id ? await voucherTerms(store, actor, input, offering, provider, gross_fen, now) : null;
+  const subsidised = input.voucher_id ? await voucherTerms(store, actor, input, offering, provider, gross_fen, now) : null;
   const capacity = capacityCheck(await readSlotRows(store, offering.id, input.starts_at, input.ends_at), input.quantity);
-  const plan = { offering, provider, duration_units: range.duration_units, gross_fen, terms, capacity };
+  const plan = { offering, provider, duration_units: range.duration_units, gross_fen, terms: subsidised?.terms ?? null, payable_org_id: subsidised?.payable_org_id ?? null, capacity };
   return { ...plan, quote: quoteBody(plan, input, now) };
 }
 

@@ -94,6 +94,7 @@ export function createBookingStatements(store: Store, plan: Plan, input: Booking
           programme_id: terms.programme_id,
           voucher_id: terms.voucher_id,
           provider_org_id: booking.provider_org_id,
+          payable_org_id: plan.payable_org_id ?? booking.provider_org_id,
           sme_org_id: who.org_id,
           subsidy_fen: terms.subsidy_fen,
           year: terms.cap_year,

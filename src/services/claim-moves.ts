@@ -15,11 +15,11 @@ import type { Actor } from "../lib/context";
 import { conflict, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { DAY_MS, shanghaiDate, shanghaiMidnight, shanghaiText } from "../lib/time";
-import { claimNews, currentRules } from "./claims";
+import { claimNews, claimReversalId, currentRules } from "./claims";
 import { readHeld } from "./delivery";
 
 export const payTransferId = (claimId: string) => `pay:${claimId}`;
-export const claimReversalId = (bookingId: string) => `claim-return:${bookingId}`;
+export { claimReversalId };
 export const CLAIM_REVERSAL_CODE = "claim_reversal";
 
 export interface ClaimMove {
@@ -54,15 +54,36 @@ function statusMove(store: Store, claim: Claim, from: readonly Status[], to: Sta
     .where(eq(claims.id, claim.id));
 }
 
+/**
+ * SQL: the claim's provider is in good standing with the programme's agency (approved, and not
+ * suspended by the platform). An agency that suspends a provider found faking usage freezes its
+ * unpaid claims: no review, approval or payment moves them until it approves the provider again;
+ * the agency may still reject or void them.
+ */
+export function providerInGoodStanding(programmeId: string, providerOrgId: string): SQL {
+  return sql`(EXISTS (SELECT 1 FROM provider_vettings v JOIN programmes p ON p.agency_org_id = v.agency_org_id
+      WHERE p.id = ${programmeId} AND v.provider_org_id = ${providerOrgId} AND v.status = 'approved')
+    AND coalesce((SELECT o.provider_status FROM organisations o WHERE o.id = ${providerOrgId}), 'active') <> 'suspended')`;
+}
+
+/** Refuses a move on a frozen claim with a reason a person can read (the write re-checks). */
+export async function assertNotFrozen(store: Store, programmeId: string, providerOrgId: string) {
+  const [row] = await store.all<{ ok: number }>(sql`SELECT ${providerInGoodStanding(programmeId, providerOrgId)} AS ok`);
+  if (!Number(row?.ok)) {
+    throw conflict("provider_suspended", "该服务商已被暂停，其兑付申请冻结（可驳回或作废） / The provider is suspended: its claims are frozen (they can still be rejected or voided)");
+  }
+}
+
 /** 初审: the agency's reviewer approves (to finance) or returns it with reasons. */
 export async function reviewStatements(store: Store, claim: Claim, actor: Actor, decision: "approve" | "return", reason: string | null, now: number): Promise<ClaimMove> {
   assertStatus(claim, ["submitted"]);
+  await assertNotFrozen(store, claim.programme_id, claim.provider_org_id);
   const to: Status = decision === "approve" ? "reviewed" : "returned";
   const change: Partial<Claim> =
     decision === "approve" ? { reviewer_user_id: actor.user.id, reviewed_at: now, updated_at: now } : { return_reason: reason, updated_at: now };
   const after = { ...claim, ...change, status: to };
   return {
-    statements: [statusMove(store, claim, ["submitted"], to, change), ...(await claimNews(after, decision === "approve" ? "claim.approved" : "claim.returned", now, actor.user.id, await agencyOf(store, claim)))],
+    statements: [statusMove(store, claim, ["submitted"], to, change, providerInGoodStanding(claim.programme_id, claim.provider_org_id)), ...(await claimNews(after, decision === "approve" ? "claim.approved" : "claim.returned", now, actor.user.id, await agencyOf(store, claim)))],
     events: [event(claim, `claim.${to}`, { status: claim.status }, { status: to, reason })],
     after,
   };
@@ -84,6 +105,7 @@ export async function resubmitStatements(store: Store, claim: Claim, actor: Acto
 export async function approveStatements(store: Store, claim: Claim, actor: Actor, now: number): Promise<ClaimMove> {
   assertStatus(claim, ["reviewed"]);
   if (claim.reviewer_user_id === actor.user.id) throw twoPersonRefusal();
+  await assertNotFrozen(store, claim.programme_id, claim.provider_org_id);
   const { rules, programme } = await currentRules(store, claim.programme_id);
   const period = noticePeriod(shanghaiDate(now), rules.notice_days ?? DEFAULT_NOTICE_DAYS);
   const change: Partial<Claim> = {
@@ -96,7 +118,7 @@ export async function approveStatements(store: Store, claim: Claim, actor: Actor
   };
   const after = { ...claim, ...change, status: "on_notice" as const };
   return {
-    statements: [statusMove(store, claim, ["reviewed"], "on_notice", change), ...(await claimNews(after, "claim.on_notice", now, actor.user.id, programme.agency_org_id))],
+    statements: [statusMove(store, claim, ["reviewed"], "on_notice", change, providerInGoodStanding(claim.programme_id, claim.provider_org_id)), ...(await claimNews(after, "claim.on_notice", now, actor.user.id, programme.agency_org_id))],
     events: [event(claim, "claim.on_notice", { status: "reviewed" }, { status: "on_notice", notice_starts_on: period.starts_on, notice_ends_on: period.ends_on })],
     after,
   };
@@ -151,14 +173,15 @@ export async function payStatements(store: Store, claim: Claim, actor: Actor, re
   if (claim.notice_ends_at === null || now < claim.notice_ends_at) {
     throw conflict("notice_not_over", `公示期至${claim.notice_ends_on}结束，之后才能支付 / The notice runs until ${claim.notice_ends_on}; pay after it ends`, { notice_ends_on: claim.notice_ends_on });
   }
+  await assertNotFrozen(store, claim.programme_id, claim.provider_org_id);
   const change: Partial<Claim> = { paid_at: now, paid_by: actor.user.id, payment_reference: reference, updated_at: now };
   const after = { ...claim, ...change, status: "paid" as const };
   const paidOut = accountIds.paidOut(claim.programme_id);
   return {
     statements: [
-      statusMove(store, claim, ["on_notice"], "paid", change, sql`${claims.open_objections} = 0 AND ${claims.notice_ends_at} <= ${now}`),
+      statusMove(store, claim, ["on_notice"], "paid", change, sql`${claims.open_objections} = 0 AND ${claims.notice_ends_at} <= ${now} AND ${providerInGoodStanding(claim.programme_id, claim.provider_org_id)}`),
       ensureAccount(store, { id: paidOut, kind: "paid_out", programme_id: claim.programme_id }, now),
-      ...postedTransfer(store, { id: payTransferId(claim.id), debit_account_id: accountIds.providerPayable(claim.programme_id, claim.provider_org_id), credit_account_id: paidOut, amount_fen: claim.amount_fen, code: "payout", subject_id: claim.id }, now),
+      ...postedTransfer(store, { id: payTransferId(claim.id), debit_account_id: accountIds.payable(claim.programme_id, claim.claimant_org_id), credit_account_id: paidOut, amount_fen: claim.amount_fen, code: "payout", subject_id: claim.id }, now),
       store.db
         .update(bookings)
         .set({ status: transition(bookings.status, ["delivered"], "settled") as never, updated_at: now })
@@ -191,26 +214,31 @@ export async function rejectStatements(store: Store, claim: Claim, actor: Actor,
   return { statements, events: [event(claim, voided ? "claim.voided" : "claim.rejected", { status: claim.status }, { status: "rejected", reason, returned })], after };
 }
 
-async function returnSubsidy(store: Store, b: Booking, pool: string, now: number, returned: { booking_id: string; amount_fen: number; to: "voucher" | "pool" }[]): Promise<SQLWrapper[]> {
+/**
+ * The statements that give a delivered booking's subsidy back: a reversal transfer from the
+ * payable its hold credited to its voucher, or to the pool if the voucher has ended, and the
+ * annual-cap room. `guard` adds conditions the booking must still meet when the batch commits.
+ */
+export async function returnSubsidy(store: Store, b: Booking, pool: string, now: number, returned: { booking_id: string; amount_fen: number; to: "voucher" | "pool" }[], guard: SQL = sql`1`): Promise<SQLWrapper[]> {
   const amount = b.delivered_subsidy_fen ?? 0;
   // The booking must still be delivered with this subsidy (a paid claim settles it).
   const bookingGuard = (extra: SQL) =>
     store.db
       .update(bookings)
-      .set({ status: sql`CASE WHEN ${bookings.status} = 'delivered' AND ${bookings.delivered_subsidy_fen} = ${amount} AND ${extra} THEN ${bookings.status} ELSE NULL END` as never, updated_at: now })
+      .set({ status: sql`CASE WHEN ${bookings.status} = 'delivered' AND ${bookings.delivered_subsidy_fen} = ${amount} AND ${extra} AND ${guard} THEN ${bookings.status} ELSE NULL END` as never, updated_at: now })
       .where(eq(bookings.id, b.id));
   if (amount === 0 || !b.voucher_id || !b.programme_id) return [bookingGuard(sql`1`)];
   const [voucher] = await store.db.select({ status: vouchers.status }).from(vouchers).where(eq(vouchers.id, b.voucher_id));
   if (!voucher) throw new Error(`booking ${b.id} lost its voucher`);
   const to = voucher.status === "active" ? "voucher" : "pool";
   returned.push({ booking_id: b.id, amount_fen: amount, to });
-  const { held } = await readHeld(store, b);
+  const { hold, held } = await readHeld(store, b);
   return [
     // An expiry or revocation in between re-reads, so money never lands on an ended voucher.
     bookingGuard(sql`(SELECT v.status FROM ${vouchers} v WHERE v.id = ${b.voucher_id}) = ${voucher.status}`),
     ...postedTransfer(
       store,
-      { id: claimReversalId(b.id), debit_account_id: accountIds.providerPayable(b.programme_id, b.provider_org_id), credit_account_id: to === "voucher" ? accountIds.voucher(b.voucher_id) : pool, amount_fen: amount, code: CLAIM_REVERSAL_CODE, subject_id: b.id },
+      { id: claimReversalId(b.id), debit_account_id: hold.credit_account_id, credit_account_id: to === "voucher" ? accountIds.voucher(b.voucher_id) : pool, amount_fen: amount, code: CLAIM_REVERSAL_CODE, subject_id: b.id },
       now,
     ),
     annualSubsidyChange(store, { programme_id: held.programme_id, sme_org_id: held.sme_org_id, year: held.year }, -amount, held.annual_subsidy_cap_fen),

@@ -6,7 +6,7 @@
 // commits (their status update yields NULL otherwise).
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { AuditInput } from "../db/audit";
-import { bookings, claim_bookings, claims, files, programmes, type Booking, type Claim } from "../db/schema";
+import { bookings, claim_bookings, claims, files, ledger_accounts, ledger_transfers, programmes, type Booking, type Claim } from "../db/schema";
 import type { Store } from "../db/store";
 import { DEFAULT_CLAIM_DEADLINE_DAYS } from "../domain/working-days";
 import type { Actor } from "../lib/context";
@@ -14,9 +14,12 @@ import { conflict, notFound, unprocessable } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { DAY_MS } from "../lib/time";
 import { announce } from "./announce";
+import { assertNotFrozen, providerInGoodStanding } from "./claim-moves";
 import { readProgramme, readRules } from "./programmes";
 
 export const CLAIM_NOUN = ["兑付申请", "Claim"] as const;
+/** The reversal that gives a claimed-or-lapsed booking's subsidy back: one per booking, ever. */
+export const claimReversalId = (bookingId: string) => `claim-return:${bookingId}`;
 export const MAX_CLAIM_BOOKINGS = 50;
 export const MAX_CLAIM_ATTACHMENTS = 10;
 
@@ -79,14 +82,21 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
     refuse("mixed_parties", "一个兑付申请只能包含同一企业与同一服务商之间的预约", "One claim covers bookings between one enterprise and one provider");
   }
   const { rules, programme } = await currentRules(store, first.programme_id);
-  const claimantKind = rules.settlement_mode === "tongdui" ? "provider" : "sme";
-  if (actor.org.kind !== claimantKind) {
+  // Who claims is who the holds owe (fixed when each booking was made, by the settlement mode of
+  // the programme's rules then): the provider in 通兑, the enterprise in 通用. Holds never change.
+  const holdIds = rows.map((b) => b.hold_transfer_id).filter((id): id is string => id !== null);
+  const owed = holdIds.length === 0 ? [] : await store.db.select({ org_id: ledger_accounts.org_id }).from(ledger_transfers).innerJoin(ledger_accounts, eq(ledger_accounts.id, ledger_transfers.credit_account_id)).where(inArray(ledger_transfers.id, holdIds));
+  const owedOrgs = new Set(owed.map((r) => r.org_id));
+  if (holdIds.length !== rows.length || owed.length !== holdIds.length || owedOrgs.size !== 1 || !owedOrgs.has(actor.org.id)) {
+    const providerOwed = owedOrgs.has(first.provider_org_id) || (owedOrgs.size === 0 && rules.settlement_mode === "tongdui");
     refuse(
       "wrong_claimant",
-      rules.settlement_mode === "tongdui" ? "该项目为通兑模式，由服务商申请兑付" : "该项目为通用模式，由企业申请兑付",
-      rules.settlement_mode === "tongdui" ? "In this programme (tongdui) the provider claims" : "In this programme (tongyong) the enterprise claims",
+      providerOwed ? "该项目为通兑模式，由服务商申请兑付" : "该项目为通用模式，由企业申请兑付",
+      providerOwed ? "In this programme (tongdui) the provider claims" : "In this programme (tongyong) the enterprise claims",
     );
   }
+  const settlementMode = actor.org.id === first.provider_org_id ? "tongdui" : "tongyong";
+  await assertNotFrozen(store, first.programme_id, first.provider_org_id);
   const deadlineMs = (rules.claim_deadline_days ?? DEFAULT_CLAIM_DEADLINE_DAYS) * DAY_MS;
   for (const b of rows) {
     if (b.status !== "delivered" || b.confirmation_state !== "confirmed") {
@@ -109,7 +119,7 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
   const claim: Claim = {
     id: newId("clm"),
     programme_id: first.programme_id,
-    settlement_mode: rules.settlement_mode,
+    settlement_mode: settlementMode,
     claimant_org_id: actor.org.id,
     provider_org_id: first.provider_org_id,
     sme_org_id: first.sme_org_id,
@@ -156,6 +166,8 @@ export async function createClaimStatements(store: Store, actor: Actor, input: C
         .set({
           status: sql`CASE WHEN ${bookings.status} = 'delivered' AND ${bookings.confirmation_state} = 'confirmed'
             AND ${bookings.delivered_subsidy_fen} = ${b.delivered_subsidy_fen} AND ${bookings.delivered_at} + ${deadlineMs} >= ${now}
+            AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = ${claimReversalId(b.id)})
+            AND ${providerInGoodStanding(first.programme_id as string, first.provider_org_id)}
             THEN ${bookings.status} ELSE NULL END` as never,
         })
         .where(eq(bookings.id, b.id)),

@@ -109,13 +109,13 @@ export async function upholdDisputeStatements(store: Store, b: Booking, correcte
     // The voucher must still be as read: an expiry or revocation in between re-reads, so money
     // never lands on an ended voucher.
     voucherGuard = sql`(SELECT v.status FROM ${vouchers} v WHERE v.id = ${b.voucher_id}) = ${voucher.status}`;
-    const { held } = await readHeld(store, b);
+    const { hold, held } = await readHeld(store, b);
     statements.push(
       ...postedTransfer(
         store,
         {
           id: reversalTransferId(b.id),
-          debit_account_id: accountIds.providerPayable(b.programme_id, b.provider_org_id),
+          debit_account_id: hold.credit_account_id,
           credit_account_id: returnedTo === "voucher" ? accountIds.voucher(b.voucher_id) : programme.pool,
           amount_fen: returnedFen,
           code: REVERSAL_CODE,

@@ -11,7 +11,7 @@ export const EXPORT_PAGE_ROWS = 500;
 export const EXPORT_MAX_ROWS = 100_000;
 export const EXPORT_DEFAULT_MAX_ROWS = 10_000;
 
-export const EXPORT_KINDS = ["vouchers", "bookings", "usage", "ledger-transfers"] as const;
+export const EXPORT_KINDS = ["vouchers", "bookings", "usage", "ledger-transfers", "claims"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 interface ExportSpec {
@@ -64,6 +64,20 @@ const SPECS: Record<ExportKind, ExportSpec> = {
       WHERE EXISTS (SELECT 1 FROM ledger_accounts a WHERE ${inScope(sql`a.programme_id`, ps)} AND a.id IN (t.debit_account_id, t.credit_account_id))
         AND t.created_at >= ${p.from} AND t.created_at < ${p.to} AND t.rowid > ${after}
       ORDER BY t.rowid LIMIT ${limit}`,
+  },
+  // Claims (兑付) by the time they were submitted, with their parties' names, evidence numbers and every step's time.
+  claims: {
+    columns: ["id", "programme_id", "settlement_mode", "status", "claimant_org_id", "claimant_name", "provider_org_id", "provider_name", "sme_org_id", "sme_name", "booking_count", "contract_no", "invoice_no", "invoice_amount_fen", "gross_fen", "amount_fen", "period_start_at", "period_end_at", "reviewed_at", "approved_at", "notice_starts_on", "notice_ends_on", "open_objections", "paid_at", "payment_reference", "rejected_at", "reject_reason", "voided_at", "void_reason", "created_at"],
+    instants: new Set(["period_start_at", "period_end_at", "reviewed_at", "approved_at", "paid_at", "rejected_at", "voided_at", "created_at"]),
+    page: (ps, p, after, limit) => sql`
+      SELECT c.rowid AS rid, c.id, c.programme_id, c.settlement_mode, c.status, c.claimant_org_id, cl.name AS claimant_name, c.provider_org_id, prov.name AS provider_name,
+        c.sme_org_id, sme.name AS sme_name, (SELECT count(*) FROM claim_bookings cb WHERE cb.claim_id = c.id) AS booking_count,
+        c.contract_no, c.invoice_no, c.invoice_amount_fen, c.gross_fen, c.amount_fen, c.period_start_at, c.period_end_at, c.reviewed_at, c.approved_at,
+        c.notice_starts_on, c.notice_ends_on, c.open_objections, c.paid_at, c.payment_reference, c.rejected_at, c.reject_reason, c.voided_at, c.void_reason, c.created_at
+      FROM claims c JOIN organisations cl ON cl.id = c.claimant_org_id
+      JOIN organisations prov ON prov.id = c.provider_org_id JOIN organisations sme ON sme.id = c.sme_org_id
+      WHERE ${inScope(sql`c.programme_id`, ps)} AND c.created_at >= ${p.from} AND c.created_at < ${p.to} AND c.rowid > ${after}
+      ORDER BY c.rowid LIMIT ${limit}`,
   },
 };
 

@@ -1,5 +1,5 @@
 // A booking's subsidy in ledger terms, shared by bookings, voucher expiry and claims:
-// place a hold (voucher → provider payable, pending) that also counts against the enterprise's
+// place a hold (voucher → the payable of whoever is owed, pending) that also counts against the enterprise's
 // annual cap; settle it for the delivered amount; or release it. Each returns statements for
 // the caller's atomic batch, so the booking's own changes (status, capacity) commit with them.
 import type { SQLWrapper } from "drizzle-orm";
@@ -17,6 +17,8 @@ export interface HoldInput {
   programme_id: string;
   voucher_id: string;
   provider_org_id: string;
+  /** Who is owed: the provider (通兑) or the enterprise (通用). Fixed from the booking on. */
+  payable_org_id: string;
   sme_org_id: string;
   subsidy_fen: number;
   /** Calendar year (Asia/Shanghai) in which the hold is placed. */
@@ -27,9 +29,9 @@ export interface HoldInput {
 /** Statements that place the hold. subsidy_fen must be > 0: a booking with no subsidy holds nothing. */
 export function placeHold(store: Store, h: HoldInput, now: number): SQLWrapper[] {
   if (!(h.subsidy_fen > 0)) throw new Error("a hold needs a positive subsidy");
-  const payable = accountIds.providerPayable(h.programme_id, h.provider_org_id);
+  const payable = accountIds.payable(h.programme_id, h.payable_org_id);
   return [
-    ensureAccount(store, { id: payable, kind: "provider_payable", programme_id: h.programme_id, org_id: h.provider_org_id }, now),
+    ensureAccount(store, { id: payable, kind: "provider_payable", programme_id: h.programme_id, org_id: h.payable_org_id }, now),
     ...pendingTransfer(
       store,
       {

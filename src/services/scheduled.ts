@@ -6,6 +6,7 @@ import { pruneWebhookHistory } from "../webhooks/delivery";
 import { pruneNotifications } from "./inbox";
 import { sealAndCheckpoint, unsignedAuditSettings, type AuditSettings } from "./audit-log";
 import { lapseOverdueBookings } from "./booking-lapse";
+import { sweepLapsedClaims } from "./claim-lapse";
 import { sweepDeliveries } from "./delivery-sweep";
 import { sweepExpiredVouchers } from "./expiry";
 import { pruneReminders, sendReminders } from "./reminders";
@@ -13,6 +14,8 @@ import { pruneReminders, sendReminders } from "./reminders";
 export async function runScheduled(store: Store, now: number, audit: AuditSettings = unsignedAuditSettings): Promise<void> {
   // Deliveries first: a booking that ended is settled on its usage before its voucher can expire.
   await sweepDeliveries(store, now);
+  // Then unclaimed settlements past their claim deadline go back, while their voucher may still take them.
+  await sweepLapsedClaims(store, now);
   const expiry = await sweepExpiredVouchers(store, now);
   if (expiry.failed.length > 0) console.warn("voucher expiry sweep: some vouchers failed and stay active until the next run", expiry.failed);
   await lapseOverdueBookings(store, now);

@@ -8,6 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Store } from "../db/store";
 import { bookingsMatchHolds, slotsMatchBookings } from "./verify-bookings";
+import { paidOutMatchesPaidClaims, payablesMatchClaims } from "./verify-claims";
 import { deliveriesMatchUsage, usageCountersMatchEvents } from "./verify-usage";
 
 export interface CheckResult {
@@ -234,6 +235,8 @@ export const invariantChecks: readonly InvariantCheck[] = [
   bookingsMatchHolds,
   usageCountersMatchEvents,
   deliveriesMatchUsage,
+  payablesMatchClaims,
+  paidOutMatchesPaidClaims,
 ];
 
 export async function verifyLedger(store: Store, checks: readonly InvariantCheck[] = invariantChecks): Promise<VerifyReport> {

@@ -30,7 +30,7 @@ async function deliveredMarket(rules: Partial<ProgrammeRules> = {}, count = 1) {
     expect((await moneyPost(market.provider.client, `/api/bookings/${b.id}/deliver`, {})).body.delivered_subsidy_fen).toBe(2_000);
     expect((await market.sme.client.post(`/api/bookings/${b.id}/confirm-delivery`, {})).body.confirmation_state).toBe("confirmed");
   }
-  return { ...market, bookings, ids: bookings.map((b) => b.id as string), payable: accountIds.providerPayable(market.programme.id, market.provider.org.id), paidOut: accountIds.paidOut(market.programme.id) };
+  return { ...market, bookings, ids: bookings.map((b) => b.id as string), payable: accountIds.payable(market.programme.id, rules.settlement_mode === "tongyong" ? market.sme.org.id : market.provider.org.id), paidOut: accountIds.paidOut(market.programme.id) };
 }
 
 const evidence = (bookingIds: string[], invoice = `FP-${uniqueSuffix()}`) => ({
@@ -86,6 +86,10 @@ describe("a claim from delivery to payment", () => {
     expectRefusal(await moneyPost(agency.finance.client, `/api/claims/${id}/pay`, { payment_reference: "BANK-1" }), 409, "notice_not_over");
     harness.clock.now = AFTER_NOTICE;
     const payableBefore = await balance(m.payable);
+    // Who is owed is the claimant: the hold credited its payable from the booking on.
+    expect(payableBefore).toBe(2_000);
+    const otherPayable = accountIds.payable(m.programme.id, mode === "tongdui" ? m.sme.org.id : m.provider.org.id);
+    expect(await balance(otherPayable)).toBe(0);
     const paid = await moneyPost(agency.finance.client, `/api/claims/${id}/pay`, { payment_reference: "BANK-1" });
     expect(paid.body).toMatchObject({ status: "paid", payment_reference: "BANK-1" });
     expect(await balance(m.payable)).toBe(payableBefore - 2_000);

@@ -64,7 +64,7 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     for (const lang of LANGS) {
       await page.goto("/signin");
       await page.evaluate((l) => localStorage.setItem("lang", l), lang);
-      for (const path of ["/signin", "/signup"]) await check(page, lang, path);
+      for (const path of ["/signin", "/signup", "/notices"]) await check(page, lang, path);
     }
     expect(report).toEqual([]);
   });

@@ -96,7 +96,7 @@ export async function hold(store: Store, world: World, voucherId: string, amount
       if (available < amountFen) throw conflict("insufficient_voucher_balance", `创新券余额${available}分不足 / The voucher has only ${available} fen left`);
       const rules = await readRules(store, world.programme_id, row.voucher.programme_version);
       const year = shanghaiYear(now);
-      const input = { booking_id, programme_id: world.programme_id, voucher_id: voucherId, provider_org_id: world.provider_org_id, sme_org_id: row.voucher.sme_org_id, subsidy_fen: amountFen, year, annual_subsidy_cap_fen: rules.rules.annual_subsidy_cap_fen };
+      const input = { booking_id, programme_id: world.programme_id, voucher_id: voucherId, provider_org_id: world.provider_org_id, payable_org_id: world.provider_org_id, sme_org_id: row.voucher.sme_org_id, subsidy_fen: amountFen, year, annual_subsidy_cap_fen: rules.rules.annual_subsidy_cap_fen };
       await commitAs(store, meta(now), placeHold(store, input, now), []);
       return { booking_id, voucher_id: voucherId, year };
     },

@@ -170,9 +170,10 @@ function noticeRows(c: Context<AppEnv>, q: string | undefined, limit: number, of
     ${search ? sql`AND (p.name LIKE ${search} ESCAPE '\\' OR s.name LIKE ${search} ESCAPE '\\' OR v.name LIKE ${search} ESCAPE '\\')` : sql``}`;
   const from = sql`FROM claims c JOIN programmes p ON p.id = c.programme_id JOIN organisations s ON s.id = c.sme_org_id JOIN organisations v ON v.id = c.provider_org_id`;
   return Promise.all([
-    c.var.store.all<{ claim_id: string; programme: string; enterprise: string; provider: string; period_start_at: number; period_end_at: number; subsidy_fen: number; notice_starts_on: string | null; notice_ends_on: string | null; status: Claim["status"] }>(sql`
+    c.var.store.all<{ claim_id: string; programme: string; enterprise: string; provider: string; period_start_at: number; period_end_at: number; subsidy_fen: number; notice_starts_on: string | null; notice_ends_on: string | null; status: Claim["status"]; audit_seq: number | null }>(sql`
       SELECT c.id AS claim_id, p.name AS programme, s.name AS enterprise, v.name AS provider, c.period_start_at, c.period_end_at,
-             c.amount_fen AS subsidy_fen, c.notice_starts_on, c.notice_ends_on, c.status
+             c.amount_fen AS subsidy_fen, c.notice_starts_on, c.notice_ends_on, c.status,
+             (SELECT max(e.seq) FROM audit_events e WHERE e.subject_type = 'claim' AND e.subject_id = c.id AND e.action = 'claim.on_notice') AS audit_seq
       ${from} WHERE ${where} ORDER BY c.approved_at DESC, c.id LIMIT ${limit} OFFSET ${offset}`),
     c.var.store.all<{ n: number }>(sql`SELECT count(*) AS n ${from} WHERE ${where}`),
   ]);
@@ -189,6 +190,7 @@ const noticeItem = (r: Awaited<ReturnType<typeof noticeRows>>[0][number]) => ({
   notice_starts_on: r.notice_starts_on,
   notice_ends_on: r.notice_ends_on,
   status: r.status,
+  audit_seq: r.audit_seq === null ? null : Number(r.audit_seq),
 });
 
 export const listNotices: RouteHandler<typeof routes.listNotices, AppEnv> = async (c) => {

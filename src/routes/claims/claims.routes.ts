@@ -146,6 +146,9 @@ export const NoticeSchema = z
     notice_starts_on: z.string().nullable(),
     notice_ends_on: z.string().nullable(),
     status: z.enum(CLAIM_STATUSES),
+    audit_seq: z.number().int().nullable().openapi({
+      description: "Sequence number of the audit event that put the claim on notice: its inclusion proof is GET /api/audit/proofs/inclusion?seq=… once a checkpoint covers it",
+    }),
   })
   .openapi("Notice");
 

@@ -44,3 +44,4 @@ export const exportVouchers = exportHandler("vouchers");
 export const exportBookings = exportHandler("bookings");
 export const exportUsage = exportHandler("usage");
 export const exportLedgerTransfers = exportHandler("ledger-transfers");
+export const exportClaims = exportHandler("claims");

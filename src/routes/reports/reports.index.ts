@@ -8,4 +8,5 @@ export const reportsRouter = createRouter()
   .openapi(routes.exportVouchers, handlers.exportVouchers)
   .openapi(routes.exportBookings, handlers.exportBookings)
   .openapi(routes.exportUsage, handlers.exportUsage)
-  .openapi(routes.exportLedgerTransfers, handlers.exportLedgerTransfers);
+  .openapi(routes.exportLedgerTransfers, handlers.exportLedgerTransfers)
+  .openapi(routes.exportClaims, handlers.exportClaims);

@@ -115,3 +115,4 @@ export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers
 export const exportBookings = exportRoute("/api/exports/bookings.csv", "Bookings");
 export const exportUsage = exportRoute("/api/exports/usage.csv", "Usage events");
 export const exportLedgerTransfers = exportRoute("/api/exports/ledger-transfers.csv", "Ledger transfers");
+export const exportClaims = exportRoute("/api/exports/claims.csv", "Claims (兑付), by submission time");

@@ -22,10 +22,12 @@ const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
   bookingRejection: "POST /api/bookings/{id}/reject",
   bookingDelivery: "POST /api/bookings/{id}/deliver",
   blackout: "POST /api/offerings/{id}/blackouts",
+  objection: "POST /api/notices/{claim_id}/objections",
 };
 
 const QUERY_ROUTES: Record<keyof typeof QUERY_LIMITS, string> = {
   offeringFilter: "GET /api/offerings",
+  noticeSearch: "GET /api/notices",
 };
 
 // The API bounds a raw credit code at 64 characters and then requires exactly 18 after trimming

@@ -7,6 +7,7 @@ import { NotFoundPage } from "../ui/not-found";
 import { SignInPage } from "../auth/sign-in";
 import { SignUpPage } from "../auth/sign-up";
 import { AcceptInvitationPage } from "../organisation";
+import { NoticesPage } from "../notices";
 import { navigate, useLocation, type Location } from "../shell/router";
 import { SessionProvider, useSession, type SessionState } from "../shell/session";
 import { Layout } from "./layout";
@@ -14,7 +15,7 @@ import { LoadFailure, Loading } from "../ui/load";
 
 const PUBLIC_PATHS = new Set(["/signin", "/signup"]);
 /** Pages anyone may open, signed in or not (an invitation link opened while signed in as someone else). */
-const OPEN_PATHS = new Set(["/accept-invitation"]);
+const OPEN_PATHS = new Set(["/accept-invitation", "/notices"]);
 
 /** Only same-site paths, so a crafted ?next= cannot send people elsewhere. */
 function safeNext(next: string | null): string {
@@ -44,7 +45,8 @@ function Routes() {
   if (state.status === "loading" || redirect) return <Layout me={null}><Loading /></Layout>;
   if (state.status === "failed") return <Layout me={null}><LoadFailure error={state.error} retry={reload} /></Layout>;
   if (OPEN_PATHS.has(here.path)) {
-    return <Layout me={state.status === "signed_in" ? state.me : null}><AcceptInvitationPage /></Layout>;
+    const Open = here.path === "/notices" ? NoticesPage : AcceptInvitationPage;
+    return <Layout me={state.status === "signed_in" ? state.me : null}><Open /></Layout>;
   }
   if (state.status === "signed_out") {
     return <Layout me={null}>{here.path === "/signup" ? <SignUpPage /> : <SignInPage notice={state.notice} />}</Layout>;

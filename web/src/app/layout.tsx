@@ -36,6 +36,7 @@ export function Layout({ me, children }: { me: Me | null; children: ComponentChi
       <footer class="site">
         <p>
           {t("时间均为北京时间（UTC+8）。", "Times are Beijing time (UTC+8).")}{" "}
+          <Link href="/notices">{t("兑付公示", "Public notice of claims")}</Link>{" · "}
           <a href="/docs">{t("接口文档", "API documentation")}</a>
         </p>
       </footer>

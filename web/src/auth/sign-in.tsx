@@ -36,6 +36,9 @@ export function SignInPage({ notice }: { notice: Bilingual | null }) {
       <p class="aside">
         {t("还没有账号？", "No account yet?")} <Link href="/signup">{t("注册企业或服务商", "Register an SME or a provider")}</Link>
       </p>
+      <p class="aside">
+        {t("公众可查看", "Open to the public:")} <Link href="/notices">{t("兑付公示", "the public notice of claims")}</Link>
+      </p>
     </Page>
   );
 }

@@ -107,6 +107,11 @@ export const LIMITS = {
     force: {},
     notice: { maxLength: 500 },
   },
+  objection: {
+    name: { required: true, maxLength: 60 },
+    contact: { required: true, maxLength: 120 },
+    reason: { required: true, maxLength: 2000 },
+  },
 } satisfies Record<string, Record<string, Limit>>;
 
 /** Limits of forms that filter a list: GET query parameters rather than a body. */
@@ -117,5 +122,8 @@ export const QUERY_LIMITS = {
     accelerator_model: ACCELERATOR_MODEL,
     domestic: {},
     max_unit_price_fen: { minimum: 0, maximum: MAX_UNIT_PRICE_FEN },
+  },
+  noticeSearch: {
+    q: { maxLength: 60, pattern: /^[\p{L}\p{N} ._()（）·-]*$/u },
   },
 } satisfies Record<string, Record<string, Limit>>;
