@@ -190,7 +190,7 @@ export async function claimNews(claim: Claim, kind: ClaimKind, now: number, exce
       kind,
       subject_type: "claim",
       subject_id: claim.id,
-      link: `/claims/${claim.id}`,
+      link: `/claims?id=${claim.id}`,
       body_zh: `${claim.id}：${zh}（${(claim.amount_fen / 100).toFixed(2)}元）`,
       body_en: `${claim.id}: ${en} (CNY ${(claim.amount_fen / 100).toFixed(2)})`,
       to,
