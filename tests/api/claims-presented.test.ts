@@ -37,7 +37,11 @@ const evidence = (bookingId: string) => ({
 describe("a claim as the pages read it", () => {
   it("names the programme, parties and reviewers; one claim carries its history and ledger trail, lists do not", async () => {
     const m = await deliveredBooking();
-    const created = await m.provider.client.post("/api/claims", evidence(m.booking.id));
+    const pdf = new TextEncoder().encode("%PDF-1.4\n% acceptance form\n%%EOF\n");
+    const file = await m.provider.client.call("POST", `/api/organisations/${m.provider.org.id}/files?purpose=claim_evidence`, pdf, { "Content-Type": "application/pdf", "X-File-Name": encodeURIComponent("验收单.pdf") });
+    expect(file.status, JSON.stringify(file.body)).toBe(201);
+    expect((file.body as { purpose: string }).purpose).toBe("claim_evidence");
+    const created = await m.provider.client.post("/api/claims", { ...evidence(m.booking.id), attachment_ids: [(file.body as { id: string }).id] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
     expect(created.body).toMatchObject({ programme_name: m.programme.name, claimant_name: nameOf(m.provider.org), provider_name: nameOf(m.provider.org), sme_name: nameOf(m.sme.org), reviewer_name: null, finance_name: null });
@@ -50,6 +54,7 @@ describe("a claim as the pages read it", () => {
     expect((await moneyPost(agency.finance.client, `/api/claims/${id}/pay`, { payment_reference: "BANK-778" })).body.status).toBe("paid");
 
     const one = await agency.auditor.client.get(`/api/claims/${id}`);
+    expect(one.body.attachments).toEqual([{ id: (file.body as { id: string }).id, original_name: "验收单.pdf", content_type: "application/pdf", size_bytes: pdf.length }]);
     expect(one.body).toMatchObject({ reviewer_name: personOf(agency.reviewer.user), finance_name: personOf(agency.finance.user) });
     expect(one.body.history.map((h: { action: string; actor_name: string | null; note: string | null }) => [h.action, h.actor_name, h.note])).toEqual([
       ["claim.submitted", personOf(m.provider.user), null],
@@ -69,6 +74,7 @@ describe("a claim as the pages read it", () => {
     expect(listed.body.items).toEqual([expect.objectContaining({ id, programme_name: m.programme.name, claimant_name: nameOf(m.provider.org) })]);
     expect(listed.body.items[0]).not.toHaveProperty("history");
     expect(listed.body.items[0]).not.toHaveProperty("ledger");
+    expect(listed.body.items[0]).not.toHaveProperty("attachments");
   });
 });
 

@@ -5,7 +5,7 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import type { ConstraintViolation } from "../../db/constraints";
 import { idempotent } from "../../db/idempotency";
 import { takeSlots } from "../../db/rate-limit";
-import { claim_bookings, claim_objections, claims, type Claim } from "../../db/schema";
+import { claim_bookings, claim_objections, claims, files, type Claim } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
 import { conflict, notFound, type AppError } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
@@ -57,7 +57,8 @@ function noteOf(afterJson: string | null): string | null {
 /** One claim's moves (from the audit log) and the ledger transfers of its bookings and payment. */
 async function trailOf(c: Context<AppEnv>, claim: Claim, bookingIds: string[]) {
   const store = c.var.store;
-  const [events, transfers] = await Promise.all([
+  const attachmentIds = JSON.parse(claim.attachment_ids_json) as string[];
+  const [events, transfers, attachments] = await Promise.all([
     store.all<{ at: number; action: string; actor_name: string | null; after_json: string | null }>(sql`
       SELECT e.at, e.action, u.display_name AS actor_name, e.after_json FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id
       WHERE e.subject_type = 'claim' AND e.subject_id = ${claim.id} ORDER BY e.seq`),
@@ -65,10 +66,15 @@ async function trailOf(c: Context<AppEnv>, claim: Claim, bookingIds: string[]) {
       SELECT t.id, t.code, t.kind, t.amount_fen, d.kind AS from_kind, k.kind AS to_kind, t.subject_id, t.created_at
       FROM ledger_transfers t JOIN ledger_accounts d ON d.id = t.debit_account_id JOIN ledger_accounts k ON k.id = t.credit_account_id
       WHERE t.subject_id IN (SELECT value FROM json_each(${JSON.stringify([...bookingIds, claim.id])})) ORDER BY t.created_at, t.rowid`),
+    attachmentIds.length === 0
+      ? []
+      : store.db.select({ id: files.id, original_name: files.original_name, content_type: files.content_type, size_bytes: files.size_bytes }).from(files).where(inArray(files.id, attachmentIds)),
   ]);
+  const byId = new Map(attachments.map((a) => [a.id, a]));
   return {
     history: events.map((e) => ({ at: toIso(Number(e.at)), action: e.action, actor_name: e.actor_name, note: noteOf(e.after_json) })),
     ledger: transfers.map((t) => ({ ...t, amount_fen: Number(t.amount_fen), created_at: toIso(Number(t.created_at)) })),
+    attachments: attachmentIds.flatMap((id) => { const a = byId.get(id); return a ? [a] : []; }),
   };
 }
 

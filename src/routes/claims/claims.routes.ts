@@ -49,6 +49,10 @@ export const ClaimSchema = z
       .array(z.object({ at: z.string(), action: z.string(), actor_name: z.string().nullable(), note: z.string().nullable() }))
       .optional()
       .openapi({ description: "GET /api/claims/{id} only (not lists or moves): its moves from the audit log, oldest first; note is the reason, answer, resolution note or payment reference" }),
+    attachments: z
+      .array(z.object({ id: z.string(), original_name: z.string(), content_type: z.string(), size_bytes: z.number().int() }))
+      .optional()
+      .openapi({ description: "GET /api/claims/{id} only: the attachments' names, types and sizes (download: GET /api/files/{id})" }),
     ledger: z
       .array(
         z.object({
