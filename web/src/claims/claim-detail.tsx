@@ -6,7 +6,7 @@
 // objections. Read-only roles (the auditor) see everything and get no buttons.
 import type { ComponentChildren } from "preact";
 import type { InferResponseType } from "hono/client";
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { may } from "../shell/access";
 import { api, send } from "../shell/api";
 import { formatFen } from "../shell/format";
@@ -47,20 +47,28 @@ const DONE: Record<string, Bilingual> = {
 export function ClaimDetailPage({ id, done }: { id: string; done: string | null }) {
   const { t, say } = useI18n();
   const loaded = useLoad(() => loadClaim(id), id);
+  // What a move did, said here rather than in its form: the form goes once the claim has moved on.
+  const [outcome, setOutcome] = useState<Message | null>(done && DONE[done] ? (DONE[done] as Bilingual) : null);
+  const moved = (message: Message) => {
+    setOutcome(message);
+    loaded.reload();
+  };
   return (
     <Page title={t("兑付申请详情", "Claim")}>
       <p>
         <Link href={CLAIMS_PATH}>← {t("兑付申请列表", "All claims")}</Link>
       </p>
       <div role="status" class="outcome">
-        {done && DONE[done] && <p class="message success">{say(DONE[done] as Bilingual)}</p>}
+        {outcome && <p class="message success">{say(outcome)}</p>}
       </div>
-      <Loaded load={loaded}>{({ claim, bookings }) => <ClaimView claim={claim} bookings={bookings} reload={loaded.reload} />}</Loaded>
+      <Loaded load={loaded}>{({ claim, bookings }) => <ClaimView claim={claim} bookings={bookings} onDone={moved} />}</Loaded>
     </Page>
   );
 }
 
-function ClaimView({ claim: c, bookings, reload }: { claim: Claim; bookings: Awaited<ReturnType<typeof loadClaim>>["bookings"]; reload: () => void }) {
+type Done = (message: Message) => void;
+
+function ClaimView({ claim: c, bookings, onDone }: { claim: Claim; bookings: Awaited<ReturnType<typeof loadClaim>>["bookings"]; onDone: Done }) {
   const { t, say } = useI18n();
   const me = useMe();
   const agency = me.organisation.kind === "agency";
@@ -116,8 +124,8 @@ function ClaimView({ claim: c, bookings, reload }: { claim: Claim; bookings: Awa
         )}
       </section>
 
-      {c.status === "returned" && may(me, "POST /api/claims/{id}/resubmit") && <ResubmitForm claim={c} onDone={reload} />}
-      {agency && <AgencyActions claim={c} unpaid={unpaid} onDone={reload} />}
+      {c.status === "returned" && may(me, "POST /api/claims/{id}/resubmit") && <ResubmitForm claim={c} onDone={onDone} />}
+      {agency && <AgencyActions claim={c} unpaid={unpaid} onDone={onDone} />}
 
       <section class="card" aria-labelledby="claim-evidence">
         <h2 id="claim-evidence">{t("证明材料", "Evidence")}</h2>
@@ -162,7 +170,7 @@ function ClaimView({ claim: c, bookings, reload }: { claim: Claim; bookings: Awa
         />
       </section>
 
-      {agency && c.objections.length > 0 && <Objections claim={c} onDone={reload} />}
+      {agency && c.objections.length > 0 && <Objections claim={c} onDone={onDone} />}
 
       <section class="card" aria-labelledby="claim-history">
         <h2 id="claim-history">{t("办理记录", "History")}</h2>
@@ -204,15 +212,14 @@ function BookingState({ booking }: { booking: Booking }) {
   return <span class="badge open">{booking.confirmation_state === "confirmed" ? t("已交付并确认", "Delivered, confirmed") : t("已交付", "Delivered")}</span>;
 }
 
-function ResubmitForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function ResubmitForm({ claim, onDone }: { claim: Claim; onDone: Done }) {
   const { t } = useI18n();
   const form = useForm({
     initial: { answer: "" },
     specs: { answer: { required: true, maxLength: 1000 } },
     submit: async (values) => {
       await send(api.api.claims[":id"].resubmit.$post({ param: { id: claim.id }, json: { answer: values.answer.trim() } }));
-      onDone();
-      return ["已重新提交，等待初审。", "Resubmitted; it awaits review again."] as Message;
+      onDone(["已重新提交，等待初审。", "Resubmitted; it awaits review again."] as Message);
     },
   });
   return (
@@ -227,7 +234,7 @@ function ResubmitForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function AgencyActions({ claim: c, unpaid, onDone }: { claim: Claim; unpaid: boolean; onDone: () => void }) {
+function AgencyActions({ claim: c, unpaid, onDone }: { claim: Claim; unpaid: boolean; onDone: Done }) {
   const { t } = useI18n();
   const me = useMe();
   const canReview = c.status === "submitted" && may(me, "POST /api/claims/{id}/review");
@@ -255,7 +262,7 @@ const REVIEW: readonly (readonly [string, Bilingual, Bilingual])[] = [
   ["return", ["退回补充", "Return"], ["申请方答复后可重新提交", "The claimant answers and resubmits"]],
 ];
 
-function ReviewForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function ReviewForm({ claim, onDone }: { claim: Claim; onDone: Done }) {
   const { t } = useI18n();
   const form = useForm({
     initial: { decision: "approve", reason: "" },
@@ -263,8 +270,7 @@ function ReviewForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
     submit: async (values) => {
       const json = values.decision === "return" ? { decision: "return" as const, reason: values.reason.trim() } : { decision: "approve" as const };
       await send(api.api.claims[":id"].review.$post({ param: { id: claim.id }, json }));
-      onDone();
-      return (values.decision === "return" ? ["已退回申请方。", "Returned to the claimant."] : ["初审通过，已转财务复核。", "Approved; on to finance."]) as Message;
+      onDone((values.decision === "return" ? ["已退回申请方。", "Returned to the claimant."] : ["初审通过，已转财务复核。", "Approved; on to finance."]) as Message);
     },
   });
   return (
@@ -278,7 +284,7 @@ function ReviewForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function ApproveForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function ApproveForm({ claim, onDone }: { claim: Claim; onDone: Done }) {
   const { t } = useI18n();
   const me = useMe();
   const form = useForm({
@@ -286,8 +292,7 @@ function ApproveForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
     specs: {},
     submit: async () => {
       await send(api.api.claims[":id"].approve.$post({ param: { id: claim.id }, json: {} }));
-      onDone();
-      return ["复核通过，已进入公示。", "Approved; the claim is on public notice."] as Message;
+      onDone(["复核通过，已进入公示。", "Approved; the claim is on public notice."] as Message);
     },
   });
   return (
@@ -303,7 +308,7 @@ function ApproveForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function PayForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function PayForm({ claim, onDone }: { claim: Claim; onDone: Done }) {
   const { t } = useI18n();
   const tries = useMemo(() => attempts(`pay-${claim.id}`), [claim.id]);
   const form = useForm({
@@ -313,8 +318,7 @@ function PayForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
     submit: async (values) => {
       const json = { payment_reference: values.payment_reference.trim() };
       await sendOnce(tries, { claim: claim.id, ...json }, (key) => send(api.api.claims[":id"].pay.$post({ param: { id: claim.id }, json }, { headers: { "idempotency-key": key } })));
-      onDone();
-      return [`已支付 ${formatFen(claim.amount_fen)}。`, `Paid ${formatFen(claim.amount_fen)}.`] as Message;
+      onDone([`已支付 ${formatFen(claim.amount_fen)}。`, `Paid ${formatFen(claim.amount_fen)}.`] as Message);
     },
   });
   return (
@@ -342,7 +346,7 @@ function PayForm({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function ReasonForm({ claim, kind, onDone }: { claim: Claim; kind: "reject" | "void"; onDone: () => void }) {
+function ReasonForm({ claim, kind, onDone }: { claim: Claim; kind: "reject" | "void"; onDone: Done }) {
   const { t } = useI18n();
   const tries = useMemo(() => attempts(`${kind}-${claim.id}`), [claim.id, kind]);
   const paid = claim.status === "paid";
@@ -354,8 +358,7 @@ function ReasonForm({ claim, kind, onDone }: { claim: Claim; kind: "reject" | "v
       const json = { reason: values.reason.trim() };
       const move = kind === "reject" ? api.api.claims[":id"].reject : api.api.claims[":id"].void;
       await sendOnce(tries, { claim: claim.id, kind, ...json }, (key) => send(move.$post({ param: { id: claim.id }, json }, { headers: { "idempotency-key": key } })));
-      onDone();
-      return (kind === "reject" ? ["已驳回，补贴已退回。", "Rejected; the subsidy went back."] : ["已作废。", "Voided."]) as Message;
+      onDone((kind === "reject" ? ["已驳回，补贴已退回。", "Rejected; the subsidy went back."] : ["已作废。", "Voided."]) as Message);
     },
   });
   const title = kind === "reject" ? t("驳回", "Reject") : t("违规作废", "Void for fraud");
@@ -382,7 +385,7 @@ function ReasonForm({ claim, kind, onDone }: { claim: Claim; kind: "reject" | "v
   );
 }
 
-function Objections({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function Objections({ claim, onDone }: { claim: Claim; onDone: Done }) {
   const { t } = useI18n();
   const me = useMe();
   const decides = may(me, "POST /api/claims/{id}/objections/{objection_id}/resolve");
@@ -411,15 +414,14 @@ function Objections({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function ResolveForm({ claimId, objectionId, name, onDone }: { claimId: string; objectionId: string; name: string; onDone: () => void }) {
+function ResolveForm({ claimId, objectionId, name, onDone }: { claimId: string; objectionId: string; name: string; onDone: Done }) {
   const { t } = useI18n();
   const form = useForm({
     initial: { note: "" },
     specs: { note: { required: true, maxLength: 1000 } },
     submit: async (values) => {
       await send(api.api.claims[":id"].objections[":objection_id"].resolve.$post({ param: { id: claimId, objection_id: objectionId }, json: { note: values.note.trim() } }));
-      onDone();
-      return ["异议已处理。", "Objection resolved."] as Message;
+      onDone(["异议已处理。", "Objection resolved."] as Message);
     },
   });
   return (
