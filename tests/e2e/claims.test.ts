@@ -182,6 +182,25 @@ describe("a claim from usage to payment (通兑)", () => {
     const body = (await notices.json()) as { items: { claim_id: string; enterprise: string; provider: string; subsidy_fen: number; notice_ends_on: string }[] };
     expect(body.items).toEqual([expect.objectContaining({ claim_id: claimId, enterprise: sme.name, subsidy_fen: booking.delivered_subsidy_fen })]);
 
+    // Someone objects during the notice (no login); the reviewer reads it and resolves it with a note.
+    const objected = await fetch(`${e2e.product.baseUrl}/api/notices/${claimId}/objections`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: e2e.product.baseUrl },
+      body: JSON.stringify({ name: "张三", contact: "zhangsan@example.com", reason: "怀疑用量虚报 Usage may be inflated" }),
+    });
+    expect(objected.status).toBe(201);
+    await reviewer.reload();
+    const objections = reviewer.getByRole("region", { name: "公示异议" });
+    await objections.getByText("有 1 条异议未处理").waitFor();
+    await objections.getByText("怀疑用量虚报").waitFor();
+    const resolve = objections.getByRole("form", { name: "处理 张三 的异议" });
+    await resolve.getByLabel("处理意见").fill("已核对计量记录，用量属实 Checked the metering: usage is real");
+    await resolve.getByRole("button", { name: "处理异议" }).click();
+    await reviewer.getByRole("status").filter({ hasText: "异议已处理" }).waitFor();
+    await objections.getByText("已核对计量记录").waitFor();
+    expect((await provider.get(`/api/claims/${claimId}`)).body.open_objections).toBe(0);
+    await finance.reload();
+
     // Before the notice ends the payment is refused, and the page says why.
     const pay = finance.getByRole("form", { name: "支付" });
     await pay.getByLabel("付款流水号").fill("BANK-E2E-0");
