@@ -72,7 +72,7 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
   });
 
   for (const email of ROLES) {
-    it(`every page ${email} reaches has no violations in either language`, { timeout: 240_000 }, async () => {
+    it(`every page ${email} reaches has no violations in either language`, { timeout: 360_000 }, async () => {
       report.length = 0;
       const { page } = await e2e.tab();
       await page.goto("/signin");
