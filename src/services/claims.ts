@@ -206,7 +206,7 @@ export async function claimNews(claim: Claim, kind: ClaimKind, now: number, exce
       kind,
       subject_type: "claim",
       subject_id: claim.id,
-      link: `/claims/${claim.id}`,
+      link: `/claims?id=${claim.id}`,
       // Names, not ids: the claimant and the programme, read inside the write.
       body_zh: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`：${zh}（`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`，${(claim.amount_fen / 100).toFixed(2)}元）`}`,
       body_en: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`: ${en} (`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`, CNY ${(claim.amount_fen / 100).toFixed(2)})`}`,

@@ -1,4 +1,4 @@
-// Uploaded files (business licences now, claim evidence later). The bytes live in the blob
+// Uploaded files (business licences, claim evidence). The bytes live in the blob
 // store (src/blobs), keyed by their SHA-256; this row says whose file it is and what it is for.
 // Conventions for every table: src/db/schema/index.ts.
 import { sql } from "drizzle-orm";
@@ -7,7 +7,7 @@ import { createdAt } from "./columns";
 import { organisations } from "./people";
 
 export const FILE_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
-export const FILE_PURPOSES = ["business_licence"] as const;
+export const FILE_PURPOSES = ["business_licence", "claim_evidence"] as const;
 
 export const files = sqliteTable(
   "files",

@@ -5,7 +5,7 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import type { ConstraintViolation } from "../../db/constraints";
 import { idempotent } from "../../db/idempotency";
 import { takeSlots } from "../../db/rate-limit";
-import { claim_bookings, claim_objections, claims, type Claim } from "../../db/schema";
+import { claim_bookings, claim_objections, claims, files, type Claim } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
 import { conflict, notFound, type AppError } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
@@ -34,9 +34,55 @@ function explain(violation: ConstraintViolation): AppError {
   return conflict("claim_state_changed", "兑付申请或其预约刚被其他操作改变，请刷新 / The claim or its bookings were just changed by another request; reload");
 }
 
-async function present(c: Context<AppEnv>, claim: Claim) {
+/** Names people read instead of ids: the programme, the parties and the two agency people. */
+async function namesOf(c: Context<AppEnv>, claim: Claim) {
+  const [row] = await c.var.store.all<{ programme: string; claimant: string; provider: string; sme: string; reviewer: string | null; finance: string | null }>(sql`
+    SELECT p.name AS programme, cl.name AS claimant, pr.name AS provider, s.name AS sme,
+           (SELECT display_name FROM users WHERE id = ${claim.reviewer_user_id}) AS reviewer,
+           (SELECT display_name FROM users WHERE id = ${claim.finance_user_id}) AS finance
+    FROM programmes p, organisations cl, organisations pr, organisations s
+    WHERE p.id = ${claim.programme_id} AND cl.id = ${claim.claimant_org_id} AND pr.id = ${claim.provider_org_id} AND s.id = ${claim.sme_org_id}`);
+  if (!row) throw new Error(`claim ${claim.id} lost its programme or parties`);
+  return row;
+}
+
+/** What a move's audit record says in words: the reason, the answer, the note or the payment reference. */
+function noteOf(afterJson: string | null): string | null {
+  if (!afterJson) return null;
+  const after = JSON.parse(afterJson) as Record<string, unknown>;
+  for (const key of ["reason", "answer", "note", "payment_reference"]) if (typeof after[key] === "string") return after[key] as string;
+  return null;
+}
+
+/** One claim's moves (from the audit log) and the ledger transfers of its bookings and payment. */
+async function trailOf(c: Context<AppEnv>, claim: Claim, bookingIds: string[]) {
+  const store = c.var.store;
+  const attachmentIds = JSON.parse(claim.attachment_ids_json) as string[];
+  const [events, transfers, attachments] = await Promise.all([
+    store.all<{ at: number; action: string; actor_name: string | null; after_json: string | null }>(sql`
+      SELECT e.at, e.action, u.display_name AS actor_name, e.after_json FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id
+      WHERE e.subject_type = 'claim' AND e.subject_id = ${claim.id} ORDER BY e.seq`),
+    store.all<{ id: string; code: string; kind: "posted" | "pending" | "post_pending" | "void_pending"; amount_fen: number; from_kind: string; to_kind: string; subject_id: string | null; created_at: number }>(sql`
+      SELECT t.id, t.code, t.kind, t.amount_fen, d.kind AS from_kind, k.kind AS to_kind, t.subject_id, t.created_at
+      FROM ledger_transfers t JOIN ledger_accounts d ON d.id = t.debit_account_id JOIN ledger_accounts k ON k.id = t.credit_account_id
+      WHERE t.subject_id IN (SELECT value FROM json_each(${JSON.stringify([...bookingIds, claim.id])})) ORDER BY t.created_at, t.rowid`),
+    attachmentIds.length === 0
+      ? []
+      : store.db.select({ id: files.id, original_name: files.original_name, content_type: files.content_type, size_bytes: files.size_bytes }).from(files).where(inArray(files.id, attachmentIds)),
+  ]);
+  const byId = new Map(attachments.map((a) => [a.id, a]));
+  return {
+    history: events.map((e) => ({ at: toIso(Number(e.at)), action: e.action, actor_name: e.actor_name, note: noteOf(e.after_json) })),
+    ledger: transfers.map((t) => ({ ...t, amount_fen: Number(t.amount_fen), created_at: toIso(Number(t.created_at)) })),
+    attachments: attachmentIds.flatMap((id) => { const a = byId.get(id); return a ? [a] : []; }),
+  };
+}
+
+async function present(c: Context<AppEnv>, claim: Claim, detail = false) {
   const store = c.var.store;
   const bookingRows = await store.db.select({ id: claim_bookings.booking_id }).from(claim_bookings).where(eq(claim_bookings.claim_id, claim.id));
+  const names = await namesOf(c, claim);
+  const trail = detail ? await trailOf(c, claim, bookingRows.map((b) => b.id)) : {};
   // Objectors' names and contacts are for the agency only.
   const objections =
     c.var.actor?.org.kind === "agency"
@@ -45,6 +91,10 @@ async function present(c: Context<AppEnv>, claim: Claim) {
   return {
     id: claim.id,
     programme_id: claim.programme_id,
+    programme_name: names.programme,
+    claimant_name: names.claimant,
+    provider_name: names.provider,
+    sme_name: names.sme,
     settlement_mode: claim.settlement_mode,
     claimant_org_id: claim.claimant_org_id,
     provider_org_id: claim.provider_org_id,
@@ -61,7 +111,9 @@ async function present(c: Context<AppEnv>, claim: Claim) {
     return_reason: claim.return_reason,
     claimant_answer: claim.claimant_answer,
     reviewer_user_id: claim.reviewer_user_id,
+    reviewer_name: names.reviewer,
     finance_user_id: claim.finance_user_id,
+    finance_name: names.finance,
     notice_starts_on: claim.notice_starts_on,
     notice_ends_on: claim.notice_ends_on,
     open_objections: claim.open_objections,
@@ -72,6 +124,7 @@ async function present(c: Context<AppEnv>, claim: Claim) {
     void_reason: claim.void_reason,
     created_at: toIso(claim.created_at),
     objections: objections.map((o) => ({ id: o.id, name: o.name, contact: o.contact, reason: o.reason, status: o.status, resolution_note: o.resolution_note, created_at: toIso(o.created_at) })),
+    ...trail,
   };
 }
 
@@ -99,7 +152,7 @@ export const listClaims: RouteHandler<typeof routes.listClaims, AppEnv> = async 
 };
 
 export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
-  return c.json(await present(c, await readVisibleClaim(c.var.store, actorOf(c), c.req.valid("param").id)), 200);
+  return c.json(await present(c, await readVisibleClaim(c.var.store, actorOf(c), c.req.valid("param").id), true), 200);
 };
 
 type Plan = (claim: Claim, now: number) => Promise<ClaimMove> | ClaimMove;

@@ -10,6 +10,10 @@ export const ClaimSchema = z
   .object({
     id: z.string(),
     programme_id: z.string(),
+    programme_name: z.string(),
+    claimant_name: z.string(),
+    provider_name: z.string(),
+    sme_name: z.string(),
     settlement_mode: z.enum(["tongdui", "tongyong"]),
     claimant_org_id: z.string(),
     provider_org_id: z.string(),
@@ -26,7 +30,9 @@ export const ClaimSchema = z
     return_reason: z.string().nullable(),
     claimant_answer: z.string().nullable(),
     reviewer_user_id: z.string().nullable(),
+    reviewer_name: z.string().nullable(),
     finance_user_id: z.string().nullable(),
+    finance_name: z.string().nullable(),
     notice_starts_on: z.string().nullable(),
     notice_ends_on: z.string().nullable(),
     open_objections: z.number().int(),
@@ -39,6 +45,29 @@ export const ClaimSchema = z
     objections: z.array(
       z.object({ id: z.string(), name: z.string(), contact: z.string(), reason: z.string(), status: z.enum(["open", "resolved"]), resolution_note: z.string().nullable(), created_at: z.string() }),
     ),
+    history: z
+      .array(z.object({ at: z.string(), action: z.string(), actor_name: z.string().nullable(), note: z.string().nullable() }))
+      .optional()
+      .openapi({ description: "GET /api/claims/{id} only (not lists or moves): its moves from the audit log, oldest first; note is the reason, answer, resolution note or payment reference" }),
+    attachments: z
+      .array(z.object({ id: z.string(), original_name: z.string(), content_type: z.string(), size_bytes: z.number().int() }))
+      .optional()
+      .openapi({ description: "GET /api/claims/{id} only: the attachments' names, types and sizes (download: GET /api/files/{id})" }),
+    ledger: z
+      .array(
+        z.object({
+          id: z.string(),
+          code: z.string(),
+          kind: z.enum(["posted", "pending", "post_pending", "void_pending"]),
+          amount_fen: z.number().int(),
+          from_kind: z.string(),
+          to_kind: z.string(),
+          subject_id: z.string().nullable(),
+          created_at: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({ description: "GET /api/claims/{id} only: the ledger transfers of its bookings (hold, delivery, release, reversal) and its payment, oldest first" }),
   })
   .openapi("Claim");
 

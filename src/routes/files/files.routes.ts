@@ -27,7 +27,7 @@ export const uploadFile = defineRoute({
   method: "post",
   path: "/api/organisations/{id}/files",
   tags: ["files"],
-  summary: "Upload a file (the business licence 营业执照): the raw bytes as the body, PDF, JPEG or PNG, at most 10 MiB",
+  summary: "Upload a file (the business licence 营业执照, or claim evidence 兑付材料 with purpose=claim_evidence): the raw bytes as the body, PDF, JPEG or PNG, at most 10 MiB",
   description:
     "Send the file itself as the body (not multipart), its name in X-File-Name. The stored type is decided by the bytes (PDF %PDF-, JPEG FF D8 FF, PNG 89 50 4E 47); the name and the Content-Type header are not trusted. Up to 30 uploads per organisation a day.",
   request: {

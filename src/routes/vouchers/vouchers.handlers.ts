@@ -56,7 +56,7 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
   const accountId = row.voucher.account_id;
   // Newest first; within one millisecond, in commit order (rowid).
   const touches = or(eq(ledger_transfers.debit_account_id, accountId), eq(ledger_transfers.credit_account_id, accountId));
-  const [items, [count], [names]] = await Promise.all([
+  const [items, [count], [names], [settlement]] = await Promise.all([
     store.db.select().from(ledger_transfers).where(touches).orderBy(desc(ledger_transfers.created_at), sql`rowid DESC`).limit(limit).offset(offset),
     store.db.select({ total: sql<number>`count(*)` }).from(ledger_transfers).where(touches),
     store.db
@@ -65,6 +65,11 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
       .innerJoin(organisations, eq(organisations.id, vouchers.sme_org_id))
       .innerJoin(programmes, eq(programmes.id, vouchers.programme_id))
       .where(eq(vouchers.id, row.voucher.id)),
+    // Settled: its bookings' claim was paid (they are 'settled'); in claims: in a claim not yet paid.
+    store.all<{ settled: number | null; in_claims: number | null }>(sql`
+      SELECT (SELECT sum(delivered_subsidy_fen) FROM bookings WHERE voucher_id = ${row.voucher.id} AND status = 'settled') AS settled,
+             (SELECT sum(cb.subsidy_fen) FROM claim_bookings cb JOIN claims c ON c.id = cb.claim_id JOIN bookings b ON b.id = cb.booking_id
+              WHERE b.voucher_id = ${row.voucher.id} AND c.status IN ('submitted', 'returned', 'reviewed', 'on_notice')) AS in_claims`),
   ]);
   if (!names) throw new Error(`voucher ${row.voucher.id} lost its holder or programme`);
   // The held amount behind each post or void on this page, so a delivery's row shows what it released.
@@ -72,7 +77,8 @@ export const getVoucher: RouteHandler<typeof routes.getVoucher, AppEnv> = async 
   const held = pendingIds.length === 0 ? [] : await store.all<{ id: string; amount_fen: number }>(sql`SELECT id, amount_fen FROM ledger_transfers WHERE id IN (SELECT value FROM json_each(${JSON.stringify(pendingIds)}))`);
   const heldById = new Map(held.map((h) => [h.id, Number(h.amount_fen)]));
   const transfers = { items: items.map((t) => presentTransfer(accountId, t, t.pending_id ? (heldById.get(t.pending_id) ?? null) : null)), total: Number(count?.total ?? 0), limit, offset };
-  return c.json({ ...presentVoucher(row), ...names, transfers }, 200);
+  const settled = { settled_fen: Number(settlement?.settled ?? 0), in_claims_fen: Number(settlement?.in_claims ?? 0) };
+  return c.json({ ...presentVoucher(row), ...names, settlement: settled, transfers }, 200);
 };
 
 const notActive = (voucher: Pick<Voucher, "status">) =>

@@ -48,6 +48,12 @@ export const NamedVoucherSchema = VoucherSchema.extend(VoucherNames).openapi("Na
 
 export const VoucherDetailSchema = VoucherSchema.extend({
   ...VoucherNames,
+  settlement: z
+    .object({
+      settled_fen: z.number().int().openapi({ description: "Spent on bookings whose claim (兑付) was paid: settled" }),
+      in_claims_fen: z.number().int().openapi({ description: "Spent on bookings in a claim not yet paid (under review or on notice)" }),
+    })
+    .openapi({ description: "How much of the spent subsidy is settled; the rest of spent awaits a claim" }),
   transfers: z.object({ items: z.array(TransferSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
 }).openapi("VoucherDetail");
 

@@ -6,6 +6,7 @@ import { may, type RouteKey } from "../shell/access";
 import type { Bilingual } from "../shell/i18n";
 import { ApplicationsPage } from "../applications/applications";
 import { CataloguePage } from "../offerings/catalogue";
+import { ClaimsPage } from "../claims";
 import { FindCapacityPage } from "../search/find-capacity";
 import { HomePage } from "../home/home";
 import { MyApplicationsPage } from "../applications/my-applications";
@@ -48,6 +49,8 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
   { path: "/provider/usage", title: ["用量上报", "Usage reporting"], needs: "POST /api/usage", Page: UsageReportPage },
+  // Claims (兑付): claimants (providers in 通兑, enterprises in 通用) and the agency's queue, one page by kind.
+  { path: "/claims", title: ["兑付", "Claims"], needs: "GET /api/claims", for: ["provider", "sme", "agency"], Page: ClaimsPage },
   // The enterprise's journey: apply for vouchers, find and book capacity, follow bookings.
   { path: "/voucher-programmes", title: ["券项目", "Programmes"], needs: "POST /api/voucher-applications", for: ["sme"], Page: VoucherProgrammesPage },
   { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: MyApplicationsPage },

@@ -105,6 +105,7 @@ function VoucherDetailView({ voucher: v, programme, offset }: { voucher: Voucher
         </h2>
         {v.status_reason && <p class="message info">{v.status_reason}</p>}
         <Figures rows={rows} label={t("券余额", "Balance")} />
+        <Settlement voucher={v} />
         <dl class="facts rules">
           <div>
             <dt>{t("有效期至", "Valid through")}</dt>
@@ -136,6 +137,44 @@ function VoucherDetailView({ voucher: v, programme, offset }: { voucher: Voucher
   );
 }
 
+/** Of the spent subsidy: settled (its claim paid), in a claim under review or on notice, or awaiting a claim. */
+function Settlement({ voucher: v }: { voucher: VoucherDetail }) {
+  const { t } = useI18n();
+  const { settled_fen, in_claims_fen } = v.settlement;
+  const awaiting = Math.max(0, v.spent_fen - settled_fen - in_claims_fen);
+  return (
+    <section aria-labelledby="settlement">
+      <h3 id="settlement">{t("已使用部分的兑付情况", "Where the spent subsidy stands")}</h3>
+      <dl class="facts rules">
+        <div>
+          <dt>{t("已兑付结清", "Settled (claim paid)")}</dt>
+          <dd>
+            <Money fen={settled_fen} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("兑付审核或公示中", "In a claim (review or notice)")}</dt>
+          <dd>
+            <Money fen={in_claims_fen} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("已交付，待申请兑付", "Delivered, not yet claimed")}</dt>
+          <dd>
+            <Money fen={awaiting} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("冻结（已预约未交付）", "Held (booked, not delivered)")}</dt>
+          <dd>
+            <Money fen={v.held_fen} />
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
 const TRANSFER: Record<string, Bilingual> = {
   issue: ["发放", "Issued"],
   hold: ["预约冻结", "Held for a booking"],
@@ -146,6 +185,8 @@ const TRANSFER: Record<string, Bilingual> = {
   lapse: ["预约失效，解冻", "Released: booking lapsed"],
   provider_cancel: ["服务商取消，解冻", "Released: provider cancelled"],
   expire: ["到期作废", "Lapsed at expiry"],
+  claim_reversal: ["兑付驳回，补贴退回", "Returned: claim rejected"],
+  dispute_reversal: ["交付争议更正，补贴退回", "Returned: dispute upheld"],
   revoke: ["撤销收回", "Revoked"],
 };
 
