@@ -29,6 +29,8 @@ const Ledger = z.object({
   revoked_fen: z.number().int(),
   dispute_reversed_fen: z.number().int(),
   net_subsidy_fen: z.number().int(),
+  paid_fen: z.number().int().openapi({ description: "Claims paid out (transfer code payout)" }),
+  claim_reversed_fen: z.number().int().openapi({ description: "Rejected claims' subsidy taken back (transfer code claim_reversal)" }),
 });
 
 const Delivered = z.object({ bookings: Count, subsidy_fen: z.number().int(), gross_fen: z.number().int(), copay_fen: z.number().int(), subsidy_ratio_bp: Ratio });
