@@ -1,6 +1,6 @@
 // Agency staff read bookings across their programmes (the web's bookings page): the programme,
 // provider, enterprise and period filters narrow what the booking scope allows and never widen
-// it: another agency asking for this programme's bookings gets none.
+// it: another agency asking for this programme's bookings gets none. The bookings CSV takes them too.
 import { describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { booked, computeBody, cst, MONDAY_8AM, publish, range, voucherMarket } from "../support/bookings";
@@ -32,9 +32,24 @@ describe("bookings across an agency's programmes", () => {
     const named = (await agency.auditor.client.get(`/api/bookings?programme_id=${first.programme.id}`)).body.items[0];
     expect(named).toMatchObject({ id: a.id, programme_name: first.programme.name, sme_name: expect.any(String), provider_name: expect.any(String) });
 
+    // The CSV export takes the same filters: one provider's bookings, names included.
+    const csv = async (query: string, client = agency.auditor.client) => {
+      const res = await (client as unknown as { get: (path: string, headers: Record<string, string>) => Promise<{ status: number; body: Uint8Array }> }).get(`/api/exports/bookings.csv?${query}`, { "X-Test-Raw-Response": "1" });
+      return { status: res.status, lines: new TextDecoder("utf-8", { ignoreBOM: true }).decode(res.body).trim().split("\r\n") };
+    };
+    const byProvider = await csv(`provider_org_id=${second.provider.org.id}`);
+    expect(byProvider.status).toBe(200);
+    expect(byProvider.lines).toHaveLength(2);
+    expect(byProvider.lines[1]).toContain(b.id);
+    expect(byProvider.lines[1]).toContain(second.programme.id);
+    expect((await csv(`sme_org_id=${first.sme.org.id}&status=cancelled`)).lines).toHaveLength(1);
+    expect((await csv(`sme_org_id=${first.sme.org.id}`)).lines.slice(1).map((l) => l.split(",")[0])).toEqual([a.id]);
+
     // Another agency naming this programme sees nothing; a reversed period is refused.
     const other = await createAgency(harness);
     expect(await ids(`&programme_id=${first.programme.id}`, other.auditor.client)).toEqual([]);
+    expect((await csv(`provider_org_id=${second.provider.org.id}`, other.auditor.client)).lines).toHaveLength(1);
+    expect((await csv(`programme_id=${first.programme.id}`, other.auditor.client)).status).toBe(404);
     expect((await agency.auditor.client.get(`/api/bookings?from=${encodeURIComponent(cst("2026-03-05T00:00"))}&to=${encodeURIComponent(cst("2026-03-04T00:00"))}`)).status).toBe(400);
   });
 });
