@@ -47,6 +47,12 @@ export const EventFilters = z.object({
   to: Instant.optional().openapi({ description: "Events before this instant" }),
 });
 
+const NamedAuditEventSchema = AuditEventSchema.extend({
+  actor_user_name: z.string().nullable().openapi({ description: "The acting person's display name" }),
+  actor_org_name: z.string().nullable(),
+  programme_name: z.string().nullable(),
+}).openapi("NamedAuditEvent");
+
 export const getLatestCheckpoint = defineRoute({
   method: "get",
   path: "/api/audit/checkpoints",
@@ -139,7 +145,7 @@ export const listEvents = defineRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(AuditEventSchema), next_after_seq: z.number().int().nullable() }), "Events"), ...commonErrors },
+  responses: { 200: json(z.object({ items: z.array(NamedAuditEventSchema), next_after_seq: z.number().int().nullable() }), "Events"), ...commonErrors },
 });
 
 export const verifyAudit = defineRoute({
@@ -158,6 +164,22 @@ export const exportEvents = defineRoute({
   request: { query: EventFilters },
   responses: {
     200: { content: { "application/x-ndjson": { schema: z.string() } }, description: "One stored event per line" },
+    ...commonErrors,
+  },
+});
+
+export const exportEventsCsv = defineRoute({
+  method: "get",
+  path: "/api/exports/audit-events.csv",
+  tags,
+  summary: "Audit events as CSV for spreadsheets (UTF-8 with BOM, streamed; same filters and scope as /api/audit/events, names beside ids); verify with the NDJSON export",
+  request: {
+    query: EventFilters.extend({
+      max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+    }),
+  },
+  responses: {
+    200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" },
     ...commonErrors,
   },
 });
