@@ -12,7 +12,8 @@ import { stage } from "./support/stage";
 const e2e = stage();
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const LANGS = ["zh", "en"] as const;
-const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "compute@demo.cn", "qiming@demo.cn"];
+// auditor@demo.cn: the dashboard, bookings and audit log pages (with the verify button) an agency auditor reaches.
+const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "auditor@demo.cn", "compute@demo.cn", "qiming@demo.cn"];
 
 interface Finding {
   id: string;

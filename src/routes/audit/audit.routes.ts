@@ -148,12 +148,32 @@ export const listEvents = defineRoute({
   responses: { 200: json(z.object({ items: z.array(NamedAuditEventSchema), next_after_seq: z.number().int().nullable() }), "Events"), ...commonErrors },
 });
 
+const LogBreakSchema = z.object({ seq: z.number().int(), problem: z.string() });
+const VerifyReportSchema = z
+  .object({
+    ok: z.boolean(),
+    audit: z.object({
+      ok: z.boolean(),
+      events: z.number().int(),
+      sealed: z.number().int(),
+      unsealed_tail: z.object({ count: z.number().int(), first_seq: z.number().int().nullable(), last_seq: z.number().int().nullable() }),
+      first_break: LogBreakSchema.nullable().openapi({ description: "Where the log first breaks: a sequence number and what is wrong there" }),
+      tree: z.object({ ok: z.boolean(), detail: z.string() }),
+      checkpoints: z.object({ count: z.number().int(), latest_size: z.number().int().nullable(), first_bad: z.object({ tree_size: z.number().int(), problem: z.string() }).nullable() }),
+    }),
+    ledger: z.object({
+      ok: z.boolean(),
+      checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), first_failure: z.record(z.string(), z.unknown()).nullable() })),
+    }),
+  })
+  .openapi("AuditVerifyReport");
+
 export const verifyAudit = defineRoute({
   method: "get",
   path: "/api/audit/verify",
   tags,
   summary: "Re-verify the whole audit log (chain, tree, checkpoint signatures) and the ledger invariants",
-  responses: { 200: json(z.object({ ok: z.boolean(), audit: z.unknown(), ledger: z.unknown() }), "The report"), ...commonErrors },
+  responses: { 200: json(VerifyReportSchema, "The report"), ...commonErrors },
 });
 
 export const exportEvents = defineRoute({
