@@ -1,4 +1,5 @@
-// Builds the web front end into dist/web: one esbuild bundle plus the static files.
+// Builds the web front end into dist/web: one esbuild bundle (plus the chunks split off behind
+// dynamic imports: the dashboard's charts load only on dashboard pages) and the static files.
 // Local only (no network), a fraction of a second; `npm start` runs it first (prestart).
 //
 // Delivery: the bundle and the style sheet carry a content hash in their names (app.<hash>.js,
@@ -28,6 +29,11 @@ const result = await build({
   entryPoints: { app: "web/src/app/main.tsx" },
   outdir: BUILD_DIR,
   entryNames: "[name].[hash]",
+  // Code behind a dynamic import (the chart library, web/src/reports/charts.ts) becomes its own
+  // file, chunk.<hash>.js, fetched only by the pages that import it; code both sides share goes
+  // into another chunk.<hash>.js.
+  splitting: true,
+  chunkNames: "chunk.[hash]",
   bundle: true,
   minify: true,
   sourcemap: false,
@@ -39,8 +45,13 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
 });
-const [appPath, appOutput] = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)
+const outputs = Object.entries(result.metafile.outputs).filter(([path]) => path.endsWith(".js"));
+const [appPath, appOutput] = outputs.find(([, output]) => output.entryPoint === "web/src/app/main.tsx")
   ?? (() => { throw new Error("esbuild wrote no entry bundle"); })();
+const split = outputs.filter(([path]) => path !== appPath).map(([path, output]) => ({ name: path.slice(BUILD_DIR.length + 1), bytes: output.bytes }));
+if (!split.every(({ name }) => /^chunk\.[\w-]{8,}\.js$/.test(name))) {
+  throw new Error(`unexpected script files: ${split.map((s) => s.name).join(", ")} (src/server.ts caches only app and chunk files as immutable)`);
+}
 const appName = appPath.slice(BUILD_DIR.length + 1);
 
 const styles = await readFile("web/styles.css");
@@ -57,7 +68,7 @@ await Promise.all(PLAIN_FILES.map((name) => copyFile(`web/${name}`, `${BUILD_DIR
 // Cloudflare Workers assets: the hashed files are immutable; the twins are not uploaded.
 await writeFile(
   `${BUILD_DIR}/_headers`,
-  ["/app.*.js", "/styles.*.css"].map((pattern) => `${pattern}\n  Cache-Control: public, max-age=31536000, immutable\n`).join(""),
+  ["/app.*.js", "/chunk.*.js", "/styles.*.css"].map((pattern) => `${pattern}\n  Cache-Control: public, max-age=31536000, immutable\n`).join(""),
 );
 await writeFile(`${BUILD_DIR}/.assetsignore`, "*.gz\n*.br\n*.map\n");
 
@@ -78,4 +89,5 @@ await Promise.all(
 await rm(OUT_DIR, { recursive: true, force: true });
 await rename(BUILD_DIR, OUT_DIR);
 
-console.log(`web: built ${OUT_DIR}/${appName} (${(appOutput.bytes / 1024).toFixed(1)} KiB), ${stylesName}, index.html, ${PLAIN_FILES.join(", ")}; .gz and .br beside them`);
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+console.log(`web: built ${OUT_DIR}/${appName} (${kib(appOutput.bytes)}), ${split.map((s) => `${s.name} (${kib(s.bytes)})`).join(", ")}, ${stylesName}, index.html, ${PLAIN_FILES.join(", ")}; .gz and .br beside them`);

@@ -38,10 +38,11 @@ if (!existsSync(`${WEB_ROOT}/index.html`)) {
   console.warn("The web front end is not built: run `npm run build:web` (npm start does it for you).");
 }
 
-// The build names the bundle and the style sheet by their content (app.<hash>.js), so those can be
+// The build names the bundle, its split-off chunks (chunk.<hash>.js: the dashboard charts) and the
+// style sheet by their content (app.<hash>.js), so those can be
 // kept a year; everything else, index.html above all, is checked again on every load. The build's
 // .gz and .br twins are picked by Accept-Encoding.
-const FINGERPRINTED = /^\/(?:app|styles)\.[\w-]{8,}\.(?:js|css)$/;
+const FINGERPRINTED = /^\/(?:app|chunk|styles)\.[\w-]{8,}\.(?:js|css)$/;
 // Never served: source maps, the compressed twins by their own names, build notes for Workers.
 const NOT_SERVED = /\.(?:map|gz|br)$|\/[._][^/]*$/;
 const cacheHeaders: MiddlewareHandler = async (c, next) => {

@@ -151,6 +151,7 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/audit/public-key": pub,
   "GET /api/audit/events": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
   "GET /api/exports/audit-events.ndjson": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
+  "GET /api/exports/audit-events.csv": only([...AGENCY_STAFF, "platform:admin"], "agency_programmes"),
   "GET /api/audit/verify": only(["agency:auditor", "agency:admin", "platform:admin"], "installation"),
   // Claims (兑付) and public notice (公示) (docs/claims.md). 初审 by reviewer/admin, 复核 and
   // payment by finance; the notice list, its CSV and objections to it are public.

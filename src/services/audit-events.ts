@@ -72,3 +72,28 @@ export function exportLine(event: StoredEvent): string {
   const { seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, prev_hash, hash } = event;
   return `${JSON.stringify({ seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, prev_hash, hash })}\n`;
 }
+
+export interface EventNames {
+  actor_user_name: string | null;
+  actor_org_name: string | null;
+  programme_name: string | null;
+}
+
+/**
+ * Names for a page of events (people read names, not ids): the acting user and organisation and
+ * the programme, looked up once per distinct id in the page (at most a page's worth).
+ */
+export async function namesFor(store: Store, events: readonly StoredEvent[]): Promise<(event: StoredEvent) => EventNames> {
+  const ids = (pick: (e: StoredEvent) => string | null) => JSON.stringify([...new Set(events.map(pick).filter((v): v is string => v !== null))]);
+  const lookup = async (query: SQL) => new Map((await store.all<{ id: string; name: string }>(query)).map((r) => [r.id, r.name]));
+  const [usersById, orgsById, programmesById] = await Promise.all([
+    lookup(sql`SELECT id, display_name AS name FROM users WHERE id IN (SELECT value FROM json_each(${ids((e) => e.actor_user_id)}))`),
+    lookup(sql`SELECT id, name FROM organisations WHERE id IN (SELECT value FROM json_each(${ids((e) => e.actor_org_id)}))`),
+    lookup(sql`SELECT id, name FROM programmes WHERE id IN (SELECT value FROM json_each(${ids((e) => e.programme_id)}))`),
+  ]);
+  return (e) => ({
+    actor_user_name: (e.actor_user_id && usersById.get(e.actor_user_id)) ?? null,
+    actor_org_name: (e.actor_org_id && orgsById.get(e.actor_org_id)) ?? null,
+    programme_name: (e.programme_id && programmesById.get(e.programme_id)) ?? null,
+  });
+}

@@ -14,12 +14,27 @@ export const EXPORT_DEFAULT_MAX_ROWS = 10_000;
 export const EXPORT_KINDS = ["vouchers", "bookings", "usage", "ledger-transfers", "claims"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
+/** Filters only the bookings export takes (the web's bookings page): they narrow, never widen. */
+export interface BookingNarrowing {
+  provider_org_id?: string;
+  sme_org_id?: string;
+  status?: string;
+}
+
+function bookingConditions(n: BookingNarrowing): SQL {
+  const parts: SQL[] = [sql`1 = 1`];
+  if (n.provider_org_id) parts.push(sql`b.provider_org_id = ${n.provider_org_id}`);
+  if (n.sme_org_id) parts.push(sql`b.sme_org_id = ${n.sme_org_id}`);
+  if (n.status) parts.push(sql`b.status = ${n.status}`);
+  return sql.join(parts, sql` AND `);
+}
+
 interface ExportSpec {
   columns: readonly string[];
   /** Columns holding ms instants, written as ISO 8601 in Asia/Shanghai. */
   instants: ReadonlySet<string>;
   /** One page: rows after `afterRowid` in rowid order, each with `rid`. */
-  page(programmesJson: string, p: { from: number; to: number }, afterRowid: number, limit: number): SQL;
+  page(programmesJson: string, p: { from: number; to: number }, afterRowid: number, limit: number, narrowing: BookingNarrowing): SQL;
 }
 
 const inScope = (column: SQL, programmesJson: string) => sql`${column} IN (SELECT value FROM json_each(${programmesJson}))`;
@@ -37,13 +52,13 @@ const SPECS: Record<ExportKind, ExportSpec> = {
   bookings: {
     columns: ["id", "programme_id", "voucher_id", "offering_id", "category", "region_code", "provider_org_id", "provider_name", "sme_org_id", "sme_name", "status", "quantity", "starts_at", "ends_at", "gross_fen", "subsidy_fen", "copay_fen", "delivered_gross_fen", "delivered_subsidy_fen", "delivered_copay_fen", "delivered_at"],
     instants: new Set(["starts_at", "ends_at", "delivered_at"]),
-    page: (ps, p, after, limit) => sql`
+    page: (ps, p, after, limit, narrowing) => sql`
       SELECT b.rowid AS rid, b.id, b.programme_id, b.voucher_id, b.offering_id, o.category, o.region_code, b.provider_org_id, prov.name AS provider_name,
         b.sme_org_id, sme.name AS sme_name, b.status, b.quantity, b.starts_at, b.ends_at, b.gross_fen, b.subsidy_fen, b.copay_fen,
         b.delivered_gross_fen, b.delivered_subsidy_fen, b.delivered_copay_fen, b.delivered_at
       FROM bookings b JOIN offerings o ON o.id = b.offering_id
       JOIN organisations prov ON prov.id = b.provider_org_id JOIN organisations sme ON sme.id = b.sme_org_id
-      WHERE ${inScope(sql`b.programme_id`, ps)} AND b.starts_at >= ${p.from} AND b.starts_at < ${p.to} AND b.rowid > ${after}
+      WHERE ${inScope(sql`b.programme_id`, ps)} AND b.starts_at >= ${p.from} AND b.starts_at < ${p.to} AND ${bookingConditions(narrowing)} AND b.rowid > ${after}
       ORDER BY b.rowid LIMIT ${limit}`,
   },
   usage: {
@@ -81,7 +96,14 @@ const SPECS: Record<ExportKind, ExportSpec> = {
   },
 };
 
-export function exportStream(store: Store, kind: ExportKind, programmeIds: readonly string[], filter: ReportFilter, maxRows: number): ReadableStream<Uint8Array> {
+export function exportStream(
+  store: Store,
+  kind: ExportKind,
+  programmeIds: readonly string[],
+  filter: ReportFilter,
+  maxRows: number,
+  narrowing: BookingNarrowing = {},
+): ReadableStream<Uint8Array> {
   if (!(maxRows >= 1 && maxRows <= EXPORT_MAX_ROWS)) throw new Error(`max rows out of range: ${maxRows}`);
   const spec = SPECS[kind];
   const encoder = new TextEncoder();
@@ -99,7 +121,7 @@ export function exportStream(store: Store, kind: ExportKind, programmeIds: reado
       }
       const want = Math.min(EXPORT_PAGE_ROWS, maxRows - written);
       // One row more than the cap tells a full export from a cut one.
-      const rows = await store.all<Record<string, CsvValue> & { rid: number }>(spec.page(ps, p, after, want === 0 ? 1 : want));
+      const rows = await store.all<Record<string, CsvValue> & { rid: number }>(spec.page(ps, p, after, want === 0 ? 1 : want, narrowing));
       if (want === 0) {
         if (rows.length > 0) controller.enqueue(encoder.encode(csvLine([`# 已截断：超过 ${maxRows} 行 / truncated at ${maxRows} rows; narrow the filters`])));
         controller.close();

@@ -9,12 +9,15 @@ import { availableFen } from "../domain/ledger";
 import { ledger_accounts, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import { DAY_MS, SHANGHAI_OFFSET_MS } from "../lib/time";
+import { CLAIM_REVERSAL_CODE } from "./claim-moves";
 import { REVERSAL_CODE } from "./delivery-confirmation";
 import { POOL_CODES } from "./programmes";
 import { period, type ReportFilter } from "./report-scope";
 
 const DELIVER_CODE = "deliver";
 const HOLD_CODE = "hold";
+/** A claim paid: provider payable → paid out (src/services/claim-moves.ts). */
+const PAYOUT_CODE = "payout";
 const TOP_N = 10;
 const BURN_WINDOW_DAYS = 30;
 const DEFAULT_UTILISATION_DAYS = 30;
@@ -47,6 +50,10 @@ export interface LedgerFigures {
   dispute_reversed_fen: number;
   /** settled − reversed: subsidy that reached providers and stayed there. */
   net_subsidy_fen: number;
+  /** Claims paid out to their claimants (兑付). */
+  paid_fen: number;
+  /** Subsidy of rejected claims taken back from the provider's payable. */
+  claim_reversed_fen: number;
 }
 
 async function codeTotals(store: Store, programmeId: string, p: { from: number; to: number }): Promise<CodeTotal[]> {
@@ -82,6 +89,8 @@ export function ledgerFigures(totals: readonly CodeTotal[], heldFen: number): Le
     revoked_fen: posted(POOL_CODES.revoke),
     dispute_reversed_fen: reversed,
     net_subsidy_fen: settled - reversed,
+    paid_fen: posted(PAYOUT_CODE),
+    claim_reversed_fen: posted(CLAIM_REVERSAL_CODE),
   };
 }
 

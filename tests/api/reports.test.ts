@@ -73,6 +73,8 @@ describe("programme report", () => {
       revoked_fen: of("posted", "revoke"),
       dispute_reversed_fen: 0,
       net_subsidy_fen: of("post_pending", "deliver"),
+      paid_fen: of("posted", "payout"),
+      claim_reversed_fen: of("posted", "claim_reversal"),
     });
     expect(report.ledger.issued_fen).toBe(1_500_000);
     expect(report.ledger.revoked_fen).toBe(500_000);

@@ -12,7 +12,8 @@ import { stage } from "./support/stage";
 const e2e = stage();
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const LANGS = ["zh", "en"] as const;
-const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "finance@demo.cn", "compute@demo.cn", "qiming@demo.cn"];
+// finance@demo.cn: the claim queue's finance view; auditor@demo.cn: the dashboard, bookings and audit log pages (with the verify button).
+const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "finance@demo.cn", "auditor@demo.cn", "compute@demo.cn", "qiming@demo.cn"];
 /** Pages reached from a button on another page rather than the navigation. */
 const EXTRA_PAGES: Record<string, string[]> = { "compute@demo.cn": ["/claims?new=1"], "qiming@demo.cn": ["/claims?new=1"] };
 

@@ -5,10 +5,12 @@ import { audit_checkpoints, type AuditCheckpoint } from "../../db/schema";
 import { verifierKeyString } from "../../domain/checkpoint";
 import { toBase64, toHex } from "../../domain/merkle";
 import type { AppEnv } from "../../lib/context";
+import { csvLine, UTF8_BOM, type CsvValue } from "../../lib/csv";
 import { AppError, badRequest, notFound } from "../../lib/errors";
+import { toShanghaiIso } from "../../lib/time";
 import { actorOf } from "../../lib/route";
 import { consistencyProof, inclusionProof, latestCheckpoint, rootAt } from "../../services/audit-log";
-import { eventConditions, eventPage, exportLine, presentEvent } from "../../services/audit-events";
+import { eventConditions, eventPage, exportLine, namesFor, presentEvent } from "../../services/audit-events";
 import { verifyAuditLog } from "../../services/audit-verify";
 import { verifyLedger } from "../../services/verify";
 import type * as routes from "./audit.routes";
@@ -98,7 +100,8 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
   const { after_seq, limit, ...filter } = c.req.valid("query");
   const rows = await eventPage(c.var.store, eventConditions(actorOf(c), filter), after_seq, limit + 1);
   const page = rows.slice(0, limit);
-  return c.json({ items: page.map(presentEvent), next_after_seq: rows.length > limit ? page[page.length - 1]!.seq : null }, 200);
+  const names = await namesFor(c.var.store, page);
+  return c.json({ items: page.map((e) => ({ ...presentEvent(e), ...names(e) })), next_after_seq: rows.length > limit ? page[page.length - 1]!.seq : null }, 200);
 };
 
 export const verifyAudit: RouteHandler<typeof routes.verifyAudit, AppEnv> = async (c) => {
@@ -128,5 +131,56 @@ export const exportEvents: RouteHandler<typeof routes.exportEvents, AppEnv> = as
   return new Response(body, {
     status: 200,
     headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Content-Disposition": 'attachment; filename="audit-events.ndjson"' },
+  }) as never;
+};
+
+const CSV_COLUMNS = [
+  "seq", "at", "actor_user_id", "actor_user_name", "actor_org_id", "actor_org_name", "action", "subject_type", "subject_id",
+  "programme_id", "programme_name", "request_id", "before_json", "after_json", "prev_hash", "hash",
+] as const;
+
+/** The same events as the NDJSON export, for a spreadsheet: one page of the log per pull, at most `max_rows`. */
+export const exportEventsCsv: RouteHandler<typeof routes.exportEventsCsv, AppEnv> = async (c) => {
+  const store = c.var.store;
+  const { max_rows: maxRows, ...filter } = c.req.valid("query");
+  const where = eventConditions(actorOf(c), filter);
+  const encoder = new TextEncoder();
+  let after = 0;
+  let written = 0;
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(UTF8_BOM + csvLine(CSV_COLUMNS)));
+        return;
+      }
+      const want = Math.min(EXPORT_PAGE_EVENTS, maxRows - written);
+      // One row past the cap tells a complete export from a cut one.
+      const page = await eventPage(store, where, after, want === 0 ? 1 : want);
+      if (want === 0) {
+        if (page.length > 0) controller.enqueue(encoder.encode(csvLine([`# 已截断：超过 ${maxRows} 行 / truncated at ${maxRows} rows; narrow the filters`])));
+        controller.close();
+        return;
+      }
+      if (page.length > 0) {
+        const names = await namesFor(store, page);
+        const text = page
+          .map((e) => {
+            const row: Record<(typeof CSV_COLUMNS)[number], CsvValue> = { ...e, ...names(e), at: toShanghaiIso(e.at) };
+            return csvLine(CSV_COLUMNS.map((column) => row[column]));
+          })
+          .join("");
+        controller.enqueue(encoder.encode(text));
+        written += page.length;
+        after = page[page.length - 1]!.seq;
+      }
+      if (page.length < want) controller.close();
+    },
+  });
+  return c.body(body, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": 'attachment; filename="audit-events.csv"',
+    "Cache-Control": "private, no-store",
   }) as never;
 };

@@ -10,4 +10,5 @@ export const auditRouter = createRouter()
   .openapi(routes.getPublicKey, handlers.getPublicKey)
   .openapi(routes.listEvents, handlers.listEvents)
   .openapi(routes.verifyAudit, handlers.verifyAudit)
-  .openapi(routes.exportEvents, handlers.exportEvents);
+  .openapi(routes.exportEvents, handlers.exportEvents)
+  .openapi(routes.exportEventsCsv, handlers.exportEventsCsv);

@@ -47,6 +47,12 @@ export const EventFilters = z.object({
   to: Instant.optional().openapi({ description: "Events before this instant" }),
 });
 
+const NamedAuditEventSchema = AuditEventSchema.extend({
+  actor_user_name: z.string().nullable().openapi({ description: "The acting person's display name" }),
+  actor_org_name: z.string().nullable(),
+  programme_name: z.string().nullable(),
+}).openapi("NamedAuditEvent");
+
 export const getLatestCheckpoint = defineRoute({
   method: "get",
   path: "/api/audit/checkpoints",
@@ -139,15 +145,35 @@ export const listEvents = defineRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(AuditEventSchema), next_after_seq: z.number().int().nullable() }), "Events"), ...commonErrors },
+  responses: { 200: json(z.object({ items: z.array(NamedAuditEventSchema), next_after_seq: z.number().int().nullable() }), "Events"), ...commonErrors },
 });
+
+const LogBreakSchema = z.object({ seq: z.number().int(), problem: z.string() });
+const VerifyReportSchema = z
+  .object({
+    ok: z.boolean(),
+    audit: z.object({
+      ok: z.boolean(),
+      events: z.number().int(),
+      sealed: z.number().int(),
+      unsealed_tail: z.object({ count: z.number().int(), first_seq: z.number().int().nullable(), last_seq: z.number().int().nullable() }),
+      first_break: LogBreakSchema.nullable().openapi({ description: "Where the log first breaks: a sequence number and what is wrong there" }),
+      tree: z.object({ ok: z.boolean(), detail: z.string() }),
+      checkpoints: z.object({ count: z.number().int(), latest_size: z.number().int().nullable(), first_bad: z.object({ tree_size: z.number().int(), problem: z.string() }).nullable() }),
+    }),
+    ledger: z.object({
+      ok: z.boolean(),
+      checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), first_failure: z.record(z.string(), z.unknown()).nullable() })),
+    }),
+  })
+  .openapi("AuditVerifyReport");
 
 export const verifyAudit = defineRoute({
   method: "get",
   path: "/api/audit/verify",
   tags,
   summary: "Re-verify the whole audit log (chain, tree, checkpoint signatures) and the ledger invariants",
-  responses: { 200: json(z.object({ ok: z.boolean(), audit: z.unknown(), ledger: z.unknown() }), "The report"), ...commonErrors },
+  responses: { 200: json(VerifyReportSchema, "The report"), ...commonErrors },
 });
 
 export const exportEvents = defineRoute({
@@ -158,6 +184,22 @@ export const exportEvents = defineRoute({
   request: { query: EventFilters },
   responses: {
     200: { content: { "application/x-ndjson": { schema: z.string() } }, description: "One stored event per line" },
+    ...commonErrors,
+  },
+});
+
+export const exportEventsCsv = defineRoute({
+  method: "get",
+  path: "/api/exports/audit-events.csv",
+  tags,
+  summary: "Audit events as CSV for spreadsheets (UTF-8 with BOM, streamed; same filters and scope as /api/audit/events, names beside ids); verify with the NDJSON export",
+  request: {
+    query: EventFilters.extend({
+      max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+    }),
+  },
+  responses: {
+    200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" },
     ...commonErrors,
   },
 });

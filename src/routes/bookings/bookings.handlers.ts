@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { commit, retryOnGuard } from "../../db/atomic";
 import { idempotent } from "../../db/idempotency";
@@ -78,6 +78,11 @@ export const listBookings: RouteHandler<typeof routes.listBookings, AppEnv> = as
         bookingsVisibleTo(actorOf(c)),
         q.status ? eq(bookings.status, q.status) : undefined,
         q.offering_id ? eq(bookings.offering_id, q.offering_id) : undefined,
+        q.programme_id ? eq(bookings.programme_id, q.programme_id) : undefined,
+        q.provider_org_id ? eq(bookings.provider_org_id, q.provider_org_id) : undefined,
+        q.sme_org_id ? eq(bookings.sme_org_id, q.sme_org_id) : undefined,
+        q.from ? gte(bookings.starts_at, Date.parse(q.from)) : undefined,
+        q.to ? lt(bookings.starts_at, Date.parse(q.to)) : undefined,
       ),
     )
     .orderBy(desc(bookings.created_at), desc(bookings.id))

@@ -114,11 +114,19 @@ export const createBooking = defineRoute({
   responses: { 201: json(BookingSchema, "Booked (requested, or confirmed when the offering needs no confirmation)"), ...commonErrors, ...conflictError, ...unprocessableError },
 });
 
-export const BookingListQuery = z.object({
-  status: z.enum(BOOKING_STATUSES).optional(),
-  offering_id: RecordId.optional(),
-  ...PageQuery,
-});
+export const BookingListQuery = z
+  .object({
+    status: z.enum(BOOKING_STATUSES).optional(),
+    offering_id: RecordId.optional(),
+    // Narrowing filters (agency staff across their programmes): they never widen what the caller sees.
+    programme_id: RecordId.optional(),
+    provider_org_id: RecordId.optional(),
+    sme_org_id: RecordId.optional(),
+    from: Instant.optional().openapi({ description: "Bookings starting at or after this instant" }),
+    to: Instant.optional().openapi({ description: "Bookings starting before this instant" }),
+    ...PageQuery,
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "from 须早于 to / from must be before to", path: ["from"] });
 
 export const listBookings = defineRoute({
   method: "get",

@@ -1,7 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/context";
 import { actorOf } from "../../lib/route";
-import { exportStream, type ExportKind } from "../../services/exports";
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { exportStream, type BookingNarrowing, type ExportKind } from "../../services/exports";
 import { programmesInScope, type ReportFilter } from "../../services/report-scope";
 import { programmeReport as buildReport, programmeSummary } from "../../services/reports";
 import type * as routes from "./reports.routes";
@@ -26,22 +28,26 @@ export const overviewReport: RouteHandler<typeof routes.overviewReport, AppEnv> 
   return c.json({ items }, 200);
 };
 
+async function streamExport(c: Context<AppEnv>, kind: ExportKind, query: z.infer<typeof routes.ExportQuery>, narrowing: BookingNarrowing = {}) {
+  const filter = filterOf(query);
+  const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
+  const stream = exportStream(c.var.store, kind, scoped.map((p) => p.id), filter, query.max_rows, narrowing);
+  return c.body(stream, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${kind}.csv"`,
+    "Cache-Control": "private, no-store",
+  }) as never;
+}
+
 function exportHandler(kind: ExportKind): RouteHandler<typeof routes.exportVouchers, AppEnv> {
-  return async (c) => {
-    const query = c.req.valid("query");
-    const filter = filterOf(query);
-    const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
-    const stream = exportStream(c.var.store, kind, scoped.map((p) => p.id), filter, query.max_rows);
-    return c.body(stream, 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${kind}.csv"`,
-      "Cache-Control": "private, no-store",
-    }) as never;
-  };
+  return (c) => streamExport(c, kind, c.req.valid("query"));
 }
 
 export const exportVouchers = exportHandler("vouchers");
-export const exportBookings = exportHandler("bookings");
+export const exportBookings: RouteHandler<typeof routes.exportBookings, AppEnv> = (c) => {
+  const { provider_org_id, sme_org_id, status, ...query } = c.req.valid("query");
+  return streamExport(c, "bookings", query, { provider_org_id, sme_org_id, status });
+};
 export const exportUsage = exportHandler("usage");
 export const exportLedgerTransfers = exportHandler("ledger-transfers");
 export const exportClaims = exportHandler("claims");

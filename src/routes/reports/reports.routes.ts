@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { BOOKING_STATUSES } from "../../domain/booking-lifecycle";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, IdParam, Instant, json, RecordId } from "../common";
 
@@ -29,6 +30,8 @@ const Ledger = z.object({
   revoked_fen: z.number().int(),
   dispute_reversed_fen: z.number().int(),
   net_subsidy_fen: z.number().int(),
+  paid_fen: z.number().int().openapi({ description: "Claims paid out (transfer code payout)" }),
+  claim_reversed_fen: z.number().int().openapi({ description: "Rejected claims' subsidy taken back (transfer code claim_reversal)" }),
 });
 
 const Delivered = z.object({ bookings: Count, subsidy_fen: z.number().int(), gross_fen: z.number().int(), copay_fen: z.number().int(), subsidy_ratio_bp: Ratio });
@@ -112,7 +115,27 @@ const exportRoute = <P extends string>(path: P, what: string) =>
   });
 
 export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers");
-export const exportBookings = exportRoute("/api/exports/bookings.csv", "Bookings");
+
+/** The bookings export also takes the bookings page's filters. */
+export const BookingExportQuery = z
+  .object({
+    programme_id: RecordId.optional(),
+    ...Period,
+    provider_org_id: RecordId.optional(),
+    sme_org_id: RecordId.optional(),
+    status: z.enum(BOOKING_STATUSES).optional(),
+    max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+  })
+  .refine(...fromBeforeTo);
+
+export const exportBookings = defineRoute({
+  method: "get",
+  path: "/api/exports/bookings.csv",
+  tags,
+  summary: "Bookings of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports, plus provider, enterprise and status)",
+  request: { query: BookingExportQuery },
+  responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" }, ...commonErrors },
+});
 export const exportUsage = exportRoute("/api/exports/usage.csv", "Usage events");
 export const exportLedgerTransfers = exportRoute("/api/exports/ledger-transfers.csv", "Ledger transfers");
 export const exportClaims = exportRoute("/api/exports/claims.csv", "Claims (兑付), by submission time");

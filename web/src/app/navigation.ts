@@ -24,6 +24,9 @@ import { DisputesPage } from "../usage/disputes";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import { VerificationQueuePage } from "../verification/verification-queue";
 import { WebhooksPage } from "../webhooks";
+import { AuditPage } from "../audit";
+import { AgencyBookingsPage } from "../bookings";
+import { DashboardPage } from "../reports";
 import type { Me } from "../shell/session";
 
 export interface PageEntry {
@@ -45,6 +48,9 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/agency/verification", title: ["机构核验", "Verification"], needs: "POST /api/organisations/{id}/verification/verify", for: ["agency"], Page: VerificationQueuePage },
   { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
   { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
+  { path: "/agency/dashboard", title: ["统计看板", "Dashboard"], needs: "GET /api/reports/overview", for: ["agency"], Page: DashboardPage },
+  { path: "/agency/bookings", title: ["预约明细", "Bookings"], needs: "GET /api/exports/bookings.csv", for: ["agency"], Page: AgencyBookingsPage },
+  { path: "/agency/audit", title: ["审计日志", "Audit log"], needs: "GET /api/audit/events", for: ["agency", "platform"], Page: AuditPage },
   { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },

@@ -3,3 +3,4 @@
 export { BOOKINGS_PATH } from "./booking-detail";
 export { QuoteTerms } from "./quote-terms";
 export { refusalMessage } from "./refusals";
+export { AGENCY_BOOKINGS_PATH, AgencyBookingsPage } from "./agency-bookings";

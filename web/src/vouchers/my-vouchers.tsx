@@ -1,5 +1,6 @@
 // 我的券: this enterprise's vouchers with face value, held, spent and available, and expiry in
 // Beijing time with the days left; one voucher with the ledger transfers behind its balance.
+import type { ComponentChildren } from "preact";
 import type { InferResponseType } from "hono/client";
 import { api, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
@@ -15,7 +16,7 @@ import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { PROGRAMMES_PATH } from "../applications";
 
 export const VOUCHERS_PATH = "/my-vouchers";
-const TRANSFERS_PAGE = 50;
+export const TRANSFERS_PAGE = 50;
 
 export type Voucher = InferResponseType<typeof api.api.vouchers.$get, 200>["items"][number];
 type VoucherDetail = InferResponseType<(typeof api.api.vouchers)[":id"]["$get"], 200>;
@@ -28,8 +29,11 @@ async function loadVouchers() {
   return { items, programmes: await loadProgrammeNames(items.map((v) => v.programme_id)) };
 }
 
+export const loadVoucherDetail = (id: string, offset: number) =>
+  send(api.api.vouchers[":id"].$get({ param: { id }, query: { transfers_limit: String(TRANSFERS_PAGE), transfers_offset: String(offset) } }));
+
 async function loadVoucher(id: string, offset: number) {
-  const voucher = await send(api.api.vouchers[":id"].$get({ param: { id }, query: { transfers_limit: String(TRANSFERS_PAGE), transfers_offset: String(offset) } }));
+  const voucher = await loadVoucherDetail(id, offset);
   return { voucher, programmes: await loadProgrammeNames([voucher.programme_id]) };
 }
 
@@ -190,17 +194,27 @@ const TRANSFER: Record<string, Bilingual> = {
   revoke: ["撤销收回", "Revoked"],
 };
 
+/** What a transfer was, in words (its code when the page does not know it). */
+export const transferWhat = (code: string, say: (m: Bilingual) => string): string => (TRANSFER[code] ? say(TRANSFER[code] as Bilingual) : code);
+
 /** How a transfer moved the available balance: a hold takes from it, a release gives back. */
-function effectOnAvailable(transfer: Transfer): "+" | "-" | null {
+export function effectOnAvailable(transfer: Transfer): "+" | "-" | null {
   if (transfer.kind === "post_pending") return null; // held becomes spent; available is untouched
   if (transfer.kind === "void_pending") return "+";
   return transfer.direction === "in" ? "+" : "-";
 }
 
-function Transfers({ voucher, offset }: { voucher: VoucherDetail; offset: number }) {
+/**
+ * The voucher's ledger transfers, a page at a time, each linked to the booking behind it. `base`
+ * is this page's address; `bookingHref` where a booking opens (the enterprise's or the agency's
+ * page); `actions` goes beside the table (the agency's download).
+ */
+export function Transfers(props: { voucher: VoucherDetail; offset: number; base?: string; bookingHref?: (id: string) => string; actions?: ComponentChildren }) {
+  const { voucher, offset, actions } = props;
   const { t, say } = useI18n();
   const { items, total } = voucher.transfers;
-  const base = `${VOUCHERS_PATH}?id=${voucher.id}`;
+  const base = props.base ?? `${VOUCHERS_PATH}?id=${voucher.id}`;
+  const bookingHref = props.bookingHref ?? ((id: string) => `${BOOKINGS_PATH}?id=${id}`);
   return (
     <section class="card" aria-labelledby="transfers">
       <h2 id="transfers">{t("余额变动", "Balance movements")}</h2>
@@ -212,15 +226,16 @@ function Transfers({ voucher, offset }: { voucher: VoucherDetail; offset: number
         empty={t("没有记录。", "No transfers.")}
         columns={[
           { header: t("时间", "When"), cell: (row) => <Instant at={row.created_at} /> },
-          { header: t("事项", "What"), cell: (row) => (TRANSFER[row.code] ? say(TRANSFER[row.code] as Bilingual) : row.code) },
+          { header: t("事项", "What"), cell: (row) => transferWhat(row.code, say) },
           { header: t("金额", "Amount"), class: "num", cell: (row) => <Money fen={row.amount_fen} sign={effectOnAvailable(row) ?? undefined} /> },
           {
             header: t("关联", "For"),
             cell: (row) =>
-              row.subject_id?.startsWith("bkg_") ? <Link href={`${BOOKINGS_PATH}?id=${row.subject_id}`}>{t("查看预约", "The booking")}</Link> : "—",
+              row.subject_id?.startsWith("bkg_") ? <Link href={bookingHref(row.subject_id)}>{t("查看预约", "The booking")}</Link> : "—",
           },
         ]}
       />
+      {actions}
       <nav class="pager" aria-label={t("翻页", "Pages")}>
         {offset > 0 && <Link href={`${base}&offset=${Math.max(0, offset - TRANSFERS_PAGE)}`}>{t("← 较新的记录", "← Newer")}</Link>}
         {offset + items.length < total && <Link href={`${base}&offset=${offset + TRANSFERS_PAGE}`}>{t("较早的记录 →", "Older →")}</Link>}

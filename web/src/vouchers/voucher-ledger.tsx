@@ -22,7 +22,7 @@ export const LEDGER_PATH = "/agency/vouchers";
 export function VoucherLedgerPage() {
   const { query } = useLocation();
   const id = query.get("id");
-  if (id) return <VoucherDetailPage id={id} />;
+  if (id) return <VoucherDetailPage id={id} offset={Math.max(0, Math.floor(Number(query.get("offset")) || 0))} />;
   const status = query.get("status") === "all" ? undefined : (STATUSES.find((s) => s === query.get("status")) ?? "active");
   return <VoucherList status={status} programmeId={query.get("programme")} />;
 }

@@ -5,7 +5,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
 import { api, ApiError, send } from "../shell/api";
 import { may } from "../shell/access";
-import { formatFen } from "../shell/format";
+import { formatFen, formatInstant } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { BOOKING_STATUS, VOUCHER_STATUS } from "../shell/labels";
@@ -20,20 +20,23 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { AGENCY_BOOKINGS_PATH } from "../bookings";
+import { DownloadTable } from "../reports";
+import { effectOnAvailable, loadVoucherDetail, Transfers, transferWhat } from "./my-vouchers";
 import { useOrganisations } from "../organisation";
 import { loadProgramme } from "../programmes";
 
 type VoucherDetail = InferResponseType<(typeof api.api.vouchers)[":id"]["$get"], 200>;
 type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
 
-async function loadVoucher(id: string) {
-  const voucher = await send(api.api.vouchers[":id"].$get({ param: { id }, query: { transfers_limit: "1" } }));
-  return { voucher, programme: await loadProgramme(voucher.programme_id) };
+async function loadVoucher(id: string, offset: number) {
+  const voucher = await loadVoucherDetail(id, offset);
+  return { voucher, programme: await loadProgramme(voucher.programme_id), offset };
 }
 
-export function VoucherDetailPage({ id }: { id: string }) {
+export function VoucherDetailPage({ id, offset }: { id: string; offset: number }) {
   const { t } = useI18n();
-  const voucher = useLoad(() => loadVoucher(id), id);
+  const voucher = useLoad(() => loadVoucher(id, offset), `${id}:${offset}`);
   return (
     <Page title={t(`券 ${id}`, `Voucher ${id}`)}>
       <p>
@@ -44,10 +47,11 @@ export function VoucherDetailPage({ id }: { id: string }) {
   );
 }
 
-function VoucherView({ voucher, programme, reload }: Awaited<ReturnType<typeof loadVoucher>> & { reload: () => void }) {
+function VoucherView({ voucher, programme, offset, reload }: Awaited<ReturnType<typeof loadVoucher>> & { reload: () => void }) {
   const { t, say } = useI18n();
   const me = useMe();
   const enterprise = useOrganisations([voucher.sme_org_id]).get(voucher.sme_org_id);
+  const effectWords = (effect: "+" | "-" | null) => (effect === "+" ? t("增加", "Increase") : effect === "-" ? t("减少", "Decrease") : t("不变", "None"));
   return (
     <>
       <section class="card" aria-labelledby="voucher-balance">
@@ -76,6 +80,22 @@ function VoucherView({ voucher, programme, reload }: Awaited<ReturnType<typeof l
           ]}
         />
       </section>
+      <Transfers
+        voucher={voucher}
+        offset={offset}
+        base={`/agency/vouchers?id=${voucher.id}`}
+        bookingHref={(booking) => `${AGENCY_BOOKINGS_PATH}?id=${booking}`}
+        actions={
+          <div class="buttons">
+            <DownloadTable
+              name={`voucher-${voucher.id}-transfers`}
+              label={t("券的账务记录", "The voucher's ledger transfers")}
+              header={[t("时间", "When"), t("事项", "What"), t("金额", "Amount"), t("对可用余额", "Effect on available"), t("关联预约", "Booking")]}
+              rows={voucher.transfers.items.map((row) => [formatInstant(row.created_at), transferWhat(row.code, say), { fen: row.amount_fen }, effectWords(effectOnAvailable(row)), row.subject_id?.startsWith("bkg_") ? row.subject_id : null])}
+            />
+          </div>
+        }
+      />
       {voucher.status === "active" && may(me, "POST /api/vouchers/{id}/revoke") && <RevokeForm voucher={voucher} onRevoked={reload} />}
     </>
   );

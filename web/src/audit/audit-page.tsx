@@ -1,0 +1,300 @@
+// 审计日志 for agency staff, auditors and the platform admin: the events they may read, filtered
+// and paged by sequence number; "verify" re-checks the whole log and the ledger on the server; the
+// latest signed checkpoint and the public key, with the export, are what an outsider needs to
+// check the log offline with `npm run cli -- verify-export`.
+import type { InferResponseType } from "hono/client";
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, send } from "../shell/api";
+import { may } from "../shell/access";
+import { beijingMidnight } from "../shell/format";
+import { useI18n } from "../shell/i18n";
+import { Link, navigate, useLocation } from "../shell/router";
+import { useMe } from "../shell/session";
+import { Loaded, useLoad } from "../ui/load";
+import { Page } from "../ui/page";
+import { DataTable } from "../ui/table";
+import { Instant } from "../ui/values";
+import { loadProgrammes } from "../programmes";
+import { CheckpointCard } from "./checkpoint";
+
+export const AUDIT_PATH = "/agency/audit";
+const PAGE_SIZE = 50;
+
+type AuditEvent = InferResponseType<typeof api.api.audit.events.$get, 200>["items"][number];
+type VerifyReport = InferResponseType<typeof api.api.audit.verify.$get, 200>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^[a-z]{2,5}_[A-Za-z0-9]{6,40}$/;
+const WORD = /^[a-z][a-z_.]{0,63}$/;
+
+interface Filters {
+  programme?: string;
+  action?: string;
+  subject_type?: string;
+  subject?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
+function filtersOf(q: URLSearchParams): Filters {
+  const match = (key: string, pattern: RegExp) => (pattern.test(q.get(key) ?? "") ? (q.get(key) as string) : undefined);
+  return { programme: match("programme", ID), action: match("action", WORD), subject_type: match("subject_type", /^[a-z][a-z_]{0,63}$/), subject: match("subject", ID), actor: match("actor", ID), from: match("from", DATE), to: match("to", DATE) };
+}
+
+function hrefOf(f: Filters, after = 0): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(f)) if (value) q.set(key, value);
+  if (after) q.set("after", String(after));
+  const text = q.toString();
+  return text ? `${AUDIT_PATH}?${text}` : AUDIT_PATH;
+}
+
+/** The API's filters (shared by the list and both exports); dates are whole Beijing days, `to` inclusive. */
+function apiFilters(f: Filters): Record<string, string> {
+  return {
+    ...(f.programme ? { programme_id: f.programme } : {}),
+    ...(f.action ? { action: f.action } : {}),
+    ...(f.subject_type ? { subject_type: f.subject_type } : {}),
+    ...(f.subject ? { subject_id: f.subject } : {}),
+    ...(f.actor ? { actor_user_id: f.actor } : {}),
+    ...(f.from ? { from: new Date(beijingMidnight(f.from)).toISOString() } : {}),
+    ...(f.to ? { to: new Date(beijingMidnight(f.to) + 86_400_000).toISOString() } : {}),
+  };
+}
+
+export function AuditPage() {
+  const { t } = useI18n();
+  const me = useMe();
+  const { query } = useLocation();
+  const filters = filtersOf(query);
+  const after = Math.max(0, Math.floor(Number(query.get("after")) || 0));
+  const everything = me.organisation.kind === "platform";
+  return (
+    <Page
+      title={t("审计日志", "Audit log")}
+      lead={t("系统的每一次变更都记录为审计事件，按序号封存进默克尔树并定期签名。任何人可以用检查点和公钥离线核对。", "Every change is recorded as an audit event, sealed in sequence into a Merkle tree and signed at checkpoints; anyone can check it offline with a checkpoint and the public key.")}
+    >
+      {may(me, "GET /api/audit/verify") && <VerifyCard />}
+      <CheckpointCard exportHref={`/api/exports/audit-events.ndjson`} everything={everything} />
+      <Events filters={filters} after={after} />
+    </Page>
+  );
+}
+
+function VerifyCard() {
+  const { t, say } = useI18n();
+  const [state, setState] = useState<{ running: true; started: number } | { running: false; report?: VerifyReport; error?: string }>({ running: false });
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!state.running) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [state.running]);
+  const run = async () => {
+    if (state.running) return;
+    setState({ running: true, started: Date.now() });
+    try {
+      setState({ running: false, report: await send(api.api.audit.verify.$get()) });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setState({ running: false, error: error.message });
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="verify">
+      <h2 id="verify">{t("校验日志", "Verify the log")}</h2>
+      <p class="hint">
+        {t("在服务器上从第 1 条事件起重新计算哈希链和默克尔树，核对每个检查点的签名，并检查账本不变式。", "Recomputes the hash chain and the Merkle tree from event 1, checks every checkpoint's signature, and checks the ledger invariants, on the server.")}
+      </p>
+      <div class="buttons">
+        <button type="button" class="primary" onClick={run} aria-disabled={state.running ? "true" : undefined}>
+          {state.running ? t("校验中…", "Verifying…") : t("开始校验", "Verify now")}
+        </button>
+      </div>
+      <div role="status" aria-live="polite">
+        {state.running && (
+          <p class="verify-progress">
+            <progress aria-label={t("校验进度", "Verification progress")} />
+            {t(`正在逐条校验，已用 ${Math.floor((now - state.started) / 1000)} 秒…`, `Checking every event: ${Math.floor((now - state.started) / 1000)} s so far…`)}
+          </p>
+        )}
+        {!state.running && state.report && <VerifyResult report={state.report} />}
+      </div>
+      <div role="alert">{!state.running && state.error && <p class="message error">{say(state.error)}</p>}</div>
+    </section>
+  );
+}
+
+function VerifyResult({ report }: { report: VerifyReport }) {
+  const { t } = useI18n();
+  const { audit, ledger } = report;
+  const failedChecks = ledger.checks.filter((c) => !c.ok);
+  return (
+    <div id="verify-result" class={`message ${report.ok ? "success" : "error"}`}>
+      {audit.ok ? (
+        <p>
+          <strong>{t("日志完整。", "The log is intact.")}</strong>{" "}
+          {t(
+            `${audit.sealed} 条事件已封存且全部核对一致；${audit.checkpoints.count} 个检查点签名有效${audit.checkpoints.latest_size === null ? "" : `（最新覆盖 ${audit.checkpoints.latest_size} 条）`}；尚未封存 ${audit.unsealed_tail.count} 条。`,
+            `${audit.sealed} sealed events all check out; ${audit.checkpoints.count} checkpoint signatures are valid${audit.checkpoints.latest_size === null ? "" : ` (the latest covers ${audit.checkpoints.latest_size})`}; ${audit.unsealed_tail.count} not yet sealed.`,
+          )}
+        </p>
+      ) : (
+        <p>
+          <strong>{t("日志有断点。", "The log is broken.")}</strong>{" "}
+          {audit.first_break
+            ? t(`首个断点在序号 ${audit.first_break.seq}：${audit.first_break.problem}`, `First break at sequence ${audit.first_break.seq}: ${audit.first_break.problem}`)
+            : audit.checkpoints.first_bad
+              ? t(`规模为 ${audit.checkpoints.first_bad.tree_size} 的检查点有误：${audit.checkpoints.first_bad.problem}`, `The checkpoint of size ${audit.checkpoints.first_bad.tree_size} is wrong: ${audit.checkpoints.first_bad.problem}`)
+              : t("树的存储与事件不符。", "The stored tree does not match the events.")}
+        </p>
+      )}
+      <p>
+        {ledger.ok
+          ? t(`账本不变式：${ledger.checks.length} 项全部成立。`, `Ledger invariants: all ${ledger.checks.length} hold.`)
+          : t(`账本不变式：${failedChecks.length} 项不成立：`, `Ledger invariants: ${failedChecks.length} fail: `) + failedChecks.map((c) => `${c.name} (${c.detail})`).join("; ")}
+      </p>
+    </div>
+  );
+}
+
+async function loadEvents(f: Filters, after: number) {
+  const [page, programmes] = await Promise.all([
+    send(api.api.audit.events.$get({ query: { ...apiFilters(f), after_seq: String(after), limit: String(PAGE_SIZE) } })),
+    loadProgrammes().catch(() => ({ items: [] as { id: string; name: string }[] })),
+  ]);
+  return { ...page, programmes: programmes.items.map((p) => [p.id, p.name] as const) };
+}
+
+function Events({ filters: f, after }: { filters: Filters; after: number }) {
+  const { t } = useI18n();
+  const events = useLoad(() => loadEvents(f, after), `${hrefOf(f)}:${after}`);
+  const exportQuery = new URLSearchParams(apiFilters(f)).toString();
+  return (
+    <section class="card" aria-labelledby="events">
+      <h2 id="events">{t("事件", "Events")}</h2>
+      <Loaded load={events}>
+        {({ items, next_after_seq, programmes }) => (
+          <>
+            <EventFilters filters={f} programmes={programmes} />
+            {f.actor && (
+              <p class="summary">
+                {t("操作人：", "Actor: ")}
+                {items.find((e) => e.actor_user_id === f.actor)?.actor_user_name ?? t("（本页无其事件）", "(none on this page)")} <Link href={hrefOf({ ...f, actor: undefined })}>{t("取消此筛选", "Remove this filter")}</Link>
+              </p>
+            )}
+            {f.subject && (
+              <p class="summary">
+                {t("对象：", "Subject: ")}
+                <code>{f.subject}</code> <Link href={hrefOf({ ...f, subject: undefined })}>{t("取消此筛选", "Remove this filter")}</Link>
+              </p>
+            )}
+            <DataTable
+              caption={t("审计事件（按序号）", "Audit events by sequence number")}
+              rows={items}
+              rowKey={(e) => String(e.seq)}
+              empty={t("没有符合条件的事件。", "No events match.")}
+              columns={[
+                { header: t("序号", "Seq"), cell: (e) => e.seq, class: "num" },
+                { header: t("时间", "When"), cell: (e) => <Instant at={e.at} /> },
+                { header: t("操作", "Action"), cell: (e) => <code>{e.action}</code> },
+                {
+                  header: t("操作人", "Actor"),
+                  cell: (e) =>
+                    e.actor_user_id ? (
+                      <Link href={hrefOf({ ...f, actor: e.actor_user_id })} aria-label={t(`只看 ${e.actor_user_name ?? ""} 的事件`, `Only events by ${e.actor_user_name ?? "this person"}`)}>
+                        {e.actor_user_name ?? t("（已删除）", "(removed)")}
+                      </Link>
+                    ) : (
+                      t("系统", "System")
+                    ),
+                },
+                { header: t("机构", "Organisation"), cell: (e) => e.actor_org_name ?? "—" },
+                {
+                  header: t("对象", "Subject"),
+                  cell: (e) => (
+                    <Link href={hrefOf({ ...f, subject_type: e.subject_type, subject: e.subject_id })} aria-label={t(`只看此${e.subject_type}的事件`, `Only events about this ${e.subject_type}`)}>
+                      {e.subject_type}
+                    </Link>
+                  ),
+                },
+                { header: t("项目", "Programme"), cell: (e) => e.programme_name ?? "—" },
+                { header: t("封存", "Sealed"), cell: (e) => (e.hash ? <code title={e.hash}>{e.hash.slice(0, 10)}…</code> : t("未封存", "Not yet")) },
+              ]}
+            />
+            <div class="buttons">
+              <a class="button export" href={`/api/exports/audit-events.csv${exportQuery ? `?${exportQuery}` : ""}`} download>
+                {t("导出 CSV（按当前筛选）", "Export CSV (these filters)")}
+              </a>
+              <a class="button" href={`/api/exports/audit-events.ndjson${exportQuery ? `?${exportQuery}` : ""}`} download>
+                {t("导出 NDJSON（按当前筛选）", "Export NDJSON (these filters)")}
+              </a>
+            </div>
+            <nav class="pager" aria-label={t("翻页", "Pages")}>
+              {after > 0 && <Link href={hrefOf(f)}>{t("← 第一页", "← First page")}</Link>}
+              {next_after_seq !== null && <Link href={hrefOf(f, next_after_seq)}>{t("下一页 →", "Next →")}</Link>}
+            </nav>
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+const SUBJECT_TYPES = ["programme", "voucher", "voucher_application", "booking", "claim", "offering", "organisation", "user", "usage_batch", "file", "webhook_endpoint", "webhook_delivery"];
+
+function EventFilters({ filters: f, programmes }: { filters: Filters; programmes: readonly (readonly [string, string])[] }) {
+  const { t } = useI18n();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const value = (key: string) => String(data.get(key) ?? "").trim() || undefined;
+    const subjectType = value("subject_type");
+    navigate(hrefOf({ ...f, programme: value("programme"), action: value("action"), subject_type: subjectType, subject: subjectType === f.subject_type ? f.subject : undefined, from: value("from"), to: value("to") }));
+  };
+  return (
+    <form class="filters" onSubmit={submit} aria-label={t("筛选事件", "Filter events")}>
+      <label>
+        {t("项目", "Programme")}
+        <select name="programme" value={f.programme ?? ""}>
+          <option value="">{t("全部", "All")}</option>
+          {programmes.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("对象类型", "Subject type")}
+        <select name="subject_type" value={f.subject_type ?? ""}>
+          <option value="">{t("全部", "All")}</option>
+          {SUBJECT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("操作（如 voucher.issued）", "Action (e.g. voucher.issued)")}
+        <input name="action" value={f.action ?? ""} maxLength={64} pattern="[a-z][a-z_.]*" />
+      </label>
+      <label>
+        {t("起始日期", "From")}
+        <input type="date" name="from" value={f.from ?? ""} />
+      </label>
+      <label>
+        {t("截止日期（含）", "To (inclusive)")}
+        <input type="date" name="to" value={f.to ?? ""} min={f.from} />
+      </label>
+      <div class="buttons">
+        <button type="submit" class="primary">
+          {t("筛选", "Filter")}
+        </button>
+        <Link href={AUDIT_PATH}>{t("清除筛选", "Clear filters")}</Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+// One chart on a dashboard page: an ARIA-labelled box that the chart library (charts.ts, fetched
+// by a dynamic import the first time a dashboard page draws) fills, redrawn on resize and on a
+// change of language. The data behind it is always in the table beside it (ChartWithTable).
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useI18n } from "../shell/i18n";
+import type { ChartOption, DrawnChart } from "./charts";
+
+export type { ChartOption };
+
+export function Chart({ option, summary, id }: { option: ChartOption; summary: string; id: string }) {
+  const { t, lang } = useI18n();
+  const box = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
+  const key = JSON.stringify(option);
+  useEffect(() => {
+    let live = true;
+    let drawn: DrawnChart | null = null;
+    const observer = new ResizeObserver(() => drawn?.resize());
+    import("./charts").then(
+      ({ drawChart }) => {
+        if (!live || !box.current) return;
+        drawn = drawChart(box.current, { ...option, aria: { enabled: true, label: { description: summary } } }, lang);
+        observer.observe(box.current);
+      },
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+      observer.disconnect();
+      drawn?.dispose();
+    };
+    // `option` is a new object each render; `key` is its content.
+  }, [key, lang, summary]);
+  return (
+    <div class="chart">
+      <div ref={box} id={id} class="chart-canvas" role="img" aria-label={summary} />
+      {failed && (
+        <p class="message error" role="alert">
+          {t("图表未能加载，数据见下表。", "The chart could not load; the table below has its data.")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A chart, its table and the table's download, as one titled section. */
+export function ChartWithTable(props: { id: string; title: string; hint?: ComponentChildren; chart: ComponentChildren; table: ComponentChildren }) {
+  return (
+    <section class="card chart-card" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.hint && <p class="hint">{props.hint}</p>}
+      <div class="chart-and-table">
+        {props.chart}
+        <div class="chart-table">{props.table}</div>
+      </div>
+    </section>
+  );
+}
