@@ -42,7 +42,8 @@ import { findRelation, type Declaration, type PartyFacts, type Relation } from "
 import { newId } from "../lib/ids";
 import { HOUR_MS, shanghaiText } from "../lib/time";
 
-const CURSOR_ID = "audit";
+/** The production sweep's cursor row; tests keep cursors of their own so runs elsewhere never skip their events. */
+export const CURSOR_ID = "audit";
 const LIVE = ["cancelled", "rejected", "lapsed"] as const;
 /** D1 binds at most 100 parameters per statement. */
 const CHUNK = 80;
@@ -87,8 +88,8 @@ export interface SweepResult {
 }
 
 /** One bounded run. Never throws for a rule's sake: runScheduled logs and carries on. */
-export async function sweepAnomalies(store: Store, now: number, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS): Promise<SweepResult> {
-  const [cursor] = await store.db.select().from(anomaly_sweep).where(eq(anomaly_sweep.id, CURSOR_ID));
+export async function sweepAnomalies(store: Store, now: number, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS, cursorId = CURSOR_ID): Promise<SweepResult> {
+  const [cursor] = await store.db.select().from(anomaly_sweep).where(eq(anomaly_sweep.id, cursorId));
   const from = cursor?.last_seq ?? 0;
   const events = await store.db
     .select({ seq: audit_events.seq, action: audit_events.action, subject_type: audit_events.subject_type, subject_id: audit_events.subject_id })
@@ -169,7 +170,7 @@ export async function sweepAnomalies(store: Store, now: number, settings: Anomal
   );
   const moveCursor = store.db
     .insert(anomaly_sweep)
-    .values({ id: CURSOR_ID, last_seq: lastSeq, updated_at: now })
+    .values({ id: cursorId, last_seq: lastSeq, updated_at: now })
     .onConflictDoUpdate({ target: anomaly_sweep.id, set: { last_seq: sql`max(${anomaly_sweep.last_seq}, ${lastSeq})`, updated_at: now } });
   let raised = 0;
   // The cursor moves in the batch with the last flags, so a run that fails raises nothing it will not redo.
@@ -486,7 +487,10 @@ class SweepRun {
     };
   }
 
-  /** The same invoice number (as people retype it) on another claim, whatever that claim's state. */
+  /**
+   * The same invoice number (as people retype it) on another claim, whatever that claim's state.
+   * Each claim sharing it is flagged when swept, naming the others.
+   */
   async invoiceReuse(claimId: string): Promise<Candidate | null> {
     const [claim] = await this.store.db.select().from(claims).where(eq(claims.id, claimId));
     if (!claim) return null;
@@ -515,7 +519,7 @@ class SweepRun {
       evidence: {
         summary_zh: `发票号 ${claim.invoice_no} 已用于另外 ${same.length} 笔兑付申请`,
         summary_en: `Invoice number ${claim.invoice_no} was also used on ${same.length} other claim(s)`,
-        rows: [claimRow(claim, "claim"), ...same.map((o) => claimRow(o, "earlier claim"))],
+        rows: [claimRow(claim, "claim"), ...same.map((o) => claimRow(o, "same invoice"))],
         figures: { invoice_key: key, other_claims: same.length },
       },
     };
@@ -537,10 +541,10 @@ const RELATION_EN: Record<Relation["kind"], string> = {
 const CONTACT_ZH = { phone: "电话", email: "电子邮箱", address: "地址", person: "人员" } as const;
 
 /** Runs the sweep until it reaches the end of the log or `maxRuns` runs (tests, CLI). */
-export async function sweepAnomaliesUntilCaughtUp(store: Store, now: number, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS, maxRuns = 1_000): Promise<number> {
+export async function sweepAnomaliesUntilCaughtUp(store: Store, now: number, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS, cursorId = CURSOR_ID, maxRuns = 1_000): Promise<number> {
   let raised = 0;
   for (let i = 0; i < maxRuns; i++) {
-    const result = await sweepAnomalies(store, now, settings);
+    const result = await sweepAnomalies(store, now, settings, cursorId);
     raised += result.flags_raised;
     if (result.caught_up) return raised;
   }
