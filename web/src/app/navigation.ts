@@ -20,6 +20,7 @@ import { ProvidersPage } from "../providers/providers";
 import { UsageReportPage } from "../usage/usage-report";
 import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
 import { DisputesPage } from "../usage/disputes";
+import { AnomaliesPage } from "../anomalies/anomalies";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import { VerificationQueuePage } from "../verification/verification-queue";
 import { WebhooksPage } from "../webhooks";
@@ -45,6 +46,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/agency/applications", title: ["申请审核", "Applications"], needs: "GET /api/voucher-applications", for: ["agency"], Page: ApplicationsPage },
   { path: "/agency/vouchers", title: ["券台账", "Voucher ledger"], needs: "GET /api/vouchers", for: ["agency"], Page: VoucherLedgerPage },
   { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },
+  { path: "/agency/anomalies", title: ["异常标记", "Anomaly flags"], needs: "GET /api/anomalies", for: ["agency"], Page: AnomaliesPage },
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
   { path: "/provider/usage", title: ["用量上报", "Usage reporting"], needs: "POST /api/usage", Page: UsageReportPage },
