@@ -21,7 +21,7 @@ interface Flag {
 }
 
 describe("anomaly flags", () => {
-  it("a reviewer reviews a cancel-and-rebook flag raised by the sweep; an auditor only reads it", async () => {
+  it("a reviewer reviews a cancel-and-rebook flag raised by the sweep; an auditor only reads it", { timeout: 180_000 }, async () => {
     const sme = await apiSession(e2e.product.baseUrl, "qiming@demo.cn", DEMO_PASSWORD);
     const startsAt = (Math.ceil(Date.now() / HOUR_MS) + 48) * HOUR_MS;
     const body = { offering_id: "off_demoascend", quantity: 1, starts_at: new Date(startsAt).toISOString(), ends_at: new Date(startsAt + 2 * HOUR_MS).toISOString(), voucher_id: "vch_demobeijing" };
