@@ -9,10 +9,11 @@ import { transition } from "../db/guards";
 import { anomaly_flags, users, type AnomalyFlag, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import type { Actor, AppEnv } from "../lib/context";
+import { actorOf } from "../lib/route";
 import { badRequest, conflict, notFound } from "../lib/errors";
 import { toIso } from "../lib/time";
 import type { Evidence } from "./anomalies";
-import { programmesInScope } from "./report-scope";
+import { inProgrammeScope, programmesInScope } from "./report-scope";
 
 export interface AnomalyFilter {
   programme_id?: string;
@@ -70,7 +71,7 @@ export async function listAnomalies(store: Store, actor: Actor, filter: AnomalyF
     .from(anomaly_flags)
     .where(
       and(
-        inArray(anomaly_flags.programme_id, scoped.map((p) => p.id)),
+        inProgrammeScope(anomaly_flags.programme_id, actor, scoped),
         filter.rule ? eq(anomaly_flags.rule, filter.rule) : undefined,
         filter.severity ? eq(anomaly_flags.severity, filter.severity) : undefined,
         filter.reviewed === undefined ? undefined : eq(anomaly_flags.status, filter.reviewed ? "reviewed" : "open"),
@@ -98,7 +99,7 @@ const alreadyReviewed = () => conflict("anomaly_already_reviewed", "该异常已
  */
 export async function reviewAnomaly(c: Context<AppEnv>, id: string, note: string) {
   const store = c.var.store;
-  const actor = c.var.actor as Actor;
+  const actor = actorOf(c);
   const [flag] = await store.db.select().from(anomaly_flags).where(eq(anomaly_flags.id, id));
   if (!flag) throw notFound("异常标记", "Anomaly flag");
   // Another agency's flag is not found, exactly as its reports are.
