@@ -82,6 +82,8 @@ interface Candidate {
 export interface SweepResult {
   events: number;
   flags_raised: number;
+  /** "rule:subject id" of each flag this run inserted (not those another run had inserted first). */
+  raised: string[];
   /** True when the run reached the end of the log. */
   caught_up: boolean;
   last_seq: number;
@@ -97,7 +99,7 @@ export async function sweepAnomalies(store: Store, now: number, settings: Anomal
     .where(gt(audit_events.seq, from))
     .orderBy(asc(audit_events.seq))
     .limit(settings.events_per_run);
-  if (events.length === 0) return { events: 0, flags_raised: 0, caught_up: true, last_seq: from };
+  if (events.length === 0) return { events: 0, flags_raised: 0, raised: [], caught_up: true, last_seq: from };
   const lastSeq = events[events.length - 1]!.seq;
 
   const bookingIds = new Set<string>();
@@ -166,13 +168,13 @@ export async function sweepAnomalies(store: Store, now: number, settings: Anomal
         created_at: now,
       })
       .onConflictDoNothing()
-      .returning({ id: anomaly_flags.id }),
+      .returning({ rule: anomaly_flags.rule, subject_id: anomaly_flags.subject_id }),
   );
   const moveCursor = store.db
     .insert(anomaly_sweep)
     .values({ id: cursorId, last_seq: lastSeq, updated_at: now })
     .onConflictDoUpdate({ target: anomaly_sweep.id, set: { last_seq: sql`max(${anomaly_sweep.last_seq}, ${lastSeq})`, updated_at: now } });
-  let raised = 0;
+  const raised: string[] = [];
   // The cursor moves in the batch with the last flags, so a run that fails raises nothing it will not redo.
   const batches: SQLWrapper[][] = [];
   for (let i = 0; i < inserts.length; i += 150) batches.push(inserts.slice(i, i + 150));
@@ -180,9 +182,9 @@ export async function sweepAnomalies(store: Store, now: number, settings: Anomal
   batches[batches.length - 1]!.push(moveCursor);
   for (const statements of batches) {
     const results = await store.batch(statements);
-    raised += results.slice(0, statements.length).reduce((n, rows) => n + rows.length, 0);
+    for (const rows of results) for (const row of rows) if (row.rule) raised.push(`${row.rule}:${row.subject_id}`);
   }
-  return { events: events.length, flags_raised: raised, caught_up: events.length < settings.events_per_run, last_seq: lastSeq };
+  return { events: events.length, flags_raised: raised.length, raised, caught_up: events.length < settings.events_per_run, last_seq: lastSeq };
 }
 
 function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
