@@ -34,6 +34,7 @@ import { searchInThread, type SearchExecutor } from "./services/capacity-search"
 import { usageRouter } from "./routes/usage/usage.index";
 import { claimsRouter } from "./routes/claims/claims.index";
 import { reportsRouter } from "./routes/reports/reports.index";
+import { anomaliesRouter } from "./routes/anomalies/anomalies.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 import { auditRouter } from "./routes/audit/audit.index";
 import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
@@ -87,6 +88,7 @@ const api = createRouter()
   .route("/", verificationRouter)
   .route("/", usageRouter)
   .route("/", auditRouter)
+  .route("/", anomaliesRouter)
   .route("/", claimsRouter)
   .route("/", reportsRouter);
 

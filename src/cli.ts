@@ -59,7 +59,7 @@ const commands: Record<string, Command> = {
       const statements = [];
       const events = [];
       if (!platform) {
-        platform = { id: newId("org"), kind: "platform", name: "平台运营方 Platform Operator", credit_code: withCheckCharacter("9100000000PLATFRM"), region_code: "100000", size_class: "medium", founded_on: new Date(now).toISOString().slice(0, 10), credit_status: "good", address: null, legal_representative: null, provider_status: null, provider_status_reason: null, ...operatorVerified(now), created_at: now };
+        platform = { id: newId("org"), kind: "platform", name: "平台运营方 Platform Operator", credit_code: withCheckCharacter("9100000000PLATFRM"), region_code: "100000", size_class: "medium", founded_on: new Date(now).toISOString().slice(0, 10), credit_status: "good", address: null, legal_representative: null, contact_phone: null, provider_status: null, provider_status_reason: null, ...operatorVerified(now), created_at: now };
         statements.push(store.db.insert(organisations).values(platform));
         events.push({ action: "organisation.registered", subject_type: "organisation", subject_id: platform.id, after: platform });
       }

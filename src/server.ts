@@ -16,6 +16,7 @@ import { openSearchThread } from "./db/search-thread";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
+import { anomalySettingsFrom } from "./domain/anomaly-rules";
 import { deliverDueWebhooks } from "./webhooks/delivery";
 import { nodeSender } from "./webhooks/node-sender";
 
@@ -27,6 +28,8 @@ const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "
 // database cannot be shared between threads: there they run in-thread).
 const searchThread = env.DATABASE_PATH === ":memory:" ? null : openSearchThread(env.DATABASE_PATH);
 const audit = await nodeAuditSettings(env, { create: true });
+// ANOMALY_* thresholds (docs/anomalies.md); a bad value stops the start.
+const anomalySettings = anomalySettingsFrom(process.env);
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
@@ -91,7 +94,7 @@ const sweeps = setInterval(async () => {
   if (sweeping) return;
   sweeping = true;
   try {
-    await runScheduled(store, Date.now(), audit);
+    await runScheduled(store, Date.now(), audit, anomalySettings);
   } catch (error) {
     console.error("scheduled sweep failed; it runs again next interval", error);
   } finally {

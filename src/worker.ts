@@ -7,6 +7,7 @@ import type { Store } from "./db/store";
 import type { AuditSettings } from "./services/audit-log";
 import { auditSettingsFrom, type AuditSettingStrings } from "./services/audit-settings";
 import { runScheduled } from "./services/scheduled";
+import { anomalySettingsFrom } from "./domain/anomaly-rules";
 import { deliverDueWebhooks } from "./webhooks/delivery";
 import { fetchSender } from "./webhooks/sender";
 
@@ -72,7 +73,7 @@ export default {
     return response;
   },
   async scheduled(_controller: unknown, env: WorkerEnv) {
-    await runScheduled(storeFor(env.DB), Date.now(), await auditFor(env));
+    await runScheduled(storeFor(env.DB), Date.now(), await auditFor(env), anomalySettingsFrom(env as unknown as Record<string, unknown>));
     await deliverWebhooks(env);
   },
 };

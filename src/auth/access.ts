@@ -176,6 +176,10 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/exports/usage.csv": only(AGENCY_STAFF, "agency_programmes"),
   "GET /api/exports/ledger-transfers.csv": only(AGENCY_STAFF, "agency_programmes"),
   "GET /api/exports/claims.csv": only(AGENCY_STAFF, "agency_programmes"),
+  // Anomaly flags (docs/anomalies.md): agency staff and auditors read their programmes' flags;
+  // the agency's deciders (reviewer, admin) mark one reviewed with a note.
+  "GET /api/anomalies": only(AGENCY_STAFF, "agency_programmes"),
+  "POST /api/anomalies/{id}/review": only(AGENCY_DECIDERS, "agency_programmes"),
 };
 
 export function ruleKey(method: string, openApiPath: string): string {

@@ -38,6 +38,7 @@ export async function createOrganisationWithUsers(
     credit_status: "good",
     address: null,
     legal_representative: null,
+    contact_phone: null,
     provider_status: input.kind === "provider" ? "active" : null,
     provider_status_reason: null,
     ...operatorVerified(meta.at),

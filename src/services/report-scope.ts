@@ -1,6 +1,7 @@
 // Which programmes a report or export covers: the caller's agency's own, optionally narrowed to
 // one. Another agency's programme is "not found", as the voucher handlers answer.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { programmes, type Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
@@ -27,6 +28,17 @@ export async function programmesInScope(store: Store, actor: Actor, programmeId?
     .limit(MAX_PROGRAMMES_IN_SCOPE);
   if (programmeId && rows.length === 0) throw notFound("计划", "Programme");
   return rows;
+}
+
+/**
+ * The same scope as a condition on a `programme_id` column, for lists that page through rows of
+ * many programmes: the programmes programmesInScope returned (call it first: it refuses callers
+ * outside an agency and another agency's programme). More than a few ids become a sub-select on
+ * the agency, since D1 binds at most 100 parameters per statement.
+ */
+export function inProgrammeScope(column: SQLiteColumn, actor: Actor, scoped: readonly Programme[]): SQL {
+  if (scoped.length <= 50) return inArray(column, scoped.map((p) => p.id));
+  return sql`${column} IN (SELECT ${programmes.id} FROM ${programmes} WHERE ${programmes.agency_org_id} = ${actor.org.id})`;
 }
 
 /** The bounds as SQL-friendly numbers: an open end becomes the widest instant. */

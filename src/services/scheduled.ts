@@ -10,8 +10,15 @@ import { sweepLapsedClaims } from "./claim-lapse";
 import { sweepDeliveries } from "./delivery-sweep";
 import { sweepExpiredVouchers } from "./expiry";
 import { pruneReminders, sendReminders } from "./reminders";
+import { sweepAnomalies } from "./anomalies";
+import { DEFAULT_ANOMALY_SETTINGS, type AnomalySettings } from "../domain/anomaly-rules";
 
-export async function runScheduled(store: Store, now: number, audit: AuditSettings = unsignedAuditSettings): Promise<void> {
+export async function runScheduled(
+  store: Store,
+  now: number,
+  audit: AuditSettings = unsignedAuditSettings,
+  anomalies: AnomalySettings = DEFAULT_ANOMALY_SETTINGS,
+): Promise<void> {
   // Deliveries first: a booking that ended is settled on its usage before its voucher can expire.
   await sweepDeliveries(store, now);
   // Then unclaimed settlements past their claim deadline go back, while their voucher may still take them.
@@ -25,6 +32,13 @@ export async function runScheduled(store: Store, now: number, audit: AuditSettin
   await pruneNotifications(store, now);
   await pruneReminders(store, now);
   await pruneWebhookHistory(store, now);
+  // Anomaly flags read the audit log after the sweeps above wrote to it: one bounded step per
+  // run; a failure is logged and retried next run, never passed on to anything else.
+  try {
+    await sweepAnomalies(store, now, anomalies);
+  } catch (error) {
+    console.warn("anomaly sweep failed; it resumes from the same place next run", error);
+  }
   // Last, so the events the sweeps above appended are sealed (and checkpointed when due).
   await sealAndCheckpoint(store, audit, now);
 }

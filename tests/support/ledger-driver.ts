@@ -43,7 +43,7 @@ export function driverRules(now: number, overrides: Partial<ProgrammeRules> = {}
 export async function createWorld(store: Store, now: number, options: { budget_fen: number; smeCount: number; rules?: Partial<ProgrammeRules> }): Promise<World> {
   const org = (kind: Organisation["kind"]): Organisation => ({
     id: newId("org"), kind, name: `${kind} ${randomBase32(4)}`, credit_code: uniqueCreditCode(), region_code: "110108", size_class: kind === "sme" ? "small" : "large",
-    founded_on: "2020-01-01", credit_status: "good", address: null, legal_representative: null, provider_status: kind === "provider" ? "active" : null, provider_status_reason: null, ...operatorVerified(now), created_at: now,
+    founded_on: "2020-01-01", credit_status: "good", address: null, legal_representative: null, contact_phone: null, provider_status: kind === "provider" ? "active" : null, provider_status_reason: null, ...operatorVerified(now), created_at: now,
   });
   const agency = org("agency");
   const provider = org("provider");

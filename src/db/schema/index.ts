@@ -26,3 +26,4 @@ export * from "./usage";
 export * from "./vetting";
 export * from "./audit";
 export * from "./claims";
+export * from "./anomalies";

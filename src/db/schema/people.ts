@@ -17,6 +17,8 @@ export const organisations = sqliteTable(
     credit_status: text("credit_status", { enum: ["good", "blacklisted"] }).notNull().default("good"),
     address: text("address"),
     legal_representative: text("legal_representative"),
+    // A contact telephone as declared at sign-up; compared across booking parties (docs/anomalies.md).
+    contact_phone: text("contact_phone"),
     // Providers only: the installation-wide status that only the platform admin changes
     // (suspended for fraud: no new bookings at all). Each agency's own approval of a provider
     // is a row of provider_vettings (src/db/schema/vetting.ts).

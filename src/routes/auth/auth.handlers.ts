@@ -58,6 +58,7 @@ export const signup: RouteHandler<typeof routes.signup, AppEnv> = async (c) => {
     ...body.organisation,
     address: body.organisation.address ?? null,
     legal_representative: body.organisation.legal_representative ?? null,
+    contact_phone: body.organisation.contact_phone ?? null,
     credit_status: "good" as const,
     provider_status: body.organisation.kind === "provider" ? ("active" as const) : null,
     provider_status_reason: null,

@@ -15,6 +15,7 @@ export const OrganisationSchema = z
     credit_status: z.enum(["good", "blacklisted"]),
     address: z.string().nullable(),
     legal_representative: z.string().nullable(),
+    contact_phone: z.string().nullable(),
     provider_status: z.enum(["pending", "approved", "rejected", "suspended"]).nullable().openapi({
       description:
         "Providers only. To agency staff: their own agency's decision. To the provider and the platform: approved when any agency approved it (and the platform did not suspend it). Every agency's decision: GET /api/provider-vettings",
@@ -81,6 +82,13 @@ export const SignupBody = z
       founded_on: CalendarDate,
       address: text(300).optional(),
       legal_representative: text(100).optional(),
+      contact_phone: z
+        .string()
+        .trim()
+        .max(30)
+        .regex(/^\+?[0-9][0-9 -]{4,28}$/, "电话号码只能包含数字、空格和连字符 / A phone number holds digits, spaces and hyphens")
+        .optional()
+        .openapi({ description: "A contact telephone; compared across the two sides of a booking (docs/anomalies.md)" }),
     }),
     user: z.object({ email: Email, display_name: text(100), password: Password }),
   })

@@ -21,6 +21,7 @@ import { ProvidersPage } from "../providers/providers";
 import { UsageReportPage } from "../usage/usage-report";
 import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
 import { DisputesPage } from "../usage/disputes";
+import { AnomaliesPage } from "../anomalies/anomalies";
 import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import { VerificationQueuePage } from "../verification/verification-queue";
 import { WebhooksPage } from "../webhooks";
@@ -52,6 +53,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/agency/bookings", title: ["预约明细", "Bookings"], needs: "GET /api/exports/bookings.csv", for: ["agency"], Page: AgencyBookingsPage },
   { path: "/agency/audit", title: ["审计日志", "Audit log"], needs: "GET /api/audit/events", for: ["agency", "platform"], Page: AuditPage },
   { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },
+  { path: "/agency/anomalies", title: ["异常标记", "Anomaly flags"], needs: "GET /api/anomalies", for: ["agency"], Page: AnomaliesPage },
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
   { path: "/provider/usage", title: ["用量上报", "Usage reporting"], needs: "POST /api/usage", Page: UsageReportPage },
