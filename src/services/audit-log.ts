@@ -114,7 +114,7 @@ async function assertExtends(store: Store, settings: AuditSettings, signer: Note
     throw new AuditLogInconsistent(`checkpoint ${latest.tree_size} does not open under this log's key and origin; refusing to sign`);
   }
   const proof = await consistencyProof(store, latest.tree_size, size);
-  if (!(await verifyConsistency(latest.tree_size, size, proof, opened.root, root))) {
+  if (!verifyConsistency(latest.tree_size, size, proof, opened.root, root)) {
     throw new AuditLogInconsistent(`the tree of ${size} does not extend checkpoint ${latest.tree_size}; refusing to sign`);
   }
   if (!equalBytes(fromBase64(latest.root_hash), opened.root)) {
