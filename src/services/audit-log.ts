@@ -35,16 +35,20 @@ export const unsignedAuditSettings: AuditSettings = {
  * the next write or the sweep picks the work up.
  */
 export function sealAfterWrite(store: Store, settings: AuditSettings, now: number): Promise<void> {
-  return sealSoon(store, async () => {
+  const seal = async (rounds: number) => {
     try {
-      // One seal serves every request that wrote while the previous one ran (sealSoon): enough
-      // rounds for all their events (24 per round), bounded; the sweep seals anything left.
-      await sealAuditLog(store, { rounds: 16, maxConflicts: 3 });
+      await sealAuditLog(store, { rounds, maxConflicts: 3 });
       await checkpointIfDue(store, settings, now);
     } catch (error) {
       console.warn("audit sealing after a write failed; the sweep retries", error);
     }
-  });
+  };
+  // Workers: each request seals for itself. A promise shared across requests would carry one
+  // request's I/O into another's, which workerd cancels when the first request ends.
+  if (store.driver !== "better-sqlite3") return seal(2);
+  // One seal serves every request that wrote while the previous one ran: enough rounds for all
+  // their events (24 per round), bounded; the sweep seals anything left.
+  return sealSoon(store, () => seal(16));
 }
 
 interface SealQueue {
@@ -59,7 +63,7 @@ const sealQueues = new WeakMap<Store, SealQueue>();
  * each still answers only after a seal that began after its own commit, but 64 concurrent writers
  * make two seals, not 64 that mostly collide on the chain guard and re-read (a storm that cost
  * more CPU than the bookings). The guards stay in the seal's write (audit_seal_chained), so other
- * processes or isolates sealing at the same time remain safe. D1 stores are per request: no sharing.
+ * processes sealing at the same time remain safe. Node only (see sealAfterWrite).
  */
 function sealSoon(store: Store, seal: () => Promise<void>): Promise<void> {
   let queue = sealQueues.get(store);
