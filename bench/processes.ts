@@ -74,6 +74,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DEMO_SEED: "off",
       SWEEP_INTERVAL_SECONDS: "3600",
       BENCH_SYNCHRONOUS: options.synchronous ?? "",
+      // The server's own setting: openNodeStore sets synchronous right after journal_mode, so
+      // without this the hook's NORMAL was overwritten with FULL and both runs measured FULL.
+      ...(options.synchronous ? { SQLITE_SYNCHRONOUS: options.synchronous } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
