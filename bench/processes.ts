@@ -84,7 +84,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 30_000);
+    // A server that does not start in time is stopped, not left running behind the bench.
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      fail(new Error(`server did not start:\n${output}`));
+    }, 30_000);
     const check = () => {
       if (output.includes("Listening on")) {
         clearTimeout(timer);
