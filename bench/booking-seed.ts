@@ -40,9 +40,12 @@ function insertParties(db: BetterSqlite3.Database, now: number): BookingSeed["sm
     VALUES (?, ?, ?, ?, ?, 'small', '2020-01-01', ?, ?)`);
   const user = db.prepare("INSERT INTO users (id, org_id, email, display_name, password_hash, role, created_at) VALUES (?, ?, ?, ?, 'x', 'admin', ?)");
   const session = db.prepare("INSERT INTO sessions (id, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)");
+  // Providers are published (active) and approved by the programme's agency (per-agency vetting).
+  const vetting = db.prepare("INSERT INTO provider_vettings (agency_org_id, provider_org_id, status, decided_at, created_at, updated_at) VALUES ('org_agency', ?, 'approved', ?, ?, ?)");
   org.run("org_agency", "agency", "科技局", withCheckCharacter("11110000MB0000002"), "110000", null, now);
   for (let p = 0; p < PROVIDERS; p++) {
-    org.run(`org_prov${p}`, "provider", `算力服务商 ${p}`, withCheckCharacter(`911101080000${pad(p, 5)}`), "110108", "approved", now);
+    org.run(`org_prov${p}`, "provider", `算力服务商 ${p}`, withCheckCharacter(`911101080000${pad(p, 5)}`), "110108", "active", now);
+    vetting.run(`org_prov${p}`, now, now, now);
   }
   const smes: BookingSeed["smes"] = [];
   for (let s = 0; s < SMES; s++) {

@@ -74,6 +74,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DEMO_SEED: "off",
       SWEEP_INTERVAL_SECONDS: "3600",
       BENCH_SYNCHRONOUS: options.synchronous ?? "",
+      // The server's own setting: openNodeStore sets synchronous right after journal_mode, so
+      // without this the hook's NORMAL was overwritten with FULL and both runs measured FULL.
+      ...(options.synchronous ? { SQLITE_SYNCHRONOUS: options.synchronous } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -81,7 +84,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 30_000);
+    // A server that does not start in time is stopped, not left running behind the bench.
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      fail(new Error(`server did not start:\n${output}`));
+    }, 30_000);
     const check = () => {
       if (output.includes("Listening on")) {
         clearTimeout(timer);

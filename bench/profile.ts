@@ -1,5 +1,7 @@
 // `npx tsx bench/profile.ts FILE.cpuprofile [N]`: where a V8 CPU profile (from `npm run bench --
-// --profile=DIR`) spent its time: self time by function, and totals by where the code lives.
+// --profile=DIR`, or `node --cpu-prof --import tsx bench/booking-cpu.ts`) spent its time: self
+// time by function and by where the code lives, and inclusive time (the function or anything it
+// called on the stack) for the application's and drizzle's functions.
 import { readFileSync } from "node:fs";
 
 interface Node {
@@ -44,3 +46,22 @@ console.log(`${(total / 1e6).toFixed(1)} s sampled\n\nself time by place:`);
 show(byPlace, 20);
 console.log(`\nself time by function:`);
 show(byFunction, Number(top));
+
+// Inclusive: each sample counts once for every distinct function on its stack.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const label = (n: Node) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^.*\/src\//, "src/").replace(/^.*\/bench\//, "bench/")}:${n.callFrame.lineNumber + 1}`;
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const node = byId.get(at) as Node;
+    const url = node.callFrame.url;
+    if (!url.includes("/src/") && !url.includes("drizzle-orm") && !url.includes("better-sqlite3") && !url.includes("hono")) continue;
+    seen.add(label(node));
+  }
+  for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+}
+console.log(`\ninclusive time (application, hono, drizzle, better-sqlite3):`);
+show(inclusive, Number(top));

@@ -3,7 +3,10 @@
 // booking throughput over HTTP (bench/throughput.ts). Nothing is written into the repository but
 // bench/results.json (git-ignored). The machine is shared and noisy, so every figure is also given
 // as a ratio to a baseline measured in the same run.
-// Flags: --skip-inprocess, --skip-growth, --seconds=N (measured load per run), --profile=DIR.
+// Then report generation over 1,000,000 ledger transfers (bench/report.ts) and audit chain
+// verification speed (bench/audit-verify.ts).
+// Flags: --skip-inprocess, --skip-growth, --skip-bookings, --skip-report, --skip-audit,
+// --audit-events=N (default 200,000), --seconds=N (measured load per run), --profile=DIR.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -17,6 +20,8 @@ import { DAY_MS, toShanghaiIso } from "../src/lib/time";
 import { searchCapacity } from "../src/services/capacity-search";
 import { slotAvailability } from "../src/services/offerings";
 import { BOOKINGS, OFFERINGS, seedBench } from "./seed";
+import { measureAuditVerify, type AuditVerifyResult } from "./audit-verify";
+import { measureReport, type ReportResult } from "./report";
 import { measureThroughput, type ThroughputResults } from "./throughput";
 
 interface Row {
@@ -155,6 +160,28 @@ function printThroughput(t: ThroughputResults) {
   if (full && large) console.log(`growth: p50 with 1M existing bookings is ${(large.p50_ms / full.p50_ms).toFixed(2)}× the p50 with 10k`);
 }
 
+function printReport(r: ReportResult) {
+  console.log(`\nprogramme report over ${r.transfers.toLocaleString("en")} ledger transfers and ${r.bookings.toLocaleString("en")} bookings (seeded in ${r.seed_s.toFixed(0)} s)`);
+  table(
+    ["measurement", "ms", "÷ full scan"],
+    [
+      ["full scan of ledger_transfers (baseline)", r.scan_ms.toFixed(0), "1.0"],
+      [`programme report, p50 of ${r.report_ms.length}`, r.report_p50_ms.toFixed(0), r.report_over_scan.toFixed(1)],
+    ],
+  );
+}
+
+function printAudit(a: AuditVerifyResult) {
+  console.log(`\naudit chain verification, ${a.events.toLocaleString("en")} sealed events (sealed by the app in ${a.seal_s.toFixed(1)} s), one core`);
+  table(
+    ["measurement", "s", "events/s", "÷ read only"],
+    [
+      ["read the same rows, no checks (baseline)", a.read_only_s.toFixed(2), (a.events / a.read_only_s).toFixed(0), "1.0"],
+      ["verifyAuditLog: chain, tree, every subtree", a.verify_s.toFixed(2), a.events_per_s.toFixed(0), a.verify_over_read.toFixed(1)],
+    ],
+  );
+}
+
 async function main() {
   const flags = process.argv.slice(2);
   const flag = (name: string) => flags.find((f) => f === `--${name}` || f.startsWith(`--${name}=`))?.split("=")[1];
@@ -163,15 +190,21 @@ async function main() {
     const now = Date.now();
     const started = performance.now();
     const inprocess = flags.includes("--skip-inprocess") ? [] : await inProcess(dir, now);
-    const throughput = await measureThroughput({
-      dir,
-      now,
-      seconds: Number(flag("seconds") ?? 15),
-      growth: !flags.includes("--skip-growth"),
-      profileDir: flag("profile"),
-    });
-    printThroughput(throughput);
-    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput };
+    const throughput = flags.includes("--skip-bookings")
+      ? null
+      : await measureThroughput({
+          dir,
+          now,
+          seconds: Number(flag("seconds") ?? 15),
+          growth: !flags.includes("--skip-growth"),
+          profileDir: flag("profile"),
+        });
+    if (throughput) printThroughput(throughput);
+    const report = flags.includes("--skip-report") ? null : await measureReport(dir, now);
+    if (report) printReport(report);
+    const audit = flags.includes("--skip-audit") ? null : await measureAuditVerify(dir, Number(flag("audit-events") ?? 200_000), now);
+    if (audit) printAudit(audit);
+    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, report, audit };
     writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(results, null, 2));
     console.log(`\ntotal ${results.seconds_total.toFixed(0)} s; results in bench/results.json`);
   } finally {

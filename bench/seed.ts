@@ -53,10 +53,13 @@ export const BENCH_RULES: ProgrammeRules = {
 
 function insertOrganisations(db: BetterSqlite3.Database, now: number) {
   const org = db.prepare("INSERT INTO organisations (id, kind, name, credit_code, region_code, size_class, founded_on, provider_status, created_at) VALUES (?, ?, ?, ?, ?, 'medium', '2020-01-01', ?, ?)");
-  for (let p = 0; p < PROVIDERS; p++) {
-    org.run(`org_prov${p}`, "provider", `算力服务商 ${p}`, withCheckCharacter(`911101080000${String(p).padStart(5, "0")}`), "110108", "approved", now);
-  }
   org.run("org_agency", "agency", "科技局", withCheckCharacter("11110000MB0000002"), "110000", null, now);
+  // Published providers: active, and approved by the programme's agency (per-agency vetting).
+  const vetting = db.prepare("INSERT INTO provider_vettings (agency_org_id, provider_org_id, status, decided_at, created_at, updated_at) VALUES ('org_agency', ?, 'approved', ?, ?, ?)");
+  for (let p = 0; p < PROVIDERS; p++) {
+    org.run(`org_prov${p}`, "provider", `算力服务商 ${p}`, withCheckCharacter(`911101080000${String(p).padStart(5, "0")}`), "110108", "active", now);
+    vetting.run(`org_prov${p}`, now, now, now);
+  }
   org.run("org_sme", "sme", "启明 Qiming", withCheckCharacter("91110108MA0000005"), "110108", null, now);
   db.prepare("INSERT INTO users (id, org_id, email, display_name, password_hash, role, created_at) VALUES ('usr_sme', 'org_sme', 'sme@bench.cn', 'SME', 'x', 'admin', ?)").run(now);
 }

@@ -6,7 +6,7 @@
 // and a leaf or node can be written once (audit_tree's primary key). A sealer that lost a race
 // gets a constraint failure, its whole batch rolls back, and it re-reads.
 import { sql, type SQL } from "drizzle-orm";
-import { chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
+import { canonicalEventBytes, chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
 import { fromHex, nodeKey, rangeHash, rangeNodes, toHex, TreeBuilder, type Hash, type LeafRange, type TreeNode } from "../domain/merkle";
 import { constraintViolation } from "./constraints";
 import type { Store } from "./store";
@@ -56,7 +56,7 @@ export async function readNodes(store: Store, nodes: readonly TreeNode[]): Promi
 export async function rangeHashes(store: Store, ranges: readonly LeafRange[]): Promise<Hash[]> {
   const stored = await readNodes(store, ranges.flatMap(rangeNodes));
   const out: Hash[] = [];
-  for (const range of ranges) out.push(await rangeHash(range, (node) => stored.get(nodeKey(node))));
+  for (const range of ranges) out.push(rangeHash(range, (node) => stored.get(nodeKey(node))));
   return out;
 }
 
@@ -123,13 +123,14 @@ async function planSeal(store: Store): Promise<SealPlan> {
   const treeRows: { level: number; idx: number; hash: string }[] = [];
   let prev = last?.hash ?? GENESIS_HASH;
   for (const event of events) {
-    const hash = await chainHash(prev, event);
+    const bytes = canonicalEventBytes(event);
+    const hash = chainHash(prev, event, bytes);
     const prevGuard =
       event.seq === 1
         ? sql`${GENESIS_HASH}`
         : sql`(SELECT hash FROM audit_events WHERE seq = ${event.seq - 1} AND hash = ${prev})`;
     statements.push(sql`UPDATE audit_events SET prev_hash = ${prevGuard}, hash = ${hash} WHERE seq = ${event.seq} AND hash IS NULL`);
-    for (const node of await builder.append(await eventLeafHash(event))) treeRows.push({ level: node.level, idx: node.idx, hash: toHex(node.hash) });
+    for (const node of builder.append(eventLeafHash(event, bytes))) treeRows.push({ level: node.level, idx: node.idx, hash: toHex(node.hash) });
     prev = hash;
   }
   for (let i = 0; i < treeRows.length; i += TREE_ROWS_PER_INSERT) {

@@ -43,3 +43,17 @@ export function assertBatchSize(statements: readonly SQLWrapper[]): void {
     throw new Error(`a batch takes 1..${MAX_BATCH_STATEMENTS} statements, got ${statements.length}`);
   }
 }
+
+/**
+ * One value per store, built on first use: for queries compiled once with placeholders
+ * (drizzle's `.prepare()`, on both drivers) and bound per request, so the hot path does not
+ * build and compile the same SQL again on every call.
+ */
+export function perStore<T>(build: (store: Store) => T): (store: Store) => T {
+  const built = new WeakMap<Store, T>();
+  return (store) => {
+    let value = built.get(store);
+    if (value === undefined) built.set(store, (value = build(store)));
+    return value;
+  };
+}

@@ -1,7 +1,7 @@
 // The canonical bytes of an audit event, and the chain hash that seals it (docs/audit-log.md).
 // The bytes are the UTF-8 of a JSON *array* in a fixed field order, so they never depend on
 // how a driver or engine orders object keys; before/after are the stored JSON text, verbatim.
-import { concatBytes, leafHash, sha256, toHex, fromHex, type Hash } from "./merkle";
+import { leafHash, sha256, toHex, fromHex, type Hash } from "./merkle";
 
 export const CANONICAL_EVENT_TAG = "audit-event/v1";
 
@@ -46,11 +46,11 @@ export function canonicalEventBytes(event: CanonicalEvent): Uint8Array {
 }
 
 /** hash_n = SHA-256(prev_hash_n (32 bytes) ‖ canonical bytes_n), lower-case hex. */
-export async function chainHash(prevHashHex: string, event: CanonicalEvent): Promise<string> {
-  return toHex(await sha256(concatBytes(fromHex(prevHashHex), canonicalEventBytes(event))));
+export function chainHash(prevHashHex: string, event: CanonicalEvent, bytes = canonicalEventBytes(event)): string {
+  return toHex(sha256(fromHex(prevHashHex), bytes));
 }
 
 /** The event's Merkle leaf hash: SHA-256(0x00 ‖ canonical bytes). */
-export function eventLeafHash(event: CanonicalEvent): Promise<Hash> {
-  return leafHash(canonicalEventBytes(event));
+export function eventLeafHash(event: CanonicalEvent, bytes = canonicalEventBytes(event)): Hash {
+  return leafHash(bytes);
 }

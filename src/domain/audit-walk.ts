@@ -2,7 +2,7 @@
 // Merkle tree leaf by leaf, and notes the root at the sizes asked for. One walk serves the
 // database verifier (which also compares every stored subtree) and the offline export verifier.
 // It stops at the first break and says where: the sequence number and what is wrong there.
-import { chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "./audit-event";
+import { canonicalEventBytes, chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "./audit-event";
 import { toHex, TreeBuilder, type Hash, type TreeNode } from "./merkle";
 
 export interface StoredEvent extends CanonicalEvent {
@@ -37,7 +37,7 @@ export async function walkLog(events: AsyncIterable<StoredEvent> | Iterable<Stor
   const builder = new TreeBuilder();
   const roots = new Map<number, Hash>();
   const result: WalkResult = { events: 0, sealed: 0, unsealed: { count: 0, first_seq: null, last_seq: null }, first_break: null, roots };
-  if (options.rootsAt?.has(0)) roots.set(0, await builder.root());
+  if (options.rootsAt?.has(0)) roots.set(0, builder.root());
   let prev = GENESIS_HASH;
   for await (const event of events) {
     result.events += 1;
@@ -54,14 +54,15 @@ export async function walkLog(events: AsyncIterable<StoredEvent> | Iterable<Stor
     }
     if (result.unsealed.count > 0) return broken(`event ${expected} is sealed after unsealed event ${result.unsealed.first_seq}`);
     if (event.prev_hash !== prev) return broken(`event ${expected}'s prev_hash is not event ${expected - 1}'s hash`);
-    if ((await chainHash(prev, event)) !== event.hash) return broken(`event ${expected}'s content does not match its hash (edited after sealing)`);
-    for (const node of await builder.append(await eventLeafHash(event))) {
+    const bytes = canonicalEventBytes(event);
+    if (chainHash(prev, event, bytes) !== event.hash) return broken(`event ${expected}'s content does not match its hash (edited after sealing)`);
+    for (const node of builder.append(eventLeafHash(event, bytes))) {
       const problem = options.checkNode?.(node, toHex(node.hash));
       if (problem) return { ...result, first_break: { seq: node.idx * 2 ** node.level + 1, problem } };
     }
     prev = event.hash;
     result.sealed = builder.size;
-    if (options.rootsAt?.has(builder.size)) roots.set(builder.size, await builder.root());
+    if (options.rootsAt?.has(builder.size)) roots.set(builder.size, builder.root());
   }
   return result;
 }

@@ -32,7 +32,7 @@ export function checkpointBody(checkpoint: Checkpoint): string {
 }
 
 export async function keyIdOf(name: string, publicKey: Uint8Array): Promise<Uint8Array> {
-  const digest = await sha256(concatBytes(new TextEncoder().encode(name), new Uint8Array([0x0a, SIGNATURE_TYPE_ED25519]), publicKey));
+  const digest = sha256(new TextEncoder().encode(name), new Uint8Array([0x0a, SIGNATURE_TYPE_ED25519]), publicKey);
   return digest.slice(0, 4);
 }
 

@@ -1,7 +1,11 @@
 // The Merkle tree of RFC 6962 §2.1 (and RFC 9162 §2.1): leaf = SHA-256(0x00 ‖ data), node =
 // SHA-256(0x01 ‖ left ‖ right), a tree of n leaves splits at k, the largest power of two below n.
 // Proofs are planned as lists of leaf ranges (pure, synchronous), so a caller can fetch every
-// stored subtree hash a proof needs in one read, then hash. WebCrypto only: Node 20 and Workers.
+// stored subtree hash a proof needs in one read, then hash. Hashing is node:crypto's synchronous
+// SHA-256 (Node, and Workers under nodejs_compat): WebCrypto's digest costs an await and a trip
+// through a thread pool per hash, which made sealing and verifying the log slow (docs/performance.md).
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 
 export type Hash = Uint8Array;
 
@@ -17,8 +21,11 @@ export interface TreeNode {
   idx: number;
 }
 
-export async function sha256(data: Uint8Array): Promise<Hash> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource));
+/** SHA-256 of the parts, concatenated. */
+export function sha256(...parts: Uint8Array[]): Hash {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part);
+  return new Uint8Array(hash.digest());
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
@@ -34,8 +41,8 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 const LEAF_PREFIX = new Uint8Array([0]);
 const NODE_PREFIX = new Uint8Array([1]);
 
-export const leafHash = (data: Uint8Array) => sha256(concatBytes(LEAF_PREFIX, data));
-export const nodeHash = (left: Hash, right: Hash) => sha256(concatBytes(NODE_PREFIX, left, right));
+export const leafHash = (data: Uint8Array) => sha256(LEAF_PREFIX, data);
+export const nodeHash = (left: Hash, right: Hash) => sha256(NODE_PREFIX, left, right);
 /** MTH({}) = SHA-256 of the empty string. */
 export const emptyTreeHash = () => sha256(new Uint8Array(0));
 
@@ -93,7 +100,7 @@ export function rangeNodes(range: LeafRange): TreeNode[] {
 export const nodeKey = (node: TreeNode) => `${node.level}:${node.idx}`;
 
 /** MTH(D[start:end]) from stored complete subtrees (`lookup` throws or returns undefined when one is missing). */
-export async function rangeHash(range: LeafRange, lookup: (node: TreeNode) => Hash | undefined): Promise<Hash> {
+export function rangeHash(range: LeafRange, lookup: (node: TreeNode) => Hash | undefined): Hash {
   const n = range.end - range.start;
   if (isPowerOfTwo(n) && range.start % n === 0) {
     const node = { level: Math.log2(n), idx: range.start / n };
@@ -102,7 +109,7 @@ export async function rangeHash(range: LeafRange, lookup: (node: TreeNode) => Ha
     return hash;
   }
   const k = splitPoint(n);
-  return nodeHash(await rangeHash({ start: range.start, end: range.start + k }, lookup), await rangeHash({ start: range.start + k, end: range.end }, lookup));
+  return nodeHash(rangeHash({ start: range.start, end: range.start + k }, lookup), rangeHash({ start: range.start + k, end: range.end }, lookup));
 }
 
 /**
@@ -125,13 +132,13 @@ export class TreeBuilder {
   }
 
   /** Appends a leaf hash; returns every subtree it completes (the leaf itself first). */
-  async append(leaf: Hash): Promise<(TreeNode & { hash: Hash })[]> {
+  append(leaf: Hash): (TreeNode & { hash: Hash })[] {
     const completed: (TreeNode & { hash: Hash })[] = [];
     let node = { level: 0, idx: this.size, hash: leaf };
     completed.push(node);
     while (this.frontier.length > 0 && this.frontier[this.frontier.length - 1]!.level === node.level) {
       const left = this.frontier.pop()!;
-      node = { level: node.level + 1, idx: left.idx / 2, hash: await nodeHash(left.hash, node.hash) };
+      node = { level: node.level + 1, idx: left.idx / 2, hash: nodeHash(left.hash, node.hash) };
       completed.push(node);
     }
     this.frontier.push(node);
@@ -139,16 +146,16 @@ export class TreeBuilder {
     return completed;
   }
 
-  async root(): Promise<Hash> {
+  root(): Hash {
     if (this.frontier.length === 0) return emptyTreeHash();
     let hash = this.frontier[this.frontier.length - 1]!.hash;
-    for (let i = this.frontier.length - 2; i >= 0; i--) hash = await nodeHash(this.frontier[i]!.hash, hash);
+    for (let i = this.frontier.length - 2; i >= 0; i--) hash = nodeHash(this.frontier[i]!.hash, hash);
     return hash;
   }
 }
 
 /** RFC 9162 §2.1.3.2: does `proof` show leaf `index` with hash `leaf` in the tree of `size` with `root`? */
-export async function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): Promise<boolean> {
+export function verifyInclusion(leaf: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): boolean {
   if (!(Number.isSafeInteger(index) && Number.isSafeInteger(size)) || index < 0 || index >= size) return false;
   let fn = index;
   let sn = size - 1;
@@ -156,7 +163,7 @@ export async function verifyInclusion(leaf: Hash, index: number, size: number, p
   for (const p of proof) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r);
+      r = nodeHash(p, r);
       if (fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
@@ -164,7 +171,7 @@ export async function verifyInclusion(leaf: Hash, index: number, size: number, p
         }
       }
     } else {
-      r = await nodeHash(r, p);
+      r = nodeHash(r, p);
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
@@ -173,13 +180,13 @@ export async function verifyInclusion(leaf: Hash, index: number, size: number, p
 }
 
 /** RFC 9162 §2.1.4.2: does `proof` show the tree (oldSize, oldRoot) is a prefix of (newSize, newRoot)? */
-export async function verifyConsistency(
+export function verifyConsistency(
   oldSize: number,
   newSize: number,
   proof: readonly Hash[],
   oldRoot: Hash,
   newRoot: Hash,
-): Promise<boolean> {
+): boolean {
   if (!(Number.isSafeInteger(oldSize) && Number.isSafeInteger(newSize)) || oldSize < 0 || oldSize > newSize) return false;
   if (oldSize === newSize) return proof.length === 0 && equalBytes(oldRoot, newRoot);
   if (oldSize === 0) return proof.length === 0;
@@ -196,8 +203,8 @@ export async function verifyConsistency(
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
-      fr = await nodeHash(c, fr);
-      sr = await nodeHash(c, sr);
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
       if (fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
@@ -205,7 +212,7 @@ export async function verifyConsistency(
         }
       }
     } else {
-      sr = await nodeHash(sr, c);
+      sr = nodeHash(sr, c);
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
@@ -220,13 +227,11 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-export const toHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+export const toHex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 
 export function fromHex(hex: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new Error("not lower-case hex");
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 export function toBase64(bytes: Uint8Array): string {

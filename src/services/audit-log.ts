@@ -34,13 +34,52 @@ export const unsignedAuditSettings: AuditSettings = {
  * due. The write itself already committed, so a failure here is logged, never the request's:
  * the next write or the sweep picks the work up.
  */
-export async function sealAfterWrite(store: Store, settings: AuditSettings, now: number): Promise<void> {
-  try {
-    await sealAuditLog(store, { rounds: 2, maxConflicts: 3 });
-    await checkpointIfDue(store, settings, now);
-  } catch (error) {
-    console.warn("audit sealing after a write failed; the sweep retries", error);
+export function sealAfterWrite(store: Store, settings: AuditSettings, now: number): Promise<void> {
+  const seal = async (rounds: number) => {
+    try {
+      await sealAuditLog(store, { rounds, maxConflicts: 3 });
+      await checkpointIfDue(store, settings, now);
+    } catch (error) {
+      console.warn("audit sealing after a write failed; the sweep retries", error);
+    }
+  };
+  // Workers: each request seals for itself. A promise shared across requests would carry one
+  // request's I/O into another's, which workerd cancels when the first request ends.
+  if (store.driver !== "better-sqlite3") return seal(2);
+  // One seal serves every request that wrote while the previous one ran: enough rounds for all
+  // their events (24 per round), bounded; the sweep seals anything left.
+  return sealSoon(store, () => seal(16));
+}
+
+interface SealQueue {
+  running: Promise<void> | null;
+  queued: Promise<void> | null;
+}
+const sealQueues = new WeakMap<Store, SealQueue>();
+
+/**
+ * Requests on one store (the Node server's single connection) share their seals: while one runs,
+ * every request that wrote meanwhile waits for ONE more seal that starts after it finishes, so
+ * each still answers only after a seal that began after its own commit, but 64 concurrent writers
+ * make two seals, not 64 that mostly collide on the chain guard and re-read (a storm that cost
+ * more CPU than the bookings). The guards stay in the seal's write (audit_seal_chained), so other
+ * processes sealing at the same time remain safe. Node only (see sealAfterWrite).
+ */
+function sealSoon(store: Store, seal: () => Promise<void>): Promise<void> {
+  let queue = sealQueues.get(store);
+  if (!queue) sealQueues.set(store, (queue = { running: null, queued: null }));
+  const q = queue;
+  if (!q.running) {
+    q.running = seal().finally(() => {
+      q.running = null;
+    });
+    return q.running;
   }
+  q.queued ??= q.running.then(() => {
+    q.queued = null;
+    return sealSoon(store, seal);
+  });
+  return q.queued;
 }
 
 /** The sweep's share: seal everything there is (bounded), then checkpoint if due. */
@@ -114,7 +153,7 @@ async function assertExtends(store: Store, settings: AuditSettings, signer: Note
     throw new AuditLogInconsistent(`checkpoint ${latest.tree_size} does not open under this log's key and origin; refusing to sign`);
   }
   const proof = await consistencyProof(store, latest.tree_size, size);
-  if (!(await verifyConsistency(latest.tree_size, size, proof, opened.root, root))) {
+  if (!verifyConsistency(latest.tree_size, size, proof, opened.root, root)) {
     throw new AuditLogInconsistent(`the tree of ${size} does not extend checkpoint ${latest.tree_size}; refusing to sign`);
   }
   if (!equalBytes(fromBase64(latest.root_hash), opened.root)) {

@@ -5,7 +5,7 @@ import type { VoucherFacts } from "../domain/booking-subsidy";
 import { parseStoredRules } from "../domain/programme-rules";
 import type { Declaration, PartyFacts } from "../domain/related-parties";
 import { organisations, related_parties, type Organisation } from "../db/schema";
-import type { Store } from "../db/store";
+import { perStore, type Store } from "../db/store";
 
 /** Vouchers one search weighs per option; an SME rarely holds more than a few. */
 export const MAX_VOUCHERS_CONSIDERED = 20;
@@ -74,12 +74,18 @@ export async function readActiveVoucherFacts(store: Store, smeOrgId: string, cap
   return (await voucherRows(store, smeOrgId, capYear, { active_at: now })).map(toFacts);
 }
 
-async function declarationsOf(store: Store, orgId: string): Promise<Declaration[]> {
-  return store.db
+// A booking under a programme that excludes related parties reads both parties' declarations.
+const declarationsRead = perStore((store) =>
+  store.db
     .select({ relation: related_parties.relation, party_name: related_parties.party_name, party_credit_code: related_parties.party_credit_code })
     .from(related_parties)
-    .where(eq(related_parties.org_id, orgId))
-    .limit(MAX_DECLARATIONS);
+    .where(eq(related_parties.org_id, sql.placeholder("org_id")))
+    .limit(MAX_DECLARATIONS)
+    .prepare(),
+);
+
+async function declarationsOf(store: Store, orgId: string): Promise<Declaration[]> {
+  return declarationsRead(store).all({ org_id: orgId });
 }
 
 export async function readPartyFacts(store: Store, org: Organisation): Promise<PartyFacts> {

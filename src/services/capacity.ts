@@ -9,7 +9,7 @@ import { and, asc, gte, inArray, lt, gt, sql, type SQLWrapper } from "drizzle-or
 import { HOLDS_CAPACITY } from "../domain/booking-lifecycle";
 import { MINUTE_MS, type SlotRow } from "../domain/slots";
 import { bookings, slot_usage, type Booking } from "../db/schema";
-import type { Store } from "../db/store";
+import { perStore, type Store } from "../db/store";
 
 /** Upserts one row per slot of [from, to) with `booked` added, or marked blocked. */
 function upsertSlots(offeringId: string, from: number, to: number, slotMinutes: number, change: { booked: number } | { block: true }): SQLWrapper {
@@ -51,8 +51,9 @@ export function setCapacityFrom(offeringId: string, from: number, capacityUnits:
   return sql`UPDATE slot_usage SET capacity_units = ${capacityUnits} WHERE offering_id = ${offeringId} AND slot_start_at >= ${from}`;
 }
 
-export async function readSlotRows(store: Store, offeringId: string, from: number, to: number): Promise<SlotRow[]> {
-  return store.db
+// Every booking, quote and availability reads its slots: compiled once per store, bound per call.
+const slotRowsRead = perStore((store) =>
+  store.db
     .select({
       slot_start_at: slot_usage.slot_start_at,
       booked_units: slot_usage.booked_units,
@@ -60,8 +61,19 @@ export async function readSlotRows(store: Store, offeringId: string, from: numbe
       blocked: slot_usage.blocked,
     })
     .from(slot_usage)
-    .where(and(sql`${slot_usage.offering_id} = ${offeringId}`, gte(slot_usage.slot_start_at, from), lt(slot_usage.slot_start_at, to)))
-    .orderBy(asc(slot_usage.slot_start_at));
+    .where(
+      and(
+        sql`${slot_usage.offering_id} = ${sql.placeholder("offering_id")}`,
+        gte(slot_usage.slot_start_at, sql.placeholder("from")),
+        lt(slot_usage.slot_start_at, sql.placeholder("to")),
+      ),
+    )
+    .orderBy(asc(slot_usage.slot_start_at))
+    .prepare(),
+);
+
+export async function readSlotRows(store: Store, offeringId: string, from: number, to: number): Promise<SlotRow[]> {
+  return slotRowsRead(store).all({ offering_id: offeringId, from, to });
 }
 
 /** Bookings holding capacity of this offering in any slot of [from, to). Bounded by the caller's range. */

@@ -2,10 +2,10 @@
 // (approved by at least one agency, not suspended by the platform: scope "published"); a
 // provider also sees all of its own. Anything else is "not found", so unpublished offerings do
 // not leak their existence, nor their state.
-import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { availability, parseWeeklyHours, slotCeil, slotFloor } from "../domain/slots";
 import { offerings, organisations, type Offering, type Organisation } from "../db/schema";
-import type { Store } from "../db/store";
+import { perStore, type Store } from "../db/store";
 import type { Actor } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
@@ -16,11 +16,25 @@ export const OFFERING_NOUN = ["资源", "Offering"] as const;
 
 /** Rows of `offerings` joined with their provider that `actor` may see. */
 export function visibleTo(actor: Actor): SQL {
+  return visibleToOrg(actor.org.id);
+}
+
+function visibleToOrg(orgId: string | Placeholder): SQL {
   return or(
     and(eq(offerings.status, "active"), providerIsPublished(organisations.provider_status, organisations.id)),
-    eq(offerings.provider_org_id, actor.org.id),
+    eq(offerings.provider_org_id, orgId),
   ) as SQL;
 }
+
+// Every booking and quote reads its offering: compiled once per store, bound per call.
+const visibleOfferingRead = perStore((store) =>
+  store.db
+    .select({ offering: offerings, provider: organisations })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
+    .where(and(eq(offerings.id, sql.placeholder("id")), visibleToOrg(sql.placeholder("org_id"))))
+    .prepare(),
+);
 
 export interface OfferingWithProvider {
   offering: Offering;
@@ -28,11 +42,7 @@ export interface OfferingWithProvider {
 }
 
 export async function readVisibleOffering(store: Store, actor: Actor, id: string): Promise<OfferingWithProvider> {
-  const [row] = await store.db
-    .select({ offering: offerings, provider: organisations })
-    .from(offerings)
-    .innerJoin(organisations, eq(organisations.id, offerings.provider_org_id))
-    .where(and(eq(offerings.id, id), visibleTo(actor)));
+  const [row] = await visibleOfferingRead(store).all({ id, org_id: actor.org.id });
   if (!row) throw notFound(...OFFERING_NOUN);
   return row;
 }

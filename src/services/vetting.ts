@@ -4,7 +4,7 @@
 import { and, asc, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { transition } from "../db/guards";
 import { organisations, provider_vettings, type Organisation, type ProviderVetting } from "../db/schema";
-import type { Store } from "../db/store";
+import { perStore, type Store } from "../db/store";
 
 /** SQL true when the provider (an organisations column or id expression) may be booked at all. */
 export function providerIsPublished(providerStatus: SQL | typeof organisations.provider_status, providerId: SQL | typeof organisations.id): SQL {
@@ -12,9 +12,23 @@ export function providerIsPublished(providerStatus: SQL | typeof organisations.p
     WHERE pv.provider_org_id = ${providerId} AND pv.status = 'approved'))`;
 }
 
+// A booking asks about one provider: that query is compiled once per store, bound per call.
+const oneProviderApprovers = perStore((store) =>
+  store.db
+    .select({ agency_org_id: provider_vettings.agency_org_id, provider_org_id: provider_vettings.provider_org_id })
+    .from(provider_vettings)
+    .where(and(eq(provider_vettings.provider_org_id, sql.placeholder("provider_org_id")), eq(provider_vettings.status, "approved")))
+    .prepare(),
+);
+
 /** For each provider, the agencies that approve it now. Chunks of 80 ids (D1 binds ≤ 100 per statement). */
 export async function readApprovingAgencies(store: Store, providerIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const approvers = new Map<string, Set<string>>(providerIds.map((id) => [id, new Set<string>()]));
+  const [only] = providerIds;
+  if (providerIds.length === 1 && only !== undefined) {
+    for (const row of await oneProviderApprovers(store).all({ provider_org_id: only })) approvers.get(row.provider_org_id)?.add(row.agency_org_id);
+    return approvers;
+  }
   for (let i = 0; i < providerIds.length; i += 80) {
     const rows = await store.db
       .select({ agency_org_id: provider_vettings.agency_org_id, provider_org_id: provider_vettings.provider_org_id })

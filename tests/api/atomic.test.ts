@@ -99,6 +99,30 @@ describe(`atomic batches on ${harness.driver}`, () => {
     expect(await accountRows([account.id])).toHaveLength(1);
   });
 
+  it("batches handed in at once stay separate: each commits or fails whole, in order, with its own rows back", async () => {
+    // On Node these share one commit (group commit, src/db/node.ts): each is a savepoint of it.
+    const account = voucherAccount(100);
+    await store.batch([db.insert(ledger_accounts).values(account)]);
+    const hold = (fen: number) =>
+      db
+        .update(ledger_accounts)
+        .set({ debits_pending_fen: sql`${ledger_accounts.debits_pending_fen} + ${fen}` })
+        .where(eq(ledger_accounts.id, account.id))
+        .returning({ debits_pending_fen: ledger_accounts.debits_pending_fen });
+    const [a, b, c] = [voucherAccount(1), voucherAccount(2), voucherAccount(3)];
+    const outcomes = await Promise.allSettled([
+      store.batch([db.insert(ledger_accounts).values(a), hold(60)]),
+      store.batch([db.insert(ledger_accounts).values(b), hold(60)]),
+      store.batch([db.insert(ledger_accounts).values(c), hold(40)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(outcomes[0]).toMatchObject({ value: [[], [{ debits_pending_fen: 60 }]] });
+    expect(outcomes[2]).toMatchObject({ value: [[], [{ debits_pending_fen: 100 }]] });
+    expect(constraintViolation((outcomes[1] as PromiseRejectedResult).reason)).toEqual({ kind: "check", name: "ledger_account_overdrawn" });
+    expect((await accountRows([a.id, b.id, c.id])).map((r) => r.id).sort()).toEqual([a.id, c.id].sort());
+    expect((await accountRows([account.id]))[0]?.debits_pending_fen).toBe(100);
+  });
+
   it("transition() fails the batch when the row is not in an allowed state, and moves it when it is", async () => {
     const provider = providerOrg();
     await store.batch([db.insert(organisations).values(provider)]);
