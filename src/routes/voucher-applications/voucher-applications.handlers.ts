@@ -196,3 +196,36 @@ export const rejectApplication: RouteHandler<typeof routes.rejectApplication, Ap
   }
   return c.json(presentApplication(after), 200);
 };
+
+/**
+ * The applying enterprise takes back an application nobody has decided yet. The write itself
+ * requires it to be pending (transition: otherwise NOT NULL refuses the batch), so an approval or
+ * rejection committed between our read and our write wins and the withdrawal is refused.
+ */
+export const withdrawApplication: RouteHandler<typeof routes.withdrawApplication, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { id } = c.req.valid("param");
+  const { reason } = c.req.valid("json");
+  const row = await visibleApplication(c.var.store, actor, id);
+  if (actor.org.kind !== "sme") throw notFound(...NOT_FOUND);
+  const { application } = row;
+  if (application.status !== "pending") throw alreadyDecided(application);
+  const now = c.var.now();
+  const after: VoucherApplication = { ...application, status: "withdrawn", decision_reason: reason ?? null, decided_by: actor.user.id, decided_at: now };
+  try {
+    await commit(
+      c,
+      [
+        c.var.store.db
+          .update(voucher_applications)
+          .set({ status: transition(voucher_applications.status, ["pending"], "withdrawn"), decision_reason: after.decision_reason, decided_by: after.decided_by, decided_at: now })
+          .where(and(eq(voucher_applications.id, id), eq(voucher_applications.sme_org_id, actor.org.id))),
+      ],
+      [{ action: "voucher_application.withdrawn", subject_type: "voucher_application", subject_id: id, programme_id: application.programme_id, before: { status: application.status }, after: { status: "withdrawn", reason: after.decision_reason } }],
+    );
+  } catch (error) {
+    if (constraintViolation(error)) throw conflict("application_decided", "该申请刚被审核人处理，不能撤回 / A reviewer has just decided this application, so it can no longer be withdrawn");
+    throw error;
+  }
+  return c.json(presentApplication(after), 200);
+};

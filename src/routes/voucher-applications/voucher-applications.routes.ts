@@ -114,3 +114,14 @@ export const rejectApplication = defineRoute({
   request: { params: IdParam, ...jsonBody(RejectBody) },
   responses: { 200: json(ApplicationSchema, "Rejected"), ...commonErrors, ...conflictError },
 });
+
+export const WithdrawBody = z.object({ reason: text(500, { multiline: true }).optional() }).openapi("VoucherApplicationWithdrawal");
+
+export const withdrawApplication = defineRoute({
+  method: "post",
+  path: "/api/voucher-applications/{id}/withdraw",
+  tags,
+  summary: "The applying enterprise withdraws its application while it is still pending (nothing was issued)",
+  request: { params: IdParam, ...jsonBody(WithdrawBody) },
+  responses: { 200: json(ApplicationSchema, "Withdrawn"), ...commonErrors, ...conflictError },
+});
