@@ -1,0 +1,57 @@
+// What people trip over (issue 12): withdrawing an application, names instead of ids, each role's
+// newcomer checklist, and the small wrong things. In Chromium against the real server with the
+// demo data; outcomes checked through the API beside the page. Screenshots at 1366×900 and
+// 390×844 go to screenshots/ (not committed) to be looked at.
+import { mkdirSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { Caller, registerSme, type Sme } from "./support/sme";
+import { heading, stage } from "./support/stage";
+import { signIn } from "./support/session";
+
+const product = stage();
+
+async function shots(page: Page, name: string) {
+  mkdirSync("screenshots", { recursive: true });
+  const size = page.viewportSize();
+  for (const [label, viewport] of [["desktop", { width: 1366, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: `screenshots/people-${name}-${label}.png`, fullPage: true });
+  }
+  if (size) await page.setViewportSize(size);
+}
+
+describe("an SME withdraws a pending application", () => {
+  let sme: Sme;
+  let api: Caller;
+  let applicationId: string;
+
+  beforeAll(async () => {
+    sme = await registerSme(product.baseUrl, "110108");
+    api = await Caller.signIn(product.baseUrl, sme.email, sme.password);
+    const applied = await api.post("/api/voucher-applications", { programme_id: "prg_demobeijing", requested_fen: 300_000, purpose: "e2e 撤回测试" });
+    expect(applied.status).toBe(201);
+    applicationId = applied.body.id;
+  });
+
+  it("asks first, says what withdrawing means, then the application reads as withdrawn, and the agency's 'withdrawn' filter lists it", async () => {
+    const { page } = await product.tab();
+    await page.goto(`/my-applications?id=${applicationId}`);
+    await signIn(page, sme.email, sme.password);
+    await heading(page, "申请详情").waitFor();
+    await page.getByLabel("撤回原因（可选）").fill("改用深圳项目");
+    await page.getByRole("button", { name: "撤回申请…" }).click();
+    const question = page.getByRole("group", { name: /请确认/ });
+    await expect(question.textContent()).resolves.toContain("不会发券");
+    await shots(page, "withdraw-confirm");
+    await question.getByRole("button", { name: "确认撤回申请" }).click();
+    await page.getByRole("region", { name: "申请信息" }).getByText("已撤回").waitFor();
+    await expect(page.getByRole("button", { name: "撤回申请…" }).count()).resolves.toBe(0);
+    expect((await api.get(`/api/voucher-applications/${applicationId}`)).body).toMatchObject({ status: "withdrawn", decision_reason: "改用深圳项目" });
+    await shots(page, "withdrawn");
+
+    const reviewer = await product.signedIn("reviewer@demo.cn", "/agency/applications?status=withdrawn");
+    await heading(reviewer, /申请/).waitFor();
+    await reviewer.getByRole("row").filter({ hasText: sme.name }).waitFor();
+  });
+});
