@@ -5,7 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { Caller, registerSme, type Sme } from "./support/sme";
+import { Caller, registerSme, smeWithVoucher, type Sme } from "./support/sme";
+import { uniqueSuffix } from "./support/data";
 import { heading, stage } from "./support/stage";
 import { signIn } from "./support/session";
 
@@ -53,5 +54,45 @@ describe("an SME withdraws a pending application", () => {
     const reviewer = await product.signedIn("reviewer@demo.cn", "/agency/applications?status=withdrawn");
     await heading(reviewer, /申请/).waitFor();
     await reviewer.getByRole("row").filter({ hasText: sme.name }).waitFor();
+  });
+});
+
+describe("small wrong things", () => {
+  it("a revoked voucher says it is revoked, not how many days are left", async () => {
+    const sme = await smeWithVoucher(product.baseUrl, 100_000);
+    const reviewer = await Caller.signIn(product.baseUrl, "reviewer@demo.cn");
+    const revoked = await reviewer.post(`/api/vouchers/${sme.voucherId}/revoke`, { reason: "e2e 撤销" }, `e2e-revoke-${uniqueSuffix()}`);
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const { page } = await product.tab();
+    await page.goto("/my-vouchers");
+    await signIn(page, sme.email, sme.password);
+    const row = page.getByRole("row").filter({ hasText: "北京算力券" });
+    await row.getByText("已撤销，不再可用").waitFor();
+    await expect(row.textContent()).resolves.not.toContain("还剩");
+    await page.goto(`/my-vouchers?id=${sme.voucherId}`);
+    await page.getByText("已撤销，不再可用").waitFor();
+    await expect(page.getByRole("main").textContent()).resolves.not.toContain("还剩");
+    await shots(page, "revoked-voucher");
+  });
+
+  it("the agency's organisation page shows an agency profile, not enterprise facts", async () => {
+    const page = await product.signedIn("agency@demo.cn", "/organisation");
+    await heading(page, "我的机构").waitFor();
+    const profile = page.getByRole("region", { name: "主管部门概况" });
+    await profile.getByRole("link", { name: /北京算力券/ }).waitFor();
+    const facts = await page.getByRole("region", { name: "登记信息" }).textContent();
+    for (const placeholder of ["企业规模", "成立日期", "2000-01-01", "大型", "法定代表人", "信用状态"]) expect(facts).not.toContain(placeholder);
+    await shots(page, "agency-organisation");
+  });
+
+  it("finance and auditor staff read the applications but are not told to go and review them", async () => {
+    for (const email of ["finance@demo.cn", "auditor@demo.cn"]) {
+      const page = await product.signedIn(email, "/");
+      const card = page.getByRole("region", { name: "申请审核" });
+      await card.getByRole("link", { name: "查看申请" }).waitFor();
+      await expect(page.getByRole("link", { name: "去审核" }).count()).resolves.toBe(0);
+    }
+    const reviewer = await product.signedIn("reviewer@demo.cn", "/");
+    await reviewer.getByRole("region", { name: "申请审核" }).getByRole("link", { name: "去审核" }).waitFor();
   });
 });

@@ -72,7 +72,7 @@ function VoucherView({ voucher, programme, reload }: Awaited<ReturnType<typeof l
             [t("规则版本", "Rules version"), String(voucher.programme_version)],
             [t("申请", "Application"), <Link href={`/agency/applications?id=${voucher.application_id}`}>{voucher.application_id}</Link>],
             [t("发放时间", "Issued"), <Instant at={voucher.issued_at} />],
-            [t("有效期至", "Valid through"), voucher.status === "active" ? <ValidThrough on={voucher.valid_through_on} /> : voucher.valid_through_on],
+            [t("有效期至", "Valid through"), <ValidThrough on={voucher.valid_through_on} status={voucher.status} />],
           ]}
         />
       </section>
