@@ -239,6 +239,9 @@ describe("withdrawing an application", () => {
     const res = await applicant.client.post(`/api/voucher-applications/${applied.body.id}/withdraw`, { reason: "改用其他项目 Using another programme" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ id: applied.body.id, status: "withdrawn", decision_reason: "改用其他项目 Using another programme", decided_by: applicant.user.id, voucher_id: null });
+    // Who withdrew it, by name: the enterprise's own person, read by the enterprise and the agency.
+    expect((await applicant.client.get(`/api/voucher-applications/${applied.body.id}`)).body.decided_by_name).toBe("测试用户 Test User");
+    expect((await agency.reviewer.client.get(`/api/voucher-applications/${applied.body.id}`)).body.decided_by_name).toBe("测试用户 Test User");
     const withdrawn = await applicant.client.get("/api/voucher-applications?status=withdrawn");
     expect(withdrawn.body.items.map((a: { id: string }) => a.id)).toEqual([applied.body.id]);
     expect((await applicant.client.get("/api/voucher-applications?status=pending")).body.items).toEqual([]);
@@ -258,6 +261,12 @@ describe("withdrawing an application", () => {
     const programme = await createProgramme(harness, agency);
     const decided = await apply(applicant.client, programme.id, 5_000);
     expect((await moneyPost(agency.reviewer.client, `/api/voucher-applications/${decided.body.id}/approve`, {})).status).toBe(200);
+    // The reviewer's name is for the agency's staff; the enterprise reads the decision, not who made it.
+    const reviewerName = (await agency.reviewer.client.get("/api/me")).body.user.display_name;
+    expect((await agency.auditor.client.get(`/api/voucher-applications/${decided.body.id}`)).body.decided_by_name).toBe(reviewerName);
+    expect((await agency.reviewer.client.get(`/api/voucher-applications?programme_id=${programme.id}`)).body.items[0].decided_by_name).toBe(reviewerName);
+    expect((await applicant.client.get(`/api/voucher-applications/${decided.body.id}`)).body).toMatchObject({ decided_by: expect.stringMatching(/^usr_/), decided_by_name: null });
+    expect((await applicant.client.get("/api/voucher-applications")).body.items[0].decided_by_name).toBeNull();
     const late = await applicant.client.post(`/api/voucher-applications/${decided.body.id}/withdraw`, {});
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe("application_decided");

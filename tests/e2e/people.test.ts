@@ -96,3 +96,33 @@ describe("small wrong things", () => {
     await reviewer.getByRole("region", { name: "申请审核" }).getByRole("link", { name: "去审核" }).waitFor();
   });
 });
+
+describe("names, not ids", () => {
+  it("the agency's voucher, application and programme pages name the enterprise and the people; ids stay small references", async () => {
+    const page = await product.signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
+    const title = heading(page, /启明智能科技 Qiming AI 的券 · 北京算力券/);
+    await title.waitFor();
+    await expect(title.textContent()).resolves.not.toContain("vch_");
+    await page.locator("code.ref").filter({ hasText: "vch_demobeijing" }).first().waitFor();
+    await shots(page, "voucher-named");
+
+    await page.goto("/agency/applications?id=app_demobeijing");
+    await heading(page, /启明智能科技 Qiming AI 的申请/).waitFor();
+    const decision = page.getByRole("region", { name: "审核结果" });
+    await decision.getByText("李审核 Reviewer Li").waitFor();
+    await shots(page, "application-named");
+
+    await page.goto("/agency/programmes?id=prg_demobeijing");
+    const versions = page.getByRole("region", { name: "规则版本" });
+    await versions.getByText("王主任 Director Wang").waitFor();
+  });
+
+  it("the provider's desk names the enterprise that booked", async () => {
+    const page = await product.signedIn("compute@demo.cn", "/provider/bookings?status=all");
+    await heading(page, "预约处理").waitFor();
+    const row = page.getByRole("row").filter({ hasText: "bkg_demoascend" });
+    await expect(row.textContent()).resolves.toContain("企业：启明智能科技 Qiming AI");
+    await expect(row.textContent()).resolves.not.toContain("org_demosmebj");
+    await shots(page, "desk-named");
+  });
+});

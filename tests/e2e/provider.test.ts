@@ -93,6 +93,8 @@ describe("provider pages", () => {
     await maintenance.getByLabel("结束时间").fill(beijingLocal(startsAt + 49 * HOUR_MS));
     await maintenance.getByRole("button", { name: "安排维护" }).click();
     await inTheWay.getByRole("row").filter({ hasText: later.id }).waitFor();
+    // The enterprise by name, not its id.
+    await expect(inTheWay.getByRole("row").filter({ hasText: later.id }).textContent()).resolves.toContain("启明智能科技 Qiming AI");
     await maintenance.getByLabel("我确认取消以上预约并强制执行").check();
     await maintenance.getByLabel("给企业的说明").fill("机房电力检修，敬请谅解 Power maintenance, sorry");
     await maintenance.getByRole("button", { name: "强制安排并取消这些预约" }).click();

@@ -5,7 +5,7 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import { constraintViolation, type ConstraintViolation } from "../../db/constraints";
 import { transition } from "../../db/guards";
 import { idempotent, type RecordResponse } from "../../db/idempotency";
-import { organisations, programmes, voucher_applications, type Programme, type VoucherApplication } from "../../db/schema";
+import { organisations, programmes, users, voucher_applications, type Programme, type VoucherApplication } from "../../db/schema";
 import type { Store } from "../../db/store";
 import { refusalSummary, type CriterionName } from "../../domain/eligibility";
 import { voucherExpiresAt } from "../../domain/validity";
@@ -34,10 +34,11 @@ export function presentApplication({ eligibility_json, ...row }: VoucherApplicat
 
 async function readApplication(store: Store, id: string) {
   const [row] = await store.db
-    .select({ application: voucher_applications, programme: programmes, sme_name: organisations.name })
+    .select({ application: voucher_applications, programme: programmes, sme_name: organisations.name, decided_by_name: users.display_name, decided_by_org_id: users.org_id })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
     .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
+    .leftJoin(users, eq(users.id, voucher_applications.decided_by))
     .where(eq(voucher_applications.id, id));
   return row;
 }
@@ -77,25 +78,37 @@ export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv
   return c.json(presentApplication(row), 201);
 };
 
+/**
+ * Who decided (or withdrew) it, by name: the agency's staff read it; the enterprise reads it only
+ * when the person is one of its own (a withdrawal), never the names of the agency's reviewers.
+ */
+function deciderName(actor: Actor, name: string | null, orgId: string | null): string | null {
+  return actor.org.kind === "agency" || (orgId !== null && orgId === actor.org.id) ? name : null;
+}
+
 export const listApplications: RouteHandler<typeof routes.listApplications, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { status, programme_id, limit, offset } = c.req.valid("query");
   const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(voucher_applications.sme_org_id, actor.org.id);
   const rows = await c.var.store.db
-    .select({ application: voucher_applications, sme_name: organisations.name, programme_name: programmes.name })
+    .select({ application: voucher_applications, sme_name: organisations.name, programme_name: programmes.name, decided_by_name: users.display_name, decided_by_org_id: users.org_id })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
     .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
+    .leftJoin(users, eq(users.id, voucher_applications.decided_by))
     .where(and(scope, status ? eq(voucher_applications.status, status) : undefined, programme_id ? eq(voucher_applications.programme_id, programme_id) : undefined))
     .orderBy(desc(voucher_applications.created_at), voucher_applications.id)
     .limit(limit)
     .offset(offset);
-  return c.json({ items: rows.map(({ application, ...names }) => ({ ...presentApplication(application), ...names })), limit, offset }, 200);
+  return c.json(
+    { items: rows.map(({ application, decided_by_name, decided_by_org_id, ...names }) => ({ ...presentApplication(application), ...names, decided_by_name: deciderName(actor, decided_by_name, decided_by_org_id) })), limit, offset },
+    200,
+  );
 };
 
 export const getApplication: RouteHandler<typeof routes.getApplication, AppEnv> = async (c) => {
   const row = await visibleApplication(c.var.store, actorOf(c), c.req.valid("param").id);
-  return c.json({ ...presentApplication(row.application), sme_name: row.sme_name, programme_name: row.programme.name }, 200);
+  return c.json({ ...presentApplication(row.application), sme_name: row.sme_name, programme_name: row.programme.name, decided_by_name: deciderName(actorOf(c), row.decided_by_name, row.decided_by_org_id) }, 200);
 };
 
 const alreadyDecided = (app: Pick<VoucherApplication, "status">) =>

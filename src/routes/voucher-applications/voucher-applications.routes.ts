@@ -73,7 +73,11 @@ export const applyForVoucher = defineRoute({
 });
 
 /** An application as lists and details show it: with the applicant's and the programme's names. */
-export const NamedApplicationSchema = ApplicationSchema.extend({ sme_name: z.string(), programme_name: z.string() }).openapi("NamedVoucherApplication");
+export const NamedApplicationSchema = ApplicationSchema.extend({
+  sme_name: z.string(),
+  programme_name: z.string(),
+  decided_by_name: z.string().nullable().openapi({ description: "Display name of whoever decided it (the reviewer) or withdrew it (the enterprise's user); null while pending. Enterprises read only their own people's names, never the agency reviewers'" }),
+}).openapi("NamedVoucherApplication");
 
 export const listApplications = defineRoute({
   method: "get",
