@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { Caller, registerSme, smeWithVoucher, type Sme } from "./support/sme";
-import { uniqueSuffix } from "./support/data";
+import { E2E_PASSWORD, registerProvider, uniqueSuffix } from "./support/data";
 import { heading, stage } from "./support/stage";
 import { signIn } from "./support/session";
 
@@ -124,5 +124,49 @@ describe("names, not ids", () => {
     await expect(row.textContent()).resolves.toContain("企业：启明智能科技 Qiming AI");
     await expect(row.textContent()).resolves.not.toContain("org_demosmebj");
     await shots(page, "desk-named");
+  });
+});
+
+describe("each role's home says where a newcomer stands", () => {
+  it("a new SME that has applied sees its checklist: verification under way, the pending application by name, booking to do", async () => {
+    const sme = await registerSme(product.baseUrl, "110108");
+    const api = await Caller.signIn(product.baseUrl, sme.email, sme.password);
+    expect((await api.post("/api/voucher-applications", { programme_id: "prg_demobeijing", requested_fen: 200_000, purpose: "e2e 新手指引" })).status).toBe(201);
+    const { page } = await product.tab();
+    await page.goto("/");
+    await signIn(page, sme.email, sme.password);
+    const checklist = page.getByRole("region", { name: "入门步骤" });
+    const steps = checklist.getByRole("listitem");
+    await expect(steps.nth(0).textContent()).resolves.toMatch(/进行中.*核验机构.*等待主管部门核验/);
+    await expect(steps.nth(1).textContent()).resolves.toMatch(/进行中.*申请算力券.*申请待审核：北京算力券/);
+    await expect(steps.nth(2).textContent()).resolves.toMatch(/待办.*预约算力/);
+    await checklist.getByRole("link", { name: /北京算力券/ }).click();
+    await heading(page, "申请详情").waitFor();
+    await page.goto("/");
+    await shots(page, "sme-checklist");
+
+    const demo = await product.signedIn("qiming@demo.cn", "/");
+    const done = demo.getByRole("region", { name: "入门步骤" }).getByRole("listitem");
+    for (const i of [0, 1, 2]) await expect(done.nth(i).textContent()).resolves.toMatch(/^已完成/);
+  });
+
+  it("a provider awaiting approval is told so on its home and before the offering form, which it is not shown", async () => {
+    const provider = await registerProvider(product.baseUrl);
+    const { page } = await product.tab();
+    await page.goto("/");
+    await signIn(page, provider.email, E2E_PASSWORD);
+    const steps = page.getByRole("region", { name: "入门步骤" }).getByRole("listitem");
+    await expect(steps.nth(0).textContent()).resolves.toMatch(/进行中.*通过主管部门审核.*等待主管部门审核/);
+    await expect(steps.nth(1).textContent()).resolves.toMatch(/待办.*发布资源.*获批后即可发布/);
+    await shots(page, "provider-checklist");
+    await page.goto("/provider/offerings?new");
+    await page.getByRole("heading", { name: "尚未获得主管部门批准" }).waitFor();
+    await expect(page.getByLabel("名称", { exact: true }).count()).resolves.toBe(0);
+    await shots(page, "provider-not-approved");
+
+    const demo = await product.signedIn("compute@demo.cn", "/");
+    const done = demo.getByRole("region", { name: "入门步骤" }).getByRole("listitem");
+    await expect(done.nth(0).textContent()).resolves.toMatch(/^已完成.*示范区科技创新局/);
+    await expect(done.nth(1).textContent()).resolves.toMatch(/^已完成/);
   });
 });
