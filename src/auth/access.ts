@@ -86,6 +86,7 @@ export const accessRules: Record<string, AccessRule> = {
   "GET /api/voucher-applications/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "POST /api/voucher-applications/{id}/approve": only(AGENCY_DECIDERS, "agency_programmes"),
   "POST /api/voucher-applications/{id}/reject": only(AGENCY_DECIDERS, "agency_programmes"),
+  "POST /api/voucher-applications/{id}/withdraw": only(SME_ANY, "own_organisation"),
   "GET /api/vouchers": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "GET /api/vouchers/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "POST /api/vouchers/{id}/revoke": only(AGENCY_DECIDERS, "agency_programmes"),

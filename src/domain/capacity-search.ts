@@ -49,11 +49,16 @@ export function sizeFor(need: Need, o: SearchOffering): Size | null {
 /** Accelerator model names compare without case, spaces or dashes ("Ascend 910B" = "ascend-910b"). */
 export const normaliseModel = (model: string) => model.toLowerCase().replace(/[\s\-_]+/g, "");
 
-/** Price on one scale: per card-hour for compute, per unit otherwise (fen; fractional for comparison only). */
+/**
+ * Price on one scale, in whole fen: per card-hour for compute (a node-hour's price shared over its
+ * cards, rounded up, so a budget of that figure admits it and one fen less does not), the unit
+ * price otherwise (per seat-day, licence-month, session-hour…). The search's SQL computes the same.
+ */
 export function comparablePriceFen(o: Pick<SearchOffering, "category" | "unit" | "unit_minutes" | "unit_price_fen" | "cards_per_node">): number {
   if (o.category !== "compute") return o.unit_price_fen;
   const perNode = o.unit === "node_hour" ? o.cards_per_node ?? 1 : 1;
-  return (o.unit_price_fen * 60) / o.unit_minutes / perNode;
+  const divisor = o.unit_minutes * perNode;
+  return Math.floor((o.unit_price_fen * 60 + divisor - 1) / divisor);
 }
 
 export interface Option {

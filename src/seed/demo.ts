@@ -1,4 +1,4 @@
-// Demo data for a first start: one agency (with reviewer, finance and auditor staff), two
+// Demo data for a first start: one agency (with reviewer, finance and auditor staff), three
 // approved providers, three SMEs and the installation admin. Logins are listed in README.md.
 // The agency runs four programmes with real rules (src/seed/programmes.ts), and the SMEs hold
 // vouchers from them.
@@ -23,6 +23,7 @@ export const DEMO = {
   agency: "org_demoagency",
   providerCompute: "org_democompute",
   providerData: "org_demodata",
+  providerShenzhen: "org_demopengcheng",
   smeBeijing: "org_demosmebj",
   smeShenzhen: "org_demosmesz",
   smeHangzhou: "org_demosmehz",
@@ -49,6 +50,10 @@ export const DEMO_ORGANISATIONS: { org: OrgSeed; users: UserSeed[] }[] = [
   {
     org: { id: DEMO.providerData, kind: "provider", name: "杭数数据服务 Hangshu Data Services", credit_code: withCheckCharacter("91330106MA0000004"), region_code: "330106", size_class: "medium", founded_on: "2018-03-15", provider_status: "active", address: "杭州市西湖区文三路2号", legal_representative: "周数" },
     users: [{ email: "data@demo.cn", display_name: "周经理 Manager Zhou", role: "admin" }],
+  },
+  {
+    org: { id: DEMO.providerShenzhen, kind: "provider", name: "鹏城智算 Pengcheng Smart Compute", credit_code: withCheckCharacter("91440305MA0000008"), region_code: "440305", size_class: "medium", founded_on: "2020-10-10", provider_status: "active", address: "深圳市南山区留仙大道6号", legal_representative: "黄鹏" },
+    users: [{ email: "pengcheng@demo.cn", display_name: "黄经理 Manager Huang", role: "admin" }],
   },
   {
     org: { id: DEMO.smeBeijing, kind: "sme", name: "启明智能科技 Qiming AI", credit_code: withCheckCharacter("91110108MA0000005"), region_code: "110108", size_class: "small", founded_on: "2024-05-20", address: "北京市海淀区上地十街3号", legal_representative: "吴启明" },
@@ -83,8 +88,8 @@ export async function seedDemo(store: Store, now: number): Promise<void> {
       );
     }
   }
-  // The demo agency has vetted both demo providers (vetting is per agency: src/db/schema/vetting.ts).
-  for (const provider_org_id of [DEMO.providerCompute, DEMO.providerData]) {
+  // The demo agency has vetted the demo providers (vetting is per agency: src/db/schema/vetting.ts).
+  for (const provider_org_id of [DEMO.providerCompute, DEMO.providerData, DEMO.providerShenzhen]) {
     const vetting = { agency_org_id: DEMO.agency, provider_org_id, status: "approved" as const, reason: null, decided_by: DEMO_AGENCY_STAFF.reviewer_user_id, decided_at: now, created_at: now, updated_at: now };
     statements.push(store.db.insert(provider_vettings).values(vetting));
     events.push({ action: "provider_vetting.approved", subject_type: "organisation", subject_id: provider_org_id, after: vetting });

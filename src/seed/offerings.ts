@@ -19,6 +19,10 @@ export const DEMO_OFFERINGS = {
   nodes: "off_demonodes",
   traffic: "off_demotraffic",
   simulation: "off_demosim",
+  /** In Shenzhen (440305): the Shenzhen voucher covers it, so the start-up 60 % tier shows. */
+  shenzhen: "off_demoszgpu",
+  /** Domestic compute in Hangzhou (330106): the Hangzhou voucher's 30 % domestic tier shows. */
+  hangzhou: "off_demohzdcu",
 } as const;
 
 const weekdays = (from: number, to: number) => Object.fromEntries(["1", "2", "3", "4", "5"].map((d) => [d, [[from, to]]]));
@@ -30,6 +34,8 @@ function demoOfferings(ids: typeof DEMO, now: number): Offering[] {
     { ...base, ...hourly, id: DEMO_OFFERINGS.ascend, provider_org_id: ids.providerCompute, region_code: "110108", category: "compute", name: "昇腾910B 智算卡时 Ascend 910B card-hours", description: "国产算力，8卡/节点，RoCE 互联 / Domestic accelerators, 8 cards per node, RoCE fabric", unit: "card_hour", unit_price_fen: 1_200, capacity_units: 64, requires_confirmation: false, domestic: true, accelerator_model: "Ascend 910B", cards_per_node: 8 },
     { ...base, ...hourly, id: DEMO_OFFERINGS.nodes, provider_org_id: ids.providerCompute, region_code: "110108", category: "compute", name: "H800 八卡节点 H800 8-card node-hours", unit: "node_hour", unit_price_fen: 16_000, capacity_units: 4, min_duration_units: 4, lead_time_minutes: 12 * 60, cancellation_notice_minutes: 24 * 60, requires_confirmation: true, accelerator_model: "H800", cards_per_node: 8 },
     { ...base, id: DEMO_OFFERINGS.traffic, provider_org_id: ids.providerData, region_code: "330106", category: "dataset", name: "城市交通影像数据集（可用不可见）Urban traffic imagery, sandbox only", description: "在隐私计算沙箱内训练，原始数据不出域 / Train inside the privacy-computing sandbox; raw data never leaves", unit: "seat_day", unit_minutes: 1440, slot_minutes: 1440, max_duration_units: 90, unit_price_fen: 50_000, capacity_units: 10, requires_confirmation: true, licence_terms: "仅限模型训练；不得导出、复制或再识别原始数据 / Model training only; no export, copying or re-identification of raw data", access_mode: "sandbox", sensitivity_level: "sensitive" },
+    { ...base, ...hourly, id: DEMO_OFFERINGS.shenzhen, provider_org_id: ids.providerShenzhen, region_code: "440305", category: "compute", name: "A800 训练卡时 A800 training card-hours", description: "深圳南山机房，8卡/节点 / Nanshan, Shenzhen site, 8 cards per node", unit: "card_hour", unit_price_fen: 1_800, capacity_units: 32, requires_confirmation: false, accelerator_model: "A800", cards_per_node: 8 },
+    { ...base, ...hourly, id: DEMO_OFFERINGS.hangzhou, provider_org_id: ids.providerData, region_code: "330106", category: "compute", name: "海光 DCU 国产算力卡时 Hygon DCU card-hours (domestic)", description: "杭州西湖机房，国产加速卡 / Hangzhou Xihu site, domestic accelerators", unit: "card_hour", unit_price_fen: 800, capacity_units: 32, requires_confirmation: false, domestic: true, accelerator_model: "Hygon DCU K100", cards_per_node: 8 },
     { ...base, ...hourly, id: DEMO_OFFERINGS.simulation, provider_org_id: ids.providerData, region_code: "330106", category: "simulation", name: "自动驾驶仿真平台 Driving simulation platform", unit: "session_hour", unit_price_fen: 30_000, capacity_units: 4, requires_confirmation: false, weekly_hours_json: JSON.stringify(weekdays(8, 22)) },
   ];
 }

@@ -39,8 +39,14 @@ interface CandidateRow extends SearchOffering {
   comparable_price_fen: number;
 }
 
+/**
+ * comparablePriceFen (src/domain/capacity-search.ts) in SQL, to the fen alike: per card-hour for
+ * compute (a node-hour's price over its cards, rounded up), the unit price otherwise; integer
+ * division on integers, so both give the same whole number and `max_unit_price_fen` filters on
+ * exactly the figure an option shows.
+ */
 const comparablePriceSql = sql.raw(
-  "(o.unit_price_fen * 60.0 / o.unit_minutes / (CASE WHEN o.category = 'compute' AND o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END))",
+  "(CASE WHEN o.category = 'compute' THEN (o.unit_price_fen * 60 + o.unit_minutes * (CASE WHEN o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END) - 1) / (o.unit_minutes * (CASE WHEN o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END)) ELSE o.unit_price_fen END)",
 );
 /** Units per slot the need takes of an offering, in SQL (cards rounded up to whole nodes). */
 const neededUnitsSql = (quantity: number) =>

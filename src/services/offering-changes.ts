@@ -8,7 +8,7 @@ import { RELEASABLE, type BookingStatus } from "../domain/booking-lifecycle";
 import { bookingsInTheWay, type OverfullSlot } from "../domain/capacity-conflicts";
 import { MINUTE_MS } from "../domain/slots";
 import type { AuditInput } from "../db/audit";
-import { bookings, slot_usage, type Booking, type Offering } from "../db/schema";
+import { bookings, organisations, slot_usage, type Booking, type Offering } from "../db/schema";
 import type { Store } from "../db/store";
 import { conflict } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
@@ -46,15 +46,24 @@ export async function overfullSlots(store: Store, offeringId: string, limitUnits
   return rows.map((row) => ({ ...row, limit_units: limitUnits }));
 }
 
-export const presentInTheWay = (b: Booking) => ({
+const presentInTheWay = (b: Booking, names: ReadonlyMap<string, string>) => ({
   id: b.id,
   sme_org_id: b.sme_org_id,
+  sme_name: names.get(b.sme_org_id) ?? b.sme_org_id,
   status: b.status,
   quantity: b.quantity,
   starts_at: toShanghaiIso(b.starts_at),
   ends_at: toShanghaiIso(b.ends_at),
   subsidy_fen: b.subsidy_fen,
 });
+
+/** Bookings in the way (or cancelled by a forced change) as the provider reads them: with each enterprise's name. */
+export async function presentBookingsInTheWay(store: Store, rows: readonly Booking[]) {
+  const ids = [...new Set(rows.map((b) => b.sme_org_id))];
+  const named = ids.length ? await store.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids)) : [];
+  const names = new Map(named.map((o) => [o.id, o.name]));
+  return rows.map((b) => presentInTheWay(b, names));
+}
 
 export interface ClearedWay {
   statements: SQLWrapper[];
@@ -80,7 +89,7 @@ function countByStatus(inTheWay: readonly Booking[]): { zh: string; en: string }
  * The refusal naming the bookings in the way, in words a person can act on. `details.force` tells
  * a program whether sending force: true would go through (not when some booking is in use).
  */
-function refusal(code: string, inTheWay: readonly Booking[], extra: Record<string, unknown>) {
+async function refusal(store: Store, code: string, inTheWay: readonly Booking[], extra: Record<string, unknown>) {
   const n = inTheWay.length;
   const counts = countByStatus(inTheWay);
   const inUse = inTheWay.filter((b) => !RELEASABLE.includes(b.status)).length;
@@ -89,7 +98,7 @@ function refusal(code: string, inTheWay: readonly Booking[], extra: Record<strin
       ? { zh: `其中${inUse}个正在使用，不能取消，请待其结束后再操作`, en: `${inUse} of them are in use and cannot be cancelled; try again once they end` }
       : { zh: "可强制执行以取消这些预约，并通知相关企业", en: "You may force it, which cancels these bookings and tells the SMEs why" };
   const message = `有${n}个预约（${counts.zh}）与此变更冲突；${remedy.zh} / ${n} ${n === 1 ? "booking" : "bookings"} (${counts.en}) ${n === 1 ? "is" : "are"} in the way. ${remedy.en}`;
-  return conflict(code, message, { bookings: inTheWay.map(presentInTheWay), ...extra, force: inUse === 0 });
+  return conflict(code, message, { bookings: await presentBookingsInTheWay(store, inTheWay), ...extra, force: inUse === 0 });
 }
 
 /**
@@ -97,9 +106,9 @@ function refusal(code: string, inTheWay: readonly Booking[], extra: Record<strin
  * reason recorded), or the refusal `code` when not forced. Bookings in use are never cancelled.
  */
 async function cancelOrRefuse(store: Store, inTheWay: Booking[], extra: Record<string, unknown>, opts: { force: boolean; code: string; notice: string | null; now: number }): Promise<ClearedWay> {
-  if (!opts.force) throw refusal(opts.code, inTheWay, extra);
+  if (!opts.force) throw await refusal(store, opts.code, inTheWay, extra);
   if (inTheWay.some((b) => !RELEASABLE.includes(b.status))) {
-    throw conflict("bookings_in_progress", "冲突的预约中有已开始使用的，不能取消 / Some bookings in the way have already started and cannot be cancelled", { bookings: inTheWay.map(presentInTheWay), ...extra, force: false });
+    throw conflict("bookings_in_progress", "冲突的预约中有已开始使用的，不能取消 / Some bookings in the way have already started and cannot be cancelled", { bookings: await presentBookingsInTheWay(store, inTheWay), ...extra, force: false });
   }
   const release: Release = { to: "cancelled", reason: opts.notice ?? DEFAULT_NOTICE, ledger_code: "provider_cancel", now: opts.now };
   const statements: SQLWrapper[] = [];

@@ -124,8 +124,15 @@ describe("the lifecycle", () => {
     expectRefusal(await p.post(`/api/bookings/${booking.id}/start`, {}), 409, "invalid_transition");
     expect((await p.post(`/api/bookings/${booking.id}/confirm`, {})).body.status).toBe("confirmed");
     expectRefusal(await p.post(`/api/bookings/${booking.id}/start`, {}), 409, "not_started_yet");
+    // The desk offers "mark in use" only once the start has come, by the server's clock.
+    const mayStart = async () => [(await p.get(`/api/bookings/${booking.id}`)).body.may_start_now, (await p.get("/api/bookings?status=confirmed")).body.items.find((b: { id: string }) => b.id === booking.id)?.may_start_now];
+    expect(await mayStart()).toEqual([false, false]);
+    harness.clock.now = Date.parse(cst("2026-03-03T09:59"));
+    expect(await mayStart()).toEqual([false, false]);
     harness.clock.now = Date.parse(cst("2026-03-03T10:00"));
+    expect(await mayStart()).toEqual([true, true]);
     expect((await p.post(`/api/bookings/${booking.id}/start`, {})).body.status).toBe("in_use");
+    expect(await mayStart()).toEqual([false, undefined]);
     harness.clock.now = Date.parse(cst("2026-03-03T15:00"));
     await reportUsage(p, [{ booking_id: booking.id, from: "2026-03-03T10:00", to: "2026-03-03T13:00", quantity_milli: 6_000 }]);
     expectRefusal(await moneyPost(p, `/api/bookings/${booking.id}/deliver`, { delivered_gross_fen: 10_000 }), 409, "delivered_gross_mismatch");

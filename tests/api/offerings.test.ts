@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { signUpProvider } from "../support/fixtures";
+import { organisationName, signUpProvider } from "../support/fixtures";
 import {
   approvedProvider,
   booked,
@@ -168,7 +168,7 @@ describe("blackouts", () => {
     const booking = await booked(sme.client, { offering_id: offering.id, quantity: 2, starts_at: cst("2026-03-03T10:00"), ends_at: cst("2026-03-03T12:00") });
     const res = await provider.client.post(`/api/offerings/${offering.id}/blackouts`, { starts_at: cst("2026-03-03T11:00"), ends_at: cst("2026-03-03T15:00"), reason: "检修 Maintenance" });
     expectRefusal(res, 409, "blackout_over_bookings");
-    expect(res.body.error.details.bookings).toEqual([expect.objectContaining({ id: booking.id, quantity: 2, starts_at: "2026-03-03T10:00:00.000+08:00" })]);
+    expect(res.body.error.details.bookings).toEqual([expect.objectContaining({ id: booking.id, sme_org_id: sme.org.id, sme_name: await organisationName(harness, sme.org.id), quantity: 2, starts_at: "2026-03-03T10:00:00.000+08:00" })]);
     expect((await slotCounters(harness, offering.id)).every((s) => s.blocked === 0)).toBe(true);
     const [{ n }] = await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM blackouts WHERE offering_id = ${offering.id}`) as [{ n: number }];
     expect(n).toBe(0);
@@ -184,7 +184,7 @@ describe("blackouts", () => {
 
     const res = await market.provider.client.post(`/api/offerings/${offering.id}/blackouts`, { starts_at: cst("2026-03-04T13:00"), ends_at: cst("2026-03-04T16:00"), reason: "检修 Maintenance", force: true, notice: "机房断电检修 Emergency power work" });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.cancelled_bookings.map((b: { id: string }) => b.id)).toEqual([booking.id]);
+    expect(res.body.cancelled_bookings).toEqual([expect.objectContaining({ id: booking.id, sme_name: await organisationName(harness, market.sme.org.id) })]);
     const after = await market.sme.client.get(`/api/bookings/${booking.id}`);
     expect(after.body).toMatchObject({ status: "cancelled", status_reason: "机房断电检修 Emergency power work" });
     expect(await voucherAvailableFen(harness, market.voucher.id)).toBe(before);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { createAgency, signUpProvider, signUpSme } from "../support/fixtures";
 import { createProgramme, expectLedgerConsistent, issueVoucher } from "../support/programmes";
-import { approvedProvider, booked, computeBody, cst, expectRefusal, MONDAY_8AM, publish, uniqueModel, voucherMarket } from "../support/bookings";
+import { approvedProvider, booked, computeBody, cst, datasetBody, expectRefusal, MONDAY_8AM, publish, uniqueModel, voucherMarket } from "../support/bookings";
 
 const harness = await createHarness();
 harness.clock.now = MONDAY_8AM;
@@ -144,6 +144,32 @@ describe("capacity search across providers", () => {
     expect(cheap.body.options.map((o: any) => o.offering.id).sort()).toEqual([m.busy.id, m.nodeHours.id].sort());
     const provider = await approvedProvider(harness);
     expect((await provider.client.post("/api/search/capacity", need(m.model))).body.options).toHaveLength(3);
+  });
+
+  it("shows comparable_unit_price_fen on the scale max_unit_price_fen filters: an option's own figure as the budget keeps it", async () => {
+    const provider = await approvedProvider(harness, {}, [agency]);
+    // A dataset priced per seat-day, and node-hours of 3 cards whose card-hour is 333⅓ fen.
+    const dataset = await publish(provider, datasetBody({ unit_price_fen: 50_000 }));
+    const model = uniqueModel("MI300");
+    const nodes = await publish(provider, computeBody({ accelerator_model: model, unit: "node_hour", cards_per_node: 3, unit_price_fen: 1_000, capacity_units: 4, domestic: false }));
+    const sme = await signUpSme(harness);
+    const window = { earliest_start_at: cst("2026-03-03T09:00"), latest_end_at: cst("2026-03-06T09:00") };
+    const datasetNeed = (extra: Record<string, unknown> = {}) => ({ category: "dataset", quantity: 1, duration_hours: 24, ...window, ...extra });
+    const nodeNeed = (extra: Record<string, unknown> = {}) => need(model, { quantity: 3, duration_hours: 2, ...extra });
+    const ids = (res: { body: { options: { offering: { id: string } }[] } }) => res.body.options.map((o) => o.offering.id);
+
+    const datasets = await sme.client.post("/api/search/capacity", datasetNeed());
+    const shown = (datasets.body.options as any[]).find((o) => o.offering.id === dataset.id);
+    expect(shown.offering.comparable_unit_price_fen).toBe(50_000);
+    expect(ids(await sme.client.post("/api/search/capacity", datasetNeed({ max_unit_price_fen: shown.offering.comparable_unit_price_fen })))).toContain(dataset.id);
+    expect(ids(await sme.client.post("/api/search/capacity", datasetNeed({ max_unit_price_fen: 49_999 })))).not.toContain(dataset.id);
+
+    const found = await sme.client.post("/api/search/capacity", nodeNeed());
+    expect(ids(found)).toEqual([nodes.id]);
+    const price = found.body.options[0].offering.comparable_unit_price_fen;
+    expect(price).toBe(334);
+    expect(ids(await sme.client.post("/api/search/capacity", nodeNeed({ max_unit_price_fen: price })))).toEqual([nodes.id]);
+    expect(ids(await sme.client.post("/api/search/capacity", nodeNeed({ max_unit_price_fen: price - 1 })))).toEqual([]);
   });
 
   it("finds nothing where nothing fits, and bounds the window", async () => {

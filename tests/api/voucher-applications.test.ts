@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
+import { constraintViolation } from "../../src/db/constraints";
 import { DAY_MS, shanghaiDate } from "../../src/lib/time";
 import { createAgency, organisationName, signUpSme } from "../support/fixtures";
 import { createProgramme, expectLedgerConsistent, idempotencyKey, issueVoucher, moneyPost, testRules } from "../support/programmes";
@@ -227,5 +228,95 @@ describe("who sees and decides which applications", () => {
     const listed = await agency.auditor.client.get(`/api/voucher-applications?programme_id=${programme.id}&status=pending`);
     expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([applied.body.id]);
     expect((await moneyPost(agency.auditor.client, `/api/voucher-applications/${applied.body.id}/approve`, {})).status).toBe(403);
+  });
+});
+
+describe("withdrawing an application", () => {
+  it("the enterprise withdraws a pending application: it lists under 'withdrawn', cannot then be decided, and the enterprise may apply again", async () => {
+    const applicant = await signUpSme(harness);
+    const programme = await createProgramme(harness, agency);
+    const applied = await apply(applicant.client, programme.id, 5_000);
+    const res = await applicant.client.post(`/api/voucher-applications/${applied.body.id}/withdraw`, { reason: "改用其他项目 Using another programme" });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: applied.body.id, status: "withdrawn", decision_reason: "改用其他项目 Using another programme", decided_by: applicant.user.id, voucher_id: null });
+    // Who withdrew it, by name: the enterprise's own person, read by the enterprise and the agency.
+    expect((await applicant.client.get(`/api/voucher-applications/${applied.body.id}`)).body.decided_by_name).toBe("测试用户 Test User");
+    expect((await agency.reviewer.client.get(`/api/voucher-applications/${applied.body.id}`)).body.decided_by_name).toBe("测试用户 Test User");
+    const withdrawn = await applicant.client.get("/api/voucher-applications?status=withdrawn");
+    expect(withdrawn.body.items.map((a: { id: string }) => a.id)).toEqual([applied.body.id]);
+    expect((await applicant.client.get("/api/voucher-applications?status=pending")).body.items).toEqual([]);
+    expect((await agency.reviewer.client.get(`/api/voucher-applications/${applied.body.id}`)).body.status).toBe("withdrawn");
+    expect((await moneyPost(agency.reviewer.client, `/api/voucher-applications/${applied.body.id}/approve`, {})).body.error.code).toBe("application_decided");
+    expect((await agency.reviewer.client.post(`/api/voucher-applications/${applied.body.id}/reject`, { reason: "x" })).body.error.code).toBe("application_decided");
+    const again = await applicant.client.post(`/api/voucher-applications/${applied.body.id}/withdraw`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("application_decided");
+    expect((await apply(applicant.client, programme.id, 5_000)).status).toBe(201);
+    const [event] = await harness.store.all<{ actor_user_id: string }>(sql`SELECT actor_user_id FROM audit_events WHERE action = 'voucher_application.withdrawn' AND subject_id = ${applied.body.id}`);
+    expect(event?.actor_user_id).toBe(applicant.user.id);
+  });
+
+  it("cannot withdraw an approved application; nobody but the applying enterprise may withdraw", async () => {
+    const applicant = await signUpSme(harness);
+    const programme = await createProgramme(harness, agency);
+    const decided = await apply(applicant.client, programme.id, 5_000);
+    expect((await moneyPost(agency.reviewer.client, `/api/voucher-applications/${decided.body.id}/approve`, {})).status).toBe(200);
+    // The reviewer's name is for the agency's staff; the enterprise reads the decision, not who made it.
+    const reviewerName = (await agency.reviewer.client.get("/api/me")).body.user.display_name;
+    expect((await agency.auditor.client.get(`/api/voucher-applications/${decided.body.id}`)).body.decided_by_name).toBe(reviewerName);
+    expect((await agency.reviewer.client.get(`/api/voucher-applications?programme_id=${programme.id}`)).body.items[0].decided_by_name).toBe(reviewerName);
+    expect((await applicant.client.get(`/api/voucher-applications/${decided.body.id}`)).body).toMatchObject({ decided_by: expect.stringMatching(/^usr_/), decided_by_name: null });
+    expect((await applicant.client.get("/api/voucher-applications")).body.items[0].decided_by_name).toBeNull();
+    const late = await applicant.client.post(`/api/voucher-applications/${decided.body.id}/withdraw`, {});
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("application_decided");
+
+    const pending = await apply(applicant.client, (await createProgramme(harness, agency)).id, 5_000);
+    const stranger = await signUpSme(harness);
+    expect((await stranger.client.post(`/api/voucher-applications/${pending.body.id}/withdraw`, {})).status).toBe(404);
+    expect((await agency.reviewer.client.post(`/api/voucher-applications/${pending.body.id}/withdraw`, {})).status).toBe(403);
+    expect((await applicant.client.get(`/api/voucher-applications/${pending.body.id}`)).body.status).toBe("pending");
+  });
+
+  it("an approval that commits between the withdrawal's read and its write wins: the withdrawal's write is refused by its guard", async () => {
+    const applicant = await signUpSme(harness);
+    const programme = await createProgramme(harness, agency);
+    const applied = await apply(applicant.client, programme.id, 5_000);
+    // The withdrawal's write waits (having read the application as pending) until the approval committed.
+    const batch = harness.store.batch.bind(harness.store);
+    let holding = true;
+    let guardRefusals = 0;
+    let reachedWrite!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reachedWrite = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    (harness.store as { batch: typeof batch }).batch = async (statements) => {
+      if (holding) {
+        holding = false;
+        reachedWrite();
+        await released;
+      }
+      try {
+        return await batch(statements);
+      } catch (error) {
+        if (constraintViolation(error)) guardRefusals += 1;
+        throw error;
+      }
+    };
+    try {
+      const withdrawal = applicant.client.post(`/api/voucher-applications/${applied.body.id}/withdraw`, {});
+      await atWrite;
+      const approved = await moneyPost(agency.reviewer.client, `/api/voucher-applications/${applied.body.id}/approve`, {});
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      release();
+      const refused = await withdrawal;
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.error.code).toBe("application_decided");
+    } finally {
+      (harness.store as { batch: typeof batch }).batch = batch;
+    }
+    expect(guardRefusals).toBe(1);
+    const final = await applicant.client.get(`/api/voucher-applications/${applied.body.id}`);
+    expect(final.body).toMatchObject({ status: "approved", voucher_id: expect.stringMatching(/^vch_/) });
   });
 });

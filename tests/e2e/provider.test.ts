@@ -93,6 +93,8 @@ describe("provider pages", () => {
     await maintenance.getByLabel("结束时间").fill(beijingLocal(startsAt + 49 * HOUR_MS));
     await maintenance.getByRole("button", { name: "安排维护" }).click();
     await inTheWay.getByRole("row").filter({ hasText: later.id }).waitFor();
+    // The enterprise by name, not its id.
+    await expect(inTheWay.getByRole("row").filter({ hasText: later.id }).textContent()).resolves.toContain("启明智能科技 Qiming AI");
     await maintenance.getByLabel("我确认取消以上预约并强制执行").check();
     await maintenance.getByLabel("给企业的说明").fill("机房电力检修，敬请谅解 Power maintenance, sorry");
     await maintenance.getByRole("button", { name: "强制安排并取消这些预约" }).click();
@@ -115,10 +117,13 @@ describe("provider pages", () => {
     await page.getByRole("status").filter({ hasText: `已确认预约 ${soon.id}` }).waitFor();
 
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已确认" }).click();
-    await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
-    await page.getByRole("alert").filter({ hasText: "预约于" }).waitFor();
+    // Before its start the desk offers no "mark in use", and says from when it will.
+    const row = page.getByRole("row").filter({ hasText: soon.id });
+    await row.getByText("开始时间到后可标记使用中").waitFor();
+    await expect(row.getByRole("button", { name: `开始使用 ${soon.id}` }).count()).resolves.toBe(0);
 
     await e2e.product.advance(startsAt - Date.now() + 60_000);
+    await page.reload();
     await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
     await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已开始使用` }).waitFor();
 

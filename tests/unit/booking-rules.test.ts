@@ -34,6 +34,14 @@ describe("sizing a need against an offering", () => {
     expect(sizeFor({ ...need, max_unit_price_fen: 900 }, nodes)).not.toBeNull();
     expect(comparablePriceFen({ category: "dataset", unit: "seat_day", unit_minutes: 1440, unit_price_fen: 5_000, cards_per_node: null })).toBe(5_000);
   });
+
+  it("keeps comparable prices in whole fen: a node-hour of 3 cards at ¥10 is 334 fen a card-hour (rounded up)", () => {
+    const three = { ...nodes, unit_price_fen: 1_000, cards_per_node: 3 };
+    expect(comparablePriceFen(three)).toBe(334);
+    expect(sizeFor({ ...need, quantity: 3, max_unit_price_fen: 334 }, three)).not.toBeNull();
+    expect(sizeFor({ ...need, quantity: 3, max_unit_price_fen: 333 }, three)).toBeNull();
+    expect(comparablePriceFen({ category: "platform_service", unit: "api_call_batch", unit_minutes: 10, unit_price_fen: 7, cards_per_node: null })).toBe(7);
+  });
 });
 
 describe("ranking options", () => {

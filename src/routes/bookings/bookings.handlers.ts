@@ -68,7 +68,12 @@ function selectNamedBookings(store: Store) {
 }
 
 type NamedRow = { booking: Booking; sme_name: string; provider_name: string; programme_name: string | null };
-const presentNamed = ({ booking, ...names }: NamedRow) => ({ ...presentBooking(booking), ...names });
+/** With the parties' names, and whether it may be marked in use now (the start move's own rule, by the server's clock). */
+const presentNamed = ({ booking, ...names }: NamedRow, now: number) => ({
+  ...presentBooking(booking),
+  ...names,
+  may_start_now: booking.status === "confirmed" && now >= booking.starts_at,
+});
 
 export const listBookings: RouteHandler<typeof routes.listBookings, AppEnv> = async (c) => {
   const q = c.req.valid("query");
@@ -88,14 +93,15 @@ export const listBookings: RouteHandler<typeof routes.listBookings, AppEnv> = as
     .orderBy(desc(bookings.created_at), desc(bookings.id))
     .limit(q.limit + 1)
     .offset(q.offset);
-  return c.json({ items: rows.slice(0, q.limit).map(presentNamed), limit: q.limit, offset: q.offset, has_more: rows.length > q.limit }, 200);
+  const now = c.var.now();
+  return c.json({ items: rows.slice(0, q.limit).map((row) => presentNamed(row, now)), limit: q.limit, offset: q.offset, has_more: rows.length > q.limit }, 200);
 };
 
 export const getBooking: RouteHandler<typeof routes.getBooking, AppEnv> = async (c) => {
   const booking = await readVisibleBooking(c.var.store, actorOf(c), c.req.valid("param").id);
   const [row] = await selectNamedBookings(c.var.store).where(eq(bookings.id, booking.id));
   if (!row) throw new Error(`booking ${booking.id} lost its organisations`);
-  return c.json(presentNamed(row), 200);
+  return c.json(presentNamed(row, c.var.now()), 200);
 };
 
 type Party = "sme" | "provider" | "agency";

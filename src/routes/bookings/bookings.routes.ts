@@ -103,6 +103,7 @@ export const NamedBookingSchema = BookingSchema.extend({
   sme_name: z.string(),
   provider_name: z.string(),
   programme_name: z.string().nullable().openapi({ description: "The voucher's programme; null when booked without a voucher" }),
+  may_start_now: z.boolean().openapi({ description: "Confirmed and its start has come by the server's clock: the provider may mark it in use now" }),
 }).openapi("NamedBooking");
 
 export const createBooking = defineRoute({

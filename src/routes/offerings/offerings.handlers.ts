@@ -11,7 +11,7 @@ import { actorOf } from "../../lib/route";
 import { DAY_MS, toShanghaiIso } from "../../lib/time";
 import { blockSlots } from "../../services/capacity";
 import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyBlackouts, tooManyOfferings, upcomingBlackoutsGuards } from "../../services/write-limits";
-import { clearTheWay, overfullSlots, presentInTheWay } from "../../services/offering-changes";
+import { clearTheWay, overfullSlots, presentBookingsInTheWay } from "../../services/offering-changes";
 import { mayPublish } from "../../services/vetting";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
 import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
@@ -39,7 +39,7 @@ export const updateOffering: RouteHandler<typeof routes.updateOffering, AppEnv> 
     await commit(c, change.statements, change.events);
     return change;
   }, (v) => (isWriteLimit(v) ? tooManyOfferings() : explainOfferingGuard(v)));
-  return c.json({ offering: presentOffering(result.after, actor.org), cancelled_bookings: result.cancelled.map(presentInTheWay) }, 200);
+  return c.json({ offering: presentOffering(result.after, actor.org), cancelled_bookings: await presentBookingsInTheWay(c.var.store, result.cancelled) }, 200);
 };
 
 export const listOfferings: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
@@ -144,7 +144,7 @@ export const createBlackout: RouteHandler<typeof routes.createBlackout, AppEnv> 
       starts_at: toShanghaiIso(row.starts_at),
       ends_at: toShanghaiIso(row.ends_at),
       reason: row.reason,
-      cancelled_bookings: cancelled.map(presentInTheWay),
+      cancelled_bookings: await presentBookingsInTheWay(c.var.store, cancelled),
     },
     201,
   );

@@ -142,6 +142,7 @@ export const OfferingSchema = z
 const BookingInTheWay = z.object({
   id: z.string(),
   sme_org_id: z.string(),
+  sme_name: z.string().openapi({ description: "The enterprise that booked it" }),
   status: z.string(),
   quantity: z.number(),
   starts_at: z.string(),

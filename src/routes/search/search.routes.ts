@@ -30,7 +30,7 @@ const OptionSchema = z.object({
     category: z.string(),
     unit: z.string(),
     unit_price_fen: z.number(),
-    comparable_unit_price_fen: z.number(),
+    comparable_unit_price_fen: z.number().int().openapi({ description: "Per card-hour for compute (rounded up), per unit otherwise; the scale max_unit_price_fen filters on" }),
     accelerator_model: z.string().nullable(),
     cards_per_node: z.number().nullable(),
     domestic: z.boolean(),

@@ -5,7 +5,7 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import { constraintViolation, type ConstraintViolation } from "../../db/constraints";
 import { transition } from "../../db/guards";
 import { idempotent, type RecordResponse } from "../../db/idempotency";
-import { organisations, programmes, voucher_applications, type Programme, type VoucherApplication } from "../../db/schema";
+import { organisations, programmes, users, voucher_applications, type Programme, type VoucherApplication } from "../../db/schema";
 import type { Store } from "../../db/store";
 import { refusalSummary, type CriterionName } from "../../domain/eligibility";
 import { voucherExpiresAt } from "../../domain/validity";
@@ -35,10 +35,11 @@ export function presentApplication({ eligibility_json, ...row }: VoucherApplicat
 
 async function readApplication(store: Store, id: string) {
   const [row] = await store.db
-    .select({ application: voucher_applications, programme: programmes, sme_name: organisations.name })
+    .select({ application: voucher_applications, programme: programmes, sme_name: organisations.name, decided_by_name: users.display_name, decided_by_org_id: users.org_id })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
     .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
+    .leftJoin(users, eq(users.id, voucher_applications.decided_by))
     .where(eq(voucher_applications.id, id));
   return row;
 }
@@ -79,25 +80,37 @@ export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv
   return c.json(presentApplication(row), 201);
 };
 
+/**
+ * Who decided (or withdrew) it, by name: the agency's staff read it; the enterprise reads it only
+ * when the person is one of its own (a withdrawal), never the names of the agency's reviewers.
+ */
+function deciderName(actor: Actor, name: string | null, orgId: string | null): string | null {
+  return actor.org.kind === "agency" || (orgId !== null && orgId === actor.org.id) ? name : null;
+}
+
 export const listApplications: RouteHandler<typeof routes.listApplications, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const { status, programme_id, limit, offset } = c.req.valid("query");
   const scope = actor.org.kind === "agency" ? eq(programmes.agency_org_id, actor.org.id) : eq(voucher_applications.sme_org_id, actor.org.id);
   const rows = await c.var.store.db
-    .select({ application: voucher_applications, sme_name: organisations.name, programme_name: programmes.name })
+    .select({ application: voucher_applications, sme_name: organisations.name, programme_name: programmes.name, decided_by_name: users.display_name, decided_by_org_id: users.org_id })
     .from(voucher_applications)
     .innerJoin(programmes, eq(programmes.id, voucher_applications.programme_id))
     .innerJoin(organisations, eq(organisations.id, voucher_applications.sme_org_id))
+    .leftJoin(users, eq(users.id, voucher_applications.decided_by))
     .where(and(scope, status ? eq(voucher_applications.status, status) : undefined, programme_id ? eq(voucher_applications.programme_id, programme_id) : undefined))
     .orderBy(desc(voucher_applications.created_at), voucher_applications.id)
     .limit(limit)
     .offset(offset);
-  return c.json({ items: rows.map(({ application, ...names }) => ({ ...presentApplication(application), ...names })), limit, offset }, 200);
+  return c.json(
+    { items: rows.map(({ application, decided_by_name, decided_by_org_id, ...names }) => ({ ...presentApplication(application), ...names, decided_by_name: deciderName(actor, decided_by_name, decided_by_org_id) })), limit, offset },
+    200,
+  );
 };
 
 export const getApplication: RouteHandler<typeof routes.getApplication, AppEnv> = async (c) => {
   const row = await visibleApplication(c.var.store, actorOf(c), c.req.valid("param").id);
-  return c.json({ ...presentApplication(row.application), sme_name: row.sme_name, programme_name: row.programme.name }, 200);
+  return c.json({ ...presentApplication(row.application), sme_name: row.sme_name, programme_name: row.programme.name, decided_by_name: deciderName(actorOf(c), row.decided_by_name, row.decided_by_org_id) }, 200);
 };
 
 const alreadyDecided = (app: Pick<VoucherApplication, "status">) =>
@@ -200,6 +213,39 @@ export const rejectApplication: RouteHandler<typeof routes.rejectApplication, Ap
     );
   } catch (error) {
     if (constraintViolation(error)) throw conflict("application_decided", "该申请已被他人处理 / Someone else already decided this application");
+    throw error;
+  }
+  return c.json(presentApplication(after), 200);
+};
+
+/**
+ * The applying enterprise takes back an application nobody has decided yet. The write itself
+ * requires it to be pending (transition: otherwise NOT NULL refuses the batch), so an approval or
+ * rejection committed between our read and our write wins and the withdrawal is refused.
+ */
+export const withdrawApplication: RouteHandler<typeof routes.withdrawApplication, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { id } = c.req.valid("param");
+  const { reason } = c.req.valid("json");
+  const row = await visibleApplication(c.var.store, actor, id);
+  if (actor.org.kind !== "sme") throw notFound(...NOT_FOUND);
+  const { application } = row;
+  if (application.status !== "pending") throw alreadyDecided(application);
+  const now = c.var.now();
+  const after: VoucherApplication = { ...application, status: "withdrawn", decision_reason: reason ?? null, decided_by: actor.user.id, decided_at: now };
+  try {
+    await commit(
+      c,
+      [
+        c.var.store.db
+          .update(voucher_applications)
+          .set({ status: transition(voucher_applications.status, ["pending"], "withdrawn"), decision_reason: after.decision_reason, decided_by: after.decided_by, decided_at: now })
+          .where(and(eq(voucher_applications.id, id), eq(voucher_applications.sme_org_id, actor.org.id))),
+      ],
+      [{ action: "voucher_application.withdrawn", subject_type: "voucher_application", subject_id: id, programme_id: application.programme_id, before: { status: application.status }, after: { status: "withdrawn", reason: after.decision_reason } }],
+    );
+  } catch (error) {
+    if (constraintViolation(error)) throw conflict("application_decided", "该申请刚被审核人处理，不能撤回 / A reviewer has just decided this application, so it can no longer be withdrawn");
     throw error;
   }
   return c.json(presentApplication(after), 200);

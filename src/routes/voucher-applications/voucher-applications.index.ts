@@ -7,4 +7,5 @@ export const voucherApplicationsRouter = createRouter()
   .openapi(routes.listApplications, handlers.listApplications)
   .openapi(routes.getApplication, handlers.getApplication)
   .openapi(routes.approveApplication, handlers.approveApplication)
-  .openapi(routes.rejectApplication, handlers.rejectApplication);
+  .openapi(routes.rejectApplication, handlers.rejectApplication)
+  .openapi(routes.withdrawApplication, handlers.withdrawApplication);

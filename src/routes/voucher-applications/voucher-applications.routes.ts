@@ -73,7 +73,11 @@ export const applyForVoucher = defineRoute({
 });
 
 /** An application as lists and details show it: with the applicant's and the programme's names. */
-export const NamedApplicationSchema = ApplicationSchema.extend({ sme_name: z.string(), programme_name: z.string() }).openapi("NamedVoucherApplication");
+export const NamedApplicationSchema = ApplicationSchema.extend({
+  sme_name: z.string(),
+  programme_name: z.string(),
+  decided_by_name: z.string().nullable().openapi({ description: "Display name of whoever decided it (the reviewer) or withdrew it (the enterprise's user); null while pending. Enterprises read only their own people's names, never the agency reviewers'" }),
+}).openapi("NamedVoucherApplication");
 
 export const listApplications = defineRoute({
   method: "get",
@@ -113,4 +117,15 @@ export const rejectApplication = defineRoute({
   summary: "Reject with a reason the enterprise will read",
   request: { params: IdParam, ...jsonBody(RejectBody) },
   responses: { 200: json(ApplicationSchema, "Rejected"), ...commonErrors, ...conflictError },
+});
+
+export const WithdrawBody = z.object({ reason: text(500, { multiline: true }).optional() }).openapi("VoucherApplicationWithdrawal");
+
+export const withdrawApplication = defineRoute({
+  method: "post",
+  path: "/api/voucher-applications/{id}/withdraw",
+  tags,
+  summary: "The applying enterprise withdraws its application while it is still pending (nothing was issued)",
+  request: { params: IdParam, ...jsonBody(WithdrawBody) },
+  responses: { 200: json(ApplicationSchema, "Withdrawn"), ...commonErrors, ...conflictError },
 });

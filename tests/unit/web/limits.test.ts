@@ -18,6 +18,7 @@ const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
   budgetTopUp: "POST /api/programmes/{id}/budget",
   applicationApproval: "POST /api/voucher-applications/{id}/approve",
   applicationRejection: "POST /api/voucher-applications/{id}/reject",
+  applicationWithdrawal: "POST /api/voucher-applications/{id}/withdraw",
   voucherRevocation: "POST /api/vouchers/{id}/revoke",
   bookingRejection: "POST /api/bookings/{id}/reject",
   bookingDelivery: "POST /api/bookings/{id}/deliver",

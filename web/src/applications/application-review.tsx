@@ -19,7 +19,7 @@ import { Facts } from "../ui/facts";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { Instant } from "../ui/values";
+import { Instant, Named, Ref } from "../ui/values";
 import { EligibilityList, type Application } from "./eligibility";
 import { type Organisation, readOrganisation } from "../organisation";
 import { loadProgramme } from "../programmes";
@@ -125,12 +125,15 @@ function EnterpriseFacts({ enterprise }: { enterprise: Organisation }) {
 
 function Decision({ application }: { application: Application }) {
   const { t } = useI18n();
+  const withdrawn = application.status === "withdrawn";
   const rows: [string, ComponentChildren][] = [
     ...(application.approved_fen !== null ? [[t("批准金额", "Approved"), <Money fen={application.approved_fen} />] as [string, ComponentChildren]] : []),
-    ...(application.decision_reason ? [[application.status === "rejected" ? t("驳回原因", "Reason") : t("备注", "Note"), application.decision_reason] as [string, ComponentChildren]] : []),
-    [t("审核人", "Decided by"), <code>{application.decided_by ?? "—"}</code>],
-    [t("审核时间", "Decided"), application.decided_at ? <Instant at={application.decided_at} /> : "—"],
-    ...(application.voucher_id ? [[t("已发放的券", "Voucher issued"), <Link href={`/agency/vouchers?id=${application.voucher_id}`}>{application.voucher_id}</Link>] as [string, ComponentChildren]] : []),
+    ...(application.decision_reason ? [[application.status === "rejected" ? t("驳回原因", "Reason") : withdrawn ? t("撤回原因", "Reason for withdrawing") : t("备注", "Note"), application.decision_reason] as [string, ComponentChildren]] : []),
+    [withdrawn ? t("撤回人（企业）", "Withdrawn by (the enterprise)") : t("审核人", "Decided by"), application.decided_by ? <Named name={application.decided_by_name} id={application.decided_by} /> : "—"],
+    [withdrawn ? t("撤回时间", "Withdrawn") : t("审核时间", "Decided"), application.decided_at ? <Instant at={application.decided_at} /> : "—"],
+    ...(application.voucher_id
+      ? [[t("已发放的券", "Voucher issued"), <><Link href={`/agency/vouchers?id=${application.voucher_id}`}>{t("查看券", "See the voucher")}</Link> <Ref id={application.voucher_id} /></>] as [string, ComponentChildren]]
+      : []),
   ];
   return (
     <section class="card" aria-labelledby="decision">

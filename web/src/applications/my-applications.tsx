@@ -14,6 +14,12 @@ import { EligibilityList, type Application } from "./eligibility";
 import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
 import { PROGRAMMES_PATH } from "./voucher-programmes";
 import { Facts } from "../ui/facts";
+import { may } from "../shell/access";
+import { LIMITS } from "../shell/limits";
+import { useMe } from "../shell/session";
+import type { Bilingual } from "../shell/i18n";
+import { TextArea } from "../ui/fields";
+import { DangerSubmit, FormStatus, useForm } from "../ui/form";
 
 export const APPLICATIONS_PATH = "/my-applications";
 
@@ -71,6 +77,7 @@ function ApplicationList() {
 
 function ApplicationDetail({ id }: { id: string }) {
   const { t } = useI18n();
+  const me = useMe();
   const loaded = useLoad(() => loadApplication(id), id);
   return (
     <Page title={t("申请详情", "Application")}>
@@ -84,8 +91,8 @@ function ApplicationDetail({ id }: { id: string }) {
             [t("状态", "Status"), <StatusBadge status={a.status} />],
             [t("申请金额", "Requested"), <Money fen={a.requested_fen} />],
             [t("批准金额", "Approved"), a.approved_fen === null ? t("尚未批准", "Not approved") : <Money fen={a.approved_fen} />],
-            [t("审核意见", "Decision note"), a.decision_reason ?? "—"],
-            [t("审核时间", "Decided"), a.decided_at ? <Instant at={a.decided_at} /> : "—"],
+            a.status === "withdrawn" ? [t("撤回原因", "Reason for withdrawing"), a.decision_reason ?? "—"] : [t("审核意见", "Decision note"), a.decision_reason ?? "—"],
+            [a.status === "withdrawn" ? t("撤回时间", "Withdrawn") : t("审核时间", "Decided"), a.decided_at ? <Instant at={a.decided_at} /> : "—"],
             [t("用途说明", "Purpose"), a.purpose],
             [t("提交时间", "Submitted"), <Instant at={a.created_at} />],
           ];
@@ -99,10 +106,54 @@ function ApplicationDetail({ id }: { id: string }) {
               <section class="card">
                 <EligibilityList eligibility={a.eligibility} id="application-eligibility" />
               </section>
+              {a.status === "pending" && may(me, "POST /api/voucher-applications/{id}/withdraw") && (
+                <WithdrawForm id={a.id} programme={programmeName(programmes, a.programme_id)} onWithdrawn={loaded.reload} />
+              )}
             </>
           );
         }}
       </Loaded>
     </Page>
+  );
+}
+
+const WITHDRAWN: Bilingual = ["申请已撤回", "The application is withdrawn"];
+
+/** Withdrawing a pending application: asked twice, saying what it means, with an optional reason. */
+function WithdrawForm({ id, programme, onWithdrawn }: { id: string; programme: string; onWithdrawn: () => void }) {
+  const { t } = useI18n();
+  const form = useForm({
+    initial: { reason: "" },
+    specs: LIMITS.applicationWithdrawal,
+    confirmFirst: true,
+    submit: async (values) => {
+      const reason = values.reason.trim();
+      await send(api.api["voucher-applications"][":id"].withdraw.$post({ param: { id }, json: reason ? { reason } : {} }));
+      onWithdrawn();
+      return WITHDRAWN;
+    },
+  });
+  return (
+    <section class="card" aria-labelledby="withdraw">
+      <h2 id="withdraw">{t("撤回申请", "Withdraw the application")}</h2>
+      <p class="hint">{t("审核人作出决定之前，可以撤回此申请。", "Until a reviewer decides, you may withdraw this application.")}</p>
+      <form noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t("撤回申请", "Withdraw the application")}>
+        <TextArea form={form} name="reason" label={t("撤回原因（可选）", "Reason (optional)")} hint={t("主管部门会看到此原因", "The agency will read this reason")} />
+        <FormStatus form={form} />
+        <DangerSubmit
+          form={form}
+          busyLabel={t("撤回中…", "Withdrawing…")}
+          confirmLabel={t("确认撤回申请", "Yes, withdraw the application")}
+          consequences={
+            <ul>
+              <li>{t(`对「${programme}」的此申请不再审核，也不会发券；撤回后不能恢复。`, `This application to "${programme}" will not be reviewed and no voucher will be issued from it; a withdrawal cannot be undone.`)}</li>
+              <li>{t("之后可以重新提交申请，资格将按当时的情况重新核对。", "You may apply again later; eligibility is then checked afresh.")}</li>
+            </ul>
+          }
+        >
+          {t("撤回申请…", "Withdraw application…")}
+        </DangerSubmit>
+      </form>
+    </section>
   );
 }

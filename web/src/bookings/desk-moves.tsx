@@ -14,6 +14,7 @@ import { Money } from "../ui/amounts";
 import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Message } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
+import { Instant } from "../ui/values";
 import { unitName } from "../offerings";
 import { loadBookingUsage, UsageByDay, type BookingUsage } from "../usage";
 
@@ -55,11 +56,17 @@ export function BookingMoves(props: { booking: DeskBooking; open: DeskForm | nul
           </button>
         </>
       )}
-      {booking.status === "confirmed" && (
-        <button type="button" class="primary" onClick={() => simple("start")} aria-disabled={busy ? "true" : undefined} aria-label={label(["开始使用", "Mark in use"])}>
-          {busy ? t("处理中…", "Working…") : t("开始使用", "Mark in use")}
-        </button>
-      )}
+      {booking.status === "confirmed" &&
+        (booking.may_start_now ? (
+          <button type="button" class="primary" onClick={() => simple("start")} aria-disabled={busy ? "true" : undefined} aria-label={label(["开始使用", "Mark in use"])}>
+            {busy ? t("处理中…", "Working…") : t("开始使用", "Mark in use")}
+          </button>
+        ) : (
+          <span class="reason">
+            {t("开始时间到后可标记使用中：", "Can be marked in use from ")}
+            <Instant at={booking.starts_at} />
+          </span>
+        ))}
       {booking.status === "in_use" && (
         <button type="button" class="primary" onClick={() => onOpen(open === "deliver" ? null : "deliver")} aria-expanded={open === "deliver" ? "true" : "false"} aria-label={label(["交付", "Deliver"])}>
           {t("交付", "Deliver")}

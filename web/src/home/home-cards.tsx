@@ -1,7 +1,9 @@
 // 工作台 cards for what waits on each side: an SME's vouchers and coming bookings, an agency's
 // applications to review, a provider's booking requests to answer. Counts come from the same
 // list routes the pages use; a full first page says "at least".
+import { may } from "../shell/access";
 import { api, send } from "../shell/api";
+import { useMe } from "../shell/session";
 import { useI18n } from "../shell/i18n";
 import { Link } from "../shell/router";
 import { Money } from "../ui/amounts";
@@ -81,6 +83,8 @@ const loadPendingApplications = () => send(api.api["voucher-applications"].$get(
 
 export function AgencyApplicationsCard() {
   const { t } = useI18n();
+  // Finance and auditors read applications but do not decide them: no "go review" for them.
+  const decides = may(useMe(), "POST /api/voucher-applications/{id}/approve");
   const pending = useLoad(loadPendingApplications, "pending-applications");
   return (
     <section class="card" aria-labelledby="home-applications">
@@ -89,7 +93,7 @@ export function AgencyApplicationsCard() {
         {(page) => <Count n={page.items.length} more={page.items.length >= PAGE} zh="份申请待审核" en="applications awaiting review" />}
       </Loaded>
       <p>
-        <Link href="/agency/applications?status=pending">{t("去审核", "Review them")}</Link>
+        <Link href="/agency/applications?status=pending">{decides ? t("去审核", "Review them") : t("查看申请", "View applications")}</Link>
       </p>
     </section>
   );

@@ -8,6 +8,7 @@ import { Link } from "../shell/router";
 import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { ProviderChecklist, SmeChecklist } from "./checklist";
 import { AgencyApplicationsCard, ProviderRequestsCard, SmeBookingsCard, SmeVouchersCard } from "./home-cards";
 import { loadOrganisation, loadRelatedParties, MISSING, VERIFICATION_STATE } from "../organisation";
 import { loadProviders } from "../providers";
@@ -24,6 +25,8 @@ export function HomePage() {
       lead={`${me.user.display_name} · ${me.organisation.name} · ${t(kindZh + roleZh, `${kindEn} ${roleEn.toLowerCase()}`)}`}
     >
       {me.organisation.kind === "sme" && me.verification.state !== "verified" && <VerificationNotice />}
+      {me.organisation.kind === "sme" && <SmeChecklist />}
+      {me.organisation.kind === "provider" && may(me, "GET /api/provider-vettings") && <ProviderChecklist />}
       <div class="cards">
         {me.organisation.kind === "sme" && <SmeVouchersCard />}
         {me.organisation.kind === "sme" && <SmeBookingsCard />}

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
 import { api, ApiError, send } from "../shell/api";
 import { wholeNumberCheck } from "../shell/checks";
-import { addDays, beijingDate, beijingInstant, formatFen, formatInstant } from "../shell/format";
+import { beijingDate, beijingInstant, formatFen, formatInstant } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n } from "../shell/i18n";
 import { LIMITS } from "../shell/limits";
@@ -15,6 +15,7 @@ import { FormStatus, problemOf, SubmitButton, useForm, type Form, type Message }
 import { Loading, useLoad, type Load } from "../ui/load";
 import { toShanghaiIso } from "../../../src/lib/time";
 import { BOOKINGS_PATH, QuoteTerms, refusalMessage } from "../bookings";
+import { DEFAULT_START_HOUR, defaultStartDate } from "./booking-defaults";
 import { bookingTerms, durationName, quantityLabel, type Offering } from "./offering-words";
 import type { ProgrammeSummary } from "../programmes";
 import type { VoucherChoice } from "../vouchers";
@@ -58,12 +59,11 @@ export function bookingRequest(offering: Offering, values: BookingValues) {
 
 export function initialBookingValues(offering: Offering, query: URLSearchParams, vouchers: readonly VoucherChoice[]): BookingValues {
   const start = Date.parse(query.get("start") ?? "");
-  const tomorrow = addDays(beijingDate(Date.now()), 1);
   const fits = vouchers.find((v) => v.covers);
   return {
     quantity: query.get("quantity") ?? "1",
-    start_date: Number.isFinite(start) ? beijingDate(start) : tomorrow,
-    start_hour: Number.isFinite(start) ? String(new Date(start + 8 * 3_600_000).getUTCHours()) : "9",
+    start_date: Number.isFinite(start) ? beijingDate(start) : defaultStartDate(offering, Date.now()),
+    start_hour: Number.isFinite(start) ? String(new Date(start + 8 * 3_600_000).getUTCHours()) : String(DEFAULT_START_HOUR),
     duration: query.get("duration") ?? String(offering.min_duration_units),
     voucher_id: query.get("voucher") ?? fits?.id ?? "",
   };

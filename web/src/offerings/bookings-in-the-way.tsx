@@ -14,6 +14,7 @@ import { Instant } from "../ui/values";
 export interface BookingInTheWay {
   id: string;
   sme_org_id: string;
+  sme_name: string;
   status: keyof typeof BOOKING_STATUS;
   quantity: number;
   starts_at: string;
@@ -59,7 +60,7 @@ export function InTheWay({ bookings, form, started }: { bookings: readonly Booki
         empty={t("没有列出冲突的预约。", "No bookings were listed.")}
         columns={[
           { header: t("预约号", "Booking"), cell: (row) => <code>{row.id}</code> },
-          { header: t("企业", "Enterprise"), cell: (row) => <code>{row.sme_org_id}</code> },
+          { header: t("企业", "Enterprise"), cell: (row) => row.sme_name },
           { header: t("时间", "When"), cell: (row) => <><Instant at={row.starts_at} /> — <Instant at={row.ends_at} /></> },
           { header: t("数量", "Quantity"), cell: (row) => row.quantity, class: "num" },
           { header: t("状态", "Status"), cell: (row) => <span class={`badge ${row.status}`}>{say(BOOKING_STATUS[row.status])}</span> },

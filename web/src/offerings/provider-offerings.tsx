@@ -62,11 +62,33 @@ function OfferingList() {
   );
 }
 
+const loadOwnVettings = () => send(api.api["provider-vettings"].$get());
+
+/** Publishing needs an agency's approval: a provider without one is told so before any form, not on submit. */
 function NewOfferingPage() {
   const { t } = useI18n();
+  const vettings = useLoad(loadOwnVettings, "own-vettings");
   return (
     <Page title={t("发布新资源", "Publish an offering")} lead={t("发布后企业即可搜索和预约；价格、容量和开放时间以后可以修改。", "Enterprises can find and book it once published; price, capacity and hours can change later.")}>
-      <OfferingForm offering={null} />
+      <Loaded load={vettings}>
+        {({ items }) =>
+          items.some((v) => v.status === "approved") ? (
+            <OfferingForm offering={null} />
+          ) : (
+            <section class="card notice" aria-labelledby="not-approved">
+              <h2 id="not-approved">{t("尚未获得主管部门批准", "Not approved by an agency yet")}</h2>
+              <p>
+                {items.some((v) => v.status === "pending")
+                  ? t("你的注册正在等待主管部门审核。至少一家主管部门批准后才能发布资源。", "Your registration is waiting for an agency's review. You can publish offerings once at least one agency approves you.")
+                  : t("至少一家主管部门批准后才能发布资源。", "You can publish offerings once at least one agency approves you.")}
+              </p>
+              <p>
+                <Link href="/organisation">{t("查看各主管部门的审核状态", "See your standing at each agency")}</Link>
+              </p>
+            </section>
+          )
+        }
+      </Loaded>
     </Page>
   );
 }

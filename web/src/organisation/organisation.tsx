@@ -5,7 +5,9 @@ import { api, send } from "../shell/api";
 import { may } from "../shell/access";
 import { blankToUndefined, creditCodeCheck } from "../shell/checks";
 import { useI18n } from "../shell/i18n";
-import { CREDIT_STATUS, ORG_KIND, optionsOf, PROVIDER_STATUS, RELATION, SIZE_CLASS } from "../shell/labels";
+import { CREDIT_STATUS, ORG_KIND, optionsOf, PROGRAMME_STATUS, PROVIDER_STATUS, RELATION, SIZE_CLASS } from "../shell/labels";
+import { Link } from "../shell/router";
+import { loadProgrammes } from "../programmes";
 import { LIMITS } from "../shell/limits";
 import { useMe, type Me } from "../shell/session";
 import { CreditCodeField, SelectField, TextField } from "../ui/fields";
@@ -34,6 +36,7 @@ export function OrganisationPage() {
   return (
     <Page title={t("我的机构", "My organisation")}>
       <Loaded load={organisation}>{(org) => <OrganisationFacts org={org} />}</Loaded>
+      {me.organisation.kind === "agency" && <AgencyProfile />}
       {declares && <VerificationCard orgId={id} />}
       {may(me, "GET /api/provider-vettings") && <VettingsCard />}
       {may(me, "GET /api/organisations/{id}/users") && <MembersCard orgId={id} />}
@@ -45,22 +48,28 @@ export function OrganisationPage() {
 function OrganisationFacts({ org }: { org: Organisation }) {
   const { t, say } = useI18n();
   const none = t("未填写", "Not given");
+  const enterprise = org.kind === "sme" || org.kind === "provider";
   const rows: [string, ComponentChildren][] = [
     [t("机构名称", "Name"), org.name],
     [t("机构类型", "Type"), say(ORG_KIND[org.kind])],
     [t("统一社会信用代码", "Unified social credit code"), <code>{org.credit_code}</code>],
     [t("行政区划代码", "Region code"), org.region_code],
-    // Size and founding date are enterprise facts (start-up tiers, size rules); an agency's stored
-    // values are placeholders, so they are not shown for it.
-    ...(org.kind === "agency"
-      ? []
-      : ([
+    // Size, founding date, legal representative and credit status are enterprise facts (start-up
+    // tiers, size rules, blacklists); an agency's or the platform's stored values are placeholders
+    // ("large, founded 2000-01-01"), so they are not shown for them: they get a profile instead.
+    ...(enterprise
+      ? ([
           [t("企业规模", "Size class"), say(SIZE_CLASS[org.size_class])],
           [t("成立日期", "Founding date"), org.founded_on],
-        ] as [string, ComponentChildren][])),
+        ] as [string, ComponentChildren][])
+      : []),
     [t("注册地址", "Address"), org.address ?? none],
-    [t("法定代表人", "Legal representative"), org.legal_representative ?? none],
-    [t("信用状态", "Credit status"), say(CREDIT_STATUS[org.credit_status])],
+    ...(enterprise
+      ? ([
+          [t("法定代表人", "Legal representative"), org.legal_representative ?? none],
+          [t("信用状态", "Credit status"), say(CREDIT_STATUS[org.credit_status])],
+        ] as [string, ComponentChildren][])
+      : []),
     [t("注册时间", "Registered"), <Instant at={org.created_at} />],
   ];
   if (org.provider_status) {
@@ -71,6 +80,37 @@ function OrganisationFacts({ org }: { org: Organisation }) {
     <section class="card" aria-labelledby="org-facts">
       <h2 id="org-facts">{t("登记信息", "Registered facts")}</h2>
       <Facts rows={rows} />
+    </section>
+  );
+}
+
+/** What an agency is to the product: the programmes it runs, with their state, and where to manage them. */
+function AgencyProfile() {
+  const { t, say } = useI18n();
+  const programmes = useLoad(() => loadProgrammes(), "agency-profile");
+  return (
+    <section class="card" aria-labelledby="agency-profile">
+      <h2 id="agency-profile">{t("主管部门概况", "Agency profile")}</h2>
+      <p class="hint">
+        {t(
+          "本机构是算力券项目的主管部门：制定项目规则、审核企业申请和服务商、发放与撤销券、审核兑付。",
+          "This organisation is a programme agency: it sets programme rules, reviews enterprises' applications and providers, issues and revokes vouchers, and reviews claims.",
+        )}
+      </p>
+      <Loaded load={programmes}>
+        {({ items }) => (
+          <DataTable
+            caption={t("本机构的项目", "Programmes this agency runs")}
+            rows={items}
+            rowKey={(row) => row.id}
+            empty={t("还没有项目。", "No programmes yet.")}
+            columns={[
+              { header: t("项目", "Programme"), cell: (row) => <Link href={`/agency/programmes?id=${row.id}`}>{row.name}</Link> },
+              { header: t("状态", "Status"), cell: (row) => <span class={`badge ${row.status}`}>{say(PROGRAMME_STATUS[row.status])}</span> },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { Money } from "../ui/amounts";
 import { Loaded, useLoad, type Load } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { Instant } from "../ui/values";
+import { Instant, Named } from "../ui/values";
 import type { ProgrammeDetail } from "./programme-form";
 import { RulesFacts } from "./programme-rules";
 import { TopUpForm } from "./programme-top-up";
@@ -178,7 +178,7 @@ function Versions({ programme }: { programme: ProgrammeDetail }) {
         empty={t("没有版本记录。", "No versions.")}
         columns={[
           { header: t("版本", "Version"), cell: (row) => (row.version === programme.current_version ? t(`第 ${row.version} 版（现行）`, `${row.version} (in force)`) : t(`第 ${row.version} 版`, String(row.version))) },
-          { header: t("修改人", "By"), cell: (row) => <code>{row.created_by}</code> },
+          { header: t("修改人", "By"), cell: (row) => <Named name={row.created_by_name} id={row.created_by} /> },
           { header: t("时间", "When"), cell: (row) => <Instant at={row.created_at} /> },
         ]}
       />

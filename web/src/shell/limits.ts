@@ -91,6 +91,9 @@ export const LIMITS = {
   applicationRejection: {
     reason: { required: true, maxLength: 500 },
   },
+  applicationWithdrawal: {
+    reason: { maxLength: 500 },
+  },
   voucherRevocation: {
     reason: { required: true, maxLength: 500 },
   },

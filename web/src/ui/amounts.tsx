@@ -16,18 +16,24 @@ export function Money({ fen, sign }: { fen: number; sign?: "+" | "-" }) {
   );
 }
 
-/** "2026-12-31（还剩 40 天）": the last day a voucher can be used and how far away it is. */
-export function ValidThrough({ on, now_ms = Date.now() }: { on: string; now_ms?: number }) {
+/**
+ * "2026-12-31（还剩 40 天）": the last day a voucher can be used and how far away it is. Days are
+ * counted only while the voucher works: a revoked one says so, an expired one says expired.
+ */
+export function ValidThrough({ on, status = "active", now_ms = Date.now() }: { on: string; status?: "active" | "expired" | "revoked"; now_ms?: number }) {
   const { t } = useI18n();
   const days = daysUntil(on, now_ms);
+  const working = status === "active";
   const left =
-    days < 0
-      ? t("已过期", "expired")
-      : days === 0
-        ? t("今天到期", "last day today")
-        : t(`还剩 ${days} 天`, `${days} ${days === 1 ? "day" : "days"} left`);
+    status === "revoked"
+      ? t("已撤销，不再可用", "revoked, no longer usable")
+      : !working || days < 0
+        ? t("已过期", "expired")
+        : days === 0
+          ? t("今天到期", "last day today")
+          : t(`还剩 ${days} 天`, `${days} ${days === 1 ? "day" : "days"} left`);
   return (
-    <span class={`valid-through${days <= 7 ? " soon" : ""}`}>
+    <span class={`valid-through${working && days <= 7 ? " soon" : ""}`}>
       <time dateTime={on}>{on}</time>
       <span class="days-left">{t(`（${left}）`, ` (${left})`)}</span>
     </span>

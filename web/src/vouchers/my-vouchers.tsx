@@ -70,7 +70,7 @@ function VoucherList() {
               { header: t("冻结", "Held"), class: "num", cell: (row) => <Money fen={row.held_fen} /> },
               { header: t("已使用", "Spent"), class: "num", cell: (row) => <Money fen={row.spent_fen} /> },
               { header: t("可用", "Available"), class: "num", cell: (row) => <strong><Money fen={row.available_fen} /></strong> },
-              { header: t("有效期至", "Valid through"), cell: (row) => <ValidThrough on={row.valid_through_on} /> },
+              { header: t("有效期至", "Valid through"), cell: (row) => <ValidThrough on={row.valid_through_on} status={row.status} /> },
             ]}
           />
         )}
@@ -114,7 +114,7 @@ function VoucherDetailView({ voucher: v, programme, offset }: { voucher: Voucher
           <div>
             <dt>{t("有效期至", "Valid through")}</dt>
             <dd>
-              <ValidThrough on={v.valid_through_on} />
+              <ValidThrough on={v.valid_through_on} status={v.status} />
             </dd>
           </div>
           <div>

@@ -62,7 +62,7 @@ function VoucherList({ status, programmeId }: { status: Status | undefined; prog
                 { header: t("冻结中", "Held"), cell: (row) => <Money fen={row.held_fen} />, class: "num" },
                 { header: t("已使用", "Spent"), cell: (row) => <Money fen={row.spent_fen} />, class: "num" },
                 { header: t("可用", "Available"), cell: (row) => <Money fen={row.available_fen} />, class: "num" },
-                { header: t("有效期至", "Valid through"), cell: (row) => (row.status === "active" ? <ValidThrough on={row.valid_through_on} /> : row.valid_through_on) },
+                { header: t("有效期至", "Valid through"), cell: (row) => <ValidThrough on={row.valid_through_on} status={row.status} /> },
                 { header: t("状态", "Status"), cell: (row) => <span class={`badge ${row.status}`}>{say(VOUCHER_STATUS[row.status])}</span> },
               ]}
             />

@@ -19,7 +19,7 @@ import { Facts } from "../ui/facts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { Instant } from "../ui/values";
+import { Instant, Named, Ref } from "../ui/values";
 import { AGENCY_BOOKINGS_PATH } from "../bookings";
 import { DownloadTable } from "../reports";
 import { effectOnAvailable, loadVoucherDetail, Transfers, transferWhat } from "./my-vouchers";
@@ -37,10 +37,14 @@ async function loadVoucher(id: string, offset: number) {
 export function VoucherDetailPage({ id, offset }: { id: string; offset: number }) {
   const { t } = useI18n();
   const voucher = useLoad(() => loadVoucher(id, offset), `${id}:${offset}`);
+  const loaded = voucher.state.status === "ready" ? voucher.state.data : null;
+  const enterprise = useOrganisations(loaded ? [loaded.voucher.sme_org_id] : []).get(loaded?.voucher.sme_org_id ?? "");
+  // Named by whose voucher it is and from which programme; the id stays a small reference below.
+  const title = loaded && enterprise ? t(`${enterprise.name} 的券 · ${loaded.programme.name}`, `Voucher of ${enterprise.name} · ${loaded.programme.name}`) : t("券详情", "Voucher");
   return (
-    <Page title={t(`券 ${id}`, `Voucher ${id}`)}>
+    <Page title={title}>
       <p>
-        <Link href="/agency/vouchers">{t("← 券台账", "← Voucher ledger")}</Link>
+        <Link href="/agency/vouchers">{t("← 券台账", "← Voucher ledger")}</Link> · {t("编号", "Reference")} <Ref id={id} />
       </p>
       <Loaded load={voucher}>{(data) => <VoucherView {...data} reload={voucher.reload} />}</Loaded>
     </Page>
@@ -71,12 +75,12 @@ function VoucherView({ voucher, programme, offset, reload }: Awaited<ReturnType<
         />
         <Facts
           rows={[
-            [t("企业", "Enterprise"), enterprise?.name ?? voucher.sme_org_id],
+            [t("企业", "Enterprise"), <Named name={enterprise?.name} id={voucher.sme_org_id} />],
             [t("项目", "Programme"), <Link href={`/agency/programmes?id=${programme.id}`}>{programme.name}</Link>],
             [t("规则版本", "Rules version"), String(voucher.programme_version)],
-            [t("申请", "Application"), <Link href={`/agency/applications?id=${voucher.application_id}`}>{voucher.application_id}</Link>],
+            [t("申请", "Application"), <><Link href={`/agency/applications?id=${voucher.application_id}`}>{t("查看申请", "See the application")}</Link> <Ref id={voucher.application_id} /></>],
             [t("发放时间", "Issued"), <Instant at={voucher.issued_at} />],
-            [t("有效期至", "Valid through"), voucher.status === "active" ? <ValidThrough on={voucher.valid_through_on} /> : voucher.valid_through_on],
+            [t("有效期至", "Valid through"), <ValidThrough on={voucher.valid_through_on} status={voucher.status} />],
           ]}
         />
       </section>
