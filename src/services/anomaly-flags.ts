@@ -30,14 +30,24 @@ function encodeCursor(position: Position): string {
   return btoa(JSON.stringify(position)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function decodeCursor(cursor: string): Position {
+/** The position, or null when the text is not a cursor this API made. */
+function parseCursor(cursor: string): Position | null {
   try {
     const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
     if (Array.isArray(value) && value.length === 2 && Number.isInteger(value[0]) && typeof value[1] === "string" && value[1].length <= 64) return value as Position;
   } catch {
     // not base64 or not JSON
   }
-  throw badRequest("invalid_cursor", "翻页标记无效 / The cursor is not valid");
+  return null;
+}
+
+/** For the query schema: a cursor the list made, so a bad one is refused before any read. */
+export const isAnomalyCursor = (cursor: string): boolean => parseCursor(cursor) !== null;
+
+function decodeCursor(cursor: string): Position {
+  const position = parseCursor(cursor);
+  if (!position) throw badRequest("invalid_cursor", "翻页标记无效 / The cursor is not valid");
+  return position;
 }
 
 async function present(store: Store, flags: AnomalyFlag[], programmes: Map<string, Programme>) {

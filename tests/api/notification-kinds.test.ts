@@ -413,7 +413,7 @@ describe(`claim notifications on ${harness.driver}`, () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
     const submitted = (await about(agency.finance.client, id)).find((n) => n.kind === "claim.submitted");
-    expect(submitted).toMatchObject({ link: `/claims/${id}` });
+    expect(submitted).toMatchObject({ link: `/claims?id=${id}` });
     expect(submitted?.body_zh).toContain(providerName);
     expect(submitted?.body_zh).toContain(m.programme.name);
     expect(await kindsAbout(claimant.client, id)).toEqual([]);

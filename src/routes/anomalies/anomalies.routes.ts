@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ANOMALY_RULES, ANOMALY_SEVERITIES, ANOMALY_SUBJECTS } from "../../db/schema";
 import { defineRoute } from "../../lib/route";
+import { isAnomalyCursor } from "../../services/anomaly-flags";
 import { commonErrors, conflictError, IdParam, json, jsonBody, RecordId, text } from "../common";
 
 export const MAX_ANOMALY_PAGE = 100;
@@ -41,7 +42,12 @@ export const AnomalyQuery = z.object({
   rule: z.enum(ANOMALY_RULES).optional(),
   severity: z.enum(ANOMALY_SEVERITIES).optional(),
   reviewed: z.enum(["true", "false"]).optional().openapi({ description: "true: reviewed only; false: open only; absent: both" }),
-  cursor: z.string().max(200).optional().openapi({ description: "next_cursor of the previous page" }),
+  cursor: z
+    .string()
+    .max(200)
+    .refine(isAnomalyCursor, "翻页标记无效，请从第一页重新开始 / Invalid cursor; start again from the first page")
+    .optional()
+    .openapi({ description: "next_cursor of the previous page" }),
   limit: z.coerce.number().int().min(1).max(MAX_ANOMALY_PAGE).default(50),
 });
 

@@ -24,6 +24,7 @@ const INITIAL = {
   "organisation.founded_on": "",
   "organisation.address": "",
   "organisation.legal_representative": "",
+  "organisation.contact_phone": "",
   "user.email": "",
   "user.display_name": "",
   "user.password": "",
@@ -41,6 +42,7 @@ function signupBody(values: typeof INITIAL) {
       founded_on: values["organisation.founded_on"],
       address: blankToUndefined(values["organisation.address"]),
       legal_representative: blankToUndefined(values["organisation.legal_representative"]),
+      contact_phone: blankToUndefined(values["organisation.contact_phone"]),
     },
     user: {
       email: values["user.email"].trim(),
@@ -119,6 +121,7 @@ export function SignUpPage() {
           <TextField form={form} name="organisation.founded_on" type="date" label={t("成立日期", "Founding date")} />
           <TextField form={form} name="organisation.address" label={t("注册地址", "Registered address")} autoComplete="street-address" />
           <TextField form={form} name="organisation.legal_representative" label={t("法定代表人", "Legal representative")} />
+          <TextField form={form} name="organisation.contact_phone" label={t("联系电话", "Contact phone")} autoComplete="tel" />
         </fieldset>
         <fieldset class="group">
           <legend>{t("联系人账号", "Contact user")}</legend>

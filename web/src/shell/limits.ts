@@ -39,6 +39,7 @@ export const LIMITS = {
     "organisation.founded_on": { required: true },
     "organisation.address": { maxLength: 300 },
     "organisation.legal_representative": { maxLength: 100 },
+    "organisation.contact_phone": { maxLength: 30, pattern: /^\+?[0-9][0-9 -]{4,28}$/ },
     "user.email": { required: true, maxLength: 254 },
     "user.display_name": { required: true, maxLength: 100 },
     "user.password": { required: true, minLength: 10, maxLength: 200 },
