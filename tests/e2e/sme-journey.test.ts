@@ -124,7 +124,8 @@ describe("the SME journey", () => {
     const first = page.getByRole("row").filter({ hasText: "昇腾910B" });
     await first.waitFor();
     const cells = await first.locator("td.num").allTextContents();
-    expect(cells).toEqual(["1", `${quantity} 张卡`, yuan(expected.gross_fen), yuan(expected.subsidy_fen), yuan(expected.copay_fen)]);
+    // Second: the demo's Hangzhou Hygon DCU card-hours (¥8, no Beijing subsidy) leave a smaller co-pay.
+    expect(cells).toEqual(["2", `${quantity} 张卡`, yuan(expected.gross_fen), yuan(expected.subsidy_fen), yuan(expected.copay_fen)]);
     await expect(first.textContent()).resolves.toContain(`${beijingDay(2)} 09:00–13:00`);
     await screenshots(page, "sme-find-capacity");
     await first.getByRole("link", { name: /选择并报价/ }).click();
