@@ -151,7 +151,9 @@ describe("agency pages", () => {
     await page.getByRole("status").filter({ hasText: "已批准 ¥15,000.00" }).waitFor();
     const decision = page.getByRole("region", { name: "审核结果" });
     await expect(decision.textContent()).resolves.toContain("¥15,000.00");
-    const voucherId = (await decision.getByRole("link", { name: /^vch_/ }).textContent()) as string;
+    await decision.getByRole("link", { name: "查看券" }).waitFor();
+    // The voucher is linked by words; its id stays beside it as a small copyable reference.
+    const voucherId = (await decision.locator("code.ref").filter({ hasText: /^vch_/ }).textContent()) as string;
     await screenshots(page, "reviewer-approved-less");
 
     const reviewer = await apiSession(e2e.product.baseUrl, "reviewer@demo.cn", DEMO_PASSWORD);
@@ -182,7 +184,7 @@ describe("agency pages", () => {
     await heading(page, "无权访问").waitFor();
 
     await page.goto("/agency/vouchers?id=vch_demoshenzhen");
-    await page.getByRole("heading", { name: /余额/ }).waitFor();
+    await page.getByRole("heading", { name: /^余额 / }).waitFor();
     await expect(page.getByRole("button", { name: "撤销此券" }).count()).resolves.toBe(0);
   });
 });
