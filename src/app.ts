@@ -215,7 +215,9 @@ export function createApp(options: AppOptions) {
 
   for (const handler of options.assets ?? []) app.get("*", handler);
 
-  app.notFound((c) => c.json(errorBody("not_found", `没有这个地址 / No route for ${c.req.method} ${c.req.path}`), 404));
+  // The path is not echoed: an answer carries nothing the server did not decide to say (a path may
+  // hold another organisation's id, and the hostile-input torture test looks for any).
+  app.notFound((c) => c.json(errorBody("not_found", `没有这个地址 / No such route for ${c.req.method}`), 404));
   app.onError(handleError);
   return app;
 }
