@@ -52,7 +52,11 @@ export function ChartWithTable(props: { id: string; title: string; hint?: Compon
       {props.hint && <p class="hint">{props.hint}</p>}
       <div class="chart-and-table">
         {props.chart}
-        <div class="chart-table">{props.table}</div>
+        {/* The table may be wider than its column (English headings, long burn-downs): it scrolls
+            here, and a scroll region must be reachable from the keyboard (WCAG 2.1.1). */}
+        <div class="chart-table" tabIndex={0} role="region" aria-label={props.title}>
+          {props.table}
+        </div>
       </div>
     </section>
   );
