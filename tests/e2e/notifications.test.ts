@@ -51,8 +51,8 @@ describe("notifications", () => {
     const page = await e2e.signedIn(desk.email, "/provider/bookings");
     await heading(page, "预约处理").waitFor();
     const before = (await desk.api.get<Inbox>("/api/notifications?limit=1")).unread_count;
-    const bell = page.getByRole("banner").getByRole("link", { name: /^通知，/ });
-    await expect.poll(() => bell.getAttribute("aria-label")).toBe(before ? `通知，${before}条未读` : "通知，没有未读");
+    const bell = page.getByRole("banner").getByRole("link", { name: /^通知[ ，]/ });
+    await expect.poll(() => bell.getAttribute("aria-label")).toBe(before ? `通知 ${before} 条未读` : "通知，没有未读");
 
     // Three days ahead (past the H800 nodes' 12-hour lead time and clear of the seeded booking).
     const startsAt = Math.ceil((Date.now() + 3 * DAY_MS) / HOUR_MS) * HOUR_MS;
@@ -63,7 +63,7 @@ describe("notifications", () => {
 
     // The bell reads the count again after a navigation (and every 30 s).
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "全部" }).click();
-    await expect.poll(() => bell.getAttribute("aria-label")).toBe(`通知，${before + 1}条未读`);
+    await expect.poll(() => bell.getAttribute("aria-label")).toBe(`通知 ${before + 1} 条未读`);
     await expect.poll(() => bell.textContent()).toContain(String(before + 1));
 
     await bell.click();
@@ -89,13 +89,13 @@ describe("notifications", () => {
     const after = await desk.api.get<Inbox>("/api/notifications");
     expect(after.items.find((item) => item.id === news!.id)?.read).toBe(true);
     expect(after.unread_count).toBe(before);
-    await expect.poll(() => bell.getAttribute("aria-label")).toBe(before ? `通知，${before}条未读` : "通知，没有未读");
+    await expect.poll(() => bell.getAttribute("aria-label")).toBe(before ? `通知 ${before} 条未读` : "通知，没有未读");
   });
 
   it("marking all read empties the bell, and a muted kind stays muted after a reload", async () => {
     const page = await e2e.signedIn("compute@demo.cn", "/notifications", MOBILE);
     await heading(page, "通知").waitFor();
-    const bell = page.getByRole("banner").getByRole("link", { name: /^通知，/ });
+    const bell = page.getByRole("banner").getByRole("link", { name: /^通知[ ，]/ });
     if ((await provider.get<Inbox>("/api/notifications?limit=1")).unread_count === 0) {
       const startsAt = Math.ceil((Date.now() + 4 * DAY_MS) / HOUR_MS) * HOUR_MS;
       const made = await sme.post("/api/bookings", { offering_id: "off_demonodes", quantity: 1, starts_at: new Date(startsAt).toISOString(), ends_at: new Date(startsAt + 4 * HOUR_MS).toISOString() }, { "idempotency-key": `e2e-notify-${uniqueSuffix()}` });
@@ -209,7 +209,7 @@ describe("webhooks", () => {
   it("staff who are not their organisation's admin are not offered webhooks and the address is refused", async () => {
     const page = await e2e.signedIn("reviewer@demo.cn", "/settings/webhooks");
     await heading(page, "无权访问").waitFor();
-    await page.getByRole("banner").getByRole("link", { name: /^通知，/ }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: /^通知[ ，]/ }).waitFor();
     expect(await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "Webhook 推送" }).count()).toBe(0);
   });
 });

@@ -35,7 +35,8 @@ export function NotificationBell({ initial }: { initial: number }) {
   }, [here, round]);
 
   const shown = unread > 99 ? "99+" : String(unread);
-  const name = unread ? t(`通知，${unread}条未读`, `Notifications, ${unread} unread`) : t("通知，没有未读", "Notifications, none unread");
+  // The name begins with the visible text ("通知 3"), so speech input can say what it sees (WCAG 2.5.3).
+  const name = unread ? t(`通知 ${shown} 条未读`, `Notifications ${shown} unread`) : t("通知，没有未读", "Notifications, none unread");
   return (
     <Link href={NOTIFICATIONS_PATH} class="bell" aria-label={name} aria-current={path === NOTIFICATIONS_PATH ? "page" : undefined}>
       <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
@@ -43,6 +44,7 @@ export function NotificationBell({ initial }: { initial: number }) {
         <path d="M13.73 21a2 2 0 0 1-3.46 0" />
       </svg>
       <span class="bell-label">{t("通知", "Notifications")}</span>
+      {unread > 0 && " "}
       {unread > 0 && <span class="count">{shown}</span>}
     </Link>
   );
