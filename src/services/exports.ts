@@ -14,18 +14,24 @@ export const EXPORT_DEFAULT_MAX_ROWS = 10_000;
 export const EXPORT_KINDS = ["vouchers", "bookings", "usage", "ledger-transfers", "claims"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-/** Filters only the bookings export takes (the web's bookings page): they narrow, never widen. */
-export interface BookingNarrowing {
+/**
+ * Filters some exports take beside the report filters, the same ones the web page beside the
+ * table offers (bookings: provider, enterprise, status; vouchers and claims: status). They only
+ * narrow what the programme scope already allows.
+ */
+export interface Narrowing {
   provider_org_id?: string;
   sme_org_id?: string;
   status?: string;
 }
 
-function bookingConditions(n: BookingNarrowing): SQL {
+/** `alias.column = value` for each narrowing the export names and the caller gave. */
+function narrowed(n: Narrowing, alias: string, columns: readonly (keyof Narrowing)[]): SQL {
   const parts: SQL[] = [sql`1 = 1`];
-  if (n.provider_org_id) parts.push(sql`b.provider_org_id = ${n.provider_org_id}`);
-  if (n.sme_org_id) parts.push(sql`b.sme_org_id = ${n.sme_org_id}`);
-  if (n.status) parts.push(sql`b.status = ${n.status}`);
+  for (const column of columns) {
+    const value = n[column];
+    if (value !== undefined) parts.push(sql`${sql.raw(`${alias}.${column}`)} = ${value}`);
+  }
   return sql.join(parts, sql` AND `);
 }
 
@@ -34,7 +40,7 @@ interface ExportSpec {
   /** Columns holding ms instants, written as ISO 8601 in Asia/Shanghai. */
   instants: ReadonlySet<string>;
   /** One page: rows after `afterRowid` in rowid order, each with `rid`. */
-  page(programmesJson: string, p: { from: number; to: number }, afterRowid: number, limit: number, narrowing: BookingNarrowing): SQL;
+  page(programmesJson: string, p: { from: number; to: number }, afterRowid: number, limit: number, narrowing: Narrowing): SQL;
 }
 
 const inScope = (column: SQL, programmesJson: string) => sql`${column} IN (SELECT value FROM json_each(${programmesJson}))`;
@@ -43,10 +49,10 @@ const SPECS: Record<ExportKind, ExportSpec> = {
   vouchers: {
     columns: ["id", "programme_id", "sme_org_id", "sme_name", "status", "status_reason", "face_value_fen", "issued_at", "expires_at"],
     instants: new Set(["issued_at", "expires_at"]),
-    page: (ps, p, after, limit) => sql`
+    page: (ps, p, after, limit, narrowing) => sql`
       SELECT v.rowid AS rid, v.id, v.programme_id, v.sme_org_id, o.name AS sme_name, v.status, v.status_reason, v.face_value_fen, v.issued_at, v.expires_at
       FROM vouchers v JOIN organisations o ON o.id = v.sme_org_id
-      WHERE ${inScope(sql`v.programme_id`, ps)} AND v.issued_at >= ${p.from} AND v.issued_at < ${p.to} AND v.rowid > ${after}
+      WHERE ${inScope(sql`v.programme_id`, ps)} AND v.issued_at >= ${p.from} AND v.issued_at < ${p.to} AND ${narrowed(narrowing, "v", ["status"])} AND v.rowid > ${after}
       ORDER BY v.rowid LIMIT ${limit}`,
   },
   bookings: {
@@ -58,7 +64,7 @@ const SPECS: Record<ExportKind, ExportSpec> = {
         b.delivered_gross_fen, b.delivered_subsidy_fen, b.delivered_copay_fen, b.delivered_at
       FROM bookings b JOIN offerings o ON o.id = b.offering_id
       JOIN organisations prov ON prov.id = b.provider_org_id JOIN organisations sme ON sme.id = b.sme_org_id
-      WHERE ${inScope(sql`b.programme_id`, ps)} AND b.starts_at >= ${p.from} AND b.starts_at < ${p.to} AND ${bookingConditions(narrowing)} AND b.rowid > ${after}
+      WHERE ${inScope(sql`b.programme_id`, ps)} AND b.starts_at >= ${p.from} AND b.starts_at < ${p.to} AND ${narrowed(narrowing, "b", ["provider_org_id", "sme_org_id", "status"])} AND b.rowid > ${after}
       ORDER BY b.rowid LIMIT ${limit}`,
   },
   usage: {
@@ -84,14 +90,14 @@ const SPECS: Record<ExportKind, ExportSpec> = {
   claims: {
     columns: ["id", "programme_id", "settlement_mode", "status", "claimant_org_id", "claimant_name", "provider_org_id", "provider_name", "sme_org_id", "sme_name", "booking_count", "contract_no", "invoice_no", "invoice_amount_fen", "gross_fen", "amount_fen", "period_start_at", "period_end_at", "reviewed_at", "approved_at", "notice_starts_on", "notice_ends_on", "open_objections", "paid_at", "payment_reference", "rejected_at", "reject_reason", "voided_at", "void_reason", "created_at"],
     instants: new Set(["period_start_at", "period_end_at", "reviewed_at", "approved_at", "paid_at", "rejected_at", "voided_at", "created_at"]),
-    page: (ps, p, after, limit) => sql`
+    page: (ps, p, after, limit, narrowing) => sql`
       SELECT c.rowid AS rid, c.id, c.programme_id, c.settlement_mode, c.status, c.claimant_org_id, cl.name AS claimant_name, c.provider_org_id, prov.name AS provider_name,
         c.sme_org_id, sme.name AS sme_name, (SELECT count(*) FROM claim_bookings cb WHERE cb.claim_id = c.id) AS booking_count,
         c.contract_no, c.invoice_no, c.invoice_amount_fen, c.gross_fen, c.amount_fen, c.period_start_at, c.period_end_at, c.reviewed_at, c.approved_at,
         c.notice_starts_on, c.notice_ends_on, c.open_objections, c.paid_at, c.payment_reference, c.rejected_at, c.reject_reason, c.voided_at, c.void_reason, c.created_at
       FROM claims c JOIN organisations cl ON cl.id = c.claimant_org_id
       JOIN organisations prov ON prov.id = c.provider_org_id JOIN organisations sme ON sme.id = c.sme_org_id
-      WHERE ${inScope(sql`c.programme_id`, ps)} AND c.created_at >= ${p.from} AND c.created_at < ${p.to} AND c.rowid > ${after}
+      WHERE ${inScope(sql`c.programme_id`, ps)} AND c.created_at >= ${p.from} AND c.created_at < ${p.to} AND ${narrowed(narrowing, "c", ["status"])} AND c.rowid > ${after}
       ORDER BY c.rowid LIMIT ${limit}`,
   },
 };
@@ -102,7 +108,7 @@ export function exportStream(
   programmeIds: readonly string[],
   filter: ReportFilter,
   maxRows: number,
-  narrowing: BookingNarrowing = {},
+  narrowing: Narrowing = {},
 ): ReadableStream<Uint8Array> {
   if (!(maxRows >= 1 && maxRows <= EXPORT_MAX_ROWS)) throw new Error(`max rows out of range: ${maxRows}`);
   const spec = SPECS[kind];

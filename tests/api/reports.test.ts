@@ -35,7 +35,7 @@ async function scenario() {
   await reportUsage(market.provider.client, [{ booking_id: delivered.id, from: "2026-03-03T10:00", to: "2026-03-03T12:00", quantity_milli: 3_000 }]);
   expect((await moneyPost(market.provider.client, `/api/bookings/${delivered.id}/deliver`, {})).body.status).toBe("delivered");
   expect((await moneyPost(agency.reviewer.client, `/api/vouchers/${otherVoucher.id}/revoke`, { reason: "虚假材料 False documents" })).status).toBe(200);
-  return { agency, market, otherSme, offering, bookings: { delivered, cancelled, revokedAway, stillHeld } };
+  return { agency, market, otherSme, revokedVoucher: otherVoucher, offering, bookings: { delivered, cancelled, revokedAway, stillHeld } };
 }
 
 /** The programme's transfers summed straight from the table, by kind and code. */
@@ -168,5 +168,16 @@ describe("CSV exports", () => {
     expect((await csv(other.admin.client as never, `/api/exports/vouchers.csv?programme_id=${market.programme.id}`)).status).toBe(404);
     const own = await csv(other.admin.client as never, "/api/exports/vouchers.csv");
     expect(own.text).not.toContain(market.voucher.id);
+  });
+
+  it("narrows vouchers by the ledger page's status filter", async () => {
+    const { agency, market, revokedVoucher } = await scenario();
+    const ids = async (query: string) =>
+      (await csv(agency.auditor.client as never, `/api/exports/vouchers.csv?programme_id=${market.programme.id}${query}`)).text.slice(1).trimEnd().split("\r\n").slice(1).map((l) => l.split(",")[0]);
+    expect(await ids("&status=active")).toEqual([market.voucher.id]);
+    expect(await ids("&status=revoked")).toEqual([revokedVoucher.id]);
+    expect(await ids("&status=expired")).toEqual([]);
+    expect((await ids("")).sort()).toEqual([market.voucher.id, revokedVoucher.id].sort());
+    expect((await csv(agency.auditor.client as never, "/api/exports/vouchers.csv?status=spent")).status).toBe(400);
   });
 });

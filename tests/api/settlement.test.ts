@@ -282,6 +282,11 @@ describe("GET /api/exports/claims.csv", () => {
     expect(byId.get(other.id)).toContain(",rejected,");
     expect(byId.get(other.id)).toContain("Invoice mismatch");
 
+    // The queue's status filter narrows the export to what the page shows.
+    const rejected = (await csv(agency.auditor.client, `/api/exports/claims.csv?programme_id=${m.programme.id}&status=rejected`)).text.slice(1).trimEnd().split("\r\n");
+    expect(rejected.slice(1).map((l) => l.split(",")[0])).toEqual([other.id]);
+    expect((await csv(agency.auditor.client, "/api/exports/claims.csv?status=lost")).status).toBe(400);
+
     const cut = await csv(agency.auditor.client, `/api/exports/claims.csv?programme_id=${m.programme.id}&max_rows=1`);
     expect(cut.text.trimEnd().split("\r\n")[2]).toContain("truncated at 1 rows");
     const { createAgency } = await import("../support/fixtures");

@@ -183,6 +183,12 @@ describe("agency pages", () => {
     await page.goto("/agency/programmes?new");
     await heading(page, "无权访问").waitFor();
 
+    // The ledger's export carries the status filter the page shows.
+    await page.goto("/agency/vouchers");
+    const exported = await page.getByRole("link", { name: "导出 CSV（按当前筛选）" }).getAttribute("href");
+    expect(exported).toBe("/api/exports/vouchers.csv?status=active");
+    expect(await (await page.request.get(exported!)).text()).toContain("vch_demoshenzhen");
+
     await page.goto("/agency/vouchers?id=vch_demoshenzhen");
     await page.getByRole("heading", { name: /^余额 / }).waitFor();
     await expect(page.getByRole("button", { name: "撤销此券" }).count()).resolves.toBe(0);

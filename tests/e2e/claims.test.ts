@@ -237,6 +237,12 @@ describe("a claim from usage to payment (通兑)", () => {
     await shots(voucherTab, "voucher");
 
     const agency = await e2e.signedIn("auditor@demo.cn", "/claims?status=paid");
+    // Beside the queue, the server's export with the queue's filter: the paid claim is in it.
+    const exported = await agency.getByRole("link", { name: "导出 CSV（按当前筛选）" }).getAttribute("href");
+    expect(exported).toBe("/api/exports/claims.csv?status=paid");
+    const csv = await agency.request.get(exported!);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(claimId);
     await agency.getByRole("table", { name: "已支付" }).getByRole("row").filter({ hasText: sme.name }).filter({ hasText: yuan(subsidy) }).getByRole("link").click();
     await agency.getByText("付款流水号 BANK-E2E-1").waitFor();
     // The auditor reads everything and gets no action buttons.

@@ -3,7 +3,7 @@ import type { AppEnv } from "../../lib/context";
 import { actorOf } from "../../lib/route";
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { exportStream, type BookingNarrowing, type ExportKind } from "../../services/exports";
+import { exportStream, type Narrowing, type ExportKind } from "../../services/exports";
 import { programmesInScope, type ReportFilter } from "../../services/report-scope";
 import { programmeReport as buildReport, programmeSummary } from "../../services/reports";
 import type * as routes from "./reports.routes";
@@ -28,7 +28,7 @@ export const overviewReport: RouteHandler<typeof routes.overviewReport, AppEnv> 
   return c.json({ items }, 200);
 };
 
-async function streamExport(c: Context<AppEnv>, kind: ExportKind, query: z.infer<typeof routes.ExportQuery>, narrowing: BookingNarrowing = {}) {
+async function streamExport(c: Context<AppEnv>, kind: ExportKind, query: z.infer<typeof routes.ExportQuery>, narrowing: Narrowing = {}) {
   const filter = filterOf(query);
   const scoped = await programmesInScope(c.var.store, actorOf(c), filter.programme_id);
   const stream = exportStream(c.var.store, kind, scoped.map((p) => p.id), filter, query.max_rows, narrowing);
@@ -39,15 +39,21 @@ async function streamExport(c: Context<AppEnv>, kind: ExportKind, query: z.infer
   }) as never;
 }
 
-function exportHandler(kind: ExportKind): RouteHandler<typeof routes.exportVouchers, AppEnv> {
+function exportHandler(kind: ExportKind): RouteHandler<typeof routes.exportUsage, AppEnv> {
   return (c) => streamExport(c, kind, c.req.valid("query"));
 }
 
-export const exportVouchers = exportHandler("vouchers");
+export const exportVouchers: RouteHandler<typeof routes.exportVouchers, AppEnv> = (c) => {
+  const { status, ...query } = c.req.valid("query");
+  return streamExport(c, "vouchers", query, { status });
+};
 export const exportBookings: RouteHandler<typeof routes.exportBookings, AppEnv> = (c) => {
   const { provider_org_id, sme_org_id, status, ...query } = c.req.valid("query");
   return streamExport(c, "bookings", query, { provider_org_id, sme_org_id, status });
 };
 export const exportUsage = exportHandler("usage");
 export const exportLedgerTransfers = exportHandler("ledger-transfers");
-export const exportClaims = exportHandler("claims");
+export const exportClaims: RouteHandler<typeof routes.exportClaims, AppEnv> = (c) => {
+  const { status, ...query } = c.req.valid("query");
+  return streamExport(c, "claims", query, { status });
+};

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { CLAIM_STATUSES } from "../../db/schema/claims";
 import { BOOKING_STATUSES } from "../../domain/booking-lifecycle";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, IdParam, Instant, json, RecordId } from "../common";
+import { VOUCHER_STATUSES } from "../vouchers/vouchers.routes";
 
 const Period = {
   from: Instant.optional().openapi({ description: "Inclusive start of the period (default: the beginning)" }),
@@ -96,46 +98,33 @@ export const overviewReport = defineRoute({
   responses: { 200: json(z.object({ items: z.array(ProgrammeSummarySchema) }), "One row per programme"), ...commonErrors },
 });
 
-export const ExportQuery = z
-  .object({
-    programme_id: RecordId.optional(),
-    ...Period,
-    max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
-  })
+const ExportFields = {
+  programme_id: RecordId.optional(),
+  ...Period,
+  max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
+};
+export const ExportQuery = z.object(ExportFields).refine(...fromBeforeTo);
+
+/** Exports whose page filters by status take it too; it only narrows. */
+const withStatus = <S extends readonly [string, ...string[]]>(statuses: S) => z.object({ ...ExportFields, status: z.enum(statuses).optional() }).refine(...fromBeforeTo);
+
+/** The bookings export also takes the bookings page's filters. */
+export const BookingExportQuery = z
+  .object({ ...ExportFields, provider_org_id: RecordId.optional(), sme_org_id: RecordId.optional(), status: z.enum(BOOKING_STATUSES).optional() })
   .refine(...fromBeforeTo);
 
-const exportRoute = <P extends string>(path: P, what: string) =>
+const exportRoute = <P extends string, Q extends z.ZodObject<any> = typeof ExportQuery>(path: P, what: string, query?: Q, narrowedBy = "") =>
   defineRoute({
     method: "get",
     path,
     tags,
-    summary: `${what} of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports)`,
-    request: { query: ExportQuery },
+    summary: `${what} of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports${narrowedBy})`,
+    request: { query: (query ?? ExportQuery) as Q },
     responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" }, ...commonErrors },
   });
 
-export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers");
-
-/** The bookings export also takes the bookings page's filters. */
-export const BookingExportQuery = z
-  .object({
-    programme_id: RecordId.optional(),
-    ...Period,
-    provider_org_id: RecordId.optional(),
-    sme_org_id: RecordId.optional(),
-    status: z.enum(BOOKING_STATUSES).optional(),
-    max_rows: z.coerce.number().int().min(1).max(100_000).default(10_000).openapi({ description: "At most this many rows; a last line says when more matched" }),
-  })
-  .refine(...fromBeforeTo);
-
-export const exportBookings = defineRoute({
-  method: "get",
-  path: "/api/exports/bookings.csv",
-  tags,
-  summary: "Bookings of the caller's agency's programmes as CSV (UTF-8 with BOM, streamed; filters as the reports, plus provider, enterprise and status)",
-  request: { query: BookingExportQuery },
-  responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV, RFC 4180; text cells that could be formulas start with an apostrophe" }, ...commonErrors },
-});
+export const exportVouchers = exportRoute("/api/exports/vouchers.csv", "Vouchers", withStatus(VOUCHER_STATUSES), ", plus status");
+export const exportBookings = exportRoute("/api/exports/bookings.csv", "Bookings", BookingExportQuery, ", plus provider, enterprise and status");
 export const exportUsage = exportRoute("/api/exports/usage.csv", "Usage events");
 export const exportLedgerTransfers = exportRoute("/api/exports/ledger-transfers.csv", "Ledger transfers");
-export const exportClaims = exportRoute("/api/exports/claims.csv", "Claims (兑付), by submission time");
+export const exportClaims = exportRoute("/api/exports/claims.csv", "Claims (兑付), by submission time", withStatus(CLAIM_STATUSES), ", plus status");

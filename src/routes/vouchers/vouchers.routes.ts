@@ -2,7 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, conflictError, Fen, IdempotencyHeaders, IdParam, json, jsonBody, PageQuery, RecordId, text } from "../common";
 
-const VoucherStatus = z.enum(["active", "expired", "revoked"]);
+export const VOUCHER_STATUSES = ["active", "expired", "revoked"] as const;
+const VoucherStatus = z.enum(VOUCHER_STATUSES);
 
 export const VoucherSchema = z
   .object({

@@ -12,6 +12,7 @@ import { Link, navigate, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { loadProgrammes } from "../programmes";
@@ -170,7 +171,6 @@ async function loadEvents(f: Filters, after: number) {
 function Events({ filters: f, after }: { filters: Filters; after: number }) {
   const { t } = useI18n();
   const events = useLoad(() => loadEvents(f, after), `${hrefOf(f)}:${after}`);
-  const exportQuery = new URLSearchParams(apiFilters(f)).toString();
   return (
     <section class="card" aria-labelledby="events">
       <h2 id="events">{t("事件", "Events")}</h2>
@@ -224,12 +224,8 @@ function Events({ filters: f, after }: { filters: Filters; after: number }) {
               ]}
             />
             <div class="buttons">
-              <a class="button export" href={`/api/exports/audit-events.csv${exportQuery ? `?${exportQuery}` : ""}`} download>
-                {t("导出 CSV（按当前筛选）", "Export CSV (these filters)")}
-              </a>
-              <a class="button" href={`/api/exports/audit-events.ndjson${exportQuery ? `?${exportQuery}` : ""}`} download>
-                {t("导出 NDJSON（按当前筛选）", "Export NDJSON (these filters)")}
-              </a>
+              <ExportLink file="audit-events.csv" filters={apiFilters(f)} />
+              <ExportLink file="audit-events.ndjson" filters={apiFilters(f)} primary={false} />
             </div>
             <nav class="pager" aria-label={t("翻页", "Pages")}>
               {after > 0 && <Link href={hrefOf(f)}>{t("← 第一页", "← First page")}</Link>}

@@ -12,6 +12,7 @@ import { Link, navigate, useLocation } from "../shell/router";
 import { Money, TimeRange } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { Facts } from "../ui/facts";
 import { DataText, Instant } from "../ui/values";
@@ -87,7 +88,6 @@ function AgencyBookingList({ filters: f, offset }: { filters: Filters; offset: n
         {({ items, has_more, programmes }) => {
           const providerName = f.provider ? items.find((b) => b.provider_org_id === f.provider)?.provider_name : undefined;
           const smeName = f.sme ? items.find((b) => b.sme_org_id === f.sme)?.sme_name : undefined;
-          const exportQuery = new URLSearchParams(Object.entries(apiQuery(f)) as [string, string][]).toString();
           return (
             <>
               <FilterForm filters={f} programmes={programmes} />
@@ -125,9 +125,7 @@ function AgencyBookingList({ filters: f, offset }: { filters: Filters; offset: n
                 ]}
               />
               <div class="buttons">
-                <a class="button export" href={`/api/exports/bookings.csv${exportQuery ? `?${exportQuery}` : ""}`} download>
-                  {t("导出 CSV（按当前筛选）", "Export CSV (these filters)")}
-                </a>
+                <ExportLink file="bookings.csv" filters={apiQuery(f)} />
               </div>
               <nav class="pager" aria-label={t("翻页", "Pages")}>
                 {offset > 0 && <Link href={hrefOf(f, Math.max(0, offset - PAGE_SIZE))}>{t("← 上一页", "← Previous")}</Link>}

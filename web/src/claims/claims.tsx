@@ -9,6 +9,7 @@ import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { ClaimDetailPage } from "./claim-detail";
@@ -93,6 +94,11 @@ function ClaimList({ status: asked, offset }: { status: string | null; offset: n
                 { header: t("提交时间", "Submitted"), cell: (c) => <Instant at={c.created_at} /> },
               ]}
             />
+            {agency && (
+              <div class="buttons">
+                <ExportLink file="claims.csv" filters={{ status: status === "all" ? undefined : status }} />
+              </div>
+            )}
             <nav class="pager" aria-label={t("翻页", "Pages")}>
               {offset > 0 && <Link href={`${base}&offset=${Math.max(0, offset - PAGE_SIZE)}`}>{t("← 上一页", "← Previous")}</Link>}
               {offset + items.length < total && <Link href={`${base}&offset=${offset + PAGE_SIZE}`}>{t("下一页 →", "Next →")}</Link>}

@@ -10,8 +10,3 @@ export const DASHBOARD_PATH = "/agency/dashboard";
 
 export const loadOverview = () => send(api.api.reports.overview.$get({ query: {} }));
 export const loadProgrammeReport = (id: string) => send(api.api.reports.programmes[":id"].$get({ param: { id }, query: {} }));
-
-/** A server export of the caller's programmes' records (streamed CSV; the browser downloads it). */
-export function exportHref(kind: "vouchers" | "bookings" | "usage" | "ledger-transfers", programmeId?: string): string {
-  return `/api/exports/${kind}.csv${programmeId ? `?programme_id=${encodeURIComponent(programmeId)}` : ""}`;
-}

@@ -1,15 +1,16 @@
 // The server's streamed CSV exports of the records behind the dashboard, as download links.
 import { useI18n } from "../shell/i18n";
-import { exportHref } from "./report-data";
+import { ExportLink, type ExportFile } from "../ui/export-link";
 
 /** The server's streamed exports of the underlying records (docs/reports.md), optionally for one programme. */
 export function ServerExports({ programmeId }: { programmeId?: string }) {
   const { t } = useI18n();
-  const kinds: ["vouchers" | "bookings" | "usage" | "ledger-transfers", string][] = [
-    ["vouchers", t("券", "Vouchers")],
-    ["bookings", t("预约", "Bookings")],
-    ["usage", t("用量记录", "Usage events")],
-    ["ledger-transfers", t("账本转账", "Ledger transfers")],
+  const files: [ExportFile, string][] = [
+    ["vouchers.csv", t("券", "Vouchers")],
+    ["bookings.csv", t("预约", "Bookings")],
+    ["usage.csv", t("用量记录", "Usage events")],
+    ["ledger-transfers.csv", t("账本转账", "Ledger transfers")],
+    ["claims.csv", t("兑付申请", "Claims")],
   ];
   return (
     <section class="card" aria-labelledby="exports">
@@ -18,10 +19,8 @@ export function ServerExports({ programmeId }: { programmeId?: string }) {
         {t("UTF-8 带 BOM，Excel 和 WPS 可直接打开；每次最多 10,000 行。", "UTF-8 with a byte-order mark, so Excel and WPS open it; at most 10,000 rows each.")}
       </p>
       <p class="links">
-        {kinds.map(([kind, label]) => (
-          <a key={kind} href={exportHref(kind, programmeId)} download class="button">
-            {t(`导出${label}`, `Export ${label.toLowerCase()}`)}
-          </a>
+        {files.map(([file, label]) => (
+          <ExportLink key={file} file={file} filters={{ programme_id: programmeId }} primary={false} label={t(`导出${label}`, `Export ${label.toLowerCase()}`)} />
         ))}
       </p>
     </section>

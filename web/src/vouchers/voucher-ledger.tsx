@@ -9,6 +9,7 @@ import { Link, useLocation } from "../shell/router";
 import { Money, ValidThrough } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { useOrganisations } from "../organisation";
 import { loadProgrammes } from "../programmes";
@@ -66,6 +67,9 @@ function VoucherList({ status, programmeId }: { status: Status | undefined; prog
                 { header: t("状态", "Status"), cell: (row) => <span class={`badge ${row.status}`}>{say(VOUCHER_STATUS[row.status])}</span> },
               ]}
             />
+            <div class="buttons">
+              <ExportLink file="vouchers.csv" filters={{ programme_id: programmeId, status }} />
+            </div>
           </>
         )}
       </Loaded>
