@@ -67,7 +67,7 @@ describe("agency pages", () => {
 
     await heading(page, name).waitFor();
     programmeId = new URL(page.url()).searchParams.get("id") as string;
-    await expect(page.locator("#pool-available").textContent()).resolves.toContain("¥1,000,000.07");
+    await expect(page.locator("[data-figure=pool-available]").textContent()).resolves.toContain("¥1,000,000.07");
     await expect(page.locator(".summary .badge").textContent()).resolves.toBe("草稿");
     const created = await agency.get<ProgrammeRecord>(`/api/programmes/${programmeId}`);
     expect(created.budget_fen).toBe(100_000_007);
@@ -110,7 +110,7 @@ describe("agency pages", () => {
     await topUp.getByLabel("追加金额（元）").fill("2,500.25");
     await topUp.getByRole("button", { name: "追加预算" }).dblclick();
     await topUp.getByRole("status").filter({ hasText: "资金池可发放余额 ¥1,002,500.32" }).waitFor();
-    await page.locator("#pool-available").filter({ hasText: "¥1,002,500.32" }).waitFor();
+    await page.locator("[data-figure=pool-available]").filter({ hasText: "¥1,002,500.32" }).waitFor();
     // However many requests the double click makes, they are one attempt: one key.
     expect(new Set(posted).size).toBe(1);
     const firstKey = posted[0];

@@ -5,11 +5,11 @@ import { api, ApiError, send } from "../shell/api";
 import { may } from "../shell/access";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { PROGRAMME_KIND, PROGRAMME_STATUS } from "../shell/labels";
-import { Link, navigate, useLocation } from "../shell/router";
+import { Link, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
-import { Money } from "../ui/amounts";
 import { Loaded, useLoad, type Load } from "../ui/load";
 import { Page } from "../ui/page";
+import { MoneyStats } from "../ui/money-stats";
 import { DataTable } from "../ui/table";
 import { Instant, Named } from "../ui/values";
 import type { ProgrammeDetail } from "./programme-form";
@@ -71,23 +71,15 @@ function ProgrammeView({ programme, load }: { programme: ProgrammeDetail; load: 
 export function PoolFigures({ programme }: { programme: ProgrammeDetail }) {
   const { t } = useI18n();
   const { pool } = programme;
-  const figures: [string, number, string?][] = [
-    [t("总预算", "Budget"), pool.budget_fen],
-    [t("已发放", "Issued to vouchers"), pool.issued_fen],
-    [t("到期或撤销退回", "Returned (expired or revoked)"), pool.returned_fen],
-    [t("可发放余额", "Available to issue"), pool.available_fen, "pool-available"],
-  ];
   return (
-    <dl class="stats">
-      {figures.map(([label, fen, id]) => (
-        <div key={label} id={id}>
-          <dt>{label}</dt>
-          <dd>
-            <Money fen={fen} />
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <MoneyStats
+      figures={[
+        { key: "budget", label: t("总预算", "Budget"), fen: pool.budget_fen },
+        { key: "issued", label: t("已发放", "Issued to vouchers"), fen: pool.issued_fen },
+        { key: "returned", label: t("到期或撤销退回", "Returned (expired or revoked)"), fen: pool.returned_fen },
+        { key: "pool-available", label: t("可发放余额", "Available to issue"), fen: pool.available_fen },
+      ]}
+    />
   );
 }
 
