@@ -13,6 +13,7 @@ import { useMe } from "../shell/session";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
+import { DateRange, FilterForm, ProgrammeChoice, type FieldReader } from "../ui/filter-form";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { loadProgrammes } from "../programmes";
@@ -242,26 +243,13 @@ const SUBJECT_TYPES = ["programme", "voucher", "voucher_application", "booking",
 
 function EventFilters({ filters: f, programmes }: { filters: Filters; programmes: readonly (readonly [string, string])[] }) {
   const { t } = useI18n();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const value = (key: string) => String(data.get(key) ?? "").trim() || undefined;
+  const filter = (value: FieldReader) => {
     const subjectType = value("subject_type");
     navigate(hrefOf({ ...f, programme: value("programme"), action: value("action"), subject_type: subjectType, subject: subjectType === f.subject_type ? f.subject : undefined, from: value("from"), to: value("to") }));
   };
   return (
-    <form class="filters" onSubmit={submit} aria-label={t("筛选事件", "Filter events")}>
-      <label>
-        {t("项目", "Programme")}
-        <select name="programme" value={f.programme ?? ""}>
-          <option value="">{t("全部", "All")}</option>
-          {programmes.map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+    <FilterForm label={t("筛选事件", "Filter events")} clearHref={AUDIT_PATH} onFilter={filter}>
+      <ProgrammeChoice value={f.programme} programmes={programmes} all={t("全部", "All")} />
       <label>
         {t("对象类型", "Subject type")}
         <select name="subject_type" value={f.subject_type ?? ""}>
@@ -277,20 +265,7 @@ function EventFilters({ filters: f, programmes }: { filters: Filters; programmes
         {t("操作（如 voucher.issued）", "Action (e.g. voucher.issued)")}
         <input name="action" value={f.action ?? ""} maxLength={64} pattern="[a-z][a-z_.]*" />
       </label>
-      <label>
-        {t("起始日期", "From")}
-        <input type="date" name="from" value={f.from ?? ""} />
-      </label>
-      <label>
-        {t("截止日期（含）", "To (inclusive)")}
-        <input type="date" name="to" value={f.to ?? ""} min={f.from} />
-      </label>
-      <div class="buttons">
-        <button type="submit" class="primary">
-          {t("筛选", "Filter")}
-        </button>
-        <Link href={AUDIT_PATH}>{t("清除筛选", "Clear filters")}</Link>
-      </div>
-    </form>
+      <DateRange from={f.from} to={f.to} labels={[t("起始日期", "From"), t("截止日期（含）", "To (inclusive)")]} />
+    </FilterForm>
   );
 }

@@ -13,6 +13,7 @@ import { Money, TimeRange } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
+import { DateRange, FilterForm, ProgrammeChoice } from "../ui/filter-form";
 import { DataTable } from "../ui/table";
 import { Facts } from "../ui/facts";
 import { DataText, Instant } from "../ui/values";
@@ -90,7 +91,7 @@ function AgencyBookingList({ filters: f, offset }: { filters: Filters; offset: n
           const smeName = f.sme ? items.find((b) => b.sme_org_id === f.sme)?.sme_name : undefined;
           return (
             <>
-              <FilterForm filters={f} programmes={programmes} />
+              <BookingFilters filters={f} programmes={programmes} />
               {(f.provider || f.sme) && (
                 <p class="summary">
                   {f.provider && (
@@ -139,28 +140,17 @@ function AgencyBookingList({ filters: f, offset }: { filters: Filters; offset: n
   );
 }
 
-function FilterForm({ filters: f, programmes }: { filters: Filters; programmes: readonly (readonly [string, string])[] }) {
+function BookingFilters({ filters: f, programmes }: { filters: Filters; programmes: readonly (readonly [string, string])[] }) {
   const { t, say } = useI18n();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const value = (key: string) => String(data.get(key) ?? "") || undefined;
-    navigate(hrefOf({ ...f, programme: value("programme"), status: STATUSES.find((s) => s === value("status")), from: value("from"), to: value("to") }));
-  };
   const statusChoices: [string, Bilingual][] = [["", ["全部状态", "Any status"]], ...STATUSES.map((s) => [s, BOOKING_STATUS[s]] as [string, Bilingual])];
   return (
-    <form class="filters card" onSubmit={submit} aria-label={t("筛选预约", "Filter bookings")}>
-      <label>
-        {t("项目", "Programme")}
-        <select name="programme" value={f.programme ?? ""}>
-          <option value="">{t("全部项目", "All programmes")}</option>
-          {programmes.map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+    <FilterForm
+      card
+      label={t("筛选预约", "Filter bookings")}
+      clearHref={AGENCY_BOOKINGS_PATH}
+      onFilter={(value) => navigate(hrefOf({ ...f, programme: value("programme"), status: STATUSES.find((s) => s === value("status")), from: value("from"), to: value("to") }))}
+    >
+      <ProgrammeChoice value={f.programme} programmes={programmes} all={t("全部项目", "All programmes")} />
       <label>
         {t("状态", "Status")}
         <select name="status" value={f.status ?? ""}>
@@ -171,21 +161,8 @@ function FilterForm({ filters: f, programmes }: { filters: Filters; programmes: 
           ))}
         </select>
       </label>
-      <label>
-        {t("开始日期（起）", "Starting from")}
-        <input type="date" name="from" value={f.from ?? ""} />
-      </label>
-      <label>
-        {t("开始日期（止，含）", "Starting up to (inclusive)")}
-        <input type="date" name="to" value={f.to ?? ""} min={f.from} />
-      </label>
-      <div class="buttons">
-        <button type="submit" class="primary">
-          {t("筛选", "Filter")}
-        </button>
-        <Link href={AGENCY_BOOKINGS_PATH}>{t("清除筛选", "Clear filters")}</Link>
-      </div>
-    </form>
+      <DateRange from={f.from} to={f.to} labels={[t("开始日期（起）", "Starting from"), t("开始日期（止，含）", "Starting up to (inclusive)")]} />
+    </FilterForm>
   );
 }
 
