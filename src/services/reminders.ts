@@ -9,7 +9,7 @@
 // row and announces, the second's insert does nothing and neither do its announcements, even for
 // a person who joined or unmuted the kind in between. The row is inserted only while the subject
 // is still in the state reminded of (the voucher active, the request still waiting).
-import { and, asc, eq, gt, lte, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, gt, lte, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { bookings, reminders, vouchers } from "../db/schema";
 import type { Store } from "../db/store";
 import { randomBase32 } from "../lib/ids";
@@ -43,9 +43,28 @@ const sentBy = (kind: string, subjectId: string, token: string) =>
 
 const notYet = (kind: string, subject: SQLWrapper) => sql`NOT EXISTS (SELECT 1 FROM reminders r WHERE r.kind = ${kind} AND r.subject_id = ${subject})`;
 
+/**
+ * One reminder's batch: its `reminders` row, inserted only while `stillDue` holds, then the
+ * announcements `news` builds, written only where that row carries this batch's token.
+ */
+async function planned(
+  kind: string,
+  subjectId: string,
+  stillDue: SQLWrapper,
+  news: (once: { once_key: string; only_if: SQL }) => Promise<SQLWrapper[]>,
+  now: number,
+): Promise<PlannedReminder> {
+  const token = randomBase32(10);
+  return {
+    kind,
+    subject_id: subjectId,
+    statements: [reminderRow(kind, subjectId, token, stillDue, now), ...(await news({ once_key: `${kind}:${subjectId}`, only_if: sentBy(kind, subjectId, token) }))],
+  };
+}
+
 /** Reads the due reminders and builds each one's batch (nothing is written). */
 export async function planReminders(store: Store, now: number): Promise<PlannedReminder[]> {
-  const planned: PlannedReminder[] = [];
+  const plan: PlannedReminder[] = [];
   // The 30-day threshold covers (7, 30] days left, the 7-day one (0, 7]: a voucher issued with
   // less than 30 days, or first seen inside 7, gets only the reminder that fits.
   for (const [i, days] of EXPIRY_REMINDER_DAYS.entries()) {
@@ -58,16 +77,8 @@ export async function planReminders(store: Store, now: number): Promise<PlannedR
       .orderBy(asc(vouchers.expires_at), asc(vouchers.id))
       .limit(REMINDER_SWEEP_LIMIT);
     for (const voucher of due) {
-      const token = randomBase32(10);
       const stillActive = sql`SELECT 1 FROM vouchers WHERE id = ${voucher.id} AND status = 'active'`;
-      planned.push({
-        kind,
-        subject_id: voucher.id,
-        statements: [
-          reminderRow(kind, voucher.id, token, stillActive, now),
-          ...(await voucherNews(voucher, { kind: "voucher.expiring", days, once_key: `${kind}:${voucher.id}`, only_if: sentBy(kind, voucher.id, token) }, now)),
-        ],
-      });
+      plan.push(await planned(kind, voucher.id, stillActive, (once) => voucherNews(voucher, { kind: "voucher.expiring", days, ...once }, now), now));
     }
   }
   const lapsing = await store.db
@@ -77,18 +88,10 @@ export async function planReminders(store: Store, now: number): Promise<PlannedR
     .orderBy(asc(bookings.confirm_by_at), asc(bookings.id))
     .limit(REMINDER_SWEEP_LIMIT);
   for (const booking of lapsing) {
-    const token = randomBase32(10);
     const stillWaiting = sql`SELECT 1 FROM bookings WHERE id = ${booking.id} AND status = 'requested'`;
-    planned.push({
-      kind: "booking.lapsing",
-      subject_id: booking.id,
-      statements: [
-        reminderRow("booking.lapsing", booking.id, token, stillWaiting, now),
-        ...(await bookingLapsingNews(booking, { once_key: `booking.lapsing:${booking.id}`, only_if: sentBy("booking.lapsing", booking.id, token) }, now)),
-      ],
-    });
+    plan.push(await planned("booking.lapsing", booking.id, stillWaiting, (once) => bookingLapsingNews(booking, once, now), now));
   }
-  return planned;
+  return plan;
 }
 
 /** Commits one planned reminder; true when this batch is the one that sent it. */
