@@ -82,7 +82,9 @@ export const ledger_transfers = sqliteTable(
     index("ledger_transfers_debit_idx").on(t.debit_account_id),
     index("ledger_transfers_credit_idx").on(t.credit_account_id),
     index("ledger_transfers_subject_idx").on(t.subject_id),
-    index("ledger_transfers_programme_idx").on(t.programme_id, t.code, t.kind, t.created_at),
+    // A programme's transfers by code and kind, then instant. It also carries every column the
+    // reports read (amount, subject, id: src/services/reports.ts), so they never touch the table.
+    index("ledger_transfers_programme_idx").on(t.programme_id, t.code, t.kind, t.created_at, t.amount_fen, t.subject_id, t.id),
   ],
 );
 
