@@ -146,37 +146,40 @@ async function deliveredTotal(store: Store, programmeId: string, p: { from: numb
 
 /**
  * The same, in all and by provider, enterprise (the TOP_N largest only), region, category and
- * month, in one statement: the rows are read once (d), summed by provider, offering and month
- * (f, a few hundred rows, which then learn their offering's region and category), and every
- * breakdown but the enterprises' is a sum of f.
+ * month, reading the period's rows once (d): one statement returns their sums by provider,
+ * offering and month (a few rows per offering and month, with the names, region and category)
+ * and the TOP_N enterprises; the other breakdowns add those sums up. Two compound terms only:
+ * D1 refuses a compound SELECT of many.
  */
 async function deliveredBreakdown(store: Store, programmeId: string, p: { from: number; to: number }): Promise<DeliveredBreakdown> {
-  const rows = await store.all<{ dim: Dimension | "all"; k: string; label: string; n: number; subsidy: number; gross: number; copay: number }>(sql`
-    WITH d AS MATERIALIZED (${deliveredRows(programmeId, p)}),
-    f AS MATERIALIZED (
-      SELECT g.provider, g.month, o.region_code AS region, o.category AS category, g.n, g.subsidy, g.gross, g.copay
-      FROM (SELECT d.provider, d.offering, d.month, ${sums} FROM d GROUP BY d.provider, d.offering, d.month) g
-      JOIN offerings o ON o.id = g.offering)
-    SELECT 'all' AS dim, 'all' AS k, 'all' AS label, ${sums} FROM f d
+  const rows = await store.all<{ part: "offering" | "sme"; k: string; label: string; region: string | null; category: string | null; month: string | null; n: number; subsidy: number; gross: number; copay: number }>(sql`
+    WITH d AS MATERIALIZED (${deliveredRows(programmeId, p)})
+    SELECT 'offering' AS part, g.provider AS k, prov.name AS label, o.region_code AS region, o.category AS category, g.month AS month, g.n, g.subsidy, g.gross, g.copay
+    FROM (SELECT d.provider, d.offering, d.month, ${sums} FROM d GROUP BY d.provider, d.offering, d.month) g
+    JOIN offerings o ON o.id = g.offering JOIN organisations prov ON prov.id = g.provider
     UNION ALL
-    SELECT 'provider', g.k, prov.name, g.n, g.subsidy, g.gross, g.copay
-    FROM (SELECT d.provider AS k, ${sums} FROM f d GROUP BY d.provider) g JOIN organisations prov ON prov.id = g.k
-    UNION ALL
-    SELECT 'sme', g.k, sme.name, g.n, g.subsidy, g.gross, g.copay
-    FROM (SELECT d.sme AS k, ${sums} FROM d GROUP BY d.sme ORDER BY subsidy DESC, k LIMIT ${TOP_N}) g JOIN organisations sme ON sme.id = g.k
-    UNION ALL
-    SELECT 'region', d.region, d.region, ${sums} FROM f d GROUP BY d.region
-    UNION ALL
-    SELECT 'category', d.category, d.category, ${sums} FROM f d GROUP BY d.category
-    UNION ALL
-    SELECT 'month', d.month, d.month, ${sums} FROM f d GROUP BY d.month`);
-  const by = Object.fromEntries(DIMENSIONS.map((dim) => [dim, [] as DeliveredRow[]])) as Record<Dimension, DeliveredRow[]>;
+    SELECT 'sme', g.k, sme.name, NULL, NULL, NULL, g.n, g.subsidy, g.gross, g.copay
+    FROM (SELECT d.sme AS k, ${sums} FROM d GROUP BY d.sme ORDER BY subsidy DESC, k LIMIT ${TOP_N}) g JOIN organisations sme ON sme.id = g.k`);
+  const groups = Object.fromEntries(DIMENSIONS.map((dim) => [dim, new Map<string, DeliveredRow>()])) as Record<Dimension, Map<string, DeliveredRow>>;
   let all = deliveredRow({ k: "all", label: "all", n: 0, subsidy: 0, gross: 0, copay: 0 });
+  const add = (into: DeliveredRow, r: { n: number; subsidy: number; gross: number; copay: number }) =>
+    deliveredRow({ k: into.key, label: into.label, n: into.bookings + num(r.n), subsidy: into.subsidy_fen + num(r.subsidy), gross: into.gross_fen + num(r.gross), copay: into.copay_fen + num(r.copay) });
+  const addTo = (dim: Dimension, key: string, label: string, r: { n: number; subsidy: number; gross: number; copay: number }) => {
+    const into = groups[dim].get(key) ?? deliveredRow({ k: key, label, n: 0, subsidy: 0, gross: 0, copay: 0 });
+    groups[dim].set(key, add(into, r));
+  };
   for (const r of rows) {
-    if (r.dim === "all") all = deliveredRow({ ...r, n: r.n ?? 0 });
-    else by[r.dim].push(deliveredRow(r));
+    if (r.part === "sme") {
+      addTo("sme", r.k, r.label, r);
+      continue;
+    }
+    all = add(all, r);
+    addTo("provider", r.k, r.label, r);
+    addTo("region", String(r.region), String(r.region), r);
+    addTo("category", String(r.category), String(r.category), r);
+    addTo("month", String(r.month), String(r.month), r);
   }
-  for (const dim of DIMENSIONS) by[dim].sort(dim === "sme" ? bySubsidyThenKey : byKey);
+  const by = Object.fromEntries(DIMENSIONS.map((dim) => [dim, [...groups[dim].values()].sort(dim === "sme" ? bySubsidyThenKey : byKey)])) as Record<Dimension, DeliveredRow[]>;
   return { all, by };
 }
 
