@@ -42,9 +42,18 @@ export function seedReport(path: string, now: number): number {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   const org = db.prepare("INSERT INTO organisations (id, kind, name, credit_code, region_code, size_class, founded_on, provider_status, created_at) VALUES (?, ?, ?, ?, ?, 'small', '2020-01-01', ?, ?)");
-  const account = db.prepare(`INSERT INTO ledger_accounts (id, kind, programme_id, org_id, credits_posted_fen, debits_posted_fen, debits_pending_fen, debits_must_not_exceed_credits, credits_must_not_exceed_debits, created_at)
+  const insertAccount = db.prepare(`INSERT INTO ledger_accounts (id, kind, programme_id, org_id, credits_posted_fen, debits_posted_fen, debits_pending_fen, debits_must_not_exceed_credits, credits_must_not_exceed_debits, created_at)
     VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, ?)`);
-  const transfer = db.prepare("INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_fen, kind, pending_id, code, subject_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const programmeOfAccount = new Map<string, string | null>();
+  const account = {
+    run: (id: string, kind: string, programmeId: string | null, orgId: string, at: number) => {
+      programmeOfAccount.set(id, programmeId);
+      return insertAccount.run(id, kind, programmeId, orgId, at);
+    },
+  };
+  // programme_id as src/db/ledger.ts writes it: the programme of the transfer's accounts.
+  const insertTransfer = db.prepare("INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_fen, kind, pending_id, code, subject_id, created_at, programme_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const transfer = { run: (id: string, debit: string, credit: string, amount: number, kind: string, pendingId: string | null, code: string, subject: string, at: number) => insertTransfer.run(id, debit, credit, amount, kind, pendingId, code, subject, at, programmeOfAccount.get(debit) ?? programmeOfAccount.get(credit) ?? null) };
   const booking = db.prepare(`INSERT INTO bookings (id, offering_id, provider_org_id, sme_org_id, created_by, quantity, starts_at, ends_at, status, gross_fen, subsidy_fen, copay_fen,
       voucher_id, programme_id, programme_version, hold_transfer_id, cap_year, quote_json, delivered_subsidy_fen, delivered_gross_fen, delivered_copay_fen, delivered_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, 'usr_report', ?, ?, ?, ?, ?, ?, ?, ?, 'prg_rep0', 1, ?, 2026, '{}', ?, ?, ?, ?, ?, ?)`);

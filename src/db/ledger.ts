@@ -7,6 +7,9 @@
 // - posting more than was held, or a pending transfer that is not what the caller read, feeds
 //   NULL into amount_fen (NOT NULL) and fails;
 // - an unknown account fails the foreign key, so no transfer lands without its accounts moving.
+// Each transfer records its programme, read from its accounts in the INSERT itself
+// (`programmeOf`), so no caller can name the wrong one and reports find a programme's transfers
+// through one index (ledger_transfers_programme_idx).
 import { sql, type SQLWrapper } from "drizzle-orm";
 import { assertFen } from "../domain/ledger";
 import { annual_subsidy, ledger_accounts, ledger_transfers, type LedgerAccount, type LedgerTransfer } from "./schema";
@@ -83,6 +86,15 @@ function moveCredit(store: Store, accountId: string, d: Deltas): SQLWrapper {
     .where(sql`${ledger_accounts.id} = ${accountId}`);
 }
 
+/**
+ * The programme of a transfer between two accounts: the one their programme_id names (an agency's
+ * budget source has none; every other account has one). Read in the transfer's own INSERT, after
+ * the batch's earlier statements created any account it needs.
+ */
+function programmeOf(debitAccountId: string, creditAccountId: string) {
+  return sql`coalesce((SELECT ${ledger_accounts.programme_id} FROM ${ledger_accounts} WHERE ${ledger_accounts.id} = ${debitAccountId}), (SELECT ${ledger_accounts.programme_id} FROM ${ledger_accounts} WHERE ${ledger_accounts.id} = ${creditAccountId}))`;
+}
+
 function insertTransfer(store: Store, t: TransferInput, kind: LedgerTransfer["kind"], now: number, pendingId: string | null = null, amount: unknown = t.amount_fen) {
   return store.db.insert(ledger_transfers).values({
     id: t.id,
@@ -93,6 +105,7 @@ function insertTransfer(store: Store, t: TransferInput, kind: LedgerTransfer["ki
     pending_id: pendingId,
     code: t.code,
     subject_id: t.subject_id ?? null,
+    programme_id: programmeOf(t.debit_account_id, t.credit_account_id) as never,
     created_at: now,
   });
 }

@@ -2,7 +2,9 @@
 // of transfers by code, never of booking columns, so they reconcile with the ledger by
 // construction; booking columns add only what the ledger does not carry (gross price, co-pay,
 // region, category). The period filters the instant each transfer, application or voucher was
-// recorded.
+// recorded. A programme's transfers are found by their programme_id (set by each transfer's own
+// write, src/db/ledger.ts) through ledger_transfers_programme_idx, so a report reads its own
+// programme's rows and no others.
 import { eq, sql, type SQL } from "drizzle-orm";
 import { burnDown, type BurnDown } from "../domain/burn-down";
 import { availableFen } from "../domain/ledger";
@@ -26,10 +28,6 @@ const ENDED_BOOKING_STATUSES = ["cancelled", "rejected", "lapsed"];
 const num = (v: unknown) => Number(v ?? 0);
 const ratioBp = (subsidyFen: number, grossFen: number) => (grossFen > 0 ? Math.round((subsidyFen * 10_000) / grossFen) : null);
 const shanghaiMonthSql = (column: SQL) => sql`strftime('%Y-%m', (${column} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')`;
-/** The transfer touches one of the programme's accounts (pool, vouchers, payables). */
-const touchesProgramme = (programmeId: string) =>
-  sql`EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.programme_id = ${programmeId} AND a.id IN (t.debit_account_id, t.credit_account_id))`;
-
 export interface CodeTotal {
   code: string;
   kind: string;
@@ -60,7 +58,7 @@ async function codeTotals(store: Store, programmeId: string, p: { from: number; 
   const rows = await store.all<{ code: string; kind: string; n: number; amount: number }>(sql`
     SELECT t.code AS code, t.kind AS kind, count(*) AS n, sum(t.amount_fen) AS amount
     FROM ledger_transfers t
-    WHERE t.created_at >= ${p.from} AND t.created_at < ${p.to} AND ${touchesProgramme(programmeId)}
+    WHERE t.programme_id = ${programmeId} AND t.created_at >= ${p.from} AND t.created_at < ${p.to}
     GROUP BY t.code, t.kind ORDER BY t.code, t.kind`);
   return rows.map((r) => ({ code: r.code, kind: r.kind, count: num(r.n), amount_fen: num(r.amount) }));
 }
@@ -68,7 +66,7 @@ async function codeTotals(store: Store, programmeId: string, p: { from: number; 
 async function outstandingHeldFen(store: Store, programmeId: string, to: number): Promise<number> {
   const [row] = await store.all<{ held: number }>(sql`
     SELECT sum(t.amount_fen) AS held FROM ledger_transfers t
-    WHERE t.kind = 'pending' AND t.code = ${HOLD_CODE} AND t.created_at < ${to} AND ${touchesProgramme(programmeId)}
+    WHERE t.programme_id = ${programmeId} AND t.code = ${HOLD_CODE} AND t.kind = 'pending' AND t.created_at < ${to}
       AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id AND r.created_at < ${to})`);
   return num(row?.held);
 }
@@ -107,40 +105,82 @@ export interface DeliveredRow {
   subsidy_ratio_bp: number | null;
 }
 
-type Dimension = "all" | "provider" | "sme" | "region" | "category" | "month";
+type Dimension = "provider" | "sme" | "region" | "category" | "month";
+const DIMENSIONS: readonly Dimension[] = ["provider", "sme", "region", "category", "month"];
 
-const DIMENSIONS: Record<Dimension, { key: SQL; label: SQL }> = {
-  all: { key: sql`'all'`, label: sql`'all'` },
-  provider: { key: sql`b.provider_org_id`, label: sql`prov.name` },
-  sme: { key: sql`b.sme_org_id`, label: sql`sme.name` },
-  region: { key: sql`o.region_code`, label: sql`o.region_code` },
-  category: { key: sql`o.category`, label: sql`o.category` },
-  month: { key: shanghaiMonthSql(sql`t.created_at`), label: shanghaiMonthSql(sql`t.created_at`) },
-};
+interface DeliveredBreakdown {
+  all: DeliveredRow;
+  by: Record<Dimension, DeliveredRow[]>;
+}
 
-/** Delivered subsidy (deliver − dispute reversals) by one dimension; gross and co-pay count once, on the delivery. */
-async function delivered(store: Store, programmeId: string, p: { from: number; to: number }, dimension: Dimension, limit?: number): Promise<DeliveredRow[]> {
-  const d = DIMENSIONS[dimension];
-  const order = limit ? sql`ORDER BY subsidy DESC, k LIMIT ${limit}` : sql`ORDER BY k`;
-  const rows = await store.all<{ k: string; label: string; n: number; subsidy: number; gross: number; copay: number }>(sql`
-    SELECT ${d.key} AS k, ${d.label} AS label,
-      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN 1 ELSE 0 END) AS n,
-      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN t.amount_fen ELSE -t.amount_fen END) AS subsidy,
-      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_gross_fen, 0) ELSE 0 END) AS gross,
-      sum(CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_copay_fen, 0) ELSE 0 END) AS copay
-    FROM ledger_transfers t
-    JOIN bookings b ON b.id = t.subject_id
-    JOIN offerings o ON o.id = b.offering_id
-    JOIN organisations prov ON prov.id = b.provider_org_id
-    JOIN organisations sme ON sme.id = b.sme_org_id
-    WHERE ((t.kind = 'post_pending' AND t.code = ${DELIVER_CODE}) OR (t.kind = 'posted' AND t.code = ${REVERSAL_CODE}))
-      AND t.created_at >= ${p.from} AND t.created_at < ${p.to} AND ${touchesProgramme(programmeId)}
-    GROUP BY k ${order}`);
-  return rows.map((r) => {
-    const gross = num(r.gross);
-    const subsidy = num(r.subsidy);
-    return { key: String(r.k), label: String(r.label), bookings: num(r.n), subsidy_fen: subsidy, gross_fen: gross, copay_fen: num(r.copay), subsidy_ratio_bp: ratioBp(subsidy, gross) };
-  });
+/** The period's deliveries (deliver, +) and upheld disputes (reversal, −) with what the booking adds. */
+const deliveredRows = (programmeId: string, p: { from: number; to: number }) => sql`
+  SELECT CASE WHEN t.code = ${DELIVER_CODE} THEN 1 ELSE 0 END AS n,
+    CASE WHEN t.code = ${DELIVER_CODE} THEN t.amount_fen ELSE -t.amount_fen END AS subsidy,
+    CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_gross_fen, 0) ELSE 0 END AS gross,
+    CASE WHEN t.code = ${DELIVER_CODE} THEN coalesce(b.delivered_copay_fen, 0) ELSE 0 END AS copay,
+    b.provider_org_id AS provider, b.sme_org_id AS sme, b.offering_id AS offering,
+    ${shanghaiMonthSql(sql`t.created_at`)} AS month
+  FROM ledger_transfers t
+  JOIN bookings b ON b.id = t.subject_id
+  WHERE t.programme_id = ${programmeId} AND t.created_at >= ${p.from} AND t.created_at < ${p.to}
+    AND ((t.code = ${DELIVER_CODE} AND t.kind = 'post_pending') OR (t.code = ${REVERSAL_CODE} AND t.kind = 'posted'))`;
+
+const sums = sql`sum(d.n) AS n, sum(d.subsidy) AS subsidy, sum(d.gross) AS gross, sum(d.copay) AS copay`;
+
+function deliveredRow(r: { k: unknown; label: unknown; n: unknown; subsidy: unknown; gross: unknown; copay: unknown }): DeliveredRow {
+  const gross = num(r.gross);
+  const subsidy = num(r.subsidy);
+  return { key: String(r.k), label: String(r.label), bookings: num(r.n), subsidy_fen: subsidy, gross_fen: gross, copay_fen: num(r.copay), subsidy_ratio_bp: ratioBp(subsidy, gross) };
+}
+
+const byKey = (a: DeliveredRow, b: DeliveredRow) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const bySubsidyThenKey = (a: DeliveredRow, b: DeliveredRow) => b.subsidy_fen - a.subsidy_fen || byKey(a, b);
+
+/** Delivered subsidy (deliver − dispute reversals) in all; gross and co-pay count once, on the delivery. */
+async function deliveredTotal(store: Store, programmeId: string, p: { from: number; to: number }): Promise<DeliveredRow> {
+  const [row] = await store.all<{ n: number; subsidy: number; gross: number; copay: number }>(sql`
+    SELECT ${sums} FROM (${deliveredRows(programmeId, p)}) d`);
+  return deliveredRow({ k: "all", label: "all", n: 0, subsidy: 0, gross: 0, copay: 0, ...row });
+}
+
+/**
+ * The same, in all and by provider, enterprise (the TOP_N largest only), region, category and
+ * month, reading the period's rows once (d): one statement returns their sums by provider,
+ * offering and month (a few rows per offering and month, with the names, region and category)
+ * and the TOP_N enterprises; the other breakdowns add those sums up. Two compound terms only:
+ * D1 refuses a compound SELECT of many.
+ */
+async function deliveredBreakdown(store: Store, programmeId: string, p: { from: number; to: number }): Promise<DeliveredBreakdown> {
+  const rows = await store.all<{ part: "offering" | "sme"; k: string; label: string; region: string | null; category: string | null; month: string | null; n: number; subsidy: number; gross: number; copay: number }>(sql`
+    WITH d AS MATERIALIZED (${deliveredRows(programmeId, p)})
+    SELECT 'offering' AS part, g.provider AS k, prov.name AS label, o.region_code AS region, o.category AS category, g.month AS month, g.n, g.subsidy, g.gross, g.copay
+    FROM (SELECT d.provider, d.offering, d.month, ${sums} FROM d GROUP BY d.provider, d.offering, d.month) g
+    JOIN offerings o ON o.id = g.offering JOIN organisations prov ON prov.id = g.provider
+    UNION ALL
+    SELECT 'sme', g.k, sme.name, NULL, NULL, NULL, g.n, g.subsidy, g.gross, g.copay
+    FROM (SELECT d.sme AS k, ${sums} FROM d GROUP BY d.sme ORDER BY subsidy DESC, k LIMIT ${TOP_N}) g JOIN organisations sme ON sme.id = g.k`);
+  const groups = Object.fromEntries(DIMENSIONS.map((dim) => [dim, new Map<string, DeliveredRow>()])) as Record<Dimension, Map<string, DeliveredRow>>;
+  let all = deliveredRow({ k: "all", label: "all", n: 0, subsidy: 0, gross: 0, copay: 0 });
+  const add = (into: DeliveredRow, r: { n: number; subsidy: number; gross: number; copay: number }) =>
+    deliveredRow({ k: into.key, label: into.label, n: into.bookings + num(r.n), subsidy: into.subsidy_fen + num(r.subsidy), gross: into.gross_fen + num(r.gross), copay: into.copay_fen + num(r.copay) });
+  const addTo = (dim: Dimension, key: string, label: string, r: { n: number; subsidy: number; gross: number; copay: number }) => {
+    const into = groups[dim].get(key) ?? deliveredRow({ k: key, label, n: 0, subsidy: 0, gross: 0, copay: 0 });
+    groups[dim].set(key, add(into, r));
+  };
+  for (const r of rows) {
+    if (r.part === "sme") {
+      addTo("sme", r.k, r.label, r);
+      continue;
+    }
+    all = add(all, r);
+    addTo("provider", r.k, r.label, r);
+    addTo("region", String(r.region), String(r.region), r);
+    addTo("category", String(r.category), String(r.category), r);
+    addTo("month", String(r.month), String(r.month), r);
+  }
+  const by = Object.fromEntries(DIMENSIONS.map((dim) => [dim, [...groups[dim].values()].sort(dim === "sme" ? bySubsidyThenKey : byKey)])) as Record<Dimension, DeliveredRow[]>;
+  return { all, by };
 }
 
 export interface CountsByStatus {
@@ -234,29 +274,29 @@ async function poolAvailableFen(store: Store, programme: Programme): Promise<num
   return availableFen(pool);
 }
 
-async function gather(store: Store, programme: Programme, filter: ReportFilter, now: number) {
+async function gather(store: Store, programme: Programme, filter: ReportFilter, now: number, breakdown = false) {
   const p = period(filter);
-  const [totals, held, applications, vouchers, pool, burnDown, [all]] = await Promise.all([
+  const [totals, held, applications, vouchers, pool, burnDown, delivered] = await Promise.all([
     codeTotals(store, programme.id, p),
     outstandingHeldFen(store, programme.id, Math.min(p.to, now + 1)),
     applicationCounts(store, programme.id, p),
     voucherCounts(store, programme.id, p),
     poolAvailableFen(store, programme),
     burn(store, programme, now),
-    delivered(store, programme.id, p, "all"),
+    breakdown ? deliveredBreakdown(store, programme.id, p) : deliveredTotal(store, programme.id, p).then((all) => ({ all, by: undefined })),
   ]);
   const { by_month, ...applicationTotals } = applications;
-  const deliveredTotal = all ?? { bookings: 0, subsidy_fen: 0, gross_fen: 0, copay_fen: 0 };
+  const all = delivered.all;
   const summary = {
     programme: { id: programme.id, name: programme.name, status: programme.status },
     ledger: ledgerFigures(totals, held),
     pool_available_fen: pool,
     applications: applicationTotals,
     vouchers,
-    delivered: { bookings: deliveredTotal.bookings, subsidy_fen: deliveredTotal.subsidy_fen, gross_fen: deliveredTotal.gross_fen, copay_fen: deliveredTotal.copay_fen, subsidy_ratio_bp: ratioBp(deliveredTotal.subsidy_fen, deliveredTotal.gross_fen) },
+    delivered: { bookings: all.bookings, subsidy_fen: all.subsidy_fen, gross_fen: all.gross_fen, copay_fen: all.copay_fen, subsidy_ratio_bp: all.subsidy_ratio_bp },
     runs_out_on: burnDown.runs_out_on,
   };
-  return { summary, totals, applicationsByMonth: by_month, burnDown };
+  return { summary, totals, applicationsByMonth: by_month, burnDown, deliveredBy: delivered.by };
 }
 
 /** The headline figures of one programme (the overview lists these). */
@@ -265,25 +305,17 @@ export async function programmeSummary(store: Store, programme: Programme, filte
 }
 
 export async function programmeReport(store: Store, programme: Programme, filter: ReportFilter, now: number) {
-  const p = period(filter);
   const u = { to: filter.to ?? now, from: filter.from ?? (filter.to ?? now) - DEFAULT_UTILISATION_DAYS * DAY_MS };
-  const [gathered, byProvider, byRegion, byCategory, byMonth, topSmes, topProviders, used] = await Promise.all([
-    gather(store, programme, filter, now),
-    delivered(store, programme.id, p, "provider"),
-    delivered(store, programme.id, p, "region"),
-    delivered(store, programme.id, p, "category"),
-    delivered(store, programme.id, p, "month"),
-    delivered(store, programme.id, p, "sme", TOP_N),
-    delivered(store, programme.id, p, "provider", TOP_N),
-    utilisation(store, programme.id, u),
-  ]);
+  const [gathered, used] = await Promise.all([gather(store, programme, filter, now, true), utilisation(store, programme.id, u)]);
+  const by = gathered.deliveredBy;
+  if (!by) throw new Error("the report's breakdown was not gathered");
   return {
     ...gathered.summary,
     transfers_by_code: gathered.totals,
     applications_by_month: gathered.applicationsByMonth,
-    delivered_by: { provider: byProvider, region: byRegion, category: byCategory, month: byMonth },
-    top_smes: topSmes,
-    top_providers: topProviders,
+    delivered_by: { provider: by.provider, region: by.region, category: by.category, month: by.month },
+    top_smes: by.sme,
+    top_providers: [...by.provider].sort(bySubsidyThenKey).slice(0, TOP_N),
     utilisation: used,
     burn_down: gathered.burnDown,
   };

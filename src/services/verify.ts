@@ -221,6 +221,23 @@ const pendingResolvedOnce: InvariantCheck = {
   ),
 };
 
+const transfersInTheirProgramme: InvariantCheck = {
+  name: "transfers_in_their_programme",
+  run: offendingRows(
+    "every transfer's programme_id is its accounts' programme, and no transfer moves money between two programmes",
+    sql`
+      SELECT t.id AS transfer_id, t.programme_id, d.programme_id AS debit_programme_id, c.programme_id AS credit_programme_id,
+             count(*) OVER () AS failures
+      FROM ledger_transfers t
+      JOIN ledger_accounts d ON d.id = t.debit_account_id
+      JOIN ledger_accounts c ON c.id = t.credit_account_id
+      WHERE t.programme_id IS NOT coalesce(d.programme_id, c.programme_id)
+         OR t.programme_id IS NULL
+         OR (d.programme_id IS NOT NULL AND c.programme_id IS NOT NULL AND d.programme_id <> c.programme_id)
+      ORDER BY t.id`,
+  ),
+};
+
 /** Every invariant, in the order a person reads them. */
 export const invariantChecks: readonly InvariantCheck[] = [
   balanced,
@@ -231,6 +248,7 @@ export const invariantChecks: readonly InvariantCheck[] = [
   annualSubsidyWithinCap,
   annualIssuanceWithinCap,
   pendingResolvedOnce,
+  transfersInTheirProgramme,
   slotsMatchBookings,
   bookingsMatchHolds,
   usageCountersMatchEvents,

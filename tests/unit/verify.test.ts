@@ -40,8 +40,22 @@ describe("verifyLedger", () => {
   it("passes every check on a ledger moved only through the services", async () => {
     const report = await verifyLedger(store);
     expect(report.ok, formatReport(report)).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["balanced", "accounts_match_transfers", "no_overdraft", "pools_within_budget", "vouchers_match_accounts", "annual_subsidy_within_cap", "annual_issuance_within_cap", "pending_resolved_once"]));
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["balanced", "accounts_match_transfers", "no_overdraft", "pools_within_budget", "vouchers_match_accounts", "annual_subsidy_within_cap", "annual_issuance_within_cap", "pending_resolved_once", "transfers_in_their_programme"]));
     expect(formatReport(report)).toContain("ledger invariants hold");
+  });
+
+  it("records each transfer's programme in its own write: the budget's, the issues', the holds' and their resolutions'", async () => {
+    const rows = await store.all<{ code: string; kind: string; programme_id: string | null }>(sql`SELECT code, kind, programme_id FROM ledger_transfers ORDER BY rowid`);
+    expect(rows.map((r) => r.code)).toEqual(expect.arrayContaining(["budget", "issue", "hold", "deliver", "expire"]));
+    expect(rows.filter((r) => r.programme_id !== world.programme_id)).toEqual([]);
+  });
+
+  it("catches a transfer filed under another programme, and one under none", async () => {
+    const [settled] = await store.all<{ id: string }>(sql`SELECT id FROM ledger_transfers WHERE kind = 'post_pending' LIMIT 1`);
+    await store.batch([sql`UPDATE ledger_transfers SET programme_id = 'prg_elsewhere' WHERE id = ${settled!.id}`]);
+    expect((await failing("transfers_in_their_programme")).first_failure).toMatchObject({ transfer_id: settled!.id, programme_id: "prg_elsewhere", debit_programme_id: world.programme_id });
+    await store.batch([sql`UPDATE ledger_transfers SET programme_id = NULL WHERE id = ${settled!.id}`]);
+    expect((await failing("transfers_in_their_programme")).first_failure).toMatchObject({ transfer_id: settled!.id, programme_id: null });
   });
 
   it("catches money made from nothing: the sum is no longer zero, and the account no longer matches its transfers", async () => {

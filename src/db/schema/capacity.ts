@@ -154,6 +154,8 @@ export const bookings = sqliteTable(
     index("bookings_offering_idx").on(t.offering_id, t.starts_at),
     index("bookings_sme_idx").on(t.sme_org_id, t.created_at),
     index("bookings_provider_idx").on(t.provider_org_id, t.status),
+    // A programme's bookings still running at or after an instant (a report's utilisation window).
+    index("bookings_programme_idx").on(t.programme_id, t.ends_at),
     index("bookings_slurm_account_idx").on(t.provider_org_id, t.slurm_account),
   ],
 );

@@ -64,6 +64,11 @@ export const ledger_transfers = sqliteTable(
     code: text("code").notNull(),
     // What the money moved for (booking, voucher, claim id), for the audit trail.
     subject_id: text("subject_id"),
+    // The programme whose accounts the transfer moves (every account but an agency's budget
+    // source belongs to one programme, and no transfer crosses programmes). Written by the
+    // transfer's own INSERT from its accounts (src/db/ledger.ts), never by a caller; reports
+    // read one programme's transfers through the index below.
+    programme_id: text("programme_id"),
     created_at: createdAt(),
   },
   (t) => [
@@ -77,6 +82,9 @@ export const ledger_transfers = sqliteTable(
     index("ledger_transfers_debit_idx").on(t.debit_account_id),
     index("ledger_transfers_credit_idx").on(t.credit_account_id),
     index("ledger_transfers_subject_idx").on(t.subject_id),
+    // A programme's transfers by code and kind, then instant. It also carries every column the
+    // reports read (amount, subject, id: src/services/reports.ts), so they never touch the table.
+    index("ledger_transfers_programme_idx").on(t.programme_id, t.code, t.kind, t.created_at, t.amount_fen, t.subject_id, t.id),
   ],
 );
 
