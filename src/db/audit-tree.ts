@@ -96,19 +96,31 @@ interface SealPlan {
   statements: SQL[];
 }
 
+/**
+ * What to seal next, read in one statement (one snapshot on both drivers): the tree's size from
+ * the last stored leaf (a seek on audit_tree's primary key), the last sealed event (seq = size)
+ * and up to SEAL_BATCH_EVENTS events after it (seeks on seq). It used to find the last sealed event
+ * with `WHERE hash IS NOT NULL ORDER BY seq DESC`, which walks back over every unsealed event:
+ * after a crash or a bulk import, sealing a backlog of B events cost O(B²).
+ */
 async function planSeal(store: Store): Promise<SealPlan> {
-  const [last] = await store.all<{ seq: number; hash: string }>(
-    sql`SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+  const treeEnd = sql`(SELECT coalesce(max(idx) + 1, 0) FROM audit_tree WHERE level = 0)`;
+  const rows = await store.all<CanonicalEvent & { size: number; hash: string | null }>(
+    sql`SELECT ${treeEnd} AS size, ${canonicalColumns}, hash FROM audit_events WHERE seq >= ${treeEnd} ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS + 1}`,
   );
-  const size = Number(last?.seq ?? 0);
-  const pending = await store.all<CanonicalEvent>(
-    sql`SELECT ${canonicalColumns} FROM audit_events WHERE seq > ${size} ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS}`,
-  );
+  if (rows.length === 0) return { size: await treeSize(store), count: 0, stuckAtSeq: null, statements: [] };
+  const size = Number(rows[0]!.size);
+  const last = size === 0 ? null : rows.find((r) => Number(r.seq) === size);
+  const pending = rows.filter((r) => Number(r.seq) > size).slice(0, SEAL_BATCH_EVENTS);
+  if (pending.length === 0) return { size, count: 0, stuckAtSeq: null, statements: [] };
+  if (size > 0 && !last?.hash) throw new Error(`the audit tree has ${size} leaves but event ${size} is not sealed; run verify`);
+  if (pending[0]!.hash !== null) throw new Error(`event ${pending[0]!.seq} is sealed but the audit tree has only ${size} leaves; run verify`);
   // Leaves are dense: leaf i is seq i + 1. A missing seq stops sealing there (verify reports it).
   const events: CanonicalEvent[] = [];
   for (const [i, event] of pending.entries()) {
-    if (Number(event.seq) !== size + 1 + i) break;
-    events.push({ ...event, seq: Number(event.seq), at: Number(event.at) });
+    if (Number(event.seq) !== size + 1 + i || event.hash !== null) break;
+    const { size: _size, hash: _hash, ...canonical } = event;
+    events.push({ ...canonical, seq: Number(event.seq), at: Number(event.at) });
   }
   const stuckAtSeq = pending.length > events.length ? size + 1 + events.length : null;
   if (events.length === 0) return { size, count: 0, stuckAtSeq, statements: [] };

@@ -82,6 +82,15 @@ function storeOver(sqlite: BetterSqlite3.Database): NodeStore {
     async all<T>(statement: SQLWrapper) {
       return execute(statement) as T[];
     },
+    async allRaw<T extends unknown[]>(statement: SQLWrapper) {
+      const { sql, params } = compile(statement);
+      const prepared = prepare(sql);
+      try {
+        return prepared.raw(true).all(...params) as T[];
+      } finally {
+        prepared.raw(false);
+      }
+    },
     async appliedMigrations() {
       const row = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
       return row.n;

@@ -17,6 +17,8 @@ export interface Store {
   batch(statements: readonly SQLWrapper[]): Promise<Row[][]>;
   /** One read-only statement's rows. */
   all<T = Row>(statement: SQLWrapper): Promise<T[]>;
+  /** One read-only statement's rows as arrays, in column order (better-sqlite3 only: no row objects are built). */
+  allRaw?<T extends unknown[]>(statement: SQLWrapper): Promise<T[]>;
   /** Number of schema migrations applied to this database. */
   appliedMigrations(): Promise<number>;
 }

@@ -37,13 +37,27 @@ export interface CanonicalEvent {
 /** The chain's start: the prev_hash of seq 1 (32 zero bytes, hex). */
 export const GENESIS_HASH = "0".repeat(64);
 
-export function canonicalEventBytes(event: CanonicalEvent): Uint8Array {
+/** The canonical bytes as text (their UTF-8 encoding is the bytes). */
+export function canonicalEventText(event: CanonicalEvent): string {
   for (const field of ["seq", "at"] as const) {
     if (!Number.isSafeInteger(event[field])) throw new Error(`audit event ${field} is not an integer`);
   }
   const values = [CANONICAL_EVENT_TAG, ...CANONICAL_FIELDS.map((field) => event[field] ?? null)];
-  return new TextEncoder().encode(JSON.stringify(values));
+  return JSON.stringify(values);
 }
+
+export function canonicalEventBytes(event: CanonicalEvent): Uint8Array {
+  return new TextEncoder().encode(canonicalEventText(event));
+}
+
+/**
+ * The same text computed by SQLite (both drivers) from the stored columns: json_array escapes
+ * strings as JSON.stringify does (checked for every BMP character in tests/unit/audit-check.test.ts).
+ * A verifier uses it to skip building each event in JavaScript; when a hash does not match, it
+ * recomputes the bytes with canonicalEventText before calling the event broken, so the JavaScript
+ * function above stays the definition.
+ */
+export const CANONICAL_EVENT_SQL = `json_array('${CANONICAL_EVENT_TAG}', ${CANONICAL_FIELDS.join(", ")})`;
 
 /** hash_n = SHA-256(prev_hash_n (32 bytes) ‖ canonical bytes_n), lower-case hex. */
 export function chainHash(prevHashHex: string, event: CanonicalEvent, bytes = canonicalEventBytes(event)): string {

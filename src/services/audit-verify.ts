@@ -3,14 +3,18 @@
 // every stored subtree, checks every checkpoint's signature and root, and reports the unsealed
 // tail and exactly where the log first breaks.
 import { sql } from "drizzle-orm";
-import { canonicalColumns } from "../db/audit-tree";
 import { audit_checkpoints } from "../db/schema";
 import type { Store } from "../db/store";
-import { completeSubtreeCount, walkLog, type LogBreak, type StoredEvent } from "../domain/audit-walk";
+import { CANONICAL_EVENT_SQL, canonicalEventText, type CanonicalEvent } from "../domain/audit-event";
+import { Added, completeSubtreeCount, LogChecker, type CheckLevel, type LogBreak } from "../domain/audit-walk";
 import { openCheckpoint, type VerifierKey } from "../domain/checkpoint";
-import { equalBytes, fromBase64, nodeKey } from "../domain/merkle";
+import { equalBytes, fromBase64 } from "../domain/merkle";
 
-const PAGE_EVENTS = 500;
+/**
+ * Events per read. On Node (better-sqlite3, in-process) one large page of array rows; D1 answers
+ * over the network with a bounded response, so smaller pages there.
+ */
+const PAGE_EVENTS = { "better-sqlite3": 4096, d1: 500 } as const;
 
 export interface CheckpointProblem {
   tree_size: number;
@@ -27,59 +31,73 @@ export interface AuditReport {
   checkpoints: { count: number; latest_size: number | null; first_bad: CheckpointProblem | null };
 }
 
-async function* pagedEvents(store: Store, onPage: (firstSeq: number, lastSeq: number) => Promise<void>): AsyncGenerator<StoredEvent> {
-  let after = 0;
-  for (;;) {
-    const page = await store.all<StoredEvent>(
-      sql`SELECT ${canonicalColumns}, prev_hash, hash FROM audit_events WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE_EVENTS}`,
-    );
-    if (page.length === 0) return;
-    const first = Number(page[0]!.seq);
-    const last = Number(page[page.length - 1]!.seq);
-    await onPage(first, last);
-    for (const row of page) yield { ...row, seq: Number(row.seq), at: Number(row.at) };
-    after = last;
+type EventRow = [seq: number, canonical: string, prev_hash: string | null, hash: string | null];
+
+/** One page of events after `after`, as [seq, canonical text (SQLite's json_array), prev_hash, hash]. */
+async function eventPage(store: Store, after: number): Promise<EventRow[]> {
+  const statement = sql`SELECT seq, ${sql.raw(CANONICAL_EVENT_SQL)} AS canonical, prev_hash, hash FROM audit_events WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE_EVENTS[store.driver]}`;
+  if (store.allRaw) return store.allRaw<EventRow>(statement);
+  const rows = await store.all<{ seq: number; canonical: string; prev_hash: string | null; hash: string | null }>(statement);
+  return rows.map((r) => [Number(r.seq), r.canonical, r.prev_hash, r.hash]);
+}
+
+/** The text canonicalEventText makes from the stored columns (when SQLite's text did not match the hash). */
+async function canonicalFromColumns(store: Store, seq: number): Promise<string> {
+  const [row] = await store.all<CanonicalEvent>(
+    sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json FROM audit_events WHERE seq = ${seq}`,
+  );
+  if (!row) return "";
+  try {
+    return canonicalEventText({ ...row, seq: Number(row.seq), at: Number(row.at) });
+  } catch {
+    return ""; // a non-integer time: it cannot match the hash
   }
 }
 
 /**
- * The subtrees completed by the events firstSeq..lastSeq, as one primary-key range per level:
- * node (L, i) is completed by the event with seq (i+1)·2^L, so at level L the indexes run from
- * ceil(firstSeq / 2^L) − 1 to floor(lastSeq / 2^L) − 1. Each range is a seek on (level, idx), so a
- * page reads only its own nodes, not the whole tree (which made verification quadratic).
- * Integers computed here, never input, so they are written into the SQL as literals (D1 caps the
- * number of bound parameters).
+ * Compares one level's rebuilt nodes from..to with the stored ones: one read of the stored hashes
+ * concatenated in idx order, compared as one string; only when that differs are the rows read one
+ * by one to name the first missing or different node.
  */
-export function completedBy(firstSeq: number, lastSeq: number): string {
-  const ranges: string[] = [];
-  for (let level = 0; 2 ** level <= lastSeq; level++) {
-    const width = 2 ** level;
-    const from = Math.ceil(firstSeq / width) - 1;
-    const to = Math.floor(lastSeq / width) - 1;
-    if (from <= to) ranges.push(`(level = ${level} AND idx BETWEEN ${from} AND ${to})`);
-  }
-  return ranges.length > 0 ? ranges.join(" OR ") : "0";
+function storedLevelChecker(store: Store): CheckLevel {
+  return async (level, from, to, builtHex) => {
+    const [summary] = await store.all<{ n: number; hashes: string | null }>(
+      sql`SELECT count(*) AS n, group_concat(hash, '') AS hashes FROM (SELECT hash FROM audit_tree WHERE level = ${level} AND idx BETWEEN ${from} AND ${to} ORDER BY idx)`,
+    );
+    if (Number(summary?.n) === to - from + 1 && summary?.hashes === builtHex) return null;
+    const rows = await store.all<{ idx: number; hash: string }>(
+      sql`SELECT idx, hash FROM audit_tree WHERE level = ${level} AND idx BETWEEN ${from} AND ${to}`,
+    );
+    const stored = new Map(rows.map((r) => [Number(r.idx), r.hash]));
+    for (let idx = from; idx <= to; idx++) {
+      const hash = stored.get(idx);
+      if (hash === undefined) return { idx, problem: `the tree is missing subtree level ${level} index ${idx}` };
+      const at = (idx - from) * 64;
+      if (hash !== builtHex.slice(at, at + 64)) return { idx, problem: `stored subtree level ${level} index ${idx} differs from the events it covers` };
+    }
+    return null;
+  };
 }
 
 export async function verifyAuditLog(store: Store, key: VerifierKey | null, origin: string): Promise<AuditReport> {
   const checkpoints = await store.db.select().from(audit_checkpoints).orderBy(audit_checkpoints.tree_size);
-  // The stored subtrees completed by the leaves of the current page: node (L, i) is completed by
-  // leaf (i+1)·2^L, i.e. by the event with that seq.
-  let stored = new Map<string, string>();
-  const events = pagedEvents(store, async (firstSeq, lastSeq) => {
-    const rows = await store.all<{ level: number; idx: number; hash: string }>(
-      sql`SELECT level, idx, hash FROM audit_tree WHERE ${sql.raw(completedBy(firstSeq, lastSeq))}`,
-    );
-    stored = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
-  });
-  const walk = await walkLog(events, {
-    rootsAt: new Set(checkpoints.map((c) => c.tree_size)),
-    checkNode: (node, hashHex) => {
-      const found = stored.get(nodeKey(node));
-      if (found === undefined) return `the tree is missing subtree level ${node.level} index ${node.idx}`;
-      return found === hashHex ? null : `stored subtree level ${node.level} index ${node.idx} differs from the events it covers`;
-    },
-  });
+  const checker = new LogChecker({ rootsAt: new Set(checkpoints.map((c) => c.tree_size)), checkLevel: storedLevelChecker(store) });
+  let after = 0;
+  reading: for (;;) {
+    const page = await eventPage(store, after);
+    if (page.length === 0) break;
+    for (const [seq, canonical, prevHash, hash] of page) {
+      let added = checker.add(seq, canonical, prevHash, hash, false);
+      if (added === Added.Mismatch) added = checker.add(seq, await canonicalFromColumns(store, seq), prevHash, hash, true);
+      if (added === Added.Broken) break reading;
+      if (checker.full) {
+        await checker.flush();
+        if (checker.stopped) break reading;
+      }
+    }
+    after = page[page.length - 1]![0];
+  }
+  const walk = await checker.finish();
 
   let tree = { ok: true, detail: `${walk.sealed} sealed events; every stored subtree matches them` };
   if (!walk.first_break) {

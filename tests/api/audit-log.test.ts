@@ -9,7 +9,7 @@ import { commitAs } from "../../src/db/atomic";
 import { sealAuditLog, treeSize } from "../../src/db/audit-tree";
 import { constraintViolation } from "../../src/db/constraints";
 import type { Row } from "../../src/db/store";
-import { canonicalEventBytes, type CanonicalEvent } from "../../src/domain/audit-event";
+import { CANONICAL_EVENT_SQL, canonicalEventBytes, canonicalEventText, type CanonicalEvent } from "../../src/domain/audit-event";
 import { completeSubtreeCount } from "../../src/domain/audit-walk";
 import { openCheckpoint, parseVerifierKey, signCheckpoint, signerFromPrivateKey } from "../../src/domain/checkpoint";
 import { fromBase64, rangeNodes, toBase64 } from "../../src/domain/merkle";
@@ -205,6 +205,26 @@ describe("signed checkpoints", () => {
       await store.batch([sql`UPDATE audit_tree SET hash = ${leaf!.hash} WHERE ${at}`]);
     }
     expect(await checkpointIfDue(store, harness.audit, Date.now(), { force: true })).not.toBeNull();
+  });
+});
+
+describe("the canonical text SQLite computes for the verifier", () => {
+  it("is canonicalEventText's for every character outside the surrogates, and for each stored event", async () => {
+    const chars: string[] = [];
+    for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) chars.push(String.fromCharCode(c));
+    chars.push("😀", "𠀀");
+    const differ: string[] = [];
+    for (let i = 0; i < chars.length; i += 2048) {
+      const text = chars.slice(i, i + 2048).join("");
+      const [row] = await store.all<{ json: string }>(sql`SELECT json_array(${text}, NULL, 1764000000000) AS json`);
+      if (row!.json !== JSON.stringify([text, null, 1764000000000])) differ.push(`chars ${i}..${i + 2047}`);
+    }
+    expect(differ).toEqual([]);
+    await append(3, "canonical");
+    const rows = await store.all<CanonicalEvent & { canonical: string }>(
+      sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, ${sql.raw(CANONICAL_EVENT_SQL)} AS canonical FROM audit_events ORDER BY seq DESC LIMIT 3`,
+    );
+    for (const row of rows) expect(row.canonical).toBe(canonicalEventText({ ...row, seq: Number(row.seq), at: Number(row.at) }));
   });
 });
 
