@@ -337,23 +337,31 @@ export interface D1BurstOptions {
   size: number;
   /** Also run the same bursts on the Node server (better-sqlite3). */
   node: boolean;
+  /** Leave out the Worker on D1 (only the Node server). */
+  skipD1?: boolean;
   log?: (line: string) => void;
 }
 
 export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
   const log = o.log ?? ((line: string) => console.log(line));
   const out: BurstSeries[] = [];
-  const d1 = await prepareLocalD1(join(o.dir, "d1"), o.now);
-  const worker = await startWranglerDev(d1);
-  try {
-    // One request first, so workerd has compiled the Worker before the first burst.
-    await fetch(`${worker.url}/health`).then((r) => r.text());
-    out.push(await series("d1", worker.url, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log));
-  } catch (error) {
-    log(worker.output().slice(-4000));
-    throw error;
-  } finally {
-    await worker.stop();
+  if (!o.skipD1) {
+    const d1 = await prepareLocalD1(join(o.dir, "d1"), o.now);
+    const worker = await startWranglerDev(d1);
+    try {
+      // One request first, so workerd has compiled the Worker before the first burst.
+      await fetch(`${worker.url}/health`).then((r) => r.text());
+      const result = await series("d1", worker.url, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log);
+      out.push(result);
+      // wrangler's own account of a failed run (reloads, runtime restarts), without the request lines.
+      if (result.failed > 0) log(worker.output().split("\n").filter((line) => line.trim() && !line.includes("[wrangler:info]")).slice(-40).join("\n"));
+    } catch (error) {
+      log(worker.output().slice(-4000));
+      throw error;
+    } finally {
+      writeFileSync(join(d1.dir, "wrangler.log"), worker.output());
+      await worker.stop();
+    }
   }
   if (o.node) {
     const path = join(o.dir, "node.sqlite");
