@@ -6,11 +6,14 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: Request) => Request;
+    onResponse?: (status: number, body: string) => void;
   }
   export interface Options {
     url: string;
     connections: number;
-    duration: number;
+    duration?: number;
+    /** Requests in all, instead of a duration. */
+    amount?: number;
     pipelining?: number;
     timeout?: number;
     requests?: Request[];

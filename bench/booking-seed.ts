@@ -110,9 +110,14 @@ function insertExisting(db: BetterSqlite3.Database, offeringIds: readonly string
   }
 }
 
-export function seedBookingBench(path: string, now: number, existing: number): BookingSeed {
+/**
+ * `wal: false` leaves the file's journal mode alone: for a local D1 database (wrangler's own
+ * SQLite file under --persist-to, migrated by `wrangler d1 migrations apply --local`).
+ */
+export function seedBookingBench(path: string, now: number, existing: number, options: { wal?: boolean } = {}): BookingSeed {
+  const wal = options.wal ?? true;
   const db = new BetterSqlite3(path);
-  db.pragma("journal_mode = WAL");
+  if (wal) db.pragma("journal_mode = WAL");
   const first_slot_at = slotFloor(now, 1440) + DAY_MS;
   let seeded: BookingSeed | undefined;
   db.transaction(() => {
@@ -123,7 +128,7 @@ export function seedBookingBench(path: string, now: number, existing: number): B
     seeded = { smes, offering_ids, first_slot_at, existing_bookings: existing };
   })();
   db.pragma("optimize");
-  db.pragma("wal_checkpoint(TRUNCATE)");
+  if (wal) db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
   return seeded as BookingSeed;
 }

@@ -5,8 +5,11 @@
 // as a ratio to a baseline measured in the same run.
 // Then report generation over 1,000,000 ledger transfers (bench/report.ts) and audit chain
 // verification speed (bench/audit-verify.ts).
-// Flags: --skip-inprocess, --skip-growth, --skip-bookings, --skip-report, --skip-audit,
-// --audit-events=N (default 200,000), --seconds=N (measured load per run), --profile=DIR.
+// Then 200-way booking bursts on one hour, on the Worker under `wrangler dev` with a local D1 and on
+// the Node server on better-sqlite3 (bench/d1.ts; offline, 127.0.0.1, random ports).
+// Flags: --skip-inprocess, --skip-growth, --skip-bookings, --skip-report, --skip-audit, --skip-d1,
+// --audit-events=N (default 200,000), --seconds=N (measured load per run), --profile=DIR,
+// --bursts=N (default 10), --burst-size=N (default 200).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -23,6 +26,7 @@ import { BOOKINGS, OFFERINGS, seedBench } from "./seed";
 import { measureAuditVerify, type AuditVerifyResult } from "./audit-verify";
 import { measureReport, type ReportResult } from "./report";
 import { measureThroughput, type ThroughputResults } from "./throughput";
+import { measureBursts, printBursts } from "./d1";
 
 interface Row {
   name: string;
@@ -204,7 +208,14 @@ async function main() {
     if (report) printReport(report);
     const audit = flags.includes("--skip-audit") ? null : await measureAuditVerify(dir, Number(flag("audit-events") ?? 200_000), now);
     if (audit) printAudit(audit);
-    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, report, audit };
+    const bursts = flags.includes("--skip-d1")
+      ? null
+      : await measureBursts({ dir, now, bursts: Number(flag("bursts") ?? 10), size: Number(flag("burst-size") ?? 200), node: true });
+    if (bursts) {
+      console.log(`\n${bursts[0]?.bursts[0]?.size ?? 0}-way booking bursts on one hour (64 units), D1 on wrangler dev beside better-sqlite3`);
+      printBursts(bursts);
+    }
+    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, report, audit, bursts };
     writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(results, null, 2));
     console.log(`\ntotal ${results.seconds_total.toFixed(0)} s; results in bench/results.json`);
   } finally {

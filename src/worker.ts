@@ -69,7 +69,9 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike) {
     const response = await app.fetch(request, env, ctx as never);
     // A change may have queued webhook deliveries: send them after answering, without delaying it.
-    if (request.method !== "GET" && new URL(request.url).pathname.startsWith("/api/")) ctx.waitUntil(deliverWebhooks(env, 10));
+    // A refused request (4xx, 5xx) changed nothing, so it queued nothing: no read for it (under a
+    // burst of 200 bookings on one hour, 136 refusals each paid for this read).
+    if (request.method !== "GET" && response.status < 400 && new URL(request.url).pathname.startsWith("/api/")) ctx.waitUntil(deliverWebhooks(env, 10));
     return response;
   },
   async scheduled(_controller: unknown, env: WorkerEnv) {

@@ -37,12 +37,14 @@ export const MAX_GUARD_ATTEMPTS = 3;
 /**
  * Runs `attempt` (read, compute, write with guards) until it commits. A violated guard means the
  * world changed between the read and the write: re-read and try again, at most
- * MAX_GUARD_ATTEMPTS times, then answer with `explain(violation)` (a 409 the caller can act on).
+ * MAX_GUARD_ATTEMPTS times, then answer with `explain(violation)` (a 409 the caller can act on);
+ * a guard in `finalGuards` is explained after its first failure.
  * Errors that are not constraint violations pass through untouched.
  */
 export async function retryOnGuard<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   explain: (violation: ConstraintViolation) => AppError,
+  options: { finalGuards?: ReadonlySet<string> } = {},
 ): Promise<T> {
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
@@ -51,7 +53,8 @@ export async function retryOnGuard<T>(
       const violation = constraintViolation(error);
       // Not a guard (or a concurrent replay of the same Idempotency-Key, handled by idempotent()).
       if (!violation || violation.name.startsWith("idempotency_keys.")) throw error;
-      if (attemptNumber >= MAX_GUARD_ATTEMPTS) throw explain(violation);
+      // `finalGuards`: guards a re-read cannot satisfy (e.g. a full slot); explained at once.
+      if (attemptNumber >= MAX_GUARD_ATTEMPTS || options.finalGuards?.has(violation.name)) throw explain(violation);
     }
   }
 }

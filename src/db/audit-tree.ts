@@ -85,6 +85,9 @@ export async function sealAuditLog(store: Store, options: { rounds?: number; max
     result.sealed += plan.count;
     result.size = plan.size + plan.count;
     round += 1;
+    // Fewer than a full batch: everything there was (or everything up to a gap) is sealed now.
+    // Another round would only read the tail again (two reads per write, for nothing).
+    if (plan.count < SEAL_BATCH_EVENTS) return result;
   }
   return result;
 }

@@ -110,7 +110,12 @@ async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: 
 }
 
 /** Reads and prices; throws the refusal a booking of this would get, except for capacity and a zero subsidy. */
-export async function planBooking(store: Store, actor: Actor, input: BookingInput, now: number): Promise<Plan> {
+/**
+ * `refuseWhenFull` (making a booking, not quoting): the slots are read right after the offering and
+ * a full or blacked-out range is refused there with capacityRefusal, before the voucher's four
+ * reads, so a refusal under a burst costs the offering's read and the slots' read, nothing more.
+ */
+export async function planBooking(store: Store, actor: Actor, input: BookingInput, now: number, options: { refuseWhenFull?: boolean } = {}): Promise<Plan> {
   // What the caller may not see is "not found" before any state is told: a paused or retired
   // offering, or one whose provider is no longer approved anywhere, is as unknown as a missing
   // one (SMEs own no offerings, so every visible one is active and published).
@@ -124,8 +129,9 @@ export async function planBooking(store: Store, actor: Actor, input: BookingInpu
     throw conflict("exceeds_capacity", `数量超过该资源的总容量（${offering.capacity_units}）/ More units than the offering has (${offering.capacity_units})`);
   }
   const gross_fen = safeGross(offering, input.quantity, range.duration_units);
-  const subsidised = input.voucher_id ? await voucherTerms(store, actor, input, offering, provider, gross_fen, now) : null;
   const capacity = capacityCheck(await readSlotRows(store, offering.id, input.starts_at, input.ends_at), input.quantity);
+  if (options.refuseWhenFull && !capacity.available) throw capacityRefusal(capacity);
+  const subsidised = input.voucher_id ? await voucherTerms(store, actor, input, offering, provider, gross_fen, now) : null;
   const plan = { offering, provider, duration_units: range.duration_units, gross_fen, terms: subsidised?.terms ?? null, payable_org_id: subsidised?.payable_org_id ?? null, capacity };
   return { ...plan, quote: quoteBody(plan, input, now) };
 }

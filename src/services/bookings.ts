@@ -114,6 +114,13 @@ export function createBookingStatements(store: Store, plan: Plan, input: Booking
   return { statements, events: [event], booking };
 }
 
+/**
+ * Guards whose failure a re-read cannot cure: units taken in a slot are not given back by reading
+ * again (a cancellation in between is rare, and the client may simply book again). The other
+ * booking guards (a changed offering, voucher, balance or cap) are stale reads: re-read, re-price.
+ */
+export const FINAL_BOOKING_GUARDS: ReadonlySet<string> = new Set(["slot_capacity_exceeded"]);
+
 /** The 409 for a booking whose guard kept failing after re-reads (the world kept changing). */
 export function explainBookingGuard(v: ConstraintViolation): AppError {
   switch (v.name) {

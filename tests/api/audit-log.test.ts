@@ -79,6 +79,28 @@ describe("sealing", () => {
     expect(await treeSize(store)).toBeGreaterThanOrEqual(Math.max(...events.map((e) => Number(e.seq))));
   });
 
+  it("a seal that has caught up stops: one plan's reads, no second round reading the tail again", async () => {
+    await append(2, "before");
+    await sealAll();
+    await append(3, "caught-up");
+    const all = store.all.bind(store);
+    let reads = 0;
+    (store as { all: typeof all }).all = (statement) => {
+      reads += 1;
+      return all(statement);
+    };
+    try {
+      const sealed = await sealAuditLog(store, { rounds: 4, maxConflicts: 5 });
+      expect(sealed.sealed).toBeGreaterThanOrEqual(3);
+      expect(sealed.conflicts).toBe(0);
+    } finally {
+      (store as { all: typeof all }).all = all;
+    }
+    // The last sealed event, the unsealed tail and the tree's frontier: three reads, then done
+    // (a second round would read the last sealed event and the tail again and find nothing).
+    expect(reads).toBe(3);
+  });
+
   it("many concurrent sealers, while events keep arriving, neither fork the chain nor leave a gap", async () => {
     for (let i = 0; i < 10; i++) await append(5, "race");
     // Each batch first yields, as under a busy server's I/O, so sealers read the same tail.

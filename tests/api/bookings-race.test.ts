@@ -76,6 +76,11 @@ describe("a race for the last units", () => {
     expect(refused.every((a) => /[\u4e00-\u9fff].*\/.*[A-Za-z]/.test(a.body.error.message))).toBe(true);
     expect(won.length).toBeGreaterThan(0);
     expect(guardRefusals, "the race should reach the database's guard").toBeGreaterThan(0);
+    // A write the slot guard refused is answered at once (the guard's own 409), never re-read and
+    // re-tried: under a burst a retry cost every loser its reads again. The others were refused
+    // by their first read, before writing anything.
+    const justTaken = refused.filter((a) => /just taken/.test(a.body.error.message));
+    expect(justTaken.length).toBe(guardRefusals);
 
     // No slot over capacity, and each of the four hours ends exactly full: a one-hour, one-unit
     // request for every hour was refused only because its hour was full.
