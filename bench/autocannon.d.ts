@@ -10,7 +10,10 @@ declare module "autocannon" {
   export interface Options {
     url: string;
     connections: number;
-    duration: number;
+    /** Seconds to run; without it, `amount` requests are made. */
+    duration?: number;
+    /** Stop after this many requests. */
+    amount?: number;
     pipelining?: number;
     timeout?: number;
     requests?: Request[];
