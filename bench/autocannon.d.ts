@@ -35,6 +35,9 @@ declare module "autocannon" {
     requests: Histogram & { total: number };
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  export interface Instance extends Promise<Result> {
+    on(event: "reqError", listener: (error: Error & { code?: string }) => void): Instance;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

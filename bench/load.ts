@@ -35,6 +35,8 @@ export interface LoadResult {
   max_ms: number;
   statuses: Record<string, number>;
   errors: number;
+  /** Errors by code or message (ECONNRESET, …), measured run only. */
+  error_kinds?: Record<string, number>;
   timeouts: number;
   /** Successful requests during the warm-up (bookings made, but not timed). */
   warmup_ok: number;
@@ -138,5 +140,12 @@ const options = { url: plan.url, connections: plan.connections, timeout: 30, req
 const warmup = plan.warmup_s > 0 ? await autocannon({ ...options, duration: plan.warmup_s }) : null;
 // Tells the parent the measured run starts now (it reads the server's CPU time at this line).
 process.stderr.write("measuring\n");
-const result = await autocannon(plan.amount ? { ...options, amount: plan.amount } : { ...options, duration: plan.duration_s });
-process.stdout.write(JSON.stringify(summary(result, warmup)));
+// What the errors were (autocannon counts them, without saying which).
+const errorKinds: Record<string, number> = {};
+const run = autocannon(plan.amount ? { ...options, amount: plan.amount } : { ...options, duration: plan.duration_s });
+run.on("reqError", (error: Error & { code?: string }) => {
+  const kind = error.code ?? error.message;
+  errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+});
+const result = await run;
+process.stdout.write(JSON.stringify({ ...summary(result, warmup), error_kinds: errorKinds }));

@@ -35,6 +35,8 @@ interface Row {
   p95_ms: number;
   /** The longest the event loop was held at once during the runs (it is let go between runs). */
   max_block_ms: number;
+  /** This process's CPU time per run (user + system): steadier than wall time on a shared machine. */
+  cpu_ms: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -50,20 +52,22 @@ async function measure(name: string, runs: number, work: () => Promise<unknown>)
   const delay = monitorEventLoopDelay({ resolution: 1 });
   await turn();
   delay.enable();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     await work();
     times.push(performance.now() - started);
     await turn();
   }
+  const used = process.cpuUsage(cpu);
   delay.disable();
   times.sort((a, b) => a - b);
-  return { name, runs, p50_ms: percentile(times, 0.5), p95_ms: percentile(times, 0.95), max_block_ms: delay.max / 1e6 };
+  return { name, runs, p50_ms: percentile(times, 0.5), p95_ms: percentile(times, 0.95), max_block_ms: delay.max / 1e6, cpu_ms: (used.user + used.system) / 1000 / runs };
 }
 
 function print(rows: Row[], baseline: Row) {
-  const head = ["measurement", "runs", "p50 ms", "p95 ms", "p50 ÷ baseline", "p95 ÷ baseline", "loop held ms"];
-  const body = rows.map((r) => [r.name, String(r.runs), r.p50_ms.toFixed(3), r.p95_ms.toFixed(3), (r.p50_ms / baseline.p50_ms).toFixed(1), (r.p95_ms / baseline.p95_ms).toFixed(1), r.max_block_ms.toFixed(1)]);
+  const head = ["measurement", "runs", "p50 ms", "p95 ms", "p50 ÷ baseline", "p95 ÷ baseline", "loop held ms", "CPU ms each"];
+  const body = rows.map((r) => [r.name, String(r.runs), r.p50_ms.toFixed(3), r.p95_ms.toFixed(3), (r.p50_ms / baseline.p50_ms).toFixed(1), (r.p95_ms / baseline.p95_ms).toFixed(1), r.max_block_ms.toFixed(1), r.cpu_ms.toFixed(3)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
   console.log(line(head));
@@ -190,6 +194,10 @@ function printRush(r: RushResult) {
       return [name as string, String(phase.connections), String(phase.requests), phase.seconds.toFixed(1), (phase.requests / phase.seconds).toFixed(0), String(phase.p50_ms), String(phase.p99_ms), String(phase.max_ms), JSON.stringify(phase.statuses), phase.cpu_ms_per_request.toFixed(2)];
     }),
   );
+  for (const [name, phase] of [["apply", r.apply], ["approve", r.approve]] as const) {
+    if (phase.errors > 0) console.log(`${name}: ${phase.errors} requests not answered: ${JSON.stringify(phase.error_kinds)}`);
+  }
+  console.log(r.problems.length === 0 ? "rush: every request answered, none lost, the pool never overdrawn" : `RUSH FAILED: ${r.problems.join("; ")}`);
   console.log(`in the database: ${r.applications_in_db} applications, ${r.vouchers_in_db} vouchers (${r.vouchers_face_fen} fen); pool debited ${r.pool_debits_fen} of ${r.pool_credits_fen} fen; server RSS ${r.rss_mib.toFixed(0)} MiB`);
 }
 
