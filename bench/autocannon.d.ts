@@ -11,8 +11,9 @@ declare module "autocannon" {
   export interface Options {
     url: string;
     connections: number;
+    /** Seconds to run; without it, `amount` requests are made. */
     duration?: number;
-    /** Requests in all, instead of a duration. */
+    /** Stop after this many requests. */
     amount?: number;
     pipelining?: number;
     timeout?: number;
@@ -35,6 +36,9 @@ declare module "autocannon" {
     requests: Histogram & { total: number };
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  export interface Instance extends Promise<Result> {
+    on(event: "reqError", listener: (error: Error & { code?: string }) => void): Instance;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

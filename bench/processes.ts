@@ -22,6 +22,8 @@ export function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  /** The process that serves (tsx's child). */
+  pid: number;
   output: () => string;
   /** Resident set size of the node process that serves (tsx's child), in MiB. */
   rssMiB(): number;
@@ -58,12 +60,10 @@ function cpuOf(pid: number): number {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const hook = options.synchronous ? ["--import", resolve(ROOT, "bench/synchronous.mjs")] : [];
-  // --cpu-prof is refused in NODE_OPTIONS, so a profiled server is node with tsx's loader (what
-  // the tsx command runs in its child process) started directly.
-  const [command, args] = options.profileDir
-    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, ...hook, "--import", "tsx", options.script]]
-    : [TSX, [options.script]];
-  const child = spawn(command, args, {
+  // Always the tsx command, as `npm start` runs it: a profiled server gets --cpu-prof through tsx,
+  // which passes node's flags on to the process that serves (NODE_OPTIONS refuses --cpu-prof).
+  const args = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), options.script];
+  const child = spawn(TSX, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -88,7 +88,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const timer = setTimeout(() => {
       child.kill("SIGTERM");
       fail(new Error(`server did not start:\n${output}`));
-    }, 30_000);
+      // Two minutes: on the shared machine under a load average of 25–30 a start took over 30 s.
+    }, 120_000);
     const check = () => {
       if (output.includes("Listening on")) {
         clearTimeout(timer);
@@ -101,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pid = servingPid(child.pid as number);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid,
     output: () => output,
     rssMiB: () => rssOf(pid),
     cpuMs: () => cpuOf(pid),

@@ -1,7 +1,8 @@
 // Fast seeding for the benchmark: prepared inserts in one better-sqlite3 transaction on the same
 // file the store opened. 1,000 compute offerings from 50 approved providers; 100,000 confirmed
 // bookings spread over the next 60 days, never over capacity, with slot_usage rows that match;
-// one SME holding two vouchers, so searches price subsidies as they would for a real caller.
+// one SME holding two vouchers, so searches price subsidies as they would for a real caller, and
+// 2,000 other SMEs holding the rest of 10,000 vouchers, so the voucher tables have a real size.
 import BetterSqlite3 from "better-sqlite3";
 import { accountIds } from "../src/db/accounts";
 import type { ProgrammeRules } from "../src/domain/programme-rules";
@@ -12,6 +13,9 @@ import { DAY_MS, HOUR_MS } from "../src/lib/time";
 export const PROVIDERS = 50;
 export const OFFERINGS = 1_000;
 export const BOOKINGS = 100_000;
+/** Vouchers in the database: the measured SME's two and 9,998 held by 2,000 other SMEs (five each, the last four). */
+export const VOUCHERS = 10_000;
+const OTHER_SMES = 2_000;
 const HORIZON_DAYS = 60;
 const MODELS = ["Ascend 910B", "H800", "A800", "Kunlun P800", "MLU370"];
 
@@ -74,6 +78,17 @@ function insertVouchers(db: BetterSqlite3.Database, now: number) {
     db.prepare("INSERT INTO vouchers (id, programme_id, programme_version, sme_org_id, application_id, account_id, face_value_fen, issued_at, expires_at, status, created_at) VALUES (?, 'prg_bench', 1, 'org_sme', ?, ?, ?, ?, ?, 'active', ?)").run(
       id, `app_${id.slice(4)}`, accountIds.voucher(id), face, now, now + 365 * DAY_MS, now,
     );
+  }
+  const org = db.prepare("INSERT INTO organisations (id, kind, name, credit_code, region_code, size_class, founded_on, created_at) VALUES (?, 'sme', ?, ?, '110108', 'small', '2020-01-01', ?)");
+  const voucher = db.prepare("INSERT INTO vouchers (id, programme_id, programme_version, sme_org_id, application_id, account_id, face_value_fen, issued_at, expires_at, status, created_at) VALUES (?, 'prg_bench', 1, ?, ?, ?, 500000, ?, ?, 'active', ?)");
+  const base32 = (n: number) => n.toString(32).replace(/[0189]/g, (d) => "wxyz"["0189".indexOf(d)] as string);
+  for (let v = 0; v < VOUCHERS - 2; v++) {
+    const s = v % OTHER_SMES;
+    const orgId = `org_vsme${base32(s)}`;
+    if (v < OTHER_SMES) org.run(orgId, `企业 ${s}`, withCheckCharacter(`91110108MB${String(s).padStart(7, "0")}`), now);
+    const id = `vch_bench${base32(v)}`;
+    account.run(accountIds.voucher(id), "voucher", orgId, 500_000, 0, 1, now);
+    voucher.run(id, orgId, `app_bench${base32(v)}`, accountIds.voucher(id), now, now + 365 * DAY_MS, now);
   }
 }
 

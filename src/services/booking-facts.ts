@@ -1,10 +1,11 @@
 // Reads the facts a booking's subsidy depends on: the SME's vouchers with their programme's
 // current rules, balances and annual-cap use, and who is related to whom. Bounded queries only.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { VoucherFacts } from "../domain/booking-subsidy";
-import { parseStoredRules } from "../domain/programme-rules";
+import { parseStoredRules, type ProgrammeRules } from "../domain/programme-rules";
 import type { Declaration, PartyFacts } from "../domain/related-parties";
-import { organisations, related_parties, type Organisation } from "../db/schema";
+import { annual_subsidy, ledger_accounts, organisations, programme_versions, programmes, related_parties, vouchers, type Organisation } from "../db/schema";
 import { perStore, type Store } from "../db/store";
 
 /** Vouchers one search weighs per option; an SME rarely holds more than a few. */
@@ -27,36 +28,84 @@ interface VoucherFactRow {
   annual_subsidy_used_fen: number;
 }
 
-const available = (alias: string) =>
-  sql.raw(`${alias}.credits_posted_fen - ${alias}.debits_posted_fen - ${alias}.debits_pending_fen`);
+// The voucher's own account and its programme's pool, both ledger accounts.
+const pool = alias(ledger_accounts, "pool");
+const availableOf = (account: typeof ledger_accounts | typeof pool) =>
+  sql<number>`${account.credits_posted_fen} - ${account.debits_posted_fen} - ${account.debits_pending_fen}`;
 
-async function voucherRows(store: Store, smeOrgId: string, capYear: number, only: { voucher_id: string } | { active_at: number }) {
-  const filter =
-    "voucher_id" in only
-      ? sql`v.id = ${only.voucher_id}`
-      : sql`v.status = 'active' AND v.expires_at > ${only.active_at}`;
-  return store.all<VoucherFactRow>(sql`
-    SELECT v.id, v.sme_org_id, v.status, v.expires_at, v.programme_id,
-      p.status AS programme_status, p.current_version, p.agency_org_id, pv.rules_json,
-      ${available("a")} AS voucher_available_fen,
-      ${available("pool")} AS pool_available_fen,
-      coalesce(s.subsidy_fen, 0) AS annual_subsidy_used_fen
-    FROM vouchers v
-    JOIN programmes p ON p.id = v.programme_id
-    JOIN programme_versions pv ON pv.programme_id = p.id AND pv.version = p.current_version
-    JOIN ledger_accounts a ON a.id = v.account_id
-    LEFT JOIN ledger_accounts pool ON pool.id = p.pool_account_id
-    LEFT JOIN annual_subsidy s ON s.programme_id = v.programme_id AND s.sme_org_id = v.sme_org_id AND s.year = ${capYear}
-    WHERE v.sme_org_id = ${smeOrgId} AND ${filter}
-    ORDER BY v.expires_at, v.id
-    LIMIT ${MAX_VOUCHERS_CONSIDERED}`);
+/**
+ * The SME's vouchers with everything their terms depend on, in one read. Compiled once per store
+ * with placeholders (drizzle's `.prepare()`, on both drivers): this is on every booking and quote,
+ * and building the SQL again each time cost more than running it.
+ */
+function voucherFactsQuery(store: Store, filter: SQL) {
+  return store.db
+    .select({
+      id: vouchers.id,
+      sme_org_id: vouchers.sme_org_id,
+      status: vouchers.status,
+      expires_at: vouchers.expires_at,
+      programme_id: vouchers.programme_id,
+      programme_status: programmes.status,
+      current_version: programmes.current_version,
+      agency_org_id: programmes.agency_org_id,
+      rules_json: programme_versions.rules_json,
+      voucher_available_fen: availableOf(ledger_accounts),
+      pool_available_fen: sql<number | null>`${availableOf(pool)}`,
+      annual_subsidy_used_fen: sql<number>`coalesce(${annual_subsidy.subsidy_fen}, 0)`,
+    })
+    .from(vouchers)
+    .innerJoin(programmes, eq(programmes.id, vouchers.programme_id))
+    .innerJoin(programme_versions, and(eq(programme_versions.programme_id, programmes.id), eq(programme_versions.version, programmes.current_version)))
+    .innerJoin(ledger_accounts, eq(ledger_accounts.id, vouchers.account_id))
+    .leftJoin(pool, eq(pool.id, programmes.pool_account_id))
+    .leftJoin(
+      annual_subsidy,
+      and(eq(annual_subsidy.programme_id, vouchers.programme_id), eq(annual_subsidy.sme_org_id, vouchers.sme_org_id), eq(annual_subsidy.year, sql.placeholder("cap_year"))),
+    )
+    .where(and(eq(vouchers.sme_org_id, sql.placeholder("sme_org_id")), filter))
+    .orderBy(vouchers.expires_at, vouchers.id)
+    .limit(MAX_VOUCHERS_CONSIDERED)
+    .prepare();
+}
+
+const oneVoucherRead = perStore((store) => voucherFactsQuery(store, sql`${vouchers.id} = ${sql.placeholder("voucher_id")}`));
+const activeVouchersRead = perStore((store) => voucherFactsQuery(store, sql`${vouchers.status} = 'active' AND ${vouchers.expires_at} > ${sql.placeholder("active_at")}`));
+
+async function voucherRows(store: Store, smeOrgId: string, capYear: number, only: { voucher_id: string } | { active_at: number }): Promise<VoucherFactRow[]> {
+  return "voucher_id" in only
+    ? oneVoucherRead(store).all({ sme_org_id: smeOrgId, cap_year: capYear, voucher_id: only.voucher_id })
+    : activeVouchersRead(store).all({ sme_org_id: smeOrgId, cap_year: capYear, active_at: only.active_at });
+}
+
+/**
+ * Parsed rules by their stored text. A programme version's rules never change once written, and
+ * the same few versions are parsed on every booking and quote. Frozen, because callers share it.
+ */
+const parsedRules = new Map<string, ProgrammeRules>();
+function rulesOf(rulesJson: string): ProgrammeRules {
+  let rules = parsedRules.get(rulesJson);
+  if (!rules) {
+    rules = deepFreeze(parseStoredRules(rulesJson));
+    if (parsedRules.size >= 256) parsedRules.delete(parsedRules.keys().next().value as string);
+    parsedRules.set(rulesJson, rules);
+  }
+  return rules;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function toFacts(row: VoucherFactRow): VoucherFacts {
   return {
     voucher: { id: row.id, sme_org_id: row.sme_org_id, status: row.status, expires_at: row.expires_at, programme_id: row.programme_id },
     programme: { id: row.programme_id, status: row.programme_status, current_version: row.current_version, agency_org_id: row.agency_org_id },
-    rules: parseStoredRules(row.rules_json),
+    rules: rulesOf(row.rules_json),
     voucher_available_fen: row.voucher_available_fen,
     annual_subsidy_used_fen: row.annual_subsidy_used_fen,
     programme_budget_left_fen: Math.max(0, row.pool_available_fen ?? 0),
