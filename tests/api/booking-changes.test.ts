@@ -6,9 +6,9 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { constraintViolation } from "../../src/db/constraints";
 import type { ApiResponse, TestClient } from "../support/client";
-import { signUpSme } from "../support/fixtures";
-import { idempotencyKey, issueVoucher, moneyPost } from "../support/programmes";
-import { booked, bookedBySlot, bookingScene, computeBody, cst, expectRefusal, publish, range, transfersOf, voucherAvailableFen, voucherMarket } from "../support/bookings";
+import { createAgency, signUpSme } from "../support/fixtures";
+import { createProgramme, idempotencyKey, issueVoucher, moneyPost } from "../support/programmes";
+import { approvedProvider, booked, bookedBySlot, bookingScene, computeBody, datasetBody, cst, expectRefusal, publish, range, transfersOf, voucherAvailableFen, voucherMarket } from "../support/bookings";
 
 const { harness, agency } = await bookingScene();
 const market = await voucherMarket(harness, { agency });
@@ -257,3 +257,33 @@ describe("the booking as a calendar file", () => {
     expect((await stranger.client.getBytes(`/api/bookings/${b.id}/calendar.ics`)).status).toBe(404);
   });
 });
+
+describe("offerings my voucher covers", () => {
+  it("narrows the catalogue to what the voucher could subsidise: category, region, the agency's approval; another's voucher is not found", async () => {
+    const computeOnly = await voucherMarket(harness, { agency });
+    const narrow = await createProgrammeFor(["dataset"], ["11"]);
+    const covered = await publish(computeOnly.provider, computeBody());
+    // Approved by another agency only: this programme's agency does not subsidise it.
+    const unapproved = await approvedProvider(harness, {}, [await createAgency(harness)]);
+    const notApproved = await publish(unapproved, computeBody());
+    const list = async (voucherId: string) => {
+      const res = await computeOnly.sme.client.get(`/api/offerings?covered_by_voucher=${voucherId}&limit=100`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.items as { id: string }[]).map((o) => o.id);
+    };
+    const ids = await list(computeOnly.voucher.id);
+    expect(ids).toContain(covered.id);
+    expect(ids).not.toContain(notApproved.id);
+    // A dataset-only programme covers the provider's dataset, not its compute.
+    const dataset = await publish(computeOnly.provider, datasetBody());
+    const { voucher: datasetVoucher } = await issueVoucher(agency, computeOnly.sme, narrow.id, 100_000);
+    const datasetIds = await list(datasetVoucher.id);
+    expect(datasetIds).toContain(dataset.id);
+    expect(datasetIds).not.toContain(covered.id);
+    expect((await sme.client.get(`/api/offerings?covered_by_voucher=${computeOnly.voucher.id}`)).status).toBe(404);
+  });
+});
+
+async function createProgrammeFor(categories: string[], regions: string[]) {
+  return createProgramme(harness, agency, { rules: { eligible_categories: categories as never, eligible_region_prefixes: regions } });
+}
