@@ -13,8 +13,8 @@ import { Figures, TimeRange } from "../ui/amounts";
 import { TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
-import type { Booking } from "./booking-detail";
 
+type Booking = InferResponseType<(typeof api.api.bookings)[":id"]["$get"], 200>;
 type ChangeQuote = InferResponseType<(typeof api.api.bookings)[":id"]["change-quote"]["$get"], 200>;
 type Kind = ChangeQuote["kind"];
 
