@@ -20,6 +20,8 @@ export const NOTIFICATION_KINDS = {
   "booking.lapsed": { zh: "预约请求已失效", en: "Booking request lapsed", to: ["sme", "provider"] },
   "booking.started": { zh: "预约已开始使用", en: "Booking started", to: ["sme"] },
   "booking.delivered": { zh: "预约已交付", en: "Booking delivered", to: ["sme"] },
+  "booking.extended": { zh: "预约已延长", en: "Booking extended", to: ["sme", "provider"] },
+  "booking.rescheduled": { zh: "预约已改期", en: "Booking rescheduled", to: ["sme", "provider"] },
   "booking.ending": { zh: "预约即将结束", en: "Booking ending soon", to: ["sme"] },
   "usage.disputed": { zh: "用量有异议", en: "Usage disputed", to: ["provider", "agency"] },
   "claim.submitted": { zh: "收到兑付申请", en: "Claim submitted", to: ["agency"] },

@@ -158,3 +158,45 @@ export function bookingLapsingNews(booking: Booking, gate: { once_key: string; o
     now,
   );
 }
+
+/**
+ * The news of an extension or a reschedule, for the change's own batch: the provider hears what
+ * changed (old and new range, the new price), and so does the SME's organisation (the person who
+ * made the change excepted), so both see it beside the booking's status history.
+ */
+export function bookingChangeNews(kind: "extend" | "reschedule", before: Booking, after: Booking, actor: { user_id: string | null; org_id: string | null }, now: number): Promise<SQLWrapper[]> {
+  const from = `${shanghaiText(before.starts_at)} – ${shanghaiText(before.ends_at)}`;
+  const to = `${shanghaiText(after.starts_at)} – ${shanghaiText(after.ends_at)}`;
+  const verbZh = kind === "extend" ? "延长了预约" : "改期了预约";
+  const verbEn = kind === "extend" ? "extended the booking" : "rescheduled the booking";
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  const price = `（总价 ${yuan(after.gross_fen)} 元，券补贴 ${yuan(after.subsidy_fen)} 元）`;
+  const priceEn = ` (total ¥${yuan(after.gross_fen)}, voucher subsidy ¥${yuan(after.subsidy_fen)})`;
+  const body_zh = sql`${smeName(after)} || ${` ${verbZh} `} || ${offeringName(after)} || ${` × ${after.quantity}：${from} → ${to}${price}`}`;
+  const body_en = sql`${smeName(after)} || ${` ${verbEn} `} || ${offeringName(after)} || ${` × ${after.quantity}: ${from} → ${to} (Beijing time)${priceEn}`}`;
+  const base = {
+    kind: kind === "extend" ? ("booking.extended" as const) : ("booking.rescheduled" as const),
+    subject_type: "booking",
+    subject_id: after.id,
+    except_user_id: actor.user_id,
+    body_zh,
+    body_en,
+    data: {
+      booking_id: after.id,
+      status: after.status,
+      offering_id: after.offering_id,
+      quantity: after.quantity,
+      previous_starts_at: new Date(before.starts_at).toISOString(),
+      previous_ends_at: new Date(before.ends_at).toISOString(),
+      starts_at: new Date(after.starts_at).toISOString(),
+      ends_at: new Date(after.ends_at).toISOString(),
+      gross_fen: after.gross_fen,
+      subsidy_fen: after.subsidy_fen,
+      copay_fen: after.copay_fen,
+    },
+  };
+  return Promise.all([
+    announce({ ...base, to: [{ org_id: after.provider_org_id }], link: providerLink(after) }, now),
+    announce({ ...base, to: [{ org_id: after.sme_org_id }], link: smeLink(after) }, now),
+  ]).then((parts) => parts.flat());
+}

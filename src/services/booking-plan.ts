@@ -34,7 +34,7 @@ export function bookingInput(body: { offering_id: string; quantity: number; star
   };
 }
 
-const RANGE_MESSAGES: Record<RangeProblem, string> = {
+export const RANGE_MESSAGES: Record<RangeProblem, string> = {
   range_not_aligned: "开始时间须对齐到时段边界（整点或北京时间零点）/ The start must fall on a slot boundary (the hour, or 00:00 Asia/Shanghai for daily slots)",
   duration_not_whole_units: "时长须为计价单位的整数倍 / The duration must be a whole number of pricing units",
   duration_out_of_bounds: "时长超出该资源允许的最短或最长时长 / The duration is outside the offering's minimum and maximum",
@@ -44,7 +44,7 @@ const RANGE_MESSAGES: Record<RangeProblem, string> = {
 };
 
 /** Problems with the shape of the request are 422; problems with the moment or the state are 409. */
-const SHAPE_PROBLEMS = new Set<RangeProblem>(["range_not_aligned", "duration_not_whole_units", "duration_out_of_bounds", "beyond_horizon"]);
+export const SHAPE_PROBLEMS = new Set<RangeProblem>(["range_not_aligned", "duration_not_whole_units", "duration_out_of_bounds", "beyond_horizon"]);
 
 export type CapacityCheck =
   | { available: true }
@@ -76,7 +76,7 @@ export function capacityCheck(rows: readonly SlotRow[], quantity: number): Capac
   return { available: true };
 }
 
-function safeGross(o: Offering, quantity: number, durationUnits: number): number {
+export function safeGross(o: Offering, quantity: number, durationUnits: number): number {
   try {
     return grossFen(o.unit_price_fen, quantity, durationUnits);
   } catch {
@@ -84,10 +84,26 @@ function safeGross(o: Offering, quantity: number, durationUnits: number): number
   }
 }
 
-async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: Offering, provider: Organisation, gross_fen: number, now: number): Promise<{ terms: VoucherTerms; payable_org_id: string }> {
+/**
+ * A change to a booking re-prices it while its own hold still stands: `held` is that hold, counted
+ * back into the voucher's balance and (when it counted in the same year) the annual cap's room.
+ */
+export interface HeldAlready {
+  fen: number;
+  cap_year: number;
+}
+
+export async function voucherTerms(store: Store, actor: Actor, input: BookingInput, o: Offering, provider: Organisation, gross_fen: number, now: number, held: HeldAlready | null = null): Promise<{ terms: VoucherTerms; payable_org_id: string }> {
   const cap_year = shanghaiYear(now);
-  const facts = await readVoucherFacts(store, actor.org.id, input.voucher_id as string, cap_year);
-  if (!facts) throw notFound("创新券", "Voucher");
+  const read = await readVoucherFacts(store, actor.org.id, input.voucher_id as string, cap_year);
+  if (!read) throw notFound("创新券", "Voucher");
+  const facts = held
+    ? {
+        ...read,
+        voucher_available_fen: read.voucher_available_fen + held.fen,
+        annual_subsidy_used_fen: held.cap_year === cap_year ? Math.max(0, read.annual_subsidy_used_fen - held.fen) : read.annual_subsidy_used_fen,
+      }
+    : read;
   const relation = facts.rules.exclude_related_parties
     ? findRelation(await readPartyFacts(store, actor.org), await readPartyFacts(store, provider))
     : null;
@@ -136,7 +152,7 @@ export async function planBooking(store: Store, actor: Actor, input: BookingInpu
   return { ...plan, quote: quoteBody(plan, input, now) };
 }
 
-function quoteBody(p: Omit<Plan, "quote">, input: BookingInput, now: number) {
+export function quoteBody(p: Omit<Plan, "quote">, input: BookingInput, now: number) {
   const subsidy_fen = p.terms?.subsidy_fen ?? 0;
   return {
     offering_id: p.offering.id,

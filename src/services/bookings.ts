@@ -19,7 +19,7 @@ import { providerIsPublished } from "./vetting";
  * NULL (failing NOT NULL) unless the offering is still as read: active, same version, its
  * provider still published (approved by some agency, not suspended by the platform).
  */
-function providerWhileUnchanged(p: Plan) {
+export function providerWhileUnchanged(p: Pick<Plan, "offering">) {
   return sql`(SELECT o.provider_org_id FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
     WHERE o.id = ${p.offering.id} AND o.status = 'active' AND o.updated_at = ${p.offering.updated_at}
       AND ${providerIsPublished(sql`p.provider_status`, sql`p.id`)})`;
@@ -30,7 +30,7 @@ function providerWhileUnchanged(p: Plan) {
  * under the rules priced AND the programme's agency still approves the provider: an agency's
  * suspension committed before this write leaves no subsidy from its programmes in it.
  */
-function voucherWhileUsable(voucherId: string, programmeVersion: number, providerOrgId: string, now: number) {
+export function voucherWhileUsable(voucherId: string, programmeVersion: number, providerOrgId: string, now: number) {
   return sql`(SELECT v.id FROM vouchers v JOIN programmes p ON p.id = v.programme_id
     JOIN provider_vettings pv ON pv.agency_org_id = p.agency_org_id AND pv.provider_org_id = ${providerOrgId} AND pv.status = 'approved'
     WHERE v.id = ${voucherId} AND v.status = 'active' AND v.expires_at > ${now} AND p.status = 'open' AND p.current_version = ${programmeVersion})`;

@@ -24,6 +24,8 @@ export interface HoldInput {
   /** Calendar year (Asia/Shanghai) in which the hold is placed. */
   year: number;
   annual_subsidy_cap_fen: number | null;
+  /** The pending transfer's id; default hold:<booking>. A changed booking's new hold takes its own. */
+  transfer_id?: string;
 }
 
 /** Statements that place the hold. subsidy_fen must be > 0: a booking with no subsidy holds nothing. */
@@ -35,7 +37,7 @@ export function placeHold(store: Store, h: HoldInput, now: number): SQLWrapper[]
     ...pendingTransfer(
       store,
       {
-        id: holdTransferId(h.booking_id),
+        id: h.transfer_id ?? holdTransferId(h.booking_id),
         debit_account_id: accountIds.voucher(h.voucher_id),
         credit_account_id: payable,
         amount_fen: h.subsidy_fen,

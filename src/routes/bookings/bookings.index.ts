@@ -14,4 +14,9 @@ export const bookingsRouter = createRouter()
   .openapi(routes.confirmDelivery, handlers.confirmDelivery)
   .openapi(routes.disputeDelivery, handlers.disputeDelivery)
   .openapi(routes.resolveDispute, handlers.resolveDispute)
-  .openapi(routes.setSlurmAccount, handlers.setSlurmAccount);
+  .openapi(routes.setSlurmAccount, handlers.setSlurmAccount)
+  .openapi(routes.quoteBookingChange, handlers.quoteBookingChange)
+  .openapi(routes.extendBooking, handlers.extendBooking)
+  .openapi(routes.rescheduleBooking, handlers.rescheduleBooking)
+  .openapi(routes.bookingHistory, handlers.bookingHistory)
+  .openapi(routes.bookingCalendar, handlers.bookingCalendar);

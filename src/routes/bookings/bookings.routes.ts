@@ -194,3 +194,84 @@ export const setSlurmAccount = move(
   z.object({ slurm_account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, . _ -").nullable() }),
   false,
 );
+
+// Changes the SME makes to its own booking (docs/booking-changes.md).
+const ChangeResponse = z
+  .object({
+    kind: z.enum(["extend", "reschedule"]),
+    before: z.object({ starts_at: z.string(), ends_at: z.string(), gross_fen: z.number(), subsidy_fen: z.number(), copay_fen: z.number() }),
+    quote: QuoteSchema,
+    copay_change_fen: z.number().openapi({ description: "New co-pay minus the current one (negative: less to pay)" }),
+    subsidy_change_fen: z.number().openapi({ description: "New voucher hold minus the current one" }),
+  })
+  .openapi("BookingChangeQuote");
+
+export const ChangeQuoteQuery = z
+  .object({
+    kind: z.enum(["extend", "reschedule"]),
+    starts_at: Instant.optional().openapi({ description: "Reschedule: the new start (an extension keeps the start)" }),
+    ends_at: Instant,
+  })
+  .refine((q) => q.kind === "extend" || q.starts_at !== undefined, { message: "改期须给出新的开始时间 / A reschedule needs the new start", path: ["starts_at"] });
+
+export const quoteBookingChange = defineRoute({
+  method: "get",
+  path: "/api/bookings/{id}/change-quote",
+  tags: ["bookings"],
+  summary: "The SME's quote for extending or rescheduling its booking: re-priced under the programme's current rules, with capacity as it stands now",
+  request: { params: IdParam, query: ChangeQuoteQuery },
+  responses: { 200: json(ChangeResponse, "What the change would cost; quote.capacity says whether the slots are free"), ...commonErrors, ...conflictError, ...unprocessableError },
+});
+
+const MaxCopay = Fen.optional().openapi({ description: "Refuse (409 quote_changed) rather than change if the new co-pay came out higher than this" });
+
+export const extendBooking = move(
+  "/api/bookings/{id}/extend",
+  "The SME extends a booking that has not ended to a later end: the added slots and the grown voucher hold in one atomic write, re-quoted",
+  z.object({ ends_at: Instant, max_copay_fen: MaxCopay }).openapi("BookingExtension"),
+  true,
+);
+
+export const rescheduleBooking = move(
+  "/api/bookings/{id}/reschedule",
+  "The SME moves a booking that has not started, until the offering's cancellation notice: new slots taken and old released with the hold adjusted, in one atomic write, re-quoted",
+  z.object({ starts_at: Instant, ends_at: Instant, max_copay_fen: MaxCopay }).openapi("BookingReschedule"),
+  true,
+);
+
+export const bookingHistory = defineRoute({
+  method: "get",
+  path: "/api/bookings/{id}/history",
+  tags: ["bookings"],
+  summary: "A booking's status history from the audit log: each move and change, when and by which organisation",
+  request: { params: IdParam },
+  responses: {
+    200: json(
+      z.object({
+        items: z.array(
+          z.object({
+            at: z.string(),
+            action: z.string(),
+            actor_org_name: z.string().nullable(),
+            status: z.string().nullable(),
+            reason: z.string().nullable(),
+            change: z
+              .object({ from: z.object({ starts_at: z.string(), ends_at: z.string() }), to: z.object({ starts_at: z.string(), ends_at: z.string() }), gross_fen: z.number(), subsidy_fen: z.number(), copay_fen: z.number() })
+              .nullable(),
+          }),
+        ),
+      }),
+      "Oldest first",
+    ),
+    ...commonErrors,
+  },
+});
+
+export const bookingCalendar = defineRoute({
+  method: "get",
+  path: "/api/bookings/{id}/calendar.ics",
+  tags: ["bookings"],
+  summary: "The booking as an iCalendar file (RFC 5545): times in UTC, the offering and provider named",
+  request: { params: IdParam },
+  responses: { 200: { content: { "text/calendar": { schema: z.string() } }, description: "text/calendar; charset=utf-8" }, ...commonErrors },
+});

@@ -13,6 +13,7 @@ import { blockSlots } from "../../services/capacity";
 import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyBlackouts, tooManyOfferings, upcomingBlackoutsGuards } from "../../services/write-limits";
 import { clearTheWay, overfullSlots, presentBookingsInTheWay } from "../../services/offering-changes";
 import { mayPublish } from "../../services/vetting";
+import { coveredByVoucher } from "../../services/voucher-coverage";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
 import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
 import * as routes from "./offerings.routes";
@@ -45,6 +46,7 @@ export const updateOffering: RouteHandler<typeof routes.updateOffering, AppEnv> 
 export const listOfferings: RouteHandler<typeof routes.listOfferings, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const q = c.req.valid("query");
+  const covered = q.covered_by_voucher ? await coveredByVoucher(c.var.store, actor, q.covered_by_voucher, c.var.now()) : undefined;
   const rows = await c.var.store.db
     .select({ offering: offerings, provider_name: organisations.name })
     .from(offerings)
@@ -61,6 +63,7 @@ export const listOfferings: RouteHandler<typeof routes.listOfferings, AppEnv> = 
         q.access_mode ? eq(offerings.access_mode, q.access_mode) : undefined,
         q.provider_org_id ? eq(offerings.provider_org_id, q.provider_org_id) : undefined,
         q.max_unit_price_fen === undefined ? undefined : sql`${offerings.unit_price_fen} <= ${q.max_unit_price_fen}`,
+        covered,
       ),
     )
     .orderBy(desc(offerings.created_at), asc(offerings.id))

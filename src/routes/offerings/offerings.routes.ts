@@ -160,6 +160,12 @@ export const OfferingListQuery = z.object({
   access_mode: AccessMode.optional(),
   provider_org_id: z.string().regex(/^[a-z]+_[a-z2-7]+$/).max(64).optional(),
   max_unit_price_fen: z.coerce.number().int().min(0).max(MAX_UNIT_PRICE_FEN).optional(),
+  covered_by_voucher: z
+    .string()
+    .regex(/^[a-z]+_[a-z2-7]+$/)
+    .max(64)
+    .optional()
+    .openapi({ description: "An SME's own voucher: only offerings it could subsidise now (category, region, the agency's approval of the provider; the quote decides caps and related parties)" }),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
   offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
 });

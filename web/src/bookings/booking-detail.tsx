@@ -18,6 +18,7 @@ import { Page } from "../ui/page";
 import { DataText, Instant } from "../ui/values";
 import { cancellationRule, CATALOGUE_PATH, loadOffering, type Offering } from "../offerings";
 import { loadProgrammeNames, type ProgrammeSummary } from "../programmes";
+import { BookingChanges, BookingHistory, CalendarLink } from "./booking-changes";
 import { DeliverySection } from "./delivery";
 import { QuoteTerms } from "./quote-terms";
 
@@ -89,6 +90,9 @@ function BookingView(props: { booking: Booking; offering: Offering; programme: P
           {t("（北京时间）", " (Beijing time)")}
         </p>
         <Timeline booking={b} />
+        <p>
+          <CalendarLink booking={b} />
+        </p>
         {ENDED.includes(b.status) ? (
           <p class="message info">{t("预约已结束，不产生费用；原报价见下方。", "The booking ended and nothing is charged; its quote is below.")}</p>
         ) : (
@@ -113,6 +117,8 @@ function BookingView(props: { booking: Booking; offering: Offering; programme: P
         )}
       </section>
       <DeliverySection booking={b} onChanged={onChanged} />
+      <BookingChanges booking={b} onChanged={onChanged} />
+      <BookingHistory booking={b} />
       <Cancellation booking={b} offering={offering} onCancelled={onChanged} />
       <section class="card" aria-labelledby="booking-quote">
         <h2 id="booking-quote">{t("下单时的报价", "The quote it was booked on")}</h2>

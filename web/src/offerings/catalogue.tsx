@@ -1,10 +1,12 @@
 // 资源目录: approved providers' offerings, filtered by category, words, accelerator model,
 // domestic compute and a price ceiling; the filter lives in the address, so it can be shared
-// and the back button returns to it. ?id= opens one offering.
+// and the back button returns to it. ?id= opens one offering. An enterprise can narrow it to the
+// offerings one of its vouchers covers (the API's covered_by_voucher).
 import { api, send } from "../shell/api";
 import { yuanCheck } from "../shell/checks";
 import { formatFen, parseYuan, yuanInput } from "../shell/format";
-import { useI18n } from "../shell/i18n";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { useMe } from "../shell/session";
 import { OFFERING_CATEGORY, optionsOf } from "../shell/labels";
 import { QUERY_LIMITS } from "../shell/limits";
 import { Link, navigate, useLocation } from "../shell/router";
@@ -17,9 +19,11 @@ import { DataTable } from "../ui/table";
 import { DataText } from "../ui/values";
 import { CATALOGUE_PATH, quantityName, unitName, type OfferingSummary } from "./offering-words";
 import { OfferingPage } from "./offering";
+import { loadProgrammeNames } from "../programmes";
+import { loadMyVouchers } from "../vouchers";
 
 const PAGE_SIZE = 20;
-const FILTERS = ["category", "q", "accelerator_model", "domestic", "max_unit_price_fen"] as const;
+const FILTERS = ["category", "q", "accelerator_model", "domestic", "max_unit_price_fen", "covered_by_voucher"] as const;
 type FilterValues = Record<(typeof FILTERS)[number], string>;
 type Category = keyof typeof OFFERING_CATEGORY;
 
@@ -38,6 +42,7 @@ function offeringQuery(query: URLSearchParams) {
     ...(query.get("accelerator_model") ? { accelerator_model: query.get("accelerator_model") as string } : {}),
     ...(query.get("domestic") === "true" ? { domestic: "true" as const } : {}),
     ...(query.get("max_unit_price_fen") && Number.isSafeInteger(fen) ? { max_unit_price_fen: String(fen) } : {}),
+    ...(/^vch_[a-z2-7]+$/.test(query.get("covered_by_voucher") ?? "") ? { covered_by_voucher: query.get("covered_by_voucher") as string } : {}),
     limit: String(PAGE_SIZE),
     offset: String(Math.max(0, Math.floor(Number(query.get("offset")) || 0))),
   };
@@ -83,6 +88,7 @@ function FilterForm({ query }: { query: URLSearchParams }) {
       accelerator_model: query.get("accelerator_model") ?? "",
       domestic: query.get("domestic") === "true" ? "true" : "",
       max_unit_price_fen: query.get("max_unit_price_fen") && Number.isSafeInteger(price) && price >= 0 ? yuanInput(price) : "",
+      covered_by_voucher: query.get("covered_by_voucher") ?? "",
     },
     specs: {
       ...limits,
@@ -118,8 +124,26 @@ function FilterForm({ query }: { query: URLSearchParams }) {
 
 const PHONE = "(max-width: 640px)";
 
+/** An enterprise's usable vouchers, named by programme, for "offerings my voucher covers". */
+function useVoucherOptions(): (readonly [string, Bilingual])[] {
+  const me = useMe();
+  const sme = me.organisation.kind === "sme";
+  const loaded = useLoad(async () => {
+    if (!sme) return [];
+    const { items } = await loadMyVouchers();
+    const usable = items.filter((v) => v.status === "active" && v.available_fen > 0);
+    const names = await loadProgrammeNames(usable.map((v) => v.programme_id));
+    return usable.map((v) => {
+      const name = names.get(v.programme_id)?.name ?? v.programme_id;
+      return [v.id, [`${name}（可用 ${formatFen(v.available_fen)}）`, `${name} (${formatFen(v.available_fen)} available)`]] as const;
+    });
+  }, me.organisation.id);
+  return loaded.state.status === "ready" ? loaded.state.data : [];
+}
+
 function FilterFields({ form }: { form: Form<FilterValues> }) {
   const { t } = useI18n();
+  const vouchers = useVoucherOptions();
   return (
     <form class="filters" noValidate onSubmit={form.onSubmit} ref={form.ref} aria-label={t("筛选资源", "Filter offerings")}>
       <div class="field-row">
@@ -128,6 +152,9 @@ function FilterFields({ form }: { form: Form<FilterValues> }) {
         <TextField form={form} name="accelerator_model" label={t("加速卡型号", "Accelerator model")} placeholder="Ascend 910B" autoComplete="off" spellcheck={false} />
         <TextField form={form} name="max_unit_price_fen" label={t("单价上限（元）", "Highest unit price (yuan)")} inputMode="decimal" autoComplete="off" />
       </div>
+      {vouchers.length > 0 && (
+        <SelectField form={form} name="covered_by_voucher" label={t("我的券可用的资源", "Offerings my voucher covers")} placeholder={t("不限", "Any")} options={vouchers} />
+      )}
       <CheckboxField form={form} name="domestic" label={t("只看国产算力", "Domestic (国产) compute only")} />
       <FormStatus form={form} />
       <SubmitButton form={form}>{t("筛选", "Filter")}</SubmitButton>

@@ -126,6 +126,7 @@ export const QUERY_LIMITS = {
     accelerator_model: ACCELERATOR_MODEL,
     domestic: {},
     max_unit_price_fen: { minimum: 0, maximum: MAX_UNIT_PRICE_FEN },
+    covered_by_voucher: { maxLength: 64, pattern: /^[a-z]+_[a-z2-7]+$/ },
   },
   noticeSearch: {
     q: { maxLength: 60, pattern: /^[\p{L}\p{N} ._()（）·-]*$/u },
