@@ -1,8 +1,11 @@
 // Account basics (docs/accounts.md) in Chromium against the real server: changing one's password
 // signs out the other sessions, and a forgotten password is reset through the one-time link the
-// server prints to its log (development has no mail server), which then works once only.
+// server prints to its log (development has no mail server), which then works once only; the
+// installation admin creates an agency whose first admin joins by the invitation link, and the
+// organisation's last admin cannot be disabled.
 import { describe, expect, it } from "vitest";
 import { Caller, registerSme } from "./support/sme";
+import { E2E_PASSWORD, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
 import { heading, stage } from "./support/stage";
 import { signIn } from "./support/session";
 
@@ -90,5 +93,39 @@ describe("a forgotten password", () => {
     await again.getByRole("button", { name: "设置新密码" }).click();
     await again.getByRole("alert").getByText(/重置链接无效、已使用或已过期/).waitFor();
     expect(await signInStatus(sme.email, NEW_PASSWORD)).toBe(200);
+  });
+});
+
+describe("the installation admin", () => {
+  it("creates an agency in the web UI; its first admin joins by the link; disabling the last admin is asked first, then refused", async () => {
+    const page = await product.signedIn("admin@demo.cn", "/installation/agencies");
+    await heading(page, "主管部门与用户").waitFor();
+    const name = `测试科技局 ${uniqueSuffix()}`;
+    const email = uniqueEmail("agency-admin");
+    await page.getByLabel("部门名称").fill(name);
+    await page.getByLabel("统一社会信用代码").fill(uniqueCreditCode("330100"));
+    await page.getByLabel("行政区划代码（6位）").fill("330100");
+    await page.getByLabel("首位管理员邮箱").fill(email);
+    await page.getByRole("button", { name: "创建并邀请管理员" }).click();
+    await page.getByRole("status").getByText(`已创建：${name}`).waitFor();
+    const link = await page.getByLabel("邀请链接").inputValue();
+    await page.getByRole("row").filter({ hasText: name }).waitFor();
+
+    const { page: invited } = await product.tab();
+    await invited.goto(link);
+    await invited.getByLabel("姓名").fill("新局管理员");
+    await invited.getByLabel("密码（至少10位）").fill(E2E_PASSWORD);
+    await invited.getByLabel("再次输入密码").fill(E2E_PASSWORD);
+    await invited.getByRole("button", { name: "加入并登录" }).click();
+    await invited.getByRole("navigation", { name: "主导航" }).waitFor();
+
+    await page.getByRole("button", { name: `管理人员 ${name}` }).click();
+    await page.getByRole("heading", { name: `${name} 的人员` }).waitFor();
+    await page.getByRole("button", { name: "停用 新局管理员" }).click();
+    const question = page.getByRole("group", { name: "确认停用 新局管理员" });
+    await expect(question.textContent()).resolves.toContain("将立即退出登录");
+    await question.getByRole("button", { name: "确认停用" }).click();
+    await page.getByRole("alert").getByText("不能停用该机构最后一位管理员").waitFor();
+    expect(await signInStatus(email, E2E_PASSWORD)).toBe(200);
   });
 });

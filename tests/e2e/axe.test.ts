@@ -49,7 +49,7 @@ describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
     }
   };
 
-  it("the signed-out pages have no violations in either language", async () => {
+  it("the signed-out pages have no violations in either language", { timeout: 180_000 }, async () => {
     const { page } = await e2e.tab();
     for (const lang of LANGS) {
       await page.goto("/signin");
