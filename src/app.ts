@@ -26,6 +26,7 @@ import { searchRouter } from "./routes/search/search.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { fetchSender } from "./webhooks/sender";
+import { accountRouter } from "./routes/account/account.index";
 import { membersRouter } from "./routes/members/members.index";
 import { filesRouter } from "./routes/files/files.index";
 import { verificationRouter } from "./routes/verification/verification.index";
@@ -37,6 +38,7 @@ import { reportsRouter } from "./routes/reports/reports.index";
 import { anomaliesRouter } from "./routes/anomalies/anomalies.index";
 import { MAX_IMPORT_BYTES } from "./domain/usage-files";
 import { auditRouter } from "./routes/audit/audit.index";
+import { logMailer, type Mailer } from "./lib/mail";
 import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -61,6 +63,8 @@ export interface AppOptions {
   webhooks?: WebhookSettings;
   /** Prints what would have been mailed (invitation links), for installs without a mail server. */
   log?: (line: string) => void;
+  /** Sends mail (password-reset links). Default: to `log` when given, else nowhere. */
+  mailer?: Mailer;
   /** Where capacity searches run; by default in the request's thread, over its store. */
   search?: SearchExecutor;
   /** Static front end, tried after the API for paths it does not handle. */
@@ -84,6 +88,7 @@ const api = createRouter()
   .route("/", notificationsRouter)
   .route("/", webhooksRouter)
   .route("/", membersRouter)
+  .route("/", accountRouter)
   .route("/", filesRouter)
   .route("/", verificationRouter)
   .route("/", usageRouter)
@@ -131,6 +136,7 @@ export function createApp(options: AppOptions) {
     c.set("now", now);
     c.set("webhooks", webhooks);
     c.set("log", options.log ?? null);
+    c.set("mailer", options.mailer ?? (options.log ? logMailer(options.log) : null));
     c.set("search", options.search ?? searchInThread(c.var.store));
     c.set("actor", null);
     c.set("audit", options.audit ? await options.audit(c) : unsignedAuditSettings);

@@ -21,7 +21,7 @@ const EnvSchema = z.object({
    * WAL, the last commits before a power cut may be lost (never corrupted); faster on slow disks.
    */
   SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
-  /** There is no mail server: print invitation links to the server log (turn off once links go out otherwise). */
+  /** There is no mail server: print invitation links and password-reset mail to the server log (turn off once links go out otherwise; docs/accounts.md). */
   LOG_INVITATION_LINKS: z.enum(["0", "1"]).default("1"),
   /** The audit checkpoint signing key (PKCS#8 base64 or JWK). Unset: a key file beside the database. */
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),

@@ -63,6 +63,18 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/auth/logout": signedIn("none"),
   "POST /api/auth/logout-all": signedIn("none"),
   "GET /api/me": signedIn("none"),
+  // Account basics (docs/accounts.md): a person's own password; a reset link's token is the credential.
+  "POST /api/auth/password": signedIn("none"),
+  "POST /api/auth/password-reset/request": pub,
+  "POST /api/auth/password-reset": pub,
+  "PATCH /api/organisations/{id}": only(ORG_ADMINS, "own_organisation"),
+  // The installation admin manages agencies and the people of organisations it may read
+  // (mayReadOrganisation: agencies, providers, its own), never enterprises'.
+  "GET /api/installation/agencies": only(["platform:admin"], "installation"),
+  "POST /api/installation/agencies": only(["platform:admin"], "installation"),
+  "GET /api/installation/organisations/{id}/users": only(["platform:admin"], "related_organisations"),
+  "POST /api/installation/users/{id}/disable": only(["platform:admin"], "related_organisations"),
+  "POST /api/installation/users/{id}/enable": only(["platform:admin"], "related_organisations"),
   "GET /api/organisations/{id}": signedIn("related_organisations"),
   "GET /api/organisations/{id}/related-parties": signedIn("related_organisations"),
   "POST /api/organisations/{id}/related-parties": only(["sme:admin", "provider:admin"], "own_organisation"),

@@ -54,9 +54,14 @@ export async function isKnownAddress(store: Store, email: string, address: strin
 }
 
 /** Takes one slot of every limit, or answers 429 with when to retry; nothing is hashed before this. */
-export async function takeLoginSlots(store: Store, limits: readonly RateLimit[], now: number): Promise<void> {
+export async function takeLoginSlots(
+  store: Store,
+  limits: readonly RateLimit[],
+  now: number,
+  message = "登录尝试次数过多，请稍后再试 / Too many sign-in attempts; try again later",
+): Promise<void> {
   try {
-    await takeSlots(store, limits, now, "登录尝试次数过多，请稍后再试 / Too many sign-in attempts; try again later");
+    await takeSlots(store, limits, now, message);
   } catch (error) {
     if (error instanceof AppError && error.status === 429) {
       throw new AppError(429, "too_many_attempts", error.message, error.details);
@@ -70,5 +75,33 @@ export function signedInStatements(store: Store, limits: readonly RateLimit[], e
   return [
     ...limits.map((limit) => giveBackSlotStatement(store, limit, now)),
     takeSlotStatement(store, { key: knownKey(email, address), ...KNOWN_ADDRESS }, now),
+  ];
+}
+
+/**
+ * Changing a password checks the current one, so it is throttled like sign-in (its slots taken
+ * before the hash, given back on success): per account and address, and per address.
+ */
+export function passwordChangeLimits(userId: string, address: string): RateLimit[] {
+  return [
+    { key: `password:pair15m:${userId}|${address}`, ...LOGIN_LIMITS.pairPerWindow },
+    { key: `password:pairday:${userId}|${address}`, ...LOGIN_LIMITS.pairPerDay },
+    { key: `password:address:${address}`, ...LOGIN_LIMITS.addressPerWindow },
+  ];
+}
+
+export const RESET_LIMITS = {
+  accountPerHour: { allowed: 3, windowMs: 60 * MINUTE_MS },
+  addressPerHour: { allowed: 10, windowMs: 60 * MINUTE_MS },
+} as const;
+
+/**
+ * Reset requests: per address asked about (known or not, so the limit reveals nothing) and per
+ * client address; the slots are taken in the batch that stores the link.
+ */
+export function passwordResetLimits(email: string, address: string): RateLimit[] {
+  return [
+    { key: `reset:account:${account(email)}`, ...RESET_LIMITS.accountPerHour },
+    { key: `reset:address:${address}`, ...RESET_LIMITS.addressPerHour },
   ];
 }

@@ -6,6 +6,7 @@ import type { Store } from "../db/store";
 import type { WebhookSender } from "../webhooks/sender";
 import type { SearchExecutor } from "../services/capacity-search";
 import type { AuditSettings } from "../services/audit-log";
+import type { Mailer } from "./mail";
 
 export interface Actor {
   user: User;
@@ -34,6 +35,8 @@ export interface AppVariables {
   search: SearchExecutor;
   /** Where a development install prints what it would have mailed (invitation links); null: nowhere. */
   log: ((line: string) => void) | null;
+  /** Where mail goes (password-reset links); null: nowhere (docs/accounts.md, "Mail"). */
+  mailer: Mailer | null;
   /** How webhook attempts are sent, and whether loopback targets are allowed (development only). */
   webhooks: WebhookSettings;
 }

@@ -69,6 +69,9 @@ describe("without a session", () => {
       "GET /health",
       "POST /api/auth/accept-invitation",
       "POST /api/auth/login",
+      // A forgotten password: the request answers the same for any address; the link's token is the credential (docs/accounts.md).
+      "POST /api/auth/password-reset",
+      "POST /api/auth/password-reset/request",
       "POST /api/auth/signup",
       "POST /api/notices/{claim_id}/objections",
     ]);

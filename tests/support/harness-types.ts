@@ -1,6 +1,7 @@
 import type { BlobStore } from "../../src/blobs/blob-store";
 import type { Store } from "../../src/db/store";
 import type { createApp } from "../../src/app";
+import type { MailMessage } from "../../src/lib/mail";
 import type { WebhookSettings } from "../../src/lib/context";
 import type { AuditSettings } from "../../src/services/audit-log";
 
@@ -16,4 +17,6 @@ export interface Harness {
   webhooks: WebhookSettings;
   /** The audit log's settings (a fixed test signing key). */
   audit: AuditSettings;
+  /** Every message the app sent through its mailer, oldest first. */
+  outbox: MailMessage[];
 }

@@ -27,3 +27,4 @@ export * from "./vetting";
 export * from "./audit";
 export * from "./claims";
 export * from "./anomalies";
+export * from "./password-resets";

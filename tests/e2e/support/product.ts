@@ -12,6 +12,8 @@ const STOP_TIMEOUT_MS = 5_000;
 export interface Product {
   baseUrl: string;
   stop: () => Promise<void>;
+  /** What the server printed so far (stdout and stderr): e.g. the reset links it would have mailed. */
+  output: () => string;
 }
 
 function freePort(): Promise<number> {
@@ -73,5 +75,5 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
     await stop();
     throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl, stop, output: () => log };
 }

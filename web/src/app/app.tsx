@@ -8,14 +8,15 @@ import { SignInPage } from "../auth/sign-in";
 import { SignUpPage } from "../auth/sign-up";
 import { AcceptInvitationPage } from "../organisation";
 import { NoticesPage } from "../notices";
+import { ForgotPasswordPage, ResetPasswordPage } from "../account";
 import { navigate, useLocation, type Location } from "../shell/router";
 import { SessionProvider, useSession, type SessionState } from "../shell/session";
 import { Layout } from "./layout";
 import { LoadFailure, Loading } from "../ui/load";
 
-const PUBLIC_PATHS = new Set(["/signin", "/signup"]);
-/** Pages anyone may open, signed in or not (an invitation link opened while signed in as someone else). */
-const OPEN_PATHS = new Set(["/accept-invitation", "/notices"]);
+const PUBLIC_PATHS = new Set(["/signin", "/signup", "/forgot-password"]);
+/** Pages anyone may open, signed in or not (an invitation or reset link opened while signed in as someone else). */
+const OPEN_PATHS = new Set(["/accept-invitation", "/notices", "/reset-password"]);
 
 /** Only same-site paths, so a crafted ?next= cannot send people elsewhere. */
 function safeNext(next: string | null): string {
@@ -45,11 +46,11 @@ function Routes() {
   if (state.status === "loading" || redirect) return <Layout me={null}><Loading /></Layout>;
   if (state.status === "failed") return <Layout me={null}><LoadFailure error={state.error} retry={reload} /></Layout>;
   if (OPEN_PATHS.has(here.path)) {
-    const Open = here.path === "/notices" ? NoticesPage : AcceptInvitationPage;
+    const Open = here.path === "/notices" ? NoticesPage : here.path === "/reset-password" ? ResetPasswordPage : AcceptInvitationPage;
     return <Layout me={state.status === "signed_in" ? state.me : null}><Open /></Layout>;
   }
   if (state.status === "signed_out") {
-    return <Layout me={null}>{here.path === "/signup" ? <SignUpPage /> : <SignInPage notice={state.notice} />}</Layout>;
+    return <Layout me={null}>{here.path === "/signup" ? <SignUpPage /> : here.path === "/forgot-password" ? <ForgotPasswordPage /> : <SignInPage notice={state.notice} />}</Layout>;
   }
   const entry = PAGES.find((page) => page.path === here.path);
   const allowed = entry && opens(state.me, entry);

@@ -26,6 +26,7 @@ import { VoucherProgrammesPage } from "../applications/voucher-programmes";
 import { VerificationQueuePage } from "../verification/verification-queue";
 import { WebhooksPage } from "../webhooks";
 import { AuditPage } from "../audit";
+import { AccountPage, AgenciesPage } from "../account";
 import { AgencyBookingsPage } from "../bookings";
 import { DashboardPage } from "../reports";
 import type { Me } from "../shell/session";
@@ -68,6 +69,9 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/my-bookings", title: ["我的预约", "My bookings"], needs: "GET /api/bookings", for: ["sme"], Page: MyBookingsPage },
   // Notifications (the header's bell opens the inbox) and the organisation admins' webhooks.
   { path: "/notifications", title: ["通知", "Notifications"], needs: "GET /api/notifications", nav: false, Page: NotificationsPage },
+  // Account basics (docs/accounts.md): everyone's password; the installation admin's agencies and people.
+  { path: "/account", title: ["账户安全", "Account security"], needs: "POST /api/auth/password", Page: AccountPage },
+  { path: "/installation/agencies", title: ["主管部门与用户", "Agencies and people"], needs: "GET /api/installation/agencies", Page: AgenciesPage },
   { path: "/settings/webhooks", title: ["Webhook 推送", "Webhooks"], needs: "POST /api/webhook-endpoints", Page: WebhooksPage },
 ];
 

@@ -34,6 +34,9 @@ export function SignInPage({ notice }: { notice: Bilingual | null }) {
         </SubmitButton>
       </form>
       <p class="aside">
+        <Link href="/forgot-password">{t("忘记密码？", "Forgotten your password?")}</Link>
+      </p>
+      <p class="aside">
         {t("还没有账号？", "No account yet?")} <Link href="/signup">{t("注册企业或服务商", "Register an SME or a provider")}</Link>
       </p>
       <p class="aside">

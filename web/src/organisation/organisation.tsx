@@ -20,6 +20,7 @@ import { Facts } from "../ui/facts";
 import { MembersCard } from "./members";
 import { VerificationCard } from "./verification";
 import { VettingsCard } from "./vettings";
+import { EditDetailsCard } from "./edit-details";
 
 type Organisation = Me["organisation"];
 type Relation = keyof typeof RELATION;
@@ -35,7 +36,14 @@ export function OrganisationPage() {
   const declares = me.organisation.kind === "sme" || me.organisation.kind === "provider";
   return (
     <Page title={t("我的机构", "My organisation")}>
-      <Loaded load={organisation}>{(org) => <OrganisationFacts org={org} />}</Loaded>
+      <Loaded load={organisation}>
+        {(org) => (
+          <>
+            <OrganisationFacts org={org} />
+            {may(me, "PATCH /api/organisations/{id}") && <EditDetailsCard org={org} onSaved={organisation.reload} />}
+          </>
+        )}
+      </Loaded>
       {me.organisation.kind === "agency" && <AgencyProfile />}
       {declares && <VerificationCard orgId={id} />}
       {may(me, "GET /api/provider-vettings") && <VettingsCard />}

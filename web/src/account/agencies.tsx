@@ -1,0 +1,191 @@
+// The installation admin's page (docs/accounts.md): the funding agencies, creating one with an
+// invitation for its first admin (the one-time link is shown here, since no mail is sent), and
+// the people of an agency, each disabled (after a confirmation) or enabled again.
+import { useState } from "preact/hooks";
+import { api, ApiError, send } from "../shell/api";
+import { creditCodeCheck } from "../shell/checks";
+import { useI18n, type Bilingual } from "../shell/i18n";
+import { USER_ROLE } from "../shell/labels";
+import { REGION_CODE } from "../../../src/domain/region";
+import { useMe } from "../shell/session";
+import { CreditCodeField, TextField } from "../ui/fields";
+import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { Loaded, useLoad } from "../ui/load";
+import { Page } from "../ui/page";
+import { DataTable } from "../ui/table";
+import { Instant } from "../ui/values";
+
+const PAGE_SIZE = 100;
+
+/** The API's limits (src/routes/account NewAgencyBody). */
+const AGENCY_LIMITS = {
+  name: { required: true, maxLength: 200 },
+  credit_code: { required: true, maxLength: 18, check: creditCodeCheck },
+  region_code: { required: true, maxLength: 6, pattern: REGION_CODE },
+  admin_email: { required: true, maxLength: 254 },
+};
+
+export function AgenciesPage() {
+  const { t } = useI18n();
+  const [revision, setRevision] = useState(0);
+  const [open, setOpen] = useState<{ id: string; name: string } | null>(null);
+  const agencies = useLoad(() => send(api.api.installation.agencies.$get({ query: { limit: String(PAGE_SIZE), offset: "0" } })), String(revision));
+  return (
+    <Page title={t("主管部门与用户", "Agencies and people")} lead={t("平台管理员在此创建主管部门、管理其人员。", "The installation admin creates funding agencies and manages their people here.")}>
+      <section class="card" aria-labelledby="agencies">
+        <h2 id="agencies">{t("主管部门", "Funding agencies")}</h2>
+        <Loaded load={agencies}>
+          {({ items, total }) => (
+            <DataTable
+              caption={t(`全部主管部门（共 ${total} 个）`, `All funding agencies (${total})`)}
+              rows={items}
+              rowKey={(row) => row.id}
+              empty={t("还没有主管部门。", "No agencies yet.")}
+              columns={[
+                { header: t("名称", "Name"), cell: (row) => <strong>{row.name}</strong> },
+                { header: t("统一社会信用代码", "Credit code"), cell: (row) => <code>{row.credit_code}</code> },
+                { header: t("行政区划", "Region"), cell: (row) => row.region_code },
+                { header: t("人员", "People"), cell: (row) => t(`${row.users} 人（管理员 ${row.enabled_admins}）`, `${row.users} (admins: ${row.enabled_admins})`) },
+                { header: t("待接受邀请", "Open invitations"), cell: (row) => row.pending_invitations },
+                { header: t("创建时间", "Created"), cell: (row) => <Instant at={row.created_at} /> },
+                {
+                  header: t("操作", "Actions"),
+                  class: "actions",
+                  cell: (row) => (
+                    <button type="button" onClick={() => setOpen({ id: row.id, name: row.name })} aria-label={`${t("管理人员", "Manage people")} ${row.name}`}>
+                      {t("管理人员", "Manage people")}
+                    </button>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+        <NewAgencyForm onCreated={() => setRevision((n) => n + 1)} />
+      </section>
+      {open && <PeopleCard key={open.id} orgId={open.id} orgName={open.name} />}
+    </Page>
+  );
+}
+
+function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useI18n();
+  const [link, setLink] = useState<{ email: string; url: string; expires_at: string } | null>(null);
+  const form = useForm({
+    initial: { name: "", credit_code: "", region_code: "", admin_email: "" },
+    specs: AGENCY_LIMITS,
+    submit: async (values) => {
+      const created = await send(
+        api.api.installation.agencies.$post({
+          json: { name: values.name.trim(), credit_code: values.credit_code.trim(), region_code: values.region_code.trim(), admin_email: values.admin_email.trim() },
+        }),
+      );
+      setLink({ email: created.invitation.email, url: new URL(created.accept_path, location.origin).toString(), expires_at: created.invitation.expires_at });
+      form.reset();
+      onCreated();
+      return [`已创建：${created.organisation.name}`, `Created: ${created.organisation.name}`];
+    },
+  });
+  return (
+    <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref}>
+      <h3>{t("创建主管部门", "Create a funding agency")}</h3>
+      <TextField form={form} name="name" label={t("部门名称", "Agency name")} />
+      <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
+      <TextField form={form} name="region_code" inputMode="numeric" label={t("行政区划代码（6位）", "Region code (6 digits)")} />
+      <TextField form={form} name="admin_email" type="email" spellcheck={false} label={t("首位管理员邮箱", "First admin's email")} hint={t("该管理员通过一次性邀请链接设置姓名和密码", "The admin chooses a name and password through a one-time invitation link")} />
+      <FormStatus form={form} />
+      {link && (
+        <div class="message info invitation-link">
+          <p>
+            {t(`系统不发送邮件。请把下面的一次性链接交给 ${link.email}（只显示这一次）：`, `No e-mail is sent. Give ${link.email} this one-time link (shown only now):`)}
+          </p>
+          <p>
+            <input type="text" readOnly value={link.url} aria-label={t("邀请链接", "Invitation link")} onFocus={(event) => (event.currentTarget as HTMLInputElement).select()} />
+          </p>
+          <p class="hint">
+            {t("有效期至", "Valid until")} <Instant at={link.expires_at} />
+          </p>
+        </div>
+      )}
+      <SubmitButton form={form}>{t("创建并邀请管理员", "Create and invite the admin")}</SubmitButton>
+    </form>
+  );
+}
+
+function PeopleCard({ orgId, orgName }: { orgId: string; orgName: string }) {
+  const { t, say } = useI18n();
+  const me = useMe();
+  const people = useLoad(() => send(api.api.installation.organisations[":id"].users.$get({ param: { id: orgId }, query: { limit: String(PAGE_SIZE), offset: "0" } })), orgId);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Bilingual | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const act = async (action: "disable" | "enable", userId: string, name: string) => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await send(api.api.installation.users[":id"][action].$post({ param: { id: userId } }));
+      setOutcome(action === "disable" ? [`已停用：${name}`, `Disabled: ${name}`] : [`已启用：${name}`, `Enabled: ${name}`]);
+      setConfirming(null);
+      people.reload();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setFailure(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="agency-people">
+      <h2 id="agency-people">{t(`${orgName} 的人员`, `People of ${orgName}`)}</h2>
+      <div role="status">{outcome && <p class="message success">{say(outcome)}</p>}</div>
+      <div role="alert">{failure && <p class="message error">{say(failure)}</p>}</div>
+      <Loaded load={people}>
+        {({ items, total }) => (
+          <DataTable
+            caption={t(`人员（共 ${total} 人）`, `People (${total})`)}
+            rows={items}
+            rowKey={(row) => row.id}
+            empty={t("还没有人员：首位管理员尚未接受邀请。", "No people yet: the first admin has not accepted the invitation.")}
+            columns={[
+              { header: t("姓名", "Name"), cell: (row) => <strong>{row.display_name}</strong> },
+              { header: t("邮箱", "Email"), cell: (row) => row.email },
+              { header: t("角色", "Role"), cell: (row) => say(USER_ROLE[row.role]) },
+              { header: t("状态", "Status"), cell: (row) => (row.disabled ? t("已停用", "Disabled") : t("正常", "Active")) },
+              {
+                header: t("操作", "Actions"),
+                class: "actions",
+                cell: (row) =>
+                  row.id === me.user.id ? null : row.disabled ? (
+                    <button type="button" onClick={() => act("enable", row.id, row.display_name)} aria-label={`${t("启用", "Enable")} ${row.display_name}`}>
+                      {t("启用", "Enable")}
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => setConfirming(row.id)} aria-expanded={confirming === row.id ? "true" : "false"} aria-label={`${t("停用", "Disable")} ${row.display_name}`}>
+                      {t("停用", "Disable")}
+                    </button>
+                  ),
+              },
+            ]}
+            below={(row) =>
+              confirming === row.id && (
+                <div class="subform" role="group" aria-label={`${t("确认停用", "Confirm disabling")} ${row.display_name}`}>
+                  <p>{t(`停用后，${row.display_name} 将立即退出登录且不能再登录，直到重新启用。确定吗？`, `${row.display_name} will be signed out at once and cannot sign in until enabled again. Are you sure?`)}</p>
+                  <div class="buttons">
+                    <button type="button" class="danger primary" onClick={() => act("disable", row.id, row.display_name)} aria-disabled={busy ? "true" : undefined}>
+                      {busy ? t("处理中…", "Working…") : t("确认停用", "Confirm disabling")}
+                    </button>
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      {t("取消", "Cancel")}
+                    </button>
+                  </div>
+                </div>
+              )
+            }
+          />
+        )}
+      </Loaded>
+    </section>
+  );
+}
