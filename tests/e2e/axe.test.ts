@@ -16,7 +16,7 @@ const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "finance@demo.cn", "auditor@
 const EXTRA_PAGES: Record<string, string[]> = { "compute@demo.cn": ["/claims?new=1"], "qiming@demo.cn": ["/claims?new=1"] };
 
 /** Pages a role must reach through its navigation; the sweep fails if one goes missing from the menu. */
-const MUST_REACH: Record<string, readonly string[]> = { "reviewer@demo.cn": ["/agency/anomalies"] };
+const MUST_REACH: Record<string, readonly string[]> = { "reviewer@demo.cn": ["/agency/anomalies"], "compute@demo.cn": ["/provider/timeline"] };
 
 async function settle(page: Page, path: string): Promise<void> {
   await page.goto(path);
