@@ -42,6 +42,14 @@ describe("provider timeline and maintenance", () => {
     const overflow = await grid.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, page: document.documentElement.scrollWidth }));
     expect(overflow.scroll).toBeGreaterThan(overflow.client);
     expect(overflow.tab).toBe(0);
+    // Nothing else widens the page: name the widest elements if something does.
+    const wide = await page.evaluate((width) =>
+      [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".timeline-wrap"))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`),
+    PHONE.width);
+    expect(wide).toEqual([]);
     expect(overflow.page).toBeLessThanOrEqual(PHONE.width);
   });
 
