@@ -45,7 +45,7 @@ describe("provider timeline and maintenance", () => {
     // Nothing else widens the page: name the widest elements if something does.
     const wide = await page.evaluate((width) =>
       [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".timeline-wrap"))
+        .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".timeline-wrap table"))
         .slice(0, 5)
         .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`),
     PHONE.width);
