@@ -21,6 +21,7 @@ import { voucherApplicationsRouter } from "./routes/voucher-applications/voucher
 import { vouchersRouter } from "./routes/vouchers/vouchers.index";
 import { bookingsRouter } from "./routes/bookings/bookings.index";
 import { offeringsRouter } from "./routes/offerings/offerings.index";
+import { timelineRouter } from "./routes/timeline/timeline.index";
 import { quotesRouter } from "./routes/quotes/quotes.index";
 import { searchRouter } from "./routes/search/search.index";
 import { notificationsRouter } from "./routes/notifications/notifications.index";
@@ -82,6 +83,7 @@ const api = createRouter()
   .route("/", voucherApplicationsRouter)
   .route("/", vouchersRouter)
   .route("/", offeringsRouter)
+  .route("/", timelineRouter)
   .route("/", searchRouter)
   .route("/", quotesRouter)
   .route("/", bookingsRouter)

@@ -108,6 +108,11 @@ export const accessRules: Record<string, AccessRule> = {
   "PATCH /api/offerings/{id}": only(PROVIDER_ANY, "own_organisation"),
   "GET /api/offerings/{id}/availability": signedIn("published"),
   "POST /api/offerings/{id}/blackouts": only(PROVIDER_ANY, "own_organisation"),
+  "PATCH /api/offerings/{id}/blackouts/{blackout_id}": only(PROVIDER_ANY, "own_organisation"),
+  "DELETE /api/offerings/{id}/blackouts/{blackout_id}": only(PROVIDER_ANY, "own_organisation"),
+  "POST /api/offerings/{id}/blackout-series": only(PROVIDER_ANY, "own_organisation"),
+  // The provider's timeline: its own offerings only (scope decided in readTimeline's WHERE on the actor's organisation).
+  "GET /api/provider-timeline": only(PROVIDER_ANY, "own_organisation"),
   "POST /api/search/capacity": signedIn("published"),
   "POST /api/quotes": only(SME_ANY, "own_organisation"),
   "POST /api/bookings": only(SME_ANY, "own_organisation"),

@@ -19,6 +19,7 @@ const EXTRA_PAGES: Record<string, string[]> = { "compute@demo.cn": ["/claims?new
 const MUST_REACH: Record<string, readonly string[]> = {
   "reviewer@demo.cn": ["/agency/anomalies", "/account"],
   "admin@demo.cn": ["/installation/agencies", "/account"],
+  "compute@demo.cn": ["/provider/timeline"],
 };
 
 async function settle(page: Page, path: string): Promise<void> {

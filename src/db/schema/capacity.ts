@@ -14,7 +14,7 @@ export const offerings = sqliteTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     region_code: text("region_code").notNull(),
-    status: text("status", { enum: ["active", "paused", "retired"] }).notNull(),
+    status: text("status", { enum: ["draft", "active", "paused", "retired"] }).notNull(),
     // Pricing: unit_price_fen buys one unit for unit_minutes (card-hour: 60, seat-day: 1440,
     // licence-month: 43200). Capacity is counted per slot of slot_minutes (60 or 1440), which
     // divides unit_minutes; a booking's duration is a whole number of units.

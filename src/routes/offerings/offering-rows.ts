@@ -7,9 +7,10 @@ import type { AuditInput } from "../../db/audit";
 import type { ConstraintViolation } from "../../db/constraints";
 import { offerings, type Booking, type Offering, type Organisation } from "../../db/schema";
 import type { Store } from "../../db/store";
-import { conflict, unprocessable, type AppError } from "../../lib/errors";
+import { conflict, forbidden, unprocessable, type AppError } from "../../lib/errors";
 import { setCapacityFrom } from "../../services/capacity";
 import { clearForRetirement, clearTheWay, overfullSlots } from "../../services/offering-changes";
+import { publishedProviderGuard } from "../../services/blackouts";
 import { activeOfferingsGuard } from "../../services/write-limits";
 import type { OfferingInput, OfferingPatch } from "./offerings.routes";
 
@@ -87,6 +88,9 @@ export async function planOfferingChange(store: Store, before: Offering, patch: 
   if (changed.length === 0 && weekly_hours === undefined) throw unprocessable("nothing_to_change", "请至少修改一项 / Change at least one field");
   if (before.status === "retired") throw conflict("offering_retired", "该资源已下架，不能修改 / The offering is retired and cannot change");
   checkFieldsFit(before.category, changed);
+  if (before.status === "draft" && fields.status === "paused") {
+    throw conflict("draft_not_published", "草稿须先发布才能暂停 / Publish a draft before pausing it");
+  }
   const set: Partial<Offering> = { ...fields, updated_at: Math.max(now, before.updated_at + 1) };
   if (weekly_hours !== undefined) set.weekly_hours_json = weekly_hours ? JSON.stringify(weekly_hours) : null;
   const after: Offering = { ...before, ...set };
@@ -109,7 +113,9 @@ export async function planOfferingChange(store: Store, before: Offering, patch: 
     statements.push(setCapacityFrom(before.id, from, fields.capacity_units));
   }
   statements.push(store.db.update(offerings).set(set).where(eq(offerings.id, before.id)));
-  if (fields.status === "active" && before.status !== "active") statements.push(activeOfferingsGuard(before.provider_org_id, now));
+  if (fields.status === "active" && before.status !== "active") {
+    statements.push(publishedProviderGuard(before.id, before.provider_org_id), activeOfferingsGuard(before.provider_org_id, now));
+  }
   const event: AuditInput = { action: "offering.updated", subject_type: "offering", subject_id: before.id, before, after };
   return { statements, events: [...way.events, event], after, cancelled: way.cancelled };
 }
@@ -121,3 +127,7 @@ export function explainOfferingGuard(v: ConstraintViolation): AppError {
     `预约刚发生变化，请重新操作（${v.name}）/ Bookings changed while this was being applied; try again (${v.name})`,
   );
 }
+
+/** Publishing (making an offering active) needs a provider approved by an agency and not suspended. */
+export const notApprovedToPublish = (): AppError =>
+  forbidden("服务商须经至少一家机构审核通过（且未被平台暂停）才能发布资源；可先保存为草稿 / Only a provider approved by at least one agency (and not suspended by the platform) can publish offerings; save it as a draft meanwhile");

@@ -15,18 +15,25 @@ import { clearTheWay, overfullSlots, presentBookingsInTheWay } from "../../servi
 import { mayPublish } from "../../services/vetting";
 import { coveredByVoucher } from "../../services/voucher-coverage";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
-import { explainOfferingGuard, newOfferingRow, planOfferingChange } from "./offering-rows";
+import { constraintViolation } from "../../db/constraints";
+import { publishedProviderGuard } from "../../services/blackouts";
+import { explainOfferingGuard, newOfferingRow, notApprovedToPublish, planOfferingChange } from "./offering-rows";
 import * as routes from "./offerings.routes";
 
 export const createOffering: RouteHandler<typeof routes.createOffering, AppEnv> = async (c) => {
   const actor = actorOf(c);
-  if (!(await mayPublish(c.var.store, actor.org))) {
-    throw forbidden("服务商须经至少一家机构审核通过（且未被平台暂停）才能发布资源 / Only a provider approved by at least one agency (and not suspended by the platform) can publish offerings");
-  }
-  const row = newOfferingRow(c.req.valid("json"), actor.org, newId("off"), c.var.now());
-  await commit(c, [c.var.store.db.insert(offerings).values(row), activeOfferingsGuard(actor.org.id, row.created_at)], [
-    { action: "offering.published", subject_type: "offering", subject_id: row.id, after: row },
-  ]).catch((error) => explainWriteLimit(error, tooManyOfferings));
+  const body = c.req.valid("json");
+  // A draft is the provider's own until published: anyone may save one, awaiting approval or not.
+  const draft = body.status === "draft";
+  if (!draft && !(await mayPublish(c.var.store, actor.org))) throw notApprovedToPublish();
+  const row = newOfferingRow(body, actor.org, newId("off"), c.var.now());
+  const guards = draft ? [] : [publishedProviderGuard(row.id, actor.org.id), activeOfferingsGuard(actor.org.id, row.created_at)];
+  await commit(c, [c.var.store.db.insert(offerings).values(row), ...guards], [
+    { action: draft ? "offering.drafted" : "offering.published", subject_type: "offering", subject_id: row.id, after: row },
+  ]).catch((error) => {
+    if (constraintViolation(error)?.name === "offerings.status") throw notApprovedToPublish();
+    return explainWriteLimit(error, tooManyOfferings);
+  });
   return c.json(presentOffering(row, actor.org), 201);
 };
 
@@ -36,10 +43,12 @@ export const updateOffering: RouteHandler<typeof routes.updateOffering, AppEnv> 
   const patch = c.req.valid("json");
   const result = await retryOnGuard(async () => {
     const before = await readOwnOffering(c.var.store, actor, id);
+    // Publishing a draft (or re-activating) needs an approved provider; the write checks it again.
+    if (patch.status === "active" && before.status !== "active" && !(await mayPublish(c.var.store, actor.org))) throw notApprovedToPublish();
     const change = await planOfferingChange(c.var.store, before, patch, c.var.now());
     await commit(c, change.statements, change.events);
     return change;
-  }, (v) => (isWriteLimit(v) ? tooManyOfferings() : explainOfferingGuard(v)));
+  }, (v) => (isWriteLimit(v) ? tooManyOfferings() : v.name === "offerings.status" ? notApprovedToPublish() : explainOfferingGuard(v)));
   return c.json({ offering: presentOffering(result.after, actor.org), cancelled_bookings: await presentBookingsInTheWay(c.var.store, result.cancelled) }, 200);
 };
 

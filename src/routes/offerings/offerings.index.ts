@@ -1,4 +1,5 @@
 import { createRouter } from "../../lib/create-app";
+import * as blackoutHandlers from "./blackouts.handlers";
 import * as handlers from "./offerings.handlers";
 import * as routes from "./offerings.routes";
 
@@ -8,4 +9,7 @@ export const offeringsRouter = createRouter()
   .openapi(routes.listOfferings, handlers.listOfferings)
   .openapi(routes.getOffering, handlers.getOffering)
   .openapi(routes.getAvailability, handlers.getAvailability)
-  .openapi(routes.createBlackout, handlers.createBlackout);
+  .openapi(routes.createBlackout, handlers.createBlackout)
+  .openapi(routes.createBlackoutSeries, blackoutHandlers.createBlackoutSeries)
+  .openapi(routes.updateBlackout, blackoutHandlers.updateBlackout)
+  .openapi(routes.deleteBlackout, blackoutHandlers.deleteBlackout);

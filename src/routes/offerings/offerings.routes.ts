@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_BOOKING_MINUTES, WeeklyHoursSchema } from "../../domain/slots";
 import { defineRoute } from "../../lib/route";
-import { commonErrors, conflictError, ErrorSchema, IdParam, Instant, json, jsonBody, text } from "../common";
+import { CalendarDate, commonErrors, conflictError, ErrorSchema, IdParam, Instant, json, jsonBody, text } from "../common";
 
 export const MAX_UNIT_PRICE_FEN = 1_000_000_000;
 export const MAX_CAPACITY_UNITS = 100_000;
@@ -43,7 +43,10 @@ const common = {
   weekly_hours: WeeklyHoursSchema.nullable()
     .default(null)
     .openapi({ description: 'Bookable hours per ISO weekday in Asia/Shanghai, e.g. {"1": [[9, 18]]}; null = around the clock' }),
-  status: z.enum(["active", "paused"]).default("active"),
+  status: z
+    .enum(["active", "paused", "draft"])
+    .default("active")
+    .openapi({ description: "draft: saved but not published (not bookable, not in search); any provider may save one, publishing needs approval" }),
 };
 
 const SensitivityLevel = z.enum(["public", "internal", "sensitive"]);
@@ -91,7 +94,7 @@ export const OfferingPatchBody = z
     cancellation_notice_minutes: Minutes,
     requires_confirmation: z.boolean(),
     weekly_hours: WeeklyHoursSchema.nullable(),
-    status: z.enum(["active", "paused", "retired"]),
+    status: z.enum(["active", "paused", "retired"]).openapi({ description: "active publishes a draft (only an approved provider); nothing goes back to draft" }),
     accelerator_model: AcceleratorModel,
     cards_per_node: z.number().int().min(1).max(64),
     domestic: z.boolean(),
@@ -116,7 +119,7 @@ export const OfferingSchema = z
     name: z.string(),
     description: z.string(),
     region_code: z.string(),
-    status: z.enum(["active", "paused", "retired"]),
+    status: z.enum(["draft", "active", "paused", "retired"]),
     unit: z.string(),
     unit_minutes: z.number(),
     unit_price_fen: z.number(),
@@ -189,7 +192,7 @@ export const createOffering = defineRoute({
   method: "post",
   path: "/api/offerings",
   tags: ["offerings"],
-  summary: "Publish an offering (approved providers)",
+  summary: "Publish an offering (approved providers), or save it as a draft (any provider)",
   request: jsonBody(OfferingBody),
   responses: { 201: json(OfferingSchema, "Published"), ...commonErrors, ...conflictError },
 });
@@ -263,6 +266,42 @@ export const getAvailability = defineRoute({
   },
 });
 
+export const BlackoutParams = IdParam.extend({
+  blackout_id: z.string().min(3).max(64).regex(/^[a-z]+_[a-z2-7]+$/, "not an id").openapi({ param: { name: "blackout_id", in: "path" } }),
+});
+
+const BlackoutSchema = z.object({ id: z.string(), offering_id: z.string(), starts_at: z.string(), ends_at: z.string(), reason: z.string() });
+
+export const BlackoutChangeBody = z
+  .object({
+    starts_at: Instant.optional(),
+    ends_at: Instant.optional(),
+    reason: text(500, { multiline: true }).optional(),
+    force: z.boolean().default(false),
+    notice: text(500, { multiline: true }).optional(),
+  })
+  .openapi("BlackoutChange");
+
+export const MAX_SERIES_WINDOWS = 20;
+export const MAX_SERIES_DAYS = 366;
+
+export const BlackoutSeriesBody = z
+  .object({
+    weekdays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1)
+      .max(7)
+      .openapi({ description: "ISO weekdays (1 = Monday) in Asia/Shanghai" }),
+    start_hour: z.number().int().min(0).max(23),
+    end_hour: z.number().int().min(1).max(24).openapi({ description: "Hour the window ends, after start_hour, the same day (24 = midnight)" }),
+    from_date: CalendarDate.openapi({ description: "First day (Asia/Shanghai)" }),
+    until_date: CalendarDate.openapi({ description: "Last day, inclusive" }),
+    reason: text(500, { multiline: true }),
+    force: z.boolean().default(false),
+    notice: text(500, { multiline: true }).optional(),
+  })
+  .openapi("NewBlackoutSeries");
+
 export const createBlackout = defineRoute({
   method: "post",
   path: "/api/offerings/{id}/blackouts",
@@ -275,6 +314,47 @@ export const createBlackout = defineRoute({
       "Blacked out",
     ),
     422: json(ErrorSchema, "A window that is empty, past or too long"),
+    ...commonErrors,
+    ...conflictError,
+  },
+});
+
+export const createBlackoutSeries = defineRoute({
+  method: "post",
+  path: "/api/offerings/{id}/blackout-series",
+  tags: ["offerings"],
+  summary: `Recurring maintenance: a window on chosen weekdays between two hours, from a date until a date, written as one blackout per day (at most ${MAX_SERIES_WINDOWS}); refused as a whole over bookings, naming them, or cancels them with force`,
+  request: { params: IdParam, ...jsonBody(BlackoutSeriesBody) },
+  responses: {
+    201: json(z.object({ blackouts: z.array(BlackoutSchema), cancelled_bookings: z.array(BookingInTheWay) }), "Blacked out"),
+    422: json(ErrorSchema, "No window in the range, too many windows, or a bad range"),
+    ...commonErrors,
+    ...conflictError,
+  },
+});
+
+export const updateBlackout = defineRoute({
+  method: "patch",
+  path: "/api/offerings/{id}/blackouts/{blackout_id}",
+  tags: ["offerings"],
+  summary: "Move, shorten, lengthen or re-word a maintenance window not yet ended; the new time is refused over bookings, naming them, or cancels them with force",
+  request: { params: BlackoutParams, ...jsonBody(BlackoutChangeBody) },
+  responses: {
+    200: json(BlackoutSchema.extend({ cancelled_bookings: z.array(BookingInTheWay) }), "Changed"),
+    422: json(ErrorSchema, "A window that is empty, past or too long"),
+    ...commonErrors,
+    ...conflictError,
+  },
+});
+
+export const deleteBlackout = defineRoute({
+  method: "delete",
+  path: "/api/offerings/{id}/blackouts/{blackout_id}",
+  tags: ["offerings"],
+  summary: "Remove a maintenance window not yet ended (one under way ends now); its slots become bookable again unless another window covers them",
+  request: { params: BlackoutParams },
+  responses: {
+    200: json(z.object({ id: z.string(), removed: z.boolean().openapi({ description: "false: it had begun, so it ends now and stays in the history" }) }), "Removed"),
     ...commonErrors,
     ...conflictError,
   },

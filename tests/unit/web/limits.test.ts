@@ -23,6 +23,7 @@ const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
   bookingRejection: "POST /api/bookings/{id}/reject",
   bookingDelivery: "POST /api/bookings/{id}/deliver",
   blackout: "POST /api/offerings/{id}/blackouts",
+  blackoutSeries: "POST /api/offerings/{id}/blackout-series",
   objection: "POST /api/notices/{claim_id}/objections",
 };
 

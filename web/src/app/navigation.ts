@@ -17,6 +17,7 @@ import { OrganisationPage } from "../organisation/organisation";
 import { ProgrammesPage } from "../programmes/programmes";
 import { BookingDeskPage } from "../bookings/provider-bookings";
 import { ProviderOfferingsPage } from "../offerings/provider-offerings";
+import { ProviderTimelinePage } from "../offerings/provider-timeline";
 import { ProvidersPage } from "../providers/providers";
 import { UsageReportPage } from "../usage/usage-report";
 import { VoucherLedgerPage } from "../vouchers/voucher-ledger";
@@ -56,6 +57,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/agency/disputes", title: ["交付争议", "Delivery disputes"], needs: "POST /api/bookings/{id}/resolve-dispute", for: ["agency"], Page: DisputesPage },
   { path: "/agency/anomalies", title: ["异常标记", "Anomaly flags"], needs: "GET /api/anomalies", for: ["agency"], Page: AnomaliesPage },
   { path: "/provider/offerings", title: ["我的资源", "My offerings"], needs: "POST /api/offerings", Page: ProviderOfferingsPage },
+  { path: "/provider/timeline", title: ["资源排期", "Timeline"], needs: "GET /api/provider-timeline", Page: ProviderTimelinePage },
   { path: "/provider/bookings", title: ["预约处理", "Booking desk"], needs: "POST /api/bookings/{id}/confirm", Page: BookingDeskPage },
   { path: "/provider/usage", title: ["用量上报", "Usage reporting"], needs: "POST /api/usage", Page: UsageReportPage },
   // Claims (兑付): claimants (providers in 通兑, enterprises in 通用) and the agency's queue, one page by kind.

@@ -97,7 +97,7 @@ function Cell({ slot, label, chosen, onPick, at, tabbable }: { slot: Slot | unde
  * to the first / last open slot of the row, PageUp / PageDown to the previous / next window.
  * Cells carry data-at="<column>:<row>" so a move is a look-up, not a walk of the DOM.
  */
-function useGridKeys(onWeek: GridProps["onWeek"]) {
+export function useGridKeys(onWeek: GridProps["onWeek"]) {
   return (event: KeyboardEvent) => {
     const from = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-at]");
     if (!from) return;

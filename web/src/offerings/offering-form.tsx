@@ -53,17 +53,25 @@ function specsFor(values: Values): Record<string, FieldSpec> {
 const MODEL_PATTERN: Bilingual = ["型号只含字母、数字、空格和 .-_，如 Ascend 910B", "Letters, digits, spaces and .-_ only, e.g. Ascend 910B"];
 const NO_HOURS: Bilingual = ["请至少填写一天的开放时段", "Give the open hours of at least one day"];
 
-export function OfferingForm({ offering, onSaved }: { offering: Offering | null; onSaved?: (message: Bilingual) => void }) {
+/** Which statuses the form offers: a draft may stay a draft or be published; nothing goes back to draft. */
+function statusOptions(offering: Offering | null, canPublish: boolean) {
+  const all = optionsOf(OFFERING_STATUS);
+  if (!offering) return canPublish ? all.filter(([s]) => s !== "retired") : all.filter(([s]) => s === "draft");
+  if (offering.status === "draft") return all.filter(([s]) => s === "draft" || (canPublish && s === "active"));
+  return all.filter(([s]) => s !== "draft");
+}
+
+export function OfferingForm({ offering, onSaved, canPublish = true }: { offering: Offering | null; onSaved?: (message: Bilingual) => void; canPublish?: boolean }) {
   const { t, say } = useI18n();
   const [collision, setCollision] = useState<{ bookings: BookingInTheWay[]; started: boolean } | null>(null);
   const form = useForm<Values>({
-    initial: { ...offeringToValues(offering), force: "", notice: "" },
+    initial: { ...offeringToValues(offering), ...(offering || canPublish ? {} : { status: "draft" }), force: "", notice: "" },
     specs: specsFor,
     submit: async (values) => {
       try {
         if (!offering) {
           const created = await send(api.api.offerings.$post({ json: newOfferingBody(values) }));
-          navigate(`${OFFERINGS_PATH}?id=${created.id}&published`);
+          navigate(`${OFFERINGS_PATH}?id=${created.id}&${created.status === "draft" ? "drafted" : "published"}`);
           return;
         }
         const change = offeringChangeBody(offering, values);
@@ -91,14 +99,14 @@ export function OfferingForm({ offering, onSaved }: { offering: Offering | null;
         </div>
       </fieldset>
       <BookingRuleFields form={form} />
-      <SelectField form={form} name="status" label={t("状态", "Status")} options={offering ? optionsOf(OFFERING_STATUS) : optionsOf(OFFERING_STATUS).filter(([s]) => s !== "retired")} />
+      <SelectField form={form} name="status" label={t("状态", "Status")} options={statusOptions(offering, canPublish)} hint={t("草稿不公开、不可预约，审核通过后可发布", "A draft is not public and cannot be booked; publish it once approved")} />
       {form.values.status === "retired" && offering?.status !== "retired" && (
         <p class="message warning">{t("下架后不能再修改或恢复，已有预约不受影响。", "A retired offering can no longer change or come back; existing bookings stay.")}</p>
       )}
       <FormStatus form={form} />
       {collision && <InTheWay bookings={collision.bookings} form={form} started={collision.started} />}
       <div class="buttons">
-        <SubmitButton form={form} danger={form.values.force === "true"}>{offering ? (form.values.force === "true" ? t("强制保存并取消这些预约", "Force the change and cancel them") : t("保存修改", "Save changes")) : t("发布资源", "Publish")}</SubmitButton>
+        <SubmitButton form={form} danger={form.values.force === "true"}>{offering ? (form.values.force === "true" ? t("强制保存并取消这些预约", "Force the change and cancel them") : t("保存修改", "Save changes")) : form.values.status === "draft" ? t("保存草稿", "Save the draft") : t("发布资源", "Publish")}</SubmitButton>
         {!offering && (
           <button type="button" onClick={() => navigate(OFFERINGS_PATH)}>
             {t("取消", "Cancel")}

@@ -111,7 +111,7 @@ function commonFields(values: Values) {
 }
 
 export function newOfferingBody(values: Values): NewOffering {
-  const common = { ...commonFields(values), status: values.status === "paused" ? ("paused" as const) : ("active" as const) };
+  const common = { ...commonFields(values), status: values.status === "paused" ? ("paused" as const) : values.status === "draft" ? ("draft" as const) : ("active" as const) };
   switch (values.category as Category) {
     case "compute":
       return {

@@ -12,6 +12,7 @@ import { Money } from "../ui/amounts";
 import { Facts } from "../ui/facts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { DataTable } from "../ui/table";
 import { Blackouts } from "./offering-blackouts";
 import { daysShown, ProviderAvailability } from "./offering-availability";
@@ -32,14 +33,15 @@ function OfferingList() {
   const approved = me.organisation.provider_status === "approved";
   const offerings = useLoad(() => send(api.api.offerings.$get({ query: { provider_org_id: me.organisation.id, limit: "100" } })), me.organisation.id);
   return (
-    <Page title={t("我的资源", "My offerings")} lead={approved ? undefined : t("服务商通过审核后才能发布资源。", "You can publish offerings once your organisation is approved.")}>
-      {approved && (
-        <p>
-          <Link href={`${OFFERINGS_PATH}?new`} class="button primary">
-            {t("发布新资源", "Publish an offering")}
-          </Link>
-        </p>
-      )}
+    <Page title={t("我的资源", "My offerings")} lead={approved ? undefined : t("服务商通过审核后才能发布资源；在此之前可以先保存草稿。", "You can publish offerings once your organisation is approved; meanwhile you can save drafts.")}>
+      <p>
+        <Link href={`${OFFERINGS_PATH}?new`} class="button primary">
+          {approved ? t("发布新资源", "Publish an offering") : t("保存资源草稿", "Save an offering draft")}
+        </Link>{" "}
+        <Link href="/provider/timeline" class="button">
+          {t("资源排期", "Timeline")}
+        </Link>
+      </p>
       <Loaded load={offerings}>
         {({ items }) => (
           <DataTable
@@ -75,6 +77,7 @@ function NewOfferingPage() {
           items.some((v) => v.status === "approved") ? (
             <OfferingForm offering={null} />
           ) : (
+            <>
             <section class="card notice" aria-labelledby="not-approved">
               <h2 id="not-approved">{t("尚未获得主管部门批准", "Not approved by an agency yet")}</h2>
               <p>
@@ -82,10 +85,13 @@ function NewOfferingPage() {
                   ? t("你的注册正在等待主管部门审核。至少一家主管部门批准后才能发布资源。", "Your registration is waiting for an agency's review. You can publish offerings once at least one agency approves you.")
                   : t("至少一家主管部门批准后才能发布资源。", "You can publish offerings once at least one agency approves you.")}
               </p>
+              <p>{t("现在可以先保存为草稿，获批后再发布。", "You can save it as a draft now and publish it once approved.")}</p>
               <p>
                 <Link href="/organisation">{t("查看各主管部门的审核状态", "See your standing at each agency")}</Link>
               </p>
             </section>
+            <OfferingForm offering={null} canPublish={false} />
+            </>
           )
         }
       </Loaded>
@@ -111,7 +117,10 @@ function OfferingManage({ offering, reload }: { offering: Offering; reload: () =
   const { t, say } = useI18n();
   const published = useLocation().query.has("published");
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState<Bilingual | null>(published ? ["资源已发布", "Published"] : null);
+  const drafted = useLocation().query.has("drafted");
+  const me = useMe();
+  const canPublish = me.organisation.provider_status === "approved";
+  const [saved, setSaved] = useState<Bilingual | null>(published ? ["资源已发布", "Published"] : drafted ? ["已保存为草稿：不公开、不可预约", "Saved as a draft: not public, not bookable"] : null);
   const [version, setVersion] = useState(0);
   const refresh = () => {
     setVersion((v) => v + 1);
@@ -141,10 +150,38 @@ function OfferingManage({ offering, reload }: { offering: Offering; reload: () =
           </Link>
         </div>
       </section>
-      {editing && <OfferingForm offering={offering} onSaved={changed} />}
+      {offering.status === "draft" && !editing && <PublishDraft offering={offering} canPublish={canPublish} onPublished={changed} />}
+      {editing && <OfferingForm offering={offering} onSaved={changed} canPublish={canPublish} />}
       <Slots offering={offering} version={version} />
       <Blackouts offering={offering} onAdded={refresh} />
     </>
+  );
+}
+
+/** A draft's one step to the catalogue: refused by the API (and so not offered) until an agency approves the provider. */
+function PublishDraft({ offering, canPublish, onPublished }: { offering: Offering; canPublish: boolean; onPublished: (message: Bilingual) => void }) {
+  const { t } = useI18n();
+  const form = useForm({
+    initial: {},
+    specs: {},
+    submit: async () => {
+      await send(api.api.offerings[":id"].$patch({ param: { id: offering.id }, json: { status: "active" } }));
+      onPublished(["资源已发布，企业可以搜索和预约了", "Published: enterprises can find and book it now"]);
+    },
+  });
+  return (
+    <section class="card" aria-labelledby="draft-publish">
+      <h2 id="draft-publish">{t("草稿", "Draft")}</h2>
+      {canPublish ? (
+        <form noValidate onSubmit={form.onSubmit} ref={form.ref}>
+          <p>{t("此资源还是草稿：不在目录和搜索中，不能预约。", "This offering is a draft: not in the catalogue or search, and not bookable.")}</p>
+          <FormStatus form={form} />
+          <SubmitButton form={form}>{t("发布此资源", "Publish it")}</SubmitButton>
+        </form>
+      ) : (
+        <p>{t("此资源是草稿。至少一家主管部门批准本机构后才能发布。", "This offering is a draft. You can publish it once at least one agency approves your organisation.")}</p>
+      )}
+    </section>
   );
 }
 

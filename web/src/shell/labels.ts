@@ -88,6 +88,7 @@ export const OFFERING_CATEGORY: Record<Offering["category"], Bilingual> = {
 };
 
 export const OFFERING_STATUS: Record<Offering["status"], Bilingual> = {
+  draft: ["草稿", "Draft"],
   active: ["上架中", "Active"],
   paused: ["已暂停", "Paused"],
   retired: ["已下架", "Retired"],

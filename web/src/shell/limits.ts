@@ -111,6 +111,16 @@ export const LIMITS = {
     force: {},
     notice: { maxLength: 500 },
   },
+  blackoutSeries: {
+    weekdays: { required: true },
+    start_hour: { required: true, minimum: 0, maximum: 23 },
+    end_hour: { required: true, minimum: 1, maximum: 24 },
+    from_date: { required: true },
+    until_date: { required: true },
+    reason: { required: true, maxLength: 500 },
+    force: {},
+    notice: { maxLength: 500 },
+  },
   objection: {
     name: { required: true, maxLength: 60 },
     contact: { required: true, maxLength: 120 },
