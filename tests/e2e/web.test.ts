@@ -48,7 +48,7 @@ describe("web front end", () => {
       expect(await gzipped.text()).toBe(await plain.text());
       expect(Number(plain.headers.get("content-length"))).toBeGreaterThan(Number(gzipped.headers.get("content-length")));
     }
-    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers"]) {
+    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers", "/chunk.GONE1234.js", "/favicon.ico"]) {
       const hidden = await fetch(`${base}${path}`);
       expect(hidden.status, path).toBe(404);
     }
