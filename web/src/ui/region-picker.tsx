@@ -86,8 +86,8 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
         </p>
       )}
       <div class="region-selects">
-        <label for={`${id}-province`}>
-          {t("省级", "Province")}
+        <div class="region-select">
+          <label for={`${id}-province`}>{t("省级", "Province")}</label>
           <select
             {...select("province")}
             value={province}
@@ -104,9 +104,9 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
               </option>
             ))}
           </select>
-        </label>
-        <label for={`${id}-city`}>
-          {t("地市级", "City")}
+        </div>
+        <div class="region-select">
+          <label for={`${id}-city`}>{t("地市级", "City")}</label>
           <select
             {...select("city")}
             value={city}
@@ -126,10 +126,10 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
               </option>
             ))}
           </select>
-        </label>
+        </div>
         {(!chosenCity || districts.length > 0) && (
-          <label for={`${id}-district`}>
-            {t("区县级", "District")}
+          <div class="region-select">
+            <label for={`${id}-district`}>{t("区县级", "District")}</label>
             <select
               {...select("district")}
               value={value.length === 6 && value.startsWith(`${province}${city}`) ? value.slice(4) : ""}
@@ -143,7 +143,7 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
       </div>
       {/* The code the choice stands for, as the API stores it. */}
