@@ -4,12 +4,13 @@ import { dirname, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { etag } from "hono/etag";
 import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { nodeAuditSettings } from "./db/audit-key-file";
+import { isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
 import { errorBody } from "./lib/errors";
 import { openNodeStore } from "./db/node";
 import { openSearchThread } from "./db/search-thread";
@@ -47,9 +48,9 @@ if (!existsSync(`${WEB_ROOT}/index.html`)) {
 // .gz and .br twins are picked by Accept-Encoding.
 const FINGERPRINTED = /^\/(?:app|chunk|styles)\.[\w-]{8,}\.(?:js|css)$/;
 // Never served: source maps, the compressed twins by their own names, build notes for Workers.
-const NOT_SERVED = /\.(?:map|gz|br)$|\/[._][^/]*$/;
+const noFile = (c: Context) => c.json(errorBody("not_found", `${noSuchFile.chinese} / ${noSuchFile.english}`), 404);
 const cacheHeaders: MiddlewareHandler = async (c, next) => {
-  if (NOT_SERVED.test(c.req.path)) return c.json(errorBody("not_found", `没有这个文件 / No such file: ${c.req.path}`), 404);
+  if (NOT_SERVED.test(c.req.path)) return noFile(c);
   await next();
   if (c.res.ok && !c.req.path.startsWith("/api/")) {
     c.header("Cache-Control", FINGERPRINTED.test(c.req.path) ? "public, max-age=31536000, immutable" : "no-cache");
@@ -78,7 +79,8 @@ const app = createApp({
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
   log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
   audit: () => audit,
-  assets: [cacheHeaders, validators, staticFiles, (c, next) => (c.req.path.startsWith("/api/") ? next() : appShell(c, next))],
+  // A missing file (app.<old hash>.js, favicon.ico) is a 404, never the app's HTML.
+  assets: [cacheHeaders, validators, staticFiles, async (c, next) => (c.req.path.startsWith("/api/") ? next() : isFilePath(c.req.path) ? noFile(c) : appShell(c, next))],
 });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

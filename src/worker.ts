@@ -1,6 +1,8 @@
 // Cloudflare Workers entry: the same app on D1. Static files come from the assets binding
 // (wrangler.toml); the cron trigger runs the periodic sweeps.
 import { createApp } from "./app";
+import { isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
+import { errorBody } from "./lib/errors";
 import { openR2BlobStore, type R2BucketLike } from "./blobs/r2";
 import { openD1Store, type D1Like } from "./db/d1";
 import type { Store } from "./db/store";
@@ -47,8 +49,17 @@ const app = createApp({
       const assets = (c.env as WorkerEnv).ASSETS;
       // The API answers its own unknown routes (a JSON 404), never with the front end's index.html.
       if (!assets || c.req.method !== "GET" || c.req.path.startsWith("/api/")) return next();
-      const response = await assets.fetch(c.req.raw);
-      if (response.status === 404) return next();
+      const noFile = () => c.json(errorBody("not_found", `${noSuchFile.chinese} / ${noSuchFile.english}`), 404);
+      if (NOT_SERVED.test(c.req.path)) return noFile();
+      // wrangler.toml sets not_found_handling = "none": the binding answers 404 for a missing file,
+      // and this decides. A missing file (app.js.map, an old chunk) stays a 404; a page address
+      // gets the app's shell, index.html, which the binding serves at "/".
+      let response = await assets.fetch(c.req.raw);
+      if (response.status === 404) {
+        if (isFilePath(c.req.path)) return noFile();
+        response = await assets.fetch(new Request(new URL("/", c.req.url), c.req.raw));
+        if (response.status === 404) return next();
+      }
       // A binding's response has immutable headers; copy it so secure headers and the request id can be set.
       return new Response(response.body, response);
     },

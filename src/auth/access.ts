@@ -93,6 +93,7 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/programmes/{id}/open": only(["agency:admin"], "agency_programmes"),
   "POST /api/programmes/{id}/close": only(["agency:admin"], "agency_programmes"),
   "POST /api/programmes/{id}/budget": only(["agency:admin", "agency:finance"], "agency_programmes"),
+  "GET /api/programmes/{id}/eligibility": only(SME_ANY, "published"),
   "POST /api/voucher-applications": only(SME_ANY, "own_organisation"),
   "GET /api/voucher-applications": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "GET /api/voucher-applications/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),

@@ -31,3 +31,30 @@ export const creditCodeMessages: Record<CreditCodeProblem, string> = {
 export function withCheckCharacter(first17: string): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
+
+/** A division code without its trailing "00" levels: 330100 → 3301, 110000 → 11, 110108 stays. */
+function divisionStem(code: string): string {
+  let stem = code;
+  while (stem.length > 2 && stem.endsWith("00")) stem = stem.slice(0, -2);
+  return stem;
+}
+
+/** The registering authority's division code (positions 3–8), or null when the code is not a valid credit code. */
+export function creditCodeAuthority(code: string): string | null {
+  return creditCodeProblem(code) === null ? code.slice(2, 8) : null;
+}
+
+/**
+ * A warning (never a refusal) when the declared region is not where the credit code says the
+ * enterprise was registered. An authority at a higher level covers its whole area: a code
+ * registered by Hangzhou (330100) fits a district in Hangzhou (330106); one registered nationally
+ * (100000) fits anywhere. An enterprise that moved keeps its code, so this only asks to re-check.
+ */
+export function creditCodeRegionWarning(creditCode: string, regionCode: string): string | null {
+  const authority = creditCodeAuthority(creditCode);
+  if (authority === null || authority === "100000" || !/^\d{6}$/.test(authority) || !/^\d{6}$/.test(regionCode)) return null;
+  const a = divisionStem(authority);
+  const r = divisionStem(regionCode);
+  if (a.startsWith(r) || r.startsWith(a)) return null;
+  return `统一社会信用代码第3–8位显示登记机关在${authority}，与所填地区${regionCode}不一致，请核对（迁址的企业可忽略） / The credit code's positions 3–8 name a registration authority in ${authority}, not the declared region ${regionCode}: please re-check (an enterprise that moved may ignore this)`;
+}

@@ -29,7 +29,11 @@ export interface EligibilityFacts {
   enterprise: { region_code: string; size_class: string; credit_status: "good" | "blacklisted" };
   /** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
   today: string;
-  requested_fen: number;
+  /**
+   * The amount asked for; null for the dry run before the form (nothing typed yet): the amount
+   * criteria then ask whether anything at all could be granted today.
+   */
+  requested_fen: number | null;
   /** Face value already issued to this enterprise by this programme in the current calendar year. */
   issued_this_year_fen: number;
   /** What the programme's pool can still issue. */
@@ -39,7 +43,10 @@ export interface EligibilityFacts {
 export interface Eligibility {
   eligible: boolean;
   criteria: Criterion[];
-  /** The most this enterprise could be granted today: min(per-draw limit, annual issuance quota left, budget left). */
+  /**
+   * The most this enterprise could be granted today: min(per-draw limit, annual issuance quota left,
+   * budget left); 0 when a criterion other than the amount ones fails (nothing could be granted).
+   */
   max_grantable_fen: number;
 }
 
@@ -92,6 +99,9 @@ function creditStatus(f: EligibilityFacts): Criterion {
 
 function perDraw(f: EligibilityFacts): Criterion {
   const max = f.rules.max_voucher_fen;
+  if (f.requested_fen === null) {
+    return criterion("per_draw_limit", true, `单次最多可申领${formatCny(max)} / At most ${formatCny(max)} per application`);
+  }
   const asked = formatCny(f.requested_fen);
   return f.requested_fen <= max
     ? criterion("per_draw_limit", true, `申领${asked}不超过单次上限${formatCny(max)} / ${asked} is within the per-draw limit of ${formatCny(max)}`)
@@ -112,6 +122,11 @@ function annualQuota(f: EligibilityFacts): Criterion {
   }
   const facts = `年度申领额度${formatCny(quota)}，本年已发放券面${formatCny(f.issued_this_year_fen)}，剩余${formatCny(left)}`;
   const factsEn = `annual issuance quota ${formatCny(quota)}, face value issued this year ${formatCny(f.issued_this_year_fen)}, ${formatCny(left)} left`;
+  if (f.requested_fen === null) {
+    return left > 0
+      ? criterion("annual_issuance_quota", true, `${facts} / Within the ${factsEn}`)
+      : criterion("annual_issuance_quota", false, `本年度申领额度已用完：${facts} / The enterprise's ${factsEn}: used up for this year`);
+  }
   return f.requested_fen <= left
     ? criterion("annual_issuance_quota", true, `${facts} / Within the ${factsEn}`)
     : criterion("annual_issuance_quota", false, `超出企业年度申领额度：${facts} / Over the enterprise's ${factsEn}`);
@@ -119,18 +134,30 @@ function annualQuota(f: EligibilityFacts): Criterion {
 
 function budget(f: EligibilityFacts): Criterion {
   const left = Math.max(0, f.pool_available_fen);
+  if (f.requested_fen === null) {
+    return left > 0
+      ? criterion("budget", true, `项目剩余预算${formatCny(left)} / ${formatCny(left)} of budget left`)
+      : criterion("budget", false, "项目预算已用完 / The programme's budget is used up");
+  }
   return f.requested_fen <= left
     ? criterion("budget", true, `项目剩余预算${formatCny(left)}足够 / ${formatCny(left)} of budget left covers it`)
     : criterion("budget", false, `项目剩余预算仅${formatCny(left)} / Only ${formatCny(left)} of the programme's budget is left`);
 }
 
+/** The criteria an amount decides; when only these fail, a smaller amount may still be granted. */
+export const AMOUNT_CRITERIA: ReadonlySet<CriterionName> = new Set<CriterionName>(["per_draw_limit", "annual_issuance_quota", "budget"]);
+
 export function checkEligibility(f: EligibilityFacts): Eligibility {
   const criteria = [programmeOpen(f), applicationWindow(f), region(f), sizeClass(f), creditStatus(f), perDraw(f), annualQuota(f), budget(f)];
-  const max_grantable_fen = Math.min(
-    f.rules.max_voucher_fen,
-    annualQuotaRemainingFen(f.rules, f.issued_this_year_fen) ?? Number.MAX_SAFE_INTEGER,
-    Math.max(0, f.pool_available_fen),
-  );
+  // Never "you could get ¥X" beside a refusal that no amount would cure (region, window, credit...).
+  const barred = criteria.some((c) => !c.ok && !AMOUNT_CRITERIA.has(c.name));
+  const max_grantable_fen = barred
+    ? 0
+    : Math.min(
+        f.rules.max_voucher_fen,
+        annualQuotaRemainingFen(f.rules, f.issued_this_year_fen) ?? Number.MAX_SAFE_INTEGER,
+        Math.max(0, f.pool_available_fen),
+      );
   return { eligible: criteria.every((c) => c.ok), criteria, max_grantable_fen };
 }
 

@@ -32,7 +32,8 @@ export async function assessEligibility(
   programme: Programme,
   rules: RulesVersion,
   enterprise: Pick<Organisation, "id" | "region_code" | "size_class" | "credit_status">,
-  requestedFen: number,
+  /** null: the dry run before the form, with no amount yet (src/domain/eligibility.ts). */
+  requestedFen: number | null,
   now: number,
 ): Promise<StoredEligibility> {
   const [issued, pool] = await Promise.all([issuedThisYearFen(store, programme.id, enterprise.id, now), poolAvailableFen(store, programme)]);

@@ -12,8 +12,8 @@ const e2e = stage();
 const LANGS = ["zh", "en"] as const;
 // finance@demo.cn: the claim queue's finance view; auditor@demo.cn: the dashboard, bookings and audit log pages (with the verify button).
 const ROLES = ["admin@demo.cn", "reviewer@demo.cn", "finance@demo.cn", "auditor@demo.cn", "compute@demo.cn", "qiming@demo.cn"];
-/** Pages reached from a button on another page rather than the navigation. */
-const EXTRA_PAGES: Record<string, string[]> = { "compute@demo.cn": ["/claims?new=1"], "qiming@demo.cn": ["/claims?new=1"] };
+/** Pages reached from a button on another page rather than the navigation, and a programme page that refuses before its form (the eligibility dry run). */
+const EXTRA_PAGES: Record<string, string[]> = { "compute@demo.cn": ["/claims?new=1"], "qiming@demo.cn": ["/claims?new=1", "/voucher-programmes?id=prg_demohangzhou"] };
 
 /** Pages a role must reach through its navigation; the sweep fails if one goes missing from the menu. */
 const MUST_REACH: Record<string, readonly string[]> = {

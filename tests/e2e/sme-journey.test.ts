@@ -36,6 +36,10 @@ describe("the SME journey", () => {
     await beijing.getByRole("link", { name: /查看规则并申请/ }).click();
 
     await heading(page, /北京算力券/).waitFor();
+    // The dry run before the form: every criterion met, and the most grantable today.
+    const dryRun = page.getByRole("region", { name: /你可以申请：全部条件符合/ });
+    await expect(dryRun.locator("li.ok").count()).resolves.toBe(8);
+    await expect(dryRun.textContent()).resolves.toContain("单次最多可申领¥2,000,000.00");
     const rules = await page.getByRole("region", { name: "项目规则" }).textContent();
     expect(rules).toContain("合同金额的 20%");
     expect(rules).toContain("企业年度补贴上限每个自然年（北京时间）使用的补贴合计不超过 ¥2,000,000.00");
@@ -43,9 +47,18 @@ describe("the SME journey", () => {
     expect(rules).toContain("通用：企业先向服务商全额付款");
     expect(rules).toContain("企业与服务商为关联方");
 
+    // One fen over the most the dry run allows: refused on submission, naming the limit; nothing stored.
+    await page.getByLabel("申请金额（元）").fill("2,000,000.01");
+    await page.getByLabel("用途说明").fill("多模态模型微调所需算力，约 1,000 卡时");
+    await page.getByRole("button", { name: "提交申请" }).click();
+    await page.getByRole("alert").filter({ hasText: "不符合申领条件，未提交" }).waitFor();
+    const refusal = page.getByRole("region", { name: /资格审查：1 项条件不符合/ });
+    await expect(refusal.locator("li.failed").textContent()).resolves.toContain("超过单次上限¥2,000,000.00");
+    await expect(page.getByLabel("申请金额（元）").inputValue()).resolves.toBe("2,000,000.01");
+    expect((await api.get("/api/voucher-applications")).body.items).toEqual([]);
+
     // Typed as people type it: separators and fen. It must arrive as exactly 1,234,567 fen.
     await page.getByLabel("申请金额（元）").fill("12,345.67");
-    await page.getByLabel("用途说明").fill("多模态模型微调所需算力，约 1,000 卡时");
     await page.getByRole("button", { name: "提交申请" }).click();
     await page.getByRole("status").filter({ hasText: "申请已提交，等待主管部门审核" }).waitFor();
     const explanation = page.getByRole("region", { name: /资格审查/ });
@@ -68,21 +81,19 @@ describe("the SME journey", () => {
     await screenshots(page, "sme-applications");
   });
 
-  it("an application the rules exclude is refused, and the page says which criterion failed and why", async () => {
+  it("a programme the rules exclude says so before any form: the failed criterion and why, no amount, no form", async () => {
     await page.goto("/voucher-programmes?id=prg_demohangzhou");
     await heading(page, /杭州算力券/).waitFor();
-    await page.getByLabel("申请金额（元）").fill("5000");
-    await page.getByLabel("用途说明").fill("语言模型推理");
-    await page.getByRole("button", { name: "提交申请" }).click();
-
-    await page.getByRole("alert").filter({ hasText: "不符合申领条件，未提交" }).waitFor();
-    const explanation = page.getByRole("region", { name: /资格审查：1 项条件不符合/ });
+    const explanation = page.getByRole("region", { name: /你目前不能申请：1 项条件不符合/ });
     const failed = explanation.locator("li.failed");
     await expect(failed.count()).resolves.toBe(1);
     await expect(failed.textContent()).resolves.toContain("注册地区");
     await expect(failed.textContent()).resolves.toContain("注册地110108不在适用地区（3301）内");
-    // What was typed stays, to be corrected or kept.
-    await expect(page.getByLabel("申请金额（元）").inputValue()).resolves.toBe("5000");
+    // Never "you could get ¥X" beside the refusal, and nothing to fill in.
+    await expect(explanation.textContent()).resolves.not.toContain("最多可获批");
+    await page.getByText("因此不提供申请表").waitFor();
+    await expect(page.getByLabel("申请金额（元）").count()).resolves.toBe(0);
+    await expect(page.getByRole("button", { name: "提交申请" }).count()).resolves.toBe(0);
     await screenshots(page, "sme-apply-refused");
 
     const { body } = await api.get("/api/voucher-applications?programme_id=prg_demohangzhou");

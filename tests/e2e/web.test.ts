@@ -48,7 +48,7 @@ describe("web front end", () => {
       expect(await gzipped.text()).toBe(await plain.text());
       expect(Number(plain.headers.get("content-length"))).toBeGreaterThan(Number(gzipped.headers.get("content-length")));
     }
-    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers"]) {
+    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers", "/chunk.GONE1234.js", "/favicon.ico"]) {
       const hidden = await fetch(`${base}${path}`);
       expect(hidden.status, path).toBe(404);
     }
@@ -109,7 +109,9 @@ describe("web front end", () => {
     await heading(page, "注册").waitFor();
     await page.getByLabel("机构名称").fill("错码测试科技");
     await page.getByLabel("统一社会信用代码").fill("91110108MA01W2B46B");
-    await page.getByLabel("行政区划代码").fill("110108");
+    await page.getByLabel("省级", { exact: true }).selectOption({ label: "北京市" });
+    await page.getByLabel("地市级", { exact: true }).selectOption({ label: "市辖区" });
+    await page.getByLabel("区县级", { exact: true }).selectOption({ label: "海淀区" });
     await page.getByLabel("企业规模").selectOption("small");
     await page.getByLabel("成立日期").fill("2023-04-01");
     await page.getByLabel("姓名").fill("测试 Tester");
@@ -152,7 +154,15 @@ describe("web front end", () => {
     await page.getByRole("radio", { name: /^服务商/ }).check();
     await page.getByLabel("机构名称").fill(provider.name);
     await page.getByLabel("统一社会信用代码").fill(uniqueCreditCode("310115"));
-    await page.getByLabel("行政区划代码").fill("310115");
+    // Province → city → district by name; a district the credit code was not registered in is warned about, not refused.
+    await page.getByLabel("省级", { exact: true }).selectOption({ label: "上海市" });
+    await page.getByLabel("地市级", { exact: true }).selectOption({ label: "市辖区" });
+    await page.getByLabel("区县级", { exact: true }).selectOption({ label: "黄浦区" });
+    const warning = page.locator(".message.warning").filter({ hasText: "登记机关在310115，与所填地区310101不一致" });
+    await warning.waitFor();
+    await page.getByLabel("区县级", { exact: true }).selectOption({ label: "浦东新区" });
+    await warning.waitFor({ state: "detached" });
+    await page.getByText("行政区划代码 310115").waitFor();
     await page.getByLabel("企业规模").selectOption("medium");
     await page.getByLabel("成立日期").fill("2021-06-18");
     await page.getByLabel("注册地址").fill("上海市浦东新区张江路8号");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { creditCodeCheckCharacter, creditCodeProblem, withCheckCharacter } from "../../src/domain/credit-code";
+import { creditCodeCheckCharacter, creditCodeProblem, creditCodeRegionWarning, withCheckCharacter } from "../../src/domain/credit-code";
 
 // Codes as the national register issues them (GB 32100-2015), each checked with an independent
 // implementation of the standard before being listed here.
@@ -64,5 +64,28 @@ describe("unified social credit code (统一社会信用代码)", () => {
         expect(creditCodeProblem(changed), changed).toBe("check_digit");
       }
     }
+  });
+});
+
+describe("the region segment (positions 3–8) against the declared region", () => {
+  const code = (authority: string) => withCheckCharacter(`91${authority}MA01ABCD2`);
+  it.each([
+    ["110108", "110108", false],
+    ["110100", "110108", false],
+    ["110000", "110108", false],
+    ["330106", "330100", false],
+    ["100000", "440305", false],
+    ["110108", "110105", true],
+    ["310104", "110108", true],
+    ["330100", "320106", true],
+  ])("authority %s, declared %s: warned %s", (authority, region, warned) => {
+    expect(creditCodeRegionWarning(code(authority), region) !== null).toBe(warned);
+  });
+
+  it("leaves an invalid code to its own check: no warning from a wrong check character", () => {
+    const valid = code("310104");
+    const wrong = valid.slice(0, 17) + (valid[17] === "0" ? "1" : "0");
+    expect(creditCodeRegionWarning(wrong, "110108")).toBeNull();
+    expect(creditCodeRegionWarning(valid, "110108")).toContain("310104");
   });
 });

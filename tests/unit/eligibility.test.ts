@@ -148,3 +148,22 @@ describe("the enterprise and the programme", () => {
     expect(refused.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["programme_open", "region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota"]);
   });
 });
+
+describe("the dry run before the form (no amount yet)", () => {
+  it("passes the amount criteria while anything at all could be granted, and refuses at one fen short of that", () => {
+    const open = checkEligibility(facts(zhejiang, { requested_fen: null, issued_this_year_fen: 9_999_999, pool_available_fen: 1 }));
+    expect(open).toMatchObject({ eligible: true, max_grantable_fen: 1 });
+    const quotaGone = checkEligibility(facts(zhejiang, { requested_fen: null, issued_this_year_fen: 10_000_000 }));
+    expect(quotaGone.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["annual_issuance_quota"]);
+    const budgetGone = checkEligibility(facts(zhejiang, { requested_fen: null, pool_available_fen: 0 }));
+    expect(budgetGone.criteria.filter((c) => !c.ok).map((c) => c.name)).toEqual(["budget"]);
+    expect(verdict(facts(beijing, { requested_fen: null }, { region_code: "110108" }), "per_draw_limit")).toMatchObject({ ok: true, reason: expect.stringContaining("per application") });
+  });
+
+  it("names no grantable amount beside a refusal no amount would cure; an amount refusal still says how much would do", () => {
+    expect(checkEligibility(facts(beijing, { requested_fen: null })).max_grantable_fen).toBe(0); // region 330106 is not Beijing
+    expect(checkEligibility(facts(zhejiang, { requested_fen: null, today: "2027-01-01" })).max_grantable_fen).toBe(0);
+    expect(checkEligibility(facts(zhejiang, { requested_fen: 100 }, { credit_status: "blacklisted" })).max_grantable_fen).toBe(0);
+    expect(checkEligibility(facts(zhejiang, { requested_fen: 2_000_001 })).max_grantable_fen).toBe(2_000_000);
+  });
+});

@@ -1,7 +1,8 @@
 // The real Workers entry (src/worker.ts, wrangler.toml's `main`) on local D1: what a deployment
 // serves, beyond the shared API suite, which builds the app through the test harness.
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker, { type WorkerEnv } from "../../src/worker";
 import { signupBody, uniqueAddress } from "../support/fixtures";
 
 describe("the Worker entry", () => {
@@ -35,4 +36,44 @@ describe("the Worker entry", () => {
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
   });
+});
+
+// The assets binding as wrangler.toml configures it (not_found_handling = "none"): a file it has,
+// or a 404. What the Worker does with a 404 is the point: a page address gets index.html, a missing
+// file (a source map, an old chunk) stays a 404 rather than becoming the app's HTML.
+describe("the Worker entry's static files", () => {
+  const files: Record<string, [string, string]> = {
+    "/": ["<!doctype html><title>app</title>", "text/html"],
+    "/app.ABCD1234.js": ["console.log(1)", "text/javascript"],
+    // Uploaded by mistake: still never served.
+    "/app.ABCD1234.js.map": ["{}", "application/json"],
+  };
+  const ASSETS = {
+    async fetch(request: Request) {
+      const file = files[new URL(request.url).pathname];
+      return file ? new Response(file[0], { headers: { "Content-Type": file[1] } }) : new Response("missing", { status: 404 });
+    },
+  };
+  const get = (path: string) =>
+    worker.fetch(new Request(`https://vouchers.example${path}`), { ...(env as unknown as WorkerEnv), ASSETS }, { waitUntil() {} });
+
+  it("serves a file it has, and the app's index.html for a page address", async () => {
+    const script = await get("/app.ABCD1234.js");
+    expect(script.status).toBe(200);
+    expect(await script.text()).toBe("console.log(1)");
+    const page = await get("/my-vouchers");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    expect(await page.text()).toContain("<title>app</title>");
+  });
+
+  it.each(["/app.js.map", "/app.ABCD1234.js.map", "/chunk.GONE5678.js", "/favicon.ico", "/app.js.gz", "/_headers", "/.assetsignore"])(
+    "answers %s with a JSON 404, not the app's HTML",
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("Content-Type")).toContain("application/json");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    },
+  );
 });

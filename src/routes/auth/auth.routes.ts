@@ -29,6 +29,9 @@ export const OrganisationSchema = z
       .nullable()
       .openapi({ description: "Providers only: suspended installation-wide by the platform (fraud): no new bookings at all" }),
     installation_status_reason: z.string().nullable(),
+    region_warning: z.string().nullable().openapi({
+      description: "A warning, never a refusal: the declared region_code is not under the registration authority named by the credit code's positions 3–8 (GB 32100). null when they agree",
+    }),
     created_at: z.string(),
   })
   .openapi("Organisation");

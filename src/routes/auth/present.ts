@@ -1,5 +1,6 @@
 // Rows to API shapes: instants as ISO strings, no secrets.
 import type { Organisation, User } from "../../db/schema";
+import { creditCodeRegionWarning } from "../../domain/credit-code";
 import { toIso } from "../../lib/time";
 import type { verificationSummary } from "../../services/verification";
 import type { VettingView } from "../../services/vetting";
@@ -18,6 +19,7 @@ export const presentOrganisation = (
   provider_status_reason: view.provider_status_reason,
   installation_status: org.provider_status,
   installation_status_reason: org.kind === "provider" ? org.provider_status_reason : null,
+  region_warning: creditCodeRegionWarning(org.credit_code, org.region_code),
   created_at: toIso(org.created_at),
 });
 

@@ -52,6 +52,16 @@ async function visibleApplication(store: Store, actor: Actor, id: string) {
   throw notFound(...NOT_FOUND);
 }
 
+/** The dry run before the form: the same facts and rules as applyForVoucher, with no amount yet. */
+export const checkProgrammeEligibility: RouteHandler<typeof routes.checkProgrammeEligibility, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const store = c.var.store;
+  const programme = await readProgramme(store, c.req.valid("param").id);
+  if (!programme || programme.status === "draft") throw notFound("项目", "Programme");
+  const rules = await readRules(store, programme.id, programme.current_version);
+  return c.json(await assessEligibility(store, programme, rules, actor.org, null, c.var.now()), 200);
+};
+
 export const applyForVoucher: RouteHandler<typeof routes.applyForVoucher, AppEnv> = async (c) => {
   const actor = actorOf(c);
   const body = c.req.valid("json");

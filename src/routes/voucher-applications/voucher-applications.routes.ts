@@ -58,6 +58,15 @@ export const RejectBody = z.object({ reason: text(500, { multiline: true }) }).o
 
 const tags = ["voucher-applications"];
 
+export const checkProgrammeEligibility = defineRoute({
+  method: "get",
+  path: "/api/programmes/{id}/eligibility",
+  tags,
+  summary: "Dry run before the application form: whether the signed-in enterprise could apply to this programme today, criterion by criterion (the rules the submission applies; no amount yet, so the amount criteria ask whether anything could be granted)",
+  request: { params: IdParam },
+  responses: { 200: json(EligibilitySchema, "The verdict and its reasons; max_grantable_fen is 0 unless something could be granted"), ...commonErrors },
+});
+
 export const applyForVoucher = defineRoute({
   method: "post",
   path: "/api/voucher-applications",

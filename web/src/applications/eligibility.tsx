@@ -1,7 +1,7 @@
 // The eligibility explanation the API stores with an application: every criterion, passed or
 // failed, with the reason and the numbers that decided it.
 import type { InferResponseType } from "hono/client";
-import { api } from "../shell/api";
+import { api, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { Money } from "../ui/amounts";
 
@@ -25,15 +25,22 @@ export function eligibilityOf(details: unknown): Eligibility | null {
   return eligibility && Array.isArray(eligibility.criteria) ? eligibility : null;
 }
 
-export function EligibilityList({ eligibility, id }: { eligibility: Eligibility; id: string }) {
+/** The dry run before the form (GET /api/programmes/:id/eligibility): the same criteria, no amount yet. */
+export const loadEligibility = (programmeId: string) => send(api.api.programmes[":id"].eligibility.$get({ param: { id: programmeId } }));
+
+export function EligibilityList({ eligibility, id, dryRun = false }: { eligibility: Eligibility; id: string; dryRun?: boolean }) {
   const { t, say } = useI18n();
   const failed = eligibility.criteria.filter((c) => !c.ok).length;
   return (
     <section class={`eligibility ${eligibility.eligible ? "passed" : "failed"}`} aria-labelledby={id}>
       <h3 id={id}>
-        {eligibility.eligible
-          ? t("资格审查：全部条件符合", "Eligibility: every criterion met")
-          : t(`资格审查：${failed} 项条件不符合`, `Eligibility: ${failed} ${failed === 1 ? "criterion" : "criteria"} not met`)}
+        {dryRun
+          ? eligibility.eligible
+            ? t("你可以申请：全部条件符合", "You may apply: every criterion met")
+            : t(`你目前不能申请：${failed} 项条件不符合`, `You cannot apply now: ${failed} ${failed === 1 ? "criterion" : "criteria"} not met`)
+          : eligibility.eligible
+            ? t("资格审查：全部条件符合", "Eligibility: every criterion met")
+            : t(`资格审查：${failed} 项条件不符合`, `Eligibility: ${failed} ${failed === 1 ? "criterion" : "criteria"} not met`)}
       </h3>
       <ul class="criteria">
         {eligibility.criteria.map((criterion) => (
@@ -52,8 +59,14 @@ export function EligibilityList({ eligibility, id }: { eligibility: Eligibility;
       <p class="hint">
         {t("审查当日（北京时间）", "Checked on (Beijing time) ")}
         {eligibility.checked_on}
-        {t(`，规则第 ${eligibility.programme_version} 版；当日最多可获批 `, `, rules version ${eligibility.programme_version}; the most grantable that day was `)}
-        <Money fen={eligibility.max_grantable_fen} />
+        {t(`，规则第 ${eligibility.programme_version} 版`, `, rules version ${eligibility.programme_version}`)}
+        {/* An amount only where one could be granted: never beside a refusal no amount would cure. */}
+        {eligibility.max_grantable_fen > 0 && (
+          <>
+            {t("；当日最多可获批 ", "; the most grantable that day was ")}
+            <Money fen={eligibility.max_grantable_fen} />
+          </>
+        )}
       </p>
     </section>
   );

@@ -14,7 +14,7 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { regionMatches } from "../../../src/domain/region";
-import { EligibilityList, eligibilityOf, type Eligibility } from "./eligibility";
+import { EligibilityList, eligibilityOf, loadEligibility, type Eligibility } from "./eligibility";
 import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
 
 export const PROGRAMMES_PATH = "/voucher-programmes";
@@ -109,25 +109,30 @@ function ProgrammeCard({ programme }: { programme: ProgrammeSummary }) {
 
 function ProgrammeDetail({ id }: { id: string }) {
   const { t } = useI18n();
-  const programme = useLoad(() => loadProgramme(id), id);
-  const title = programme.state.status === "ready" ? programme.state.data.name : t("券项目", "Voucher programme");
+  const programme = useLoad(() => Promise.all([loadProgramme(id), loadEligibility(id)]), id);
+  const title = programme.state.status === "ready" ? programme.state.data[0].name : t("券项目", "Voucher programme");
   return (
     <Page title={title}>
       <p>
         <Link href={PROGRAMMES_PATH}>← {t("全部券项目", "All programmes")}</Link>
       </p>
       <Loaded load={programme}>
-        {(p) => (
+        {([p, eligibility]) => (
           <>
+            <section class="card" aria-labelledby="can-apply">
+              <h2 id="can-apply">{t("申请资格自查", "Can you apply?")}</h2>
+              <p class="hint">{t("按提交申请时的同一套规则，用你单位登记的信息逐项检查；不会提交任何内容。", "The rules a submission is checked against, applied to your organisation's registered facts, criterion by criterion; nothing is submitted.")}</p>
+              <EligibilityList eligibility={eligibility} id="dry-run-eligibility" dryRun />
+            </section>
             <section class="card" aria-labelledby="rules">
               <h2 id="rules">{t("项目规则", "Rules")}</h2>
               <p class="hint">{t(`规则第 ${p.current_version} 版。预约按下单时的规则版本计算补贴。`, `Rules version ${p.current_version}. A booking keeps the version it was priced on.`)}</p>
               <ProgrammeRulesFacts programme={p} />
             </section>
-            {p.status === "open" ? (
-              <ApplyForm programme={p} />
+            {eligibility.eligible ? (
+              <ApplyForm programme={p} maxGrantableFen={eligibility.max_grantable_fen} />
             ) : (
-              <p class="message info">{t("该项目目前不受理申请。", "This programme is not taking applications now.")}</p>
+              <p class="message info">{t("你目前不符合该项目的申请条件，因此不提供申请表。原因见上方逐项说明。", "You do not meet this programme's criteria now, so no application form is offered: see each criterion above.")}</p>
             )}
           </>
         )}
@@ -138,7 +143,7 @@ function ProgrammeDetail({ id }: { id: string }) {
 
 type Outcome = { kind: "submitted"; eligibility: Eligibility } | { kind: "refused"; eligibility: Eligibility } | null;
 
-function ApplyForm({ programme }: { programme: Programme }) {
+function ApplyForm({ programme, maxGrantableFen }: { programme: Programme; maxGrantableFen: number }) {
   const { t } = useI18n();
   const [outcome, setOutcome] = useState<Outcome>(null);
   const limits = LIMITS.voucherApplication;
@@ -176,7 +181,7 @@ function ApplyForm({ programme }: { programme: Programme }) {
           form={form}
           name="requested_fen"
           label={t("申请金额（元）", "Amount (yuan)")}
-          hint={t(`单次最多 ${formatFen(programme.rules.max_voucher_fen)}，精确到分`, `At most ${formatFen(programme.rules.max_voucher_fen)}, to the fen`)}
+          hint={t(`今天最多可申领 ${formatFen(maxGrantableFen)}（单次上限 ${formatFen(programme.rules.max_voucher_fen)}），精确到分`, `Today at most ${formatFen(maxGrantableFen)} (per-application limit ${formatFen(programme.rules.max_voucher_fen)}), to the fen`)}
           inputMode="decimal"
           autoComplete="off"
         />

@@ -11,6 +11,8 @@ import { useSession } from "../shell/session";
 import { CreditCodeField, RadioGroup, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Values } from "../ui/form";
 import { Page } from "../ui/page";
+import { RegionPicker } from "../ui/region-picker";
+import { creditCodeRegionWarning } from "../../../src/domain/credit-code";
 
 type Kind = "sme" | "provider";
 type SizeClass = keyof typeof SIZE_CLASS;
@@ -50,6 +52,17 @@ function signupBody(values: typeof INITIAL) {
       password: values["user.password"],
     },
   };
+}
+
+/** The API's own check (src/domain/credit-code.ts): a warning beside the fields, never a refusal. */
+function RegionWarning({ creditCode, regionCode }: { creditCode: string; regionCode: string }) {
+  const { say } = useI18n();
+  const warning = creditCodeRegionWarning(creditCode.replace(/\s+/g, "").toUpperCase(), regionCode);
+  return (
+    <div aria-live="polite">
+      {warning && <p class="message warning">{say(warning)}</p>}
+    </div>
+  );
 }
 
 const samePassword = (value: string, values: Values) =>
@@ -104,13 +117,13 @@ export function SignUpPage() {
             label={t("统一社会信用代码", "Unified social credit code")}
             hint={t("18位，见营业执照", "18 characters, on the business licence")}
           />
-          <TextField
+          <RegionPicker
             form={form}
             name="organisation.region_code"
-            label={t("行政区划代码", "Region code")}
-            hint={t("6位数字，如 110108（北京市海淀区）", "6 digits, e.g. 110108 (Haidian, Beijing)")}
-            inputMode="numeric"
+            label={t("注册地区", "Registered region")}
+            hint={t("营业执照上的住所所在区县", "The district of the registered address on the business licence")}
           />
+          <RegionWarning creditCode={form.values["organisation.credit_code"]} regionCode={form.values["organisation.region_code"]} />
           <SelectField
             form={form}
             name="organisation.size_class"
