@@ -223,11 +223,13 @@ describe("characters free text may not hold", () => {
   });
 });
 
-function withQuery(operation: Operation, name: string, value: string): string {
+/** The operation's path with its required query parameters at valid sample values, and `name` at `value`. */
+function withQuery(operation: Operation, name?: string, value?: string, pathValues: Record<string, string> = {}): string {
   const query = new URLSearchParams();
   for (const p of operation.parameters) if (p.in === "query" && p.required) query.set(p.name, sampleValue(p.schema));
-  query.set(name, value);
-  return `${concretePath(operation)}?${query}`;
+  if (name !== undefined && value !== undefined) query.set(name, value);
+  const path = concretePath(operation, pathValues);
+  return query.size ? `${path}?${query}` : path;
 }
 
 function invalidValues(parameter: Parameter): string[] {
@@ -241,7 +243,8 @@ describe("bad parameters", () => {
   it.each(withPathParams)("$key refuses a malformed or over-long path id with 400 naming it", async (operation) => {
     for (const p of operation.parameters.filter((p) => p.in === "path")) {
       for (const value of invalidValues(p)) {
-        const res = await send(operation, { path: concretePath(operation, { [p.name]: value }), body: operation.body ? {} : undefined });
+        // Required query parameters are given valid values, so the path id is the one thing wrong.
+        const res = await send(operation, { path: withQuery(operation, undefined, undefined, { [p.name]: value }), body: operation.body ? {} : undefined });
         expect(namedFields(res), value).toContain(p.name);
       }
     }

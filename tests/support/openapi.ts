@@ -76,6 +76,7 @@ export function sampleValue(schema: Json): string {
   if (Array.isArray(schema.enum) && schema.enum.length) return String(schema.enum[0]);
   if (schema.type === "integer" || schema.type === "number") return String(schema.minimum ?? 1);
   if (schema.format === "date") return "2026-01-01";
+  if (schema.format === "date-time") return "2026-01-01T09:00:00+08:00";
   const candidates = [SAMPLE_ID, "aaaaaaaa", "110108", "2026-01-01"];
   const pattern = schema.pattern ? new RegExp(schema.pattern) : undefined;
   return candidates.find((c) => !pattern || pattern.test(c)) ?? SAMPLE_ID;

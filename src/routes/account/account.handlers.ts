@@ -27,20 +27,11 @@ import { verificationSummary } from "../../services/verification";
 import { operatorVerified } from "../../services/verification-facts";
 import { vettingViewFor } from "../../services/vetting";
 import { presentOrganisation, presentVerification } from "../auth/present";
-import { INVITATION_LIFETIME_MS } from "../members/members.handlers";
+import { INVITATION_LIFETIME_MS, presentMember } from "../members/members.handlers";
 import type * as routes from "./account.routes";
 
 export const RESET_LIFETIME_MS = 30 * MINUTE_MS;
 
-const presentMember = (user: User) => ({
-  id: user.id,
-  org_id: user.org_id,
-  email: user.email,
-  display_name: user.display_name,
-  role: user.role,
-  disabled: user.disabled,
-  created_at: toIso(user.created_at),
-});
 
 // ---- Changing one's password ------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ export const ROLES_BY_KIND: Record<Organisation["kind"], readonly User["role"][]
   platform: ["admin"],
 };
 
-const presentMember = (user: User) => ({
+/** A user as the members and installation routes answer with it (never the password hash). */
+export const presentMember = (user: User) => ({
   id: user.id,
   org_id: user.org_id,
   email: user.email,

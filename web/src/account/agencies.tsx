@@ -12,6 +12,7 @@ import { CreditCodeField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 
@@ -70,7 +71,7 @@ export function AgenciesPage() {
 
 function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
-  const [link, setLink] = useState<{ email: string; url: string; expires_at: string } | null>(null);
+  const [link, setLink] = useState<ShownInvitation | null>(null);
   const form = useForm({
     initial: { name: "", credit_code: "", region_code: "", admin_email: "" },
     specs: AGENCY_LIMITS,
@@ -94,19 +95,7 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
       <TextField form={form} name="region_code" inputMode="numeric" label={t("行政区划代码（6位）", "Region code (6 digits)")} />
       <TextField form={form} name="admin_email" type="email" spellcheck={false} label={t("首位管理员邮箱", "First admin's email")} hint={t("该管理员通过一次性邀请链接设置姓名和密码", "The admin chooses a name and password through a one-time invitation link")} />
       <FormStatus form={form} />
-      {link && (
-        <div class="message info invitation-link">
-          <p>
-            {t(`系统不发送邮件。请把下面的一次性链接交给 ${link.email}（只显示这一次）：`, `No e-mail is sent. Give ${link.email} this one-time link (shown only now):`)}
-          </p>
-          <p>
-            <input type="text" readOnly value={link.url} aria-label={t("邀请链接", "Invitation link")} onFocus={(event) => (event.currentTarget as HTMLInputElement).select()} />
-          </p>
-          <p class="hint">
-            {t("有效期至", "Valid until")} <Instant at={link.expires_at} />
-          </p>
-        </div>
-      )}
+      {link && <InvitationLink link={link} />}
       <SubmitButton form={form}>{t("创建并邀请管理员", "Create and invite the admin")}</SubmitButton>
     </form>
   );

@@ -8,6 +8,7 @@ import { useMe, type Me } from "../shell/session";
 import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
+import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 
@@ -128,7 +129,7 @@ export function MembersCard({ orgId }: { orgId: string }) {
 
 function InviteForm({ orgId, roles }: { orgId: string; roles: readonly Role[] }) {
   const { t } = useI18n();
-  const [link, setLink] = useState<{ email: string; url: string; expires_at: string } | null>(null);
+  const [link, setLink] = useState<ShownInvitation | null>(null);
   const form = useForm({
     initial: { email: "", role: roles.length === 1 ? roles[0]! : "" },
     specs: INVITATION_LIMITS,
@@ -147,22 +148,7 @@ function InviteForm({ orgId, roles }: { orgId: string; roles: readonly Role[] })
       <TextField form={form} name="email" type="email" label={t("邮箱", "Email")} spellcheck={false} />
       <SelectField form={form} name="role" label={t("角色", "Role")} placeholder={t("请选择", "Choose…")} options={roles.map((role) => [role, USER_ROLE[role]] as const)} />
       <FormStatus form={form} />
-      {link && (
-        <div class="message info invitation-link">
-          <p>
-            {t(
-              `系统不发送邮件。请把下面的一次性链接交给 ${link.email}（只显示这一次）：`,
-              `No e-mail is sent. Give ${link.email} this one-time link (shown only now):`,
-            )}
-          </p>
-          <p>
-            <input type="text" readOnly value={link.url} aria-label={t("邀请链接", "Invitation link")} onFocus={(event) => (event.currentTarget as HTMLInputElement).select()} />
-          </p>
-          <p class="hint">
-            {t("有效期至", "Valid until")} <Instant at={link.expires_at} />
-          </p>
-        </div>
-      )}
+      {link && <InvitationLink link={link} />}
       <SubmitButton form={form}>{t("邀请", "Invite")}</SubmitButton>
     </form>
   );
