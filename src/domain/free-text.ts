@@ -23,3 +23,6 @@ function isDisallowed(code: number, multiline: boolean): boolean {
 
 export const disallowedCharacterMessage = (character: string) =>
   `含有不允许的字符 ${character}（控制字符、双向文本控制符或不成对的代理项）/ Contains ${character}: control characters, bidirectional overrides and lone surrogates are not allowed`;
+
+/** The most characters a programme description (申报指南) holds after trimming; API and form share it. */
+export const MAX_PROGRAMME_DESCRIPTION_LENGTH = 5000;

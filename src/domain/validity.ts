@@ -40,3 +40,20 @@ export function describeValidity(validity: Validity): string {
       return "发放当年12月31日前有效 / Valid through 31 December of the year of issue";
   }
 }
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * "Valid until the end of the year of issue" with an application window (Asia/Shanghai calendar
+ * days, both ends inclusive) that crosses a year end: a voucher issued on that 31 December is
+ * usable that day only, and one issued a few days before it only those days. Returns the first
+ * 31 December inside the window, or null when the rule or the window makes no such voucher (or
+ * the dates are not filled in yet). A warning for the agency, never a refusal: a programme may
+ * mean it. Approvals after the window closes are not considered.
+ */
+export function yearEndInWindow(validity: Pick<Validity, "kind">, opensOn: string, closesOn: string): string | null {
+  if (validity.kind !== "end_of_issue_year") return null;
+  if (!CALENDAR_DATE.test(opensOn) || !CALENDAR_DATE.test(closesOn) || closesOn < opensOn) return null;
+  const yearEnd = `${opensOn.slice(0, 4)}-12-31`;
+  return closesOn > yearEnd ? yearEnd : null;
+}

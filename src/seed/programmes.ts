@@ -17,6 +17,8 @@ const CNY = 100;
 export interface DemoProgramme {
   id: string;
   name: string;
+  /** 申报指南, plain text (one demo programme has one, so its page shows it). */
+  description?: string;
   kind: Programme["kind"];
   budget_fen: number;
   rules: ProgrammeRules;
@@ -57,6 +59,12 @@ export function demoProgrammes(now: number): DemoProgramme[] {
       // ≤ CNY 8m per firm a year.
       id: "prg_demohangzhou",
       name: "杭州算力券（示范） Hangzhou-style compute vouchers",
+      description: [
+        "一、支持对象：注册在杭州市的中小微企业。 Who: micro, small and medium enterprises registered in Hangzhou.",
+        "二、支持标准：按合同金额的20%补贴，国产算力或MaaS为30%；每家企业每年最高800万元。 Subsidy: 20% of the contract, 30% for domestic compute or MaaS; at most CNY 8m per enterprise a year.",
+        "三、申请方式：在本平台在线申请，审核通过后发放算力券。 How: apply online here; a voucher is issued once approved.",
+        "（示范内容，非真实政策 Demo text, not a real policy）",
+      ].join("\n"),
       kind: "compute",
       budget_fen: 250_000_000 * CNY,
       rules: { ...common, eligible_categories: ["compute", "platform_service"], eligible_region_prefixes: ["3301"], subsidy_ratio_bp: 2000, tiers: [{ kind: "domestic_compute", name: "国产算力或MaaS Domestic compute or MaaS", ratio_bp: 3000 }], per_booking_cap_fen: null, annual_issuance_quota_fen: null, annual_subsidy_cap_fen: 8_000_000 * CNY, full_coverage_threshold_fen: 0, max_voucher_fen: 8_000_000 * CNY, validity: { kind: "fixed_end", end_on: `${year + 1}-12-31` }, settlement_mode: "tongdui", exclude_related_parties: true },

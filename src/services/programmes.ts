@@ -22,6 +22,8 @@ export interface NewProgramme {
   id: string;
   agency_org_id: string;
   name: string;
+  /** 申报指南: plain text; none when absent or null. */
+  description?: string | null;
   kind: Programme["kind"];
   budget_fen: number;
   rules: ProgrammeRules;
@@ -37,6 +39,7 @@ export function createProgrammeStatements(store: Store, p: NewProgramme, now: nu
     id: p.id,
     agency_org_id: p.agency_org_id,
     name: p.name,
+    description: p.description ?? null,
     kind: p.kind,
     status: p.status,
     current_version: 1,

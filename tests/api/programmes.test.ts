@@ -220,3 +220,87 @@ describe("topping up the budget", () => {
     expect((await moneyPost(otherAgency.admin.client, `/api/programmes/${programme.id}/budget`, { amount_fen: 1 })).status).toBe(404);
   });
 });
+
+describe("a programme's description (申报指南)", () => {
+  const guide = "  一、申报条件\n注册在北京的中小企业。\r\n二、所需材料\n营业执照。  ";
+  const issuesOf = (res: { body: { error: { details: { issues: { field: string; message: string }[] } } } }) => res.body.error.details.issues;
+
+  it("is stored trimmed with its line breaks, shown to an enterprise on the programme and in the list; none is null", async () => {
+    const created = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), description: guide });
+    expect(created.status).toBe(201);
+    expect(created.body.description).toBe(guide.trim());
+    expect((await readProgramme(harness.store, created.body.id))?.description).toBe(guide.trim());
+    expect((await agency.admin.client.post(`/api/programmes/${created.body.id}/open`, {})).status).toBe(200);
+
+    const seen = await sme.client.get(`/api/programmes/${created.body.id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.description).toBe("一、申报条件\n注册在北京的中小企业。\r\n二、所需材料\n营业执照。");
+    const listed = (await sme.client.get("/api/programmes?limit=100")).body.items.find((p: { id: string }) => p.id === created.body.id);
+    expect(listed.description).toBe(guide.trim());
+
+    const without = await createProgramme(harness, agency);
+    expect(without.description).toBeNull();
+    const blank = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), description: " \n " });
+    expect(blank.status).toBe(201);
+    expect(blank.body.description, "blank is no description").toBeNull();
+  });
+
+  it("takes 5,000 characters and refuses 5,001, on create and on edit, naming the field in both languages", async () => {
+    const longest = "指".repeat(5000);
+    const created = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), description: longest });
+    expect(created.status).toBe(201);
+    expect(created.body.description).toHaveLength(5000);
+
+    const name = `太长 Too long ${idempotencyKey()}`;
+    const refused = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), name, description: `${longest}南` });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe("请求内容有误：description / Invalid request: check description");
+    const [issue] = issuesOf(refused);
+    expect(issue).toMatchObject({ field: "description", code: "too_big" });
+    expect(issue?.message).toMatch(/5000.* \/ .*5000/);
+    const [{ n }] = (await harness.store.all<{ n: number }>(sql`SELECT count(*) AS n FROM programmes WHERE name = ${name}`)) as [{ n: number }];
+    expect(n, "nothing was created").toBe(0);
+
+    const edit = await agency.admin.client.patch(`/api/programmes/${created.body.id}`, { description: `${longest}南` });
+    expect(edit.status).toBe(400);
+    expect(issuesOf(edit)).toContainEqual(expect.objectContaining({ field: "description", code: "too_big" }));
+    expect((await readProgramme(harness.store, created.body.id))?.description).toBe(longest);
+  });
+
+  it("refuses control and bidirectional characters (a tab, U+0007, U+202E), on create and on edit", async () => {
+    for (const bad of ["第一行\t缩进", "响铃\u0007", "申报\u202E指南"]) {
+      const res = await moneyPost(agency.admin.client, "/api/programmes", { ...newProgrammeBody(), description: bad });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(issuesOf(res)[0]).toMatchObject({ field: "description" });
+      expect(issuesOf(res)[0]?.message).toContain("含有不允许的字符");
+      expect(issuesOf(res)[0]?.message).toContain("are not allowed");
+    }
+    const programme = await createProgramme(harness, agency);
+    const edit = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { description: "申报\u2066指南" });
+    expect(edit.status).toBe(400);
+    expect(issuesOf(edit)[0]).toMatchObject({ field: "description", message: expect.stringContaining("U+2066") });
+    expect((await readProgramme(harness.store, programme.id))?.description).toBeNull();
+  });
+
+  it("is edited by the agency like the name: no new rules version, audited, blank clears it; nobody else may edit it", async () => {
+    const programme = await createProgramme(harness, agency);
+    const res = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { description: guide });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ description: guide.trim(), current_version: 1, name: programme.name });
+    expect((await sme.client.get(`/api/programmes/${programme.id}`)).body.description).toBe(guide.trim());
+    const events = await harness.store.all<{ action: string }>(sql`SELECT action FROM audit_events WHERE subject_id = ${programme.id} ORDER BY seq`);
+    expect(events.map((e) => e.action)).toContain("programme.description_changed");
+
+    const renamed = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { name: "改名 Renamed" });
+    expect(renamed.body.description, "a rename keeps the description").toBe(guide.trim());
+
+    const cleared = await agency.admin.client.patch(`/api/programmes/${programme.id}`, { description: "   " });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.description).toBeNull();
+    expect((await readProgramme(harness.store, programme.id))?.description).toBeNull();
+
+    expect((await otherAgency.admin.client.patch(`/api/programmes/${programme.id}`, { description: "劫持 Hijack" })).status).toBe(404);
+    expect((await sme.client.patch(`/api/programmes/${programme.id}`, { description: "劫持 Hijack" })).status).toBe(403);
+    expect((await readProgramme(harness.store, programme.id))?.description).toBeNull();
+  });
+});

@@ -43,6 +43,13 @@ describe("agency pages", () => {
     await screenshots(page, "agency-programme-form-errors");
 
     await page.getByLabel("项目名称").fill(name);
+    await page.getByLabel("申报指南（选填）").fill("一、申报条件\n注册在北京或杭州的中小企业");
+    // The default validity (to 31 December of the year of issue) over a window into next year warns.
+    const nextYear = Number(beijingToday().slice(0, 4)) + 1;
+    await page.getByLabel("申请开始日期").fill(beijingToday());
+    await page.getByLabel("申请截止日期（含）").fill(`${nextYear}-01-02`);
+    const yearEndWarning = page.locator("#year-end-warning");
+    await expect(yearEndWarning.textContent()).resolves.toContain(`申请期跨过 ${nextYear - 1}-12-31`);
     await page.getByLabel("预算（元）").fill("1,000,000.07");
     await page.getByRole("group", { name: "可补贴的资源类别" }).getByLabel("数据集").check();
     await page.getByLabel("适用地区（行政区划代码前缀）").fill("11, 3301");
@@ -57,6 +64,7 @@ describe("agency pages", () => {
     await page.getByLabel("单次申领上限（元）").fill("200000");
     await page.getByRole("radio", { name: /^自发放起若干天/ }).check();
     await page.getByLabel("有效天数（发放当日算第1天）").fill("730");
+    await yearEndWarning.waitFor({ state: "detached" });
     await page.getByRole("radio", { name: /^通用/ }).check();
     await page.getByLabel("申请开始日期").fill(beijingToday());
     await page.getByLabel("申请截止日期（含）").fill(inDays(-1));
@@ -69,7 +77,14 @@ describe("agency pages", () => {
     programmeId = new URL(page.url()).searchParams.get("id") as string;
     await expect(page.locator("[data-figure=pool-available]").textContent()).resolves.toContain("¥1,000,000.07");
     await expect(page.locator(".summary .badge").textContent()).resolves.toBe("草稿");
-    const created = await agency.get<ProgrammeRecord>(`/api/programmes/${programmeId}`);
+    const guide = page.getByRole("region", { name: "申报指南" }).locator(".programme-guide");
+    await expect(guide.evaluate((p) => [p.textContent, getComputedStyle(p).whiteSpace, p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight)])).resolves.toEqual([
+      "一、申报条件\n注册在北京或杭州的中小企业",
+      "pre-line",
+      true,
+    ]);
+    const created = await agency.get<ProgrammeRecord & { description: string }>(`/api/programmes/${programmeId}`);
+    expect(created.description).toBe("一、申报条件\n注册在北京或杭州的中小企业");
     expect(created.budget_fen).toBe(100_000_007);
     expect(created.rules).toMatchObject({
       subsidy_ratio_bp: 3000,

@@ -94,6 +94,10 @@ describe("the SME journey", () => {
     await page.getByText("因此不提供申请表").waitFor();
     await expect(page.getByLabel("申请金额（元）").count()).resolves.toBe(0);
     await expect(page.getByRole("button", { name: "提交申请" }).count()).resolves.toBe(0);
+    // The programme's description (申报指南) is there to read, as text with its line breaks kept.
+    const guide = page.getByRole("region", { name: "申报指南" }).locator(".programme-guide");
+    await expect(guide.evaluate((p) => [p.textContent?.split("\n").length, p.children.length, getComputedStyle(p).whiteSpace])).resolves.toEqual([4, 0, "pre-line"]);
+    await expect(guide.textContent()).resolves.toContain("一、支持对象");
     await screenshots(page, "sme-apply-refused");
 
     const { body } = await api.get("/api/voucher-applications?programme_id=prg_demohangzhou");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, describeValidity, validThroughOn, voucherExpiresAt } from "../../src/domain/validity";
+import { addDays, describeValidity, validThroughOn, voucherExpiresAt, yearEndInWindow } from "../../src/domain/validity";
 
 const shanghai = (local: string) => Date.parse(`${local}+08:00`);
 
@@ -39,5 +39,36 @@ describe("when a voucher lapses (Asia/Shanghai calendar days, the day of issue c
     expect(describeValidity({ kind: "days_from_issue", days: 365 })).toBe("自发放之日起365日内有效 / Valid for 365 days from the day of issue");
     expect(describeValidity({ kind: "fixed_end", end_on: "2027-12-31" })).toContain("Valid through 2027-12-31");
     expect(describeValidity({ kind: "end_of_issue_year" })).toContain("31 December");
+  });
+});
+
+describe("the warning for end-of-year validity over a window that crosses a year end", () => {
+  const endOfYear = { kind: "end_of_issue_year" } as const;
+
+  it("names the 31 December inside the window when it runs into the next year", () => {
+    expect(yearEndInWindow(endOfYear, "2026-11-01", "2027-01-31")).toBe("2026-12-31");
+    expect(yearEndInWindow(endOfYear, "2026-12-31", "2027-01-01")).toBe("2026-12-31");
+  });
+
+  it("names the first year end when the window spans several", () => {
+    expect(yearEndInWindow(endOfYear, "2026-03-01", "2028-06-30")).toBe("2026-12-31");
+  });
+
+  it("is silent when the window ends on or before 31 December of the year it opens", () => {
+    expect(yearEndInWindow(endOfYear, "2026-01-01", "2026-12-31")).toBeNull();
+    expect(yearEndInWindow(endOfYear, "2026-12-31", "2026-12-31")).toBeNull();
+    expect(yearEndInWindow(endOfYear, "2027-01-01", "2027-03-01")).toBeNull();
+  });
+
+  it("is silent for the other validity rules, which give every voucher its full term", () => {
+    expect(yearEndInWindow({ kind: "days_from_issue" }, "2026-11-01", "2027-01-31")).toBeNull();
+    expect(yearEndInWindow({ kind: "fixed_end" }, "2026-11-01", "2027-01-31")).toBeNull();
+  });
+
+  it("is silent while the dates are missing, malformed or the wrong way round (the form says so elsewhere)", () => {
+    expect(yearEndInWindow(endOfYear, "", "2027-01-31")).toBeNull();
+    expect(yearEndInWindow(endOfYear, "2026-11-01", "")).toBeNull();
+    expect(yearEndInWindow(endOfYear, "2026-11-1", "2027-01-31")).toBeNull();
+    expect(yearEndInWindow(endOfYear, "2027-01-31", "2026-11-01")).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ export const programmes = sqliteTable(
     id: text("id").primaryKey(),
     agency_org_id: text("agency_org_id").notNull().references(() => organisations.id),
     name: text("name").notNull(),
+    // 申报指南: plain text shown to enterprises with its line breaks (never HTML); null when none.
+    description: text("description"),
     kind: text("kind", { enum: ["compute", "data", "model", "general"] }).notNull(),
     status: text("status", { enum: ["draft", "open", "closed"] }).notNull(),
     current_version: integer("current_version").notNull(),

@@ -76,7 +76,7 @@ export const createProgramme: RouteHandler<typeof routes.createProgramme, AppEnv
     const now = c.var.now();
     const created = createProgrammeStatements(
       c.var.store,
-      { id: newId("prg"), agency_org_id: actor.org.id, name: body.name, kind: body.kind, budget_fen: body.budget_fen, rules: body.rules, status: "draft", created_by: actor.user.id },
+      { id: newId("prg"), agency_org_id: actor.org.id, name: body.name, description: body.description || null, kind: body.kind, budget_fen: body.budget_fen, rules: body.rules, status: "draft", created_by: actor.user.id },
       now,
     );
     const pool = { account_id: created.row.pool_account_id, budget_fen: body.budget_fen, issued_fen: 0, returned_fen: 0, available_fen: body.budget_fen };
@@ -131,18 +131,19 @@ export const patchProgramme: RouteHandler<typeof routes.patchProgramme, AppEnv> 
   if (body.rules) {
     statements.push(db.insert(programme_versions).values({ programme_id: id, version: to, rules_json: JSON.stringify(body.rules), created_by: actorOf(c).user.id, created_at: c.var.now() }));
   }
+  // An empty description (after trimming) clears it; one not sent stays as it was.
+  const description = body.description === undefined ? before.description : body.description || null;
   // The version moves only from the one read: a concurrent edit makes this NULL (NOT NULL fails).
   statements.push(
     db
       .update(programmes)
-      .set({ name: body.name ?? before.name, current_version: sql`CASE WHEN ${programmes.current_version} = ${from} THEN ${to} ELSE NULL END` })
+      .set({ name: body.name ?? before.name, description, current_version: sql`CASE WHEN ${programmes.current_version} = ${from} THEN ${to} ELSE NULL END` })
       .where(eq(programmes.id, id)),
   );
-  const after = { ...before, name: body.name ?? before.name, current_version: to };
+  const after = { ...before, name: body.name ?? before.name, description, current_version: to };
+  const action = body.rules ? "programme.rules_changed" : body.name !== undefined ? "programme.renamed" : "programme.description_changed";
   try {
-    await commit(c, statements, [
-      { action: body.rules ? "programme.rules_changed" : "programme.renamed", subject_type: "programme", subject_id: id, programme_id: id, before, after: { ...after, rules: body.rules } },
-    ]);
+    await commit(c, statements, [{ action, subject_type: "programme", subject_id: id, programme_id: id, before, after: { ...after, rules: body.rules } }]);
   } catch (error) {
     if (constraintViolation(error)) throw programmeChanged();
     throw error;

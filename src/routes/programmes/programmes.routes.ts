@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_PROGRAMME_DESCRIPTION_LENGTH } from "../../domain/free-text";
 import { ProgrammeRulesSchema } from "../../domain/programme-rules";
 import { defineRoute } from "../../lib/route";
 import { MAX_LISTED_VERSIONS } from "../../services/programmes";
@@ -11,16 +12,25 @@ const ProgrammeStatus = z.enum(["draft", "open", "closed"]);
 // zod, so it has no .openapi() of its own and is documented inline.
 export const ProgrammeRules = ProgrammeRulesSchema;
 
+// Plain text: line breaks kept, control and bidirectional characters refused (src/domain/free-text.ts).
+// Empty after trimming means "no description" and is stored as null.
+const Description = text(MAX_PROGRAMME_DESCRIPTION_LENGTH, { multiline: true, allowEmpty: true }).openapi({
+  description: `申报指南: plain text (at most ${MAX_PROGRAMME_DESCRIPTION_LENGTH} characters, line breaks kept, never HTML); empty clears it`,
+});
+
 export const NewProgrammeBody = z
-  .object({ name: text(200), kind: ProgrammeKind, budget_fen: PositiveFen, rules: ProgrammeRules })
+  .object({ name: text(200), description: Description.optional(), kind: ProgrammeKind, budget_fen: PositiveFen, rules: ProgrammeRules })
   .openapi("NewProgramme");
 
 export const ProgrammePatchBody = z
   .object({
     name: text(200).optional(),
+    description: Description.optional(),
     rules: ProgrammeRules.optional().describe("The complete new rules: they become the next version"),
   })
-  .refine((b) => b.name !== undefined || b.rules !== undefined, { message: "请提供名称或规则 / Send a new name or new rules" })
+  .refine((b) => b.name !== undefined || b.description !== undefined || b.rules !== undefined, {
+    message: "请提供名称、申报指南或规则 / Send a new name, description or new rules",
+  })
   .openapi("ProgrammePatch");
 
 export const TopUpBody = z.object({ amount_fen: PositiveFen, note: text(500, { multiline: true }).optional() }).openapi("BudgetTopUp");
@@ -40,6 +50,7 @@ export const ProgrammeSchema = z
     id: z.string(),
     agency_org_id: z.string(),
     name: z.string(),
+    description: z.string().nullable().openapi({ description: "申报指南: plain text with line breaks, null when none" }),
     kind: ProgrammeKind,
     status: ProgrammeStatus,
     current_version: z.number().int(),

@@ -15,7 +15,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { regionMatches } from "../../../src/domain/region";
 import { EligibilityList, eligibilityOf, loadEligibility, type Eligibility } from "./eligibility";
-import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
+import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeGuide, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
 
 export const PROGRAMMES_PATH = "/voucher-programmes";
 
@@ -124,6 +124,7 @@ function ProgrammeDetail({ id }: { id: string }) {
               <p class="hint">{t("按提交申请时的同一套规则，用你单位登记的信息逐项检查；不会提交任何内容。", "The rules a submission is checked against, applied to your organisation's registered facts, criterion by criterion; nothing is submitted.")}</p>
               <EligibilityList eligibility={eligibility} id="dry-run-eligibility" dryRun />
             </section>
+            <ProgrammeGuide programme={p} headingId="guide" />
             <section class="card" aria-labelledby="rules">
               <h2 id="rules">{t("项目规则", "Rules")}</h2>
               <p class="hint">{t(`规则第 ${p.current_version} 版。预约按下单时的规则版本计算补贴。`, `Rules version ${p.current_version}. A booking keeps the version it was priced on.`)}</p>

@@ -12,6 +12,7 @@ import { Page } from "../ui/page";
 import { MoneyStats } from "../ui/money-stats";
 import { DataTable } from "../ui/table";
 import { Instant, Named } from "../ui/values";
+import { ProgrammeGuide } from "./programme-facts";
 import type { ProgrammeDetail } from "./programme-form";
 import { RulesFacts } from "./programme-rules";
 import { TopUpForm } from "./programme-top-up";
@@ -34,7 +35,7 @@ export function ProgrammeDetailPage({ id }: { id: string }) {
 
 const SAVED: Record<string, (p: ProgrammeDetail) => Bilingual> = {
   version: (p) => [`已保存：现行规则为第 ${p.current_version} 版`, `Saved: the rules in force are now version ${p.current_version}`],
-  name: () => ["已保存名称，规则未变", "Name saved; the rules did not change"],
+  name: () => ["已保存，规则未变", "Saved; the rules did not change"],
 };
 
 function ProgrammeView({ programme, load }: { programme: ProgrammeDetail; load: Load<ProgrammeDetail> }) {
@@ -55,6 +56,7 @@ function ProgrammeView({ programme, load }: { programme: ProgrammeDetail; load: 
         {may(me, "POST /api/programmes/{id}/budget") && programme.status !== "closed" && <TopUpForm programme={programme} onToppedUp={load.reload} />}
       </section>
       {may(me, "PATCH /api/programmes/{id}") && <StatusActions programme={programme} onChanged={load.reload} />}
+      <ProgrammeGuide programme={programme} headingId="guide" />
       <section class="card" aria-labelledby="rules">
         <h2 id="rules">{t(`现行规则（第 ${programme.current_version} 版）`, `Rules in force (version ${programme.current_version})`)}</h2>
         <RulesFacts rules={programme.rules} validity={programme.validity} />

@@ -79,6 +79,22 @@ function tierWords(tier: Tier, t: (zh: string, en: string) => string, say: (m: B
 }
 
 /** The rules as a list of facts, in the order a person weighs them. */
+/**
+ * The programme's description (申报指南) as the agency wrote it: plain text rendered as text
+ * (never HTML), its line breaks kept by CSS (.programme-guide: white-space: pre-line). Nothing
+ * when the programme has none.
+ */
+export function ProgrammeGuide({ programme, headingId }: { programme: Pick<ProgrammeSummary, "description">; headingId: string }) {
+  const { t } = useI18n();
+  if (!programme.description) return null;
+  return (
+    <section class="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t("申报指南", "Guide for applicants")}</h2>
+      <p class="programme-guide">{programme.description}</p>
+    </section>
+  );
+}
+
 export function ProgrammeRulesFacts({ programme }: { programme: ProgrammeSummary }) {
   const { t, say } = useI18n();
   const rules = programme.rules;

@@ -1,4 +1,5 @@
 // The programme form's groups of rule fields, each a fieldset named for the question it answers.
+import { yearEndInWindow } from "../../../src/domain/validity";
 import { useI18n } from "../shell/i18n";
 import { optionsOf, SIZE_CLASS } from "../shell/labels";
 import { CheckboxGroup } from "../ui/choices";
@@ -77,7 +78,35 @@ export function ApplicationFields({ form }: { form: Form<Values> }) {
         <TextField form={form} name="rules.application_closes_on" label={t("申请截止日期（含）", "Applications close on (inclusive)")} type="date" />
         <TextField form={form} name="rules.notice_days" label={t("兑付前公示天数", "Notice days before payout")} inputMode="numeric" />
       </div>
+      <YearEndWarning form={form} />
       <CheckboxField form={form} name="rules.exclude_related_parties" label={t("企业与服务商为关联方时不予补贴", "No subsidy when enterprise and provider are related parties")} />
     </fieldset>
+  );
+}
+
+/**
+ * "Valid through 31 December of the year of issue" over a window that crosses a year end: vouchers
+ * issued in its last days of that year are valid only days. A warning, never a refusal
+ * (src/domain/validity.ts yearEndInWindow); it follows the fields as they are typed.
+ */
+function YearEndWarning({ form }: { form: Form<Values> }) {
+  const { t } = useI18n();
+  const values = form.values;
+  const yearEnd = yearEndInWindow(
+    { kind: values["rules.validity.kind"] as "end_of_issue_year" },
+    values["rules.application_opens_on"] ?? "",
+    values["rules.application_closes_on"] ?? "",
+  );
+  return (
+    <div aria-live="polite">
+      {yearEnd && (
+        <p class="message warning" id="year-end-warning">
+          {t(
+            `申请期跨过 ${yearEnd}，而券的有效期为"发放当年12月31日前"：在 ${yearEnd} 前几天获发的券只能用几天，当天发放的只能用一天。可考虑改为自发放之日起若干天有效，或把申请期限定在一年之内。`,
+            `The application window runs past ${yearEnd} and vouchers are valid through 31 December of the year of issue: one issued in the days before ${yearEnd} is usable only those days, one issued that day for a single day. Consider a number of days from issue, or a window within one year.`,
+          )}
+        </p>
+      )}
+    </div>
   );
 }

@@ -3,13 +3,14 @@
 // earlier version keeps it, and the form says so before anyone saves.
 import type { InferResponseType } from "hono/client";
 import { api, send } from "../shell/api";
-import { yuanCheck } from "../shell/checks";
+import { MAX_PROGRAMME_DESCRIPTION_LENGTH } from "../../../src/domain/free-text";
+import { freeTextCheck, yuanCheck } from "../shell/checks";
 import { parseYuan } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { optionsOf, PROGRAMME_KIND } from "../shell/labels";
 import { navigate } from "../shell/router";
-import { SelectField, TextField } from "../ui/fields";
+import { SelectField, TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type FieldSpec, type Values } from "../ui/form";
 import { ApplicationFields, ScopeFields, SubsidyFields, ValidityFields } from "./programme-fields";
 import { closesAfterOpens, percentCheck, prefixesCheck, rulesToValues, tierSpecs, valuesToRules, wholeBetween } from "./programme-values";
@@ -23,6 +24,7 @@ function specsFor(values: Values, creating: boolean): Record<string, FieldSpec> 
   const validity = values["rules.validity.kind"];
   return {
     name: { required: true, maxLength: 200 },
+    description: { maxLength: MAX_PROGRAMME_DESCRIPTION_LENGTH, check: freeTextCheck(true) },
     kind: { required: true },
     ...(creating ? { budget_fen: { required: true, ...amount(1) } } : {}),
     "rules.eligible_categories": { required: true },
@@ -55,6 +57,7 @@ export function ProgrammeForm({ programme }: { programme: ProgrammeDetail | null
   const creating = programme === null;
   const initial: Values = {
     name: programme?.name ?? "",
+    description: programme?.description ?? "",
     kind: programme?.kind ?? "compute",
     ...(creating ? { budget_fen: "" } : {}),
     ...rulesToValues(programme?.rules ?? null),
@@ -66,15 +69,18 @@ export function ProgrammeForm({ programme }: { programme: ProgrammeDetail | null
     submit: async (values) => {
       const rules = valuesToRules(values);
       const name = values.name?.trim() ?? "";
+      const description = values.description?.trim() ?? "";
       if (!programme) {
-        const json = { name, kind: values.kind as ProgrammeDetail["kind"], budget_fen: fenOf(values.budget_fen), rules };
+        const json = { name, ...(description ? { description } : {}), kind: values.kind as ProgrammeDetail["kind"], budget_fen: fenOf(values.budget_fen), rules };
         const created = await sendOnce(createAttempts, json, (key) => send(api.api.programmes.$post({ json, header: { "idempotency-key": key } })));
         navigate(`/agency/programmes?id=${created.id}`);
         return;
       }
       const rulesChanged = JSON.stringify(rules) !== JSON.stringify(programme.rules);
-      const json = { ...(name !== programme.name ? { name } : {}), ...(rulesChanged ? { rules } : {}) };
-      if (!json.name && !json.rules) return NOTHING_CHANGED;
+      // An empty description clears the one saved.
+      const descriptionChanged = description !== (programme.description ?? "");
+      const json = { ...(name !== programme.name ? { name } : {}), ...(descriptionChanged ? { description } : {}), ...(rulesChanged ? { rules } : {}) };
+      if (!json.name && !descriptionChanged && !json.rules) return NOTHING_CHANGED;
       await send(api.api.programmes[":id"].$patch({ param: { id: programme.id }, json }));
       navigate(`/agency/programmes?id=${programme.id}&saved=${rulesChanged ? "version" : "name"}`);
     },
@@ -94,6 +100,16 @@ export function ProgrammeForm({ programme }: { programme: ProgrammeDetail | null
         <legend>{t("基本信息", "Programme")}</legend>
         <TextField form={form} name="name" label={t("项目名称", "Name")} />
         <SelectField form={form} name="kind" label={t("券种", "Kind")} options={optionsOf(PROGRAMME_KIND)} />
+        <TextArea
+          form={form}
+          name="description"
+          rows={8}
+          label={t("申报指南（选填）", "Description for applicants (optional)")}
+          hint={t(
+            `企业在申请页看到的说明，纯文本，保留换行，最多 ${MAX_PROGRAMME_DESCRIPTION_LENGTH} 字；暂不支持附件。修改说明不会生成新版本规则。`,
+            `What enterprises read on the page they apply from: plain text, line breaks kept, at most ${MAX_PROGRAMME_DESCRIPTION_LENGTH} characters; attachments are not supported yet. Changing it publishes no new rules version.`,
+          )}
+        />
         {creating && (
           <TextField
             form={form}

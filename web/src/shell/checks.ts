@@ -1,5 +1,6 @@
 // Checks and clean-ups the forms share.
 import { creditCodeMessages, creditCodeProblem } from "../../../src/domain/credit-code";
+import { disallowedCharacter, disallowedCharacterMessage } from "../../../src/domain/free-text";
 import { formatFen, parseYuan, type YuanProblem } from "./format";
 import type { Message } from "../ui/form";
 
@@ -11,6 +12,14 @@ export const creditCodeCheck = (value: string): Message | null => {
 
 /** Credit codes are upper case without spaces; people type and paste them otherwise. */
 export const upperCaseTrimmed = (value: string) => value.replace(/\s+/g, "").toUpperCase();
+
+/** The API's free-text rule (src/domain/free-text.ts): no control or bidirectional characters. */
+export const freeTextCheck =
+  (multiline: boolean) =>
+  (value: string): Message | null => {
+    const character = disallowedCharacter(value, multiline);
+    return character ? disallowedCharacterMessage(character) : null;
+  };
 
 /** Optional text the API wants absent, not empty. */
 export const blankToUndefined = (value: string) => value.trim() || undefined;
