@@ -2,52 +2,12 @@
 // address as ?from=YYYY-MM&to=YYYY-MM so a filtered dashboard can be linked and reloaded. The API
 // reads instants with `to` exclusive (docs/reports.md), so the period runs from 00:00 +08:00 on the
 // first day of the from month to 00:00 +08:00 on the first day of the month after the to month.
-import { beijingMidnight } from "../shell/format";
 import { useI18n } from "../shell/i18n";
 import { navigate } from "../shell/router";
 import { FilterForm, MonthRange } from "../ui/filter-form";
+import { withPeriod, type Period } from "./period-range";
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export interface Period {
-  /** 'YYYY-MM', inclusive. */
-  from?: string;
-  /** 'YYYY-MM', inclusive. */
-  to?: string;
-  /** Why the address's period was not used; the whole period is shown instead. */
-  problem?: "format" | "order";
-}
-
-/** The period in the address; a malformed month or a to month before the from month is refused, not sent. */
-export function periodOf(query: URLSearchParams): Period {
-  const raw = { from: query.get("from") ?? "", to: query.get("to") ?? "" };
-  if ((raw.from && !MONTH.test(raw.from)) || (raw.to && !MONTH.test(raw.to))) return { problem: "format" };
-  if (raw.from && raw.to && raw.to < raw.from) return { problem: "order" };
-  return { ...(raw.from ? { from: raw.from } : {}), ...(raw.to ? { to: raw.to } : {}) };
-}
-
-const monthAfter = (month: string): string => {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
-};
-
-/** The API's `from`/`to` for the period: ISO instants, `to` exclusive. */
-export function periodQuery(p: Period): { from?: string; to?: string } {
-  return {
-    ...(p.from ? { from: new Date(beijingMidnight(`${p.from}-01`)).toISOString() } : {}),
-    ...(p.to ? { to: new Date(beijingMidnight(`${monthAfter(p.to)}-01`)).toISOString() } : {}),
-  };
-}
-
-/** `base` (a dashboard address, maybe with `?id=`) with the period's months added. */
-export function withPeriod(base: string, p: Period): string {
-  const [path, search = ""] = base.split("?") as [string, string?];
-  const q = new URLSearchParams(search);
-  if (p.from) q.set("from", p.from);
-  if (p.to) q.set("to", p.to);
-  const text = q.toString();
-  return text ? `${path}?${text}` : path;
-}
+export { periodOf, periodQuery, withPeriod, type Period } from "./period-range";
 
 /** The period in words: "2026-01 至 2026-03", "2026-01 起", "全部时期"… */
 export function usePeriodLabel(p: Period): string {
