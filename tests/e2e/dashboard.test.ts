@@ -89,6 +89,62 @@ describe("the auditor's dashboard and audit log", () => {
     expect(box?.width ?? 0).toBeLessThanOrEqual(PHONE.width);
   });
 
+  it("a from/to month period narrows the figures and the exports, and a period ending before it starts is refused", { timeout: 120_000 }, async () => {
+    const page = await e2e.signedIn("auditor@demo.cn", "/agency/dashboard");
+    await heading(page, "统计看板").waitFor();
+    const overview = page.getByRole("table", { name: "各项目资金去向（元）" });
+    await overview.waitFor();
+    expect(await page.locator("#period-shown").innerText()).toContain("全部时期");
+    // A programme that issued money over the whole period (column 4 is 已发券).
+    const issuedCells = overview.locator("tbody tr td:nth-child(4)");
+    const whole = await issuedCells.allInnerTexts();
+    const row = whole.findIndex((text) => text.trim() !== "¥0.00");
+    expect(row).toBeGreaterThanOrEqual(0);
+    const programme = (await overview.locator("tbody tr").nth(row).getByRole("link").innerText()).trim();
+    const vouchersExport = page.getByRole("link", { name: "导出券" });
+    expect(await vouchersExport.getAttribute("href")).toBe("/api/exports/vouchers.csv");
+
+    // January to February 2001: nothing happened then.
+    const form = page.getByRole("form", { name: "选择时期" });
+    await form.getByLabel("起始月份").fill("2001-01");
+    await form.getByLabel("截止月份（含）").fill("2001-02");
+    await form.getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL((url) => url.search === "?from=2001-01&to=2001-02");
+    await expect.poll(() => page.locator("#period-shown").innerText()).toContain("2001-01 至 2001-02");
+    await expect.poll(() => issuedCells.nth(row).innerText()).toBe("¥0.00");
+    for (const cell of await overview.locator("tbody tr td:nth-child(3), tbody tr td:nth-child(4), tbody tr td:nth-child(7)").allInnerTexts()) expect(cell).toBe("¥0.00");
+    // The exports carry the same period: 00:00 +08:00 on 1 January to 00:00 +08:00 on 1 March (exclusive).
+    const href = new URL((await vouchersExport.getAttribute("href"))!, "http://x");
+    expect(href.pathname).toBe("/api/exports/vouchers.csv");
+    expect(href.searchParams.get("from")).toBe("2000-12-31T16:00:00.000Z");
+    expect(href.searchParams.get("to")).toBe("2001-02-28T16:00:00.000Z");
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), (await vouchersExport.getAttribute("href"))!);
+    expect(csv.trim().split("\r\n")).toHaveLength(1); // the header only
+
+    // The programme keeps the period: nothing delivered, the exports for that programme and period.
+    await overview.getByRole("link", { name: programme }).click();
+    await heading(page, programme).waitFor();
+    expect(new URL(page.url()).searchParams.get("from")).toBe("2001-01");
+    expect(await page.locator("#period-shown").innerText()).toContain("2001-01 至 2001-02");
+    // An empty table is replaced by its message: nothing delivered by month or by category.
+    await expect.poll(() => page.getByText("这段时间还没有交付。", { exact: true }).count()).toBe(2);
+    expect(await page.getByRole("table", { name: "按月支出（已交付）" }).count()).toBe(0);
+    for (const figure of ["issued", "settled", "paid"]) expect(await page.locator(`dl.money-figures [data-figure="${figure}"] dd`).innerText(), figure).toBe("¥0.00");
+    const programmeExport = new URL((await page.getByRole("link", { name: "导出预约" }).getAttribute("href"))!, "http://x");
+    expect(programmeExport.searchParams.get("programme_id")).toMatch(/^\w+_/);
+    expect(programmeExport.searchParams.get("from")).toBe("2000-12-31T16:00:00.000Z");
+    expect(programmeExport.searchParams.get("to")).toBe("2001-02-28T16:00:00.000Z");
+
+    // A to month before the from month: a clear message, the whole period shown, nothing broken.
+    await page.goto("/agency/dashboard?from=2026-05&to=2026-01");
+    await page.locator("#period-problem").waitFor();
+    expect(await page.locator("#period-problem").innerText()).toContain("截止月份早于起始月份");
+    expect(await page.locator("#period-shown").innerText()).toContain("全部时期");
+    await overview.waitFor();
+    expect(await issuedCells.nth(row).innerText()).toBe(whole[row]);
+    expect(await vouchersExport.getAttribute("href")).toBe("/api/exports/vouchers.csv");
+  });
+
   it("verify re-checks the whole log and says it is intact", { timeout: 120_000 }, async () => {
     const page = await e2e.signedIn("auditor@demo.cn", "/agency/audit");
     await heading(page, "审计日志").waitFor();

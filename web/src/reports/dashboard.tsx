@@ -12,29 +12,34 @@ import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Chart, ChartWithTable, type ChartOption } from "./chart";
 import { ProgrammeDashboard } from "./programme-dashboard";
+import { periodOf, PeriodFilter, periodQuery, withPeriod, type Period } from "./period";
 import { DASHBOARD_PATH, loadOverview, type ProgrammeSummary } from "./report-data";
 import { ServerExports } from "./server-exports";
 import { DownloadTable } from "./table-csv";
 
 export function DashboardPage() {
-  const id = useLocation().query.get("id");
-  return id ? <ProgrammeDashboard id={id} /> : <Overview />;
+  const { query } = useLocation();
+  const id = query.get("id");
+  const period = periodOf(query);
+  return id ? <ProgrammeDashboard id={id} period={period} /> : <Overview period={period} />;
 }
 
-function Overview() {
+function Overview({ period }: { period: Period }) {
   const { t } = useI18n();
-  const overview = useLoad(loadOverview, "overview");
+  const instants = periodQuery(period);
+  const overview = useLoad(() => loadOverview(instants), `overview ${instants.from ?? ""} ${instants.to ?? ""}`);
   return (
     <Page
       title={t("统计看板", "Dashboard")}
       lead={t("本机构各项目的资金去向：每个数字都是账本转账的合计。点项目名称看图表和明细。", "Where each of your programmes' money went; every figure is a sum of ledger transfers. Open a programme for its charts and details.")}
     >
-      <Loaded load={overview}>{({ items }) => <OverviewBody items={items} />}</Loaded>
+      <PeriodFilter period={period} base={DASHBOARD_PATH} />
+      <Loaded load={overview}>{({ items }) => <OverviewBody items={items} period={period} />}</Loaded>
     </Page>
   );
 }
 
-function OverviewBody({ items }: { items: ProgrammeSummary[] }) {
+function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Period }) {
   const { t, say } = useI18n();
   const header = [t("项目", "Programme"), t("状态", "Status"), t("总预算", "Budget"), t("已发券", "Issued"), t("冻结中", "Held"), t("已结算", "Settled"), t("已兑付", "Paid"), t("过期退回", "Lapsed"), t("资金池可发放", "Pool available"), t("预计用完", "Runs out on")];
   const csvRows = items.map((p) => [p.programme.name, say(PROGRAMME_STATUS[p.programme.status as keyof typeof PROGRAMME_STATUS] ?? [p.programme.status, p.programme.status]), { fen: p.ledger.budget_fen }, { fen: p.ledger.issued_fen }, { fen: p.ledger.held_fen }, { fen: p.ledger.settled_fen }, { fen: p.ledger.paid_fen }, { fen: p.ledger.lapsed_fen }, { fen: p.pool_available_fen }, p.runs_out_on]);
@@ -66,7 +71,7 @@ function OverviewBody({ items }: { items: ProgrammeSummary[] }) {
               rowKey={(p) => p.programme.id}
               empty={t("本机构还没有项目。", "Your agency has no programmes yet.")}
               columns={[
-                { header: header[0]!, cell: (p) => <Link href={`${DASHBOARD_PATH}?id=${p.programme.id}`}>{p.programme.name}</Link> },
+                { header: header[0]!, cell: (p) => <Link href={withPeriod(`${DASHBOARD_PATH}?id=${p.programme.id}`, period)}>{p.programme.name}</Link> },
                 { header: header[1]!, cell: (p) => say(PROGRAMME_STATUS[p.programme.status as keyof typeof PROGRAMME_STATUS] ?? [p.programme.status, p.programme.status]) },
                 { header: header[2]!, cell: (p) => <Money fen={p.ledger.budget_fen} />, class: "num" },
                 { header: header[3]!, cell: (p) => <Money fen={p.ledger.issued_fen} />, class: "num" },
@@ -84,7 +89,7 @@ function OverviewBody({ items }: { items: ProgrammeSummary[] }) {
           </>
         }
       />
-      <ServerExports />
+      <ServerExports period={periodQuery(period)} />
     </>
   );
 }

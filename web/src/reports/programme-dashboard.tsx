@@ -13,6 +13,7 @@ import { DataTable } from "../ui/table";
 import { Chart, ChartWithTable, type ChartOption } from "./chart";
 import { burnRows } from "./forecast";
 import { MoneyFigures } from "./money-figures";
+import { PeriodFilter, periodQuery, withPeriod, type Period } from "./period";
 import { DASHBOARD_PATH, loadProgrammeReport, type DeliveredRow, type ProgrammeReport } from "./report-data";
 import { ServerExports } from "./server-exports";
 import { DownloadTable, type Cell } from "./table-csv";
@@ -22,21 +23,23 @@ const moneyTip = (v: unknown) => formatFen(Math.round(Number(v) * 100));
 const moneyAxis = (v: number) => formatFen(Math.round(v * 100));
 const GRID = { left: 8, right: 16, top: 40, bottom: 8, containLabel: true } as const;
 
-export function ProgrammeDashboard({ id }: { id: string }) {
+export function ProgrammeDashboard({ id, period }: { id: string; period: Period }) {
   const { t } = useI18n();
-  const report = useLoad(() => loadProgrammeReport(id), id);
+  const instants = periodQuery(period);
+  const report = useLoad(() => loadProgrammeReport(id, instants), `${id} ${instants.from ?? ""} ${instants.to ?? ""}`);
   const title = report.state.status === "ready" ? report.state.data.programme.name : t("项目看板", "Programme dashboard");
   return (
     <Page title={title} dataTitle={report.state.status === "ready"}>
       <p>
-        <Link href={DASHBOARD_PATH}>{t("← 全部项目", "← All programmes")}</Link>
+        <Link href={withPeriod(DASHBOARD_PATH, period)}>{t("← 全部项目", "← All programmes")}</Link>
       </p>
-      <Loaded load={report}>{(data) => <ProgrammeBody report={data} />}</Loaded>
+      <PeriodFilter period={period} base={`${DASHBOARD_PATH}?id=${encodeURIComponent(id)}`} />
+      <Loaded load={report}>{(data) => <ProgrammeBody report={data} period={instants} />}</Loaded>
     </Page>
   );
 }
 
-function ProgrammeBody({ report }: { report: ProgrammeReport }) {
+function ProgrammeBody({ report, period }: { report: ProgrammeReport; period: { from?: string; to?: string } }) {
   const { t } = useI18n();
   const id = report.programme.id;
   return (
@@ -56,7 +59,7 @@ function ProgrammeBody({ report }: { report: ProgrammeReport }) {
       <Utilisation report={report} />
       <Top rows={report.top_providers} id="top-providers" title={t("补贴最多的服务商", "Providers with the most subsidy")} />
       <Top rows={report.top_smes} id="top-smes" title={t("补贴最多的企业", "Enterprises with the most subsidy")} />
-      <ServerExports programmeId={id} />
+      <ServerExports programmeId={id} period={period} />
     </>
   );
 }

@@ -8,5 +8,6 @@ export type DeliveredRow = ProgrammeReport["delivered_by"]["month"][number];
 
 export const DASHBOARD_PATH = "/agency/dashboard";
 
-export const loadOverview = () => send(api.api.reports.overview.$get({ query: {} }));
-export const loadProgrammeReport = (id: string) => send(api.api.reports.programmes[":id"].$get({ param: { id }, query: {} }));
+/** `period` is the API's `from`/`to` (ISO instants, `to` exclusive; reports/period.tsx). */
+export const loadOverview = (period: { from?: string; to?: string } = {}) => send(api.api.reports.overview.$get({ query: period }));
+export const loadProgrammeReport = (id: string, period: { from?: string; to?: string } = {}) => send(api.api.reports.programmes[":id"].$get({ param: { id }, query: period }));

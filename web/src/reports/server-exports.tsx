@@ -2,8 +2,8 @@
 import { useI18n } from "../shell/i18n";
 import { ExportLink, type ExportFile } from "../ui/export-link";
 
-/** The server's streamed exports of the underlying records (docs/reports.md), optionally for one programme. */
-export function ServerExports({ programmeId }: { programmeId?: string }) {
+/** The server's streamed exports of the underlying records (docs/reports.md), optionally for one programme and a period (ISO instants). */
+export function ServerExports({ programmeId, period = {} }: { programmeId?: string; period?: { from?: string; to?: string } }) {
   const { t } = useI18n();
   const files: [ExportFile, string][] = [
     ["vouchers.csv", t("券", "Vouchers")],
@@ -20,7 +20,7 @@ export function ServerExports({ programmeId }: { programmeId?: string }) {
       </p>
       <p class="links">
         {files.map(([file, label]) => (
-          <ExportLink key={file} file={file} filters={{ programme_id: programmeId }} primary={false} label={t(`导出${label}`, `Export ${label.toLowerCase()}`)} />
+          <ExportLink key={file} file={file} filters={{ programme_id: programmeId, from: period.from, to: period.to }} primary={false} label={t(`导出${label}`, `Export ${label.toLowerCase()}`)} />
         ))}
       </p>
     </section>

@@ -61,3 +61,19 @@ export function DateRange({ from, to, labels }: { from: string | undefined; to: 
     </>
   );
 }
+
+/** `from` and `to` month inputs ('YYYY-MM', both months inclusive). */
+export function MonthRange({ from, to, labels }: { from: string | undefined; to: string | undefined; labels: readonly [string, string] }) {
+  return (
+    <>
+      <label>
+        {labels[0]}
+        <input type="month" name="from" value={from ?? ""} min="2000-01" max="2099-12" />
+      </label>
+      <label>
+        {labels[1]}
+        <input type="month" name="to" value={to ?? ""} min={from ?? "2000-01"} max="2099-12" />
+      </label>
+    </>
+  );
+}
