@@ -130,6 +130,7 @@ const commands: Record<string, Command> = {
       checkpoint: { type: "string", required: true, description: "file with the signed checkpoint (GET /api/audit/checkpoints → checkpoint)" },
       "public-key": { type: "string", required: true, description: "verifier key <name>+<id>+<base64>, or a file holding it (GET /api/audit/public-key)" },
       older: { type: "string", description: "file with an older checkpoint you saved: proves the export extends it" },
+      "older-checkpoint": { type: "string", description: "the same as --older" },
     },
     async run() {
       return 2;
@@ -140,7 +141,8 @@ const commands: Record<string, Command> = {
       const keyText = String(v["public-key"]);
       const key = await parseVerifierKey(existsSync(keyText) ? readFileSync(keyText, "utf8") : keyText);
       const checkpoints = [{ label: "checkpoint", note: readFileSync(String(v.checkpoint), "utf8") }];
-      if (typeof v.older === "string") checkpoints.push({ label: "older checkpoint", note: readFileSync(v.older, "utf8") });
+      const olderFile = typeof v.older === "string" ? v.older : v["older-checkpoint"];
+      if (typeof olderFile === "string") checkpoints.push({ label: "older checkpoint", note: readFileSync(olderFile, "utf8") });
       const verdict = await verifyExport(readFileSync(String(file), "utf8"), checkpoints, key);
       console.log(`verifier key ${verifierKeyString(key)}`);
       console.log(formatExportVerdict(verdict));

@@ -56,9 +56,32 @@ export async function parseVerifierKey(text: string): Promise<VerifierKey> {
 }
 
 export async function signCheckpoint(checkpoint: Checkpoint, signer: NoteSigner): Promise<string> {
-  const body = checkpointBody(checkpoint);
+  return signNote(checkpointBody(checkpoint), signer);
+}
+
+/** A signed note over any body (lines, each ending in a newline). */
+export async function signNote(body: string, signer: NoteSigner): Promise<string> {
+  if (!body.endsWith("\n") || body.includes("\n\n")) throw new Error("a note body is non-empty lines, each ending in a newline");
   const signature = await signer.sign(new TextEncoder().encode(body));
   return `${body}\n${EM_DASH} ${signer.name} ${toBase64(concatBytes(signer.keyId, signature))}\n`;
+}
+
+/** Checks a signed note's signature by `key` and returns its body (any format), or why not. */
+export async function openNote(note: string, key: VerifierKey): Promise<{ body: string } | { problem: NoteProblem }> {
+  const split = note.indexOf("\n\n");
+  if (split < 0 || !note.endsWith("\n")) return { problem: "malformed" };
+  const body = note.slice(0, split + 1);
+  let sawKey = false;
+  for (const line of note.slice(split + 2, -1).split("\n")) {
+    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!match) return { problem: "malformed" };
+    if (match[1] !== key.name) continue;
+    const blob = fromBase64(match[2]!);
+    if (blob.length !== 68 || !equalBytes(blob.slice(0, 4), key.keyId)) continue;
+    sawKey = true;
+    if (await verifyEd25519(key.publicKey, blob.slice(4), new TextEncoder().encode(body))) return { body };
+  }
+  return { problem: sawKey ? "bad_signature" : "no_signature_by_key" };
 }
 
 export type NoteProblem = "malformed" | "no_signature_by_key" | "bad_signature";

@@ -3,6 +3,9 @@
 // admin (all). Secrets never appear in either.
 import { describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
+import { parseVerifierKey } from "../../src/domain/checkpoint";
+import { sealAndCheckpoint } from "../../src/services/audit-log";
+import { verifyExport } from "../../src/services/audit-export-verify";
 import { createAgency, createOrganisation, newClient, signUpProvider, signUpSme, TEST_PASSWORD } from "../support/fixtures";
 import { createProgramme } from "../support/programmes";
 
@@ -102,14 +105,28 @@ describe("audit events", () => {
     }
   });
 
-  it("an agency's export holds only its scope; every line is a stored event with its hashes", async () => {
+  it("an agency's export holds only its scope, and verifies offline: each event proven against the signed checkpoint", async () => {
+    await sealAndCheckpoint(harness.store, harness.audit, harness.clock.now);
+    const checkpoint = (await newClient(harness).get("/api/audit/checkpoints")).body;
     const exported = await agencyA.auditor.client.get("/api/exports/audit-events.ndjson");
     expect(exported.status).toBe(200);
     const text = typeof exported.body === "string" ? exported.body : `${JSON.stringify(exported.body)}\n`;
-    const lines = text.trim().split("\n").map((l) => JSON.parse(l) as EventItem & { before_json: string | null; hash: string | null });
+    const [header, ...rest] = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(header).toMatchObject({ audit_export: "v1", tree_size: checkpoint.tree_size, checkpoint: checkpoint.checkpoint });
+    expect(typeof rest.pop()!.audit_export_manifest).toBe("string");
+    const lines = rest as unknown as (EventItem & { before_json: string | null; hash: string | null; at: number; inclusion: string[] })[];
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((e) => visibleToAgencyA(e, [programmeA.id]))).toBe(true);
     expect(lines.some((e) => e.programme_id === programmeA.id && /^[0-9a-f]{64}$/.test(e.hash ?? ""))).toBe(true);
+
+    const key = await parseVerifierKey((await newClient(harness).get("/api/audit/public-key")).body.verifier_key);
+    const verdict = await verifyExport(text, [{ label: "checkpoint", note: checkpoint.checkpoint }], key);
+    expect(verdict).toMatchObject({ ok: true, first_break: null, sealed: lines.length, proven: true });
+    const altered = text.replace(`"seq":${lines[0]!.seq},"at":${lines[0]!.at}`, `"seq":${lines[0]!.seq},"at":${lines[0]!.at + 1}`);
+    expect(altered).not.toBe(text);
+    const refused = await verifyExport(altered, [{ label: "checkpoint", note: checkpoint.checkpoint }], key);
+    expect(refused.ok).toBe(false);
+    expect(refused.first_break?.seq).toBe(lines[0]!.seq);
   });
 });
 

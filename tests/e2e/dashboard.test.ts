@@ -183,8 +183,10 @@ describe("the auditor's dashboard and audit log", () => {
 
     // One edited event and the same verifier refuses, naming its sequence number.
     const lines = readFileSync(events, "utf8").trim().split("\n");
-    const third = JSON.parse(lines[2]!) as { action: string };
-    lines[2] = JSON.stringify({ ...third, action: `${third.action}x` });
+    // Line 0 is the header naming the checkpoint; line 3 is event 3.
+    const third = JSON.parse(lines[3]!) as { seq: number; action: string };
+    expect(third.seq).toBe(3);
+    lines[3] = JSON.stringify({ ...third, action: `${third.action}x` });
     const tampered = join(downloads, "tampered.ndjson");
     (await import("node:fs")).writeFileSync(tampered, `${lines.join("\n")}\n`);
     const bad = spawnSync("npm", ["run", "--silent", "cli", "--", "verify-export", tampered, "--checkpoint", checkpoint, "--public-key", key], { encoding: "utf8", timeout: 60_000 });

@@ -9,9 +9,10 @@ import { csvLine, UTF8_BOM, type CsvValue } from "../../lib/csv";
 import { AppError, badRequest, notFound } from "../../lib/errors";
 import { toShanghaiIso } from "../../lib/time";
 import { actorOf } from "../../lib/route";
-import { consistencyProof, inclusionProof, latestCheckpoint, rootAt } from "../../services/audit-log";
+import { AuditLogInconsistent, checkpointIfDue, consistencyProof, inclusionProof, latestCheckpoint, rootAt } from "../../services/audit-log";
 import { eventConditions, eventPage, exportLine, namesFor, presentEvent } from "../../services/audit-events";
 import { verifyAuditLog } from "../../services/audit-verify";
+import { provenExport } from "../../services/audit-export";
 import { verifyLedger } from "../../services/verify";
 import type * as routes from "./audit.routes";
 
@@ -113,21 +114,64 @@ export const verifyAudit: RouteHandler<typeof routes.verifyAudit, AppEnv> = asyn
 
 export const exportEvents: RouteHandler<typeof routes.exportEvents, AppEnv> = async (c) => {
   const store = c.var.store;
-  const where = eventConditions(actorOf(c), c.req.valid("query"));
-  let after = 0;
+  const { older_size: olderSize, ...filter } = c.req.valid("query");
+  const where = eventConditions(actorOf(c), filter);
+  const { signer, origin } = c.var.audit;
+  // The export runs up to a checkpoint, so sign one of the whole sealed tree first (once per size:
+  // nothing new, nothing signed). If the log no longer extends the last checkpoint, the signer
+  // refuses and the export stops at the last one signed.
+  if (signer) {
+    try {
+      await checkpointIfDue(store, c.var.audit, c.var.now(), { force: true });
+    } catch (error) {
+      if (!(error instanceof AuditLogInconsistent)) throw error;
+      console.warn("audit export: no new checkpoint", error);
+    }
+  }
+  const checkpoint = signer ? await latestCheckpoint(store) : undefined;
+  if (olderSize !== undefined && (!checkpoint || olderSize > checkpoint.tree_size)) {
+    const latest = checkpoint?.tree_size ?? 0;
+    throw badRequest("beyond_tree", `较早的检查点不能大于最新检查点（${latest}）/ older_size must not exceed the latest checkpoint's size (${latest})`, { tree_size: latest });
+  }
   const encoder = new TextEncoder();
-  // Pulled page by page as the client reads: memory stays one page however long the log.
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const page = await eventPage(store, where, after, EXPORT_PAGE_EVENTS);
-      if (page.length === 0) {
+  let body: ReadableStream<Uint8Array>;
+  if (signer && checkpoint) {
+    // Up to the latest checkpoint, every event with its inclusion proof, then the signed manifest.
+    const proven = provenExport(store, where, checkpoint, signer, origin, olderSize, EXPORT_PAGE_EVENTS);
+    let stage: "header" | "events" | "done" = "header";
+    body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (stage === "header") {
+          stage = "events";
+          controller.enqueue(encoder.encode(await proven.header()));
+          return;
+        }
+        if (stage === "done") return;
+        const text = await proven.page();
+        if (text !== null) {
+          controller.enqueue(encoder.encode(text));
+          return;
+        }
+        stage = "done";
+        controller.enqueue(encoder.encode(await proven.trailer()));
         controller.close();
-        return;
-      }
-      after = page[page.length - 1]!.seq;
-      controller.enqueue(encoder.encode(page.map(exportLine).join("")));
-    },
-  });
+      },
+    });
+  } else {
+    // No signed checkpoint yet (or no key): the stored events only, verifiable as a whole log.
+    let after = 0;
+    body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const page = await eventPage(store, where, after, EXPORT_PAGE_EVENTS);
+        if (page.length === 0) {
+          controller.close();
+          return;
+        }
+        after = page[page.length - 1]!.seq;
+        controller.enqueue(encoder.encode(page.map(exportLine).join("")));
+      },
+    });
+  }
   return new Response(body, {
     status: 200,
     headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Content-Disposition": 'attachment; filename="audit-events.ndjson"' },

@@ -180,8 +180,13 @@ export const exportEvents = defineRoute({
   method: "get",
   path: "/api/exports/audit-events.ndjson",
   tags,
-  summary: "Audit events as NDJSON, streamed (same filters and scope as /api/audit/events); the full export verifies offline",
-  request: { query: EventFilters },
+  summary:
+    "Audit events as NDJSON, streamed (same filters and scope as /api/audit/events), up to the latest checkpoint: a header line naming it, each event with its inclusion proof, a signed manifest line; verifies offline, scoped or not",
+  request: {
+    query: EventFilters.extend({
+      older_size: z.coerce.number().int().min(0).optional().openapi({ description: "The size of a checkpoint you saved: the header then carries the consistency proof from it" }),
+    }),
+  },
   responses: {
     200: { content: { "application/x-ndjson": { schema: z.string() } }, description: "One stored event per line" },
     ...commonErrors,

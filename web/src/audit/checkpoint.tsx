@@ -86,8 +86,8 @@ export function CheckpointCard({ exportHref, everything }: { exportHref: string;
             {!everything && (
               <p class="message info">
                 {t(
-                  "您下载的导出只含本机构可见的事件；离线重算根哈希需要全部事件，请向平台管理员索取完整导出。单条事件可通过 /api/audit/proofs/inclusion 的包含证明核对。",
-                  "Your export holds only the events your agency may see; recomputing the root needs every event, so ask the platform administrator for the full export. A single event can be checked with its inclusion proof (/api/audit/proofs/inclusion).",
+                  "您下载的导出只含本机构可见的事件，每条附有包含证明，末行有签名清单：同一命令可离线证明每条事件都在已签名的日志中、文件未被删改；但不能证明没有遗漏本机构可见的事件，这需要平台管理员的完整导出。",
+                  "Your export holds only the events your agency may see, each with its inclusion proof, and ends with a signed manifest: the same command proves offline that each event is in the signed log and the file was not trimmed or edited, but not that no event in your scope was left out; that needs the platform administrator's full export.",
                 )}
               </p>
             )}
