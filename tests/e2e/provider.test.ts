@@ -97,8 +97,9 @@ describe("provider pages", () => {
     await expect(inTheWay.getByRole("row").filter({ hasText: later.id }).textContent()).resolves.toContain("启明智能科技 Qiming AI");
     await maintenance.getByLabel("我确认取消以上预约并强制执行").check();
     await maintenance.getByLabel("给企业的说明").fill("机房电力检修，敬请谅解 Power maintenance, sorry");
-    await maintenance.getByRole("button", { name: "强制安排并取消这些预约" }).click();
-    await maintenance.getByRole("status").filter({ hasText: "已安排维护，并取消了 1 个预约" }).waitFor();
+    await maintenance.getByRole("button", { name: "强制执行并取消这些预约" }).click();
+    // The outcome is said above the list of windows (the form itself resets).
+    await page.getByRole("region", { name: "停机维护" }).getByRole("status").filter({ hasText: "已安排维护，期间不接受预约，并取消了 1 个预约" }).waitFor();
     await page.getByRole("region", { name: "停机维护" }).getByRole("row").filter({ hasText: "更换交换机" }).waitFor();
 
     const [stands, cancelled] = await Promise.all([soon, later].map((b) => provider.get<BookingRecord>(`/api/bookings/${b.id}`)));
