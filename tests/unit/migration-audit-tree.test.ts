@@ -1,0 +1,73 @@
+// Migration 0015 rebuilds audit_tree WITHOUT ROWID (written by hand). A log sealed under the old
+// table must come through it whole: every stored subtree copied, the same checks in force, and
+// verify still clean.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { sealAuditLog } from "../../src/db/audit-tree";
+import { MIGRATIONS_DIR, openNodeStore, type NodeStore } from "../../src/db/node";
+import { DEFAULT_AUDIT_ORIGIN } from "../../src/services/audit-log";
+import { verifyAuditLog } from "../../src/services/audit-verify";
+
+const TAG = "0015_audit_tree_without_rowid";
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the migrations folder that stops before 0015. */
+function migrationsBefore0015(): string {
+  const dir = mkdtempSync(join(tmpdir(), "migrations-"));
+  dirs.push(dir);
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  rmSync(join(dir, `${TAG}.sql`));
+  const journalPath = join(dir, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag === TAG);
+  expect(at).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+describe("migration 0015: audit_tree WITHOUT ROWID", () => {
+  it("keeps every stored subtree of a log sealed under the old table, and the log still verifies", async () => {
+    const work = mkdtempSync(join(tmpdir(), "audit-tree-migration-"));
+    dirs.push(work);
+    const path = join(work, "db.sqlite");
+    const tableSql = (store: NodeStore) => store.all<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'audit_tree'`);
+    const treeRows = (store: NodeStore) => store.all<{ level: number; idx: number; hash: string }>(sql`SELECT level, idx, hash FROM audit_tree ORDER BY level, idx`);
+
+    // The database as the release before 0015 left it: 37 events, sealed (37 leaves, 34 inner nodes).
+    const old = openNodeStore(path, { migrationsFolder: migrationsBefore0015() });
+    expect((await tableSql(old))[0]?.sql).not.toMatch(/WITHOUT ROWID/);
+    await old.batch(
+      Array.from({ length: 37 }, (_, n) => {
+        const i = n + 1;
+        return sql`INSERT INTO audit_events (at, request_id, action, subject_type, subject_id, after_json)
+          VALUES (${Date.UTC(2026, 11, 1) + i}, ${`req_${i}`}, 'booking.confirmed', 'booking', ${`bkg_${i}`}, ${JSON.stringify({ i, note: "预约 ✓" })})`;
+      }),
+    );
+    expect((await sealAuditLog(old, { rounds: 10 })).size).toBe(37);
+    const before = await treeRows(old);
+    expect(before).toHaveLength(37 + 34);
+    old.close();
+
+    const migrated = openNodeStore(path);
+    try {
+      expect((await tableSql(migrated))[0]?.sql).toMatch(/WITHOUT ROWID/);
+      expect(await treeRows(migrated)).toEqual(before);
+      const report = await verifyAuditLog(migrated, null, DEFAULT_AUDIT_ORIGIN);
+      expect(report.first_break).toBeNull();
+      expect(report.tree).toEqual({ ok: true, detail: "37 sealed events; every stored subtree matches them" });
+      // The key and the checks came across: a second writer of a leaf, a bad level, a short hash.
+      await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 0, ${"a".repeat(64)})`])).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+      await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (63, 0, ${"a".repeat(64)})`])).rejects.toThrow(/audit_tree_level_range/);
+      await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 99, 'abc')`])).rejects.toThrow(/audit_tree_hash_hex/);
+    } finally {
+      migrated.close();
+    }
+  });
+});
