@@ -37,6 +37,8 @@ export interface ServerOptions {
   databasePath?: string;
   /** PRAGMA synchronous for the server's connection (bench/synchronous.mjs); the default leaves the server's own. */
   synchronous?: "FULL" | "NORMAL";
+  /** Load the demo data into the (empty) database at start, as `npm start` does. */
+  demoSeed?: boolean;
   /** Directory for a V8 CPU profile of the serving process, written when it exits. */
   profileDir?: string;
 }
@@ -71,7 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       PORT: String(port),
       HOST: "127.0.0.1",
       DATABASE_PATH: options.databasePath ?? ":memory:",
-      DEMO_SEED: "off",
+      DEMO_SEED: options.demoSeed ? "auto" : "off",
       SWEEP_INTERVAL_SECONDS: "3600",
       BENCH_SYNCHRONOUS: options.synchronous ?? "",
       // The server's own setting: openNodeStore sets synchronous right after journal_mode, so

@@ -11,6 +11,8 @@
 // Flags: --skip-inprocess, --skip-growth, --skip-bookings, --skip-rush, --skip-report, --skip-audit,
 // --skip-d1, --audit-events=N (default 200,000), --seconds=N (measured load per run), --profile=DIR,
 // --bursts=N (default 10), --burst-size=N (default 200).
+// Last, the catalogue's first paint on a throttled phone connection in Chromium (bench/first-paint.ts;
+// --skip-web).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
@@ -31,6 +33,7 @@ import { measureAuditVerify, type AuditVerifyResult } from "./audit-verify";
 import { measureReport, type ReportResult } from "./report";
 import { measureThroughput, type ThroughputResults } from "./throughput";
 import { measureBursts, printBursts } from "./d1";
+import { measureFirstPaint, printFirstPaint } from "./first-paint";
 
 interface Row {
   name: string;
@@ -258,7 +261,9 @@ async function main() {
       console.log(`\n${bursts[0]?.bursts[0]?.size ?? 0}-way booking bursts on one hour (64 units), D1 on wrangler dev beside better-sqlite3`);
       printBursts(bursts);
     }
-    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, rush, report, audit, bursts };
+    const web = flags.includes("--skip-web") ? null : await measureFirstPaint();
+    if (web) printFirstPaint(web);
+    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, rush, report, audit, bursts, web };
     writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(results, null, 2));
     console.log(`\ntotal ${results.seconds_total.toFixed(0)} s; results in bench/results.json`);
   } finally {

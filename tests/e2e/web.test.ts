@@ -1,5 +1,6 @@
 // The web front end end-to-end: the real server on a temporary database with the demo data,
 // driven in Chromium as the people who use it would.
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { formatFen } from "../../web/src/shell/format";
@@ -55,6 +56,45 @@ describe("web front end", () => {
     // A page address is the app itself, revalidated like index.html.
     const deepLink = await fetch(`${base}/bookings`);
     expect(deepLink.headers.get("cache-control")).toBe("no-cache");
+  });
+
+  it("a page's code arrives when it is first opened, by role; a page that fails to arrive says so and loads on retry", async () => {
+    const { page } = await e2e.tab();
+    const scripts: string[] = [];
+    page.on("request", (request) => request.resourceType() === "script" && scripts.push(new URL(request.url()).pathname));
+    await page.goto("/signin");
+    await signIn(page, "qiming@demo.cn", DEMO_PASSWORD);
+    await heading(page, "工作台").waitFor();
+    // Signed in as an enterprise: no agency page's code came with the shell or the home page.
+    // (A chunk names the pages it exports, `export{… as CataloguePage …}`, minified or not.)
+    const agencyCode = /\bas (?:VerificationQueuePage|ProvidersPage|AuditPage|AnomaliesPage)\b/;
+    for (const path of scripts) {
+      const body = await (await fetch(`${e2e.baseUrl}${path}`)).text();
+      expect(body, path).not.toMatch(agencyCode);
+    }
+
+    // The enterprise's pages are one file, fetched when the first of them is opened; this time it
+    // does not arrive.
+    let dropped = 0;
+    await page.route(/\/chunk\.[A-Z0-9]+\.js$/, async (route) => {
+      const body = await (await fetch(route.request().url())).text();
+      if (/\bas CataloguePage\b/.test(body) && dropped === 0) {
+        dropped += 1;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "资源目录" }).click();
+    const failure = page.getByRole("alert").filter({ hasText: "页面没有加载成功" });
+    await failure.waitFor();
+    expect(dropped).toBe(1);
+    await failure.getByRole("button", { name: "重试" }).click();
+    await heading(page, "资源目录").waitFor();
+    await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
+    // The agency's file exists (the check above looked for something real) and was never fetched.
+    const agencyFile = (await Promise.all(readdirSync("dist/web").filter((f) => /^chunk\..+\.js$/.test(f)).map(async (f) => ({ f, body: await (await fetch(`${e2e.baseUrl}/${f}`)).text() })))).find(({ body }) => agencyCode.test(body));
+    expect(agencyFile).toBeDefined();
+    expect(scripts).not.toContain(`/${agencyFile!.f}`);
   });
 
   it("a demo SME signs in, sees its home and organisation, and declares a related party", async () => {
