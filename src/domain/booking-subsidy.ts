@@ -84,7 +84,8 @@ export function evaluateVoucher(v: VoucherFacts, b: BookingFacts): VoucherEvalua
   const quote = quoteSubsidy({
     gross_fen: b.gross_fen,
     rules: v.rules,
-    facts: { ...b.tier, domestic: b.offering.domestic },
+    // Named, not spread from b.tier: the spread was three quarters of a search's subsidy pricing.
+    facts: { enterprise_age_years: b.tier.enterprise_age_years, enterprise_size_class: b.tier.enterprise_size_class, domestic: b.offering.domestic },
     annual_subsidy_remaining_fen,
     voucher_available_fen: v.voucher_available_fen,
     provider_approved_by_agency: b.provider_approved_by.has(v.programme.agency_org_id),

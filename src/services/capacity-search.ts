@@ -9,7 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { bestTerms, evaluateVoucher, type BookingFacts, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
 import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort, type Size } from "../domain/capacity-search";
 import { ageInYears, grossFen } from "../domain/pricing";
-import { findRelation, type PartyFacts } from "../domain/related-parties";
+import { findRelation, type PartyFacts, type Relation } from "../domain/related-parties";
 import { blackoutSlotRange, earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil, type Span, type WeeklyHours } from "../domain/slots";
 import type { Store } from "../db/store";
 import type { Actor } from "../lib/context";
@@ -48,9 +48,16 @@ interface CandidateRow extends SearchOffering {
 const comparablePriceSql = sql.raw(
   "(CASE WHEN o.category = 'compute' THEN (o.unit_price_fen * 60 + o.unit_minutes * (CASE WHEN o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END) - 1) / (o.unit_minutes * (CASE WHEN o.unit = 'node_hour' THEN coalesce(o.cards_per_node, 1) ELSE 1 END)) ELSE o.unit_price_fen END)",
 );
-/** Units per slot the need takes of an offering, in SQL (cards rounded up to whole nodes). */
-const neededUnitsSql = (quantity: number) =>
-  sql`(CASE WHEN o.unit = 'node_hour' THEN (${quantity} + coalesce(o.cards_per_node, 1) - 1) / coalesce(o.cards_per_node, 1) ELSE ${quantity} END)`;
+/**
+ * Units per slot the need takes of an offering, in SQL (cards rounded up to whole nodes). The
+ * quantity is cast: a driver may bind a JavaScript number as REAL, and then the division was not
+ * an integer one (9 cards on 8-card nodes came to 2.0 but 8 cards to 1.875, so an offering of one
+ * node was wrongly left out of a search for 8 cards: found by tests/api/search-equivalence).
+ */
+const neededUnitsSql = (quantity: number) => {
+  const cards = sql`CAST(${quantity} AS INTEGER)`;
+  return sql`(CASE WHEN o.unit = 'node_hour' THEN (${cards} + coalesce(o.cards_per_node, 1) - 1) / coalesce(o.cards_per_node, 1) ELSE ${cards} END)`;
+};
 
 function candidateFilter(need: Need): SQL {
   const model = need.accelerator_model ? normaliseModel(need.accelerator_model) : null;
@@ -61,13 +68,53 @@ function candidateFilter(need: Need): SQL {
     ${need.max_unit_price_fen !== null ? sql`AND ${comparablePriceSql} <= ${need.max_unit_price_fen}` : sql``}`;
 }
 
+/**
+ * The columns a search uses, in this order, and nothing else: up to 1,000 rows cross into
+ * JavaScript, and every column of every row is a value to convert (`o.*` cost twice as much).
+ */
+const candidateColumns = sql.raw(`o.id, o.name, o.provider_org_id, p.name AS provider_name, p.region_code AS provider_region_code, o.category,
+  o.unit, o.unit_minutes, o.unit_price_fen, o.slot_minutes, o.capacity_units, o.min_duration_units, o.max_duration_units,
+  o.lead_time_minutes, o.requires_confirmation, o.weekly_hours_json, o.domestic, o.accelerator_model, o.cards_per_node`);
+
+type CandidateTuple = [
+  string, string, string, string, string, string,
+  string, number, number, number, number, number, number,
+  number, number, string | null, boolean, string | null, number | null, number,
+];
+
+/** A row read as an array (better-sqlite3's raw mode builds no object per row; this shape is built once per class). */
+const fromTuple = (r: CandidateTuple): CandidateRow => ({
+  id: r[0],
+  name: r[1],
+  provider_org_id: r[2],
+  provider_name: r[3],
+  provider_region_code: r[4],
+  category: r[5],
+  unit: r[6],
+  unit_minutes: r[7],
+  unit_price_fen: r[8],
+  slot_minutes: r[9],
+  capacity_units: r[10],
+  min_duration_units: r[11],
+  max_duration_units: r[12],
+  lead_time_minutes: r[13],
+  requires_confirmation: r[14],
+  weekly_hours_json: r[15],
+  domestic: r[16],
+  accelerator_model: r[17],
+  cards_per_node: r[18],
+  comparable_price_fen: r[19],
+});
+
 async function readCandidates(store: Store, need: Need): Promise<CandidateRow[]> {
-  return store.all<CandidateRow>(sql`
-    SELECT o.*, p.name AS provider_name, p.region_code AS provider_region_code, ${comparablePriceSql} AS comparable_price_fen
+  const query = sql`
+    SELECT ${candidateColumns}, ${comparablePriceSql} AS comparable_price_fen
     FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
     WHERE ${candidateFilter(need)}
     ORDER BY comparable_price_fen, o.id
-    LIMIT ${MAX_SEARCH_OFFERINGS}`);
+    LIMIT ${MAX_SEARCH_OFFERINGS}`;
+  // Raw rows where the driver has them (better-sqlite3): half the cost of its row objects.
+  return store.allRaw ? (await store.allRaw<CandidateTuple>(query)).map(fromTuple) : store.all<CandidateRow>(query);
 }
 
 /** What one search may read before it stops and answers with what it found (docs/search-limits.md). */
@@ -94,18 +141,23 @@ interface Obstacles {
  * blackouts themselves (one row per window, not one per slot), found through the index on
  * (offering_id, ends_at); short slots come from slot rows that are not blocked, through the
  * partial index on those, so neither read walks a blacked-out month slot by slot and LIMIT bounds
- * what either can return. The offerings go in as one JSON parameter (D1 binds at most 100).
+ * what either can return. That index holds the units too, so the test on each slot row reads no
+ * table row. The offerings go in as one JSON object parameter, offering id to units wanted (D1
+ * binds at most 100): json_each hands out its keys and values as they are, with no JSON to parse
+ * again per slot row (json_extract on an array element did, for every row the index visited).
  */
 async function readObstacles(store: Store, wanted: readonly Sized[], from: number, to: number, limit: number) {
-  const list = JSON.stringify(wanted.map((w) => [w.offering.id, w.size.quantity]));
+  const list: Record<string, number> = Object.create(null);
+  for (const w of wanted) list[w.offering.id] = w.size.quantity;
+  const json = JSON.stringify(list);
   return store.all<{ offering_id: string; starts_at: number; ends_at: number | null }>(sql`
-    SELECT b.offering_id, b.starts_at, b.ends_at FROM json_each(${list}) j
-    JOIN blackouts b INDEXED BY blackouts_offering_end_idx ON b.offering_id = json_extract(j.value, '$[0]') AND b.ends_at > ${from} AND b.starts_at < ${to}
+    SELECT b.offering_id, b.starts_at, b.ends_at FROM json_each(${json}) j
+    JOIN blackouts b INDEXED BY blackouts_offering_end_idx ON b.offering_id = j.key AND b.ends_at > ${from} AND b.starts_at < ${to}
     UNION ALL
-    SELECT su.offering_id, su.slot_start_at, NULL FROM json_each(${list}) j
-    JOIN slot_usage su INDEXED BY slot_usage_open_idx ON su.offering_id = json_extract(j.value, '$[0]') AND su.blocked = 0
+    SELECT su.offering_id, su.slot_start_at, NULL FROM json_each(${json}) j
+    JOIN slot_usage su INDEXED BY slot_usage_free_idx ON su.offering_id = j.key AND su.blocked = 0
       AND su.slot_start_at >= ${from} AND su.slot_start_at < ${to}
-    WHERE su.capacity_units - su.booked_units < json_extract(j.value, '$[1]')
+    WHERE su.capacity_units - su.booked_units < j.value
     LIMIT ${limit}`);
 }
 
@@ -142,6 +194,9 @@ interface Fit {
   gross_fen: number;
 }
 
+const NO_SLOTS: ReadonlySet<number> = new Set();
+const NO_SPANS: readonly Span[] = [];
+
 /** The earliest fit ending by `until`, from the obstacles read so far (all of those before `until`). */
 function fitOf(s: Sized, req: SearchRequest, obstacles: Obstacles, until: number, now: number): Fit | null {
   const o = s.offering;
@@ -150,19 +205,46 @@ function fitOf(s: Sized, req: SearchRequest, obstacles: Obstacles, until: number
   const starts_at = earliestFit({
     slot_minutes: o.slot_minutes,
     hours: s.hours,
-    obstacles: obstacles.slots.get(o.id) ?? new Set(),
-    blocked: obstacles.spans.get(o.id) ?? [],
+    obstacles: obstacles.slots.get(o.id) ?? NO_SLOTS,
+    blocked: obstacles.spans.get(o.id) ?? NO_SPANS,
     earliest_start: earliest,
     latest_end: until,
     length_slots: length / (o.slot_minutes * MINUTE_MS),
   });
   if (starts_at === null) return null;
-  return { offering: o, ...s.size, starts_at, ends_at: starts_at + length, gross_fen: grossFen(o.unit_price_fen, s.size.quantity, s.size.duration_units) };
+  const { quantity, duration_units } = s.size;
+  return { offering: o, quantity, duration_units, starts_at, ends_at: starts_at + length, gross_fen: grossFen(o.unit_price_fen, quantity, duration_units) };
 }
 
-/** Whether the gross fits a safe integer (absurd sizes are left out rather than failing the search). */
-const grossIsSafe = (unitPriceFen: number, size: Size) =>
-  BigInt(unitPriceFen) * BigInt(size.quantity) * BigInt(size.duration_units) <= BigInt(Number.MAX_SAFE_INTEGER);
+/**
+ * Whether the gross fits a safe integer (absurd sizes are left out rather than failing the search).
+ * In doubles, without BigInt: every factor is a whole number, the size's at least 1, so a product
+ * up to 2^53 − 1 is exact at every step, and one past it rounds to 2^53 or more (rounding keeps
+ * order), which the test refuses.
+ */
+const grossIsSafe = (unitPriceFen: number, size: Size) => unitPriceFen * size.quantity * size.duration_units <= Number.MAX_SAFE_INTEGER;
+
+/**
+ * Weekly hours by their stored text, parsed once: most offerings share a few timetables, and
+ * validating the same JSON for each of 1,000 candidates was a sixth of a search. Frozen, because
+ * searches share it; bounded, oldest out first.
+ */
+const parsedHours = new Map<string, WeeklyHours>();
+function hoursOf(json: string | null): WeeklyHours | null {
+  if (json === null) return null;
+  let hours = parsedHours.get(json);
+  if (!hours) {
+    hours = parseWeeklyHours(json) as WeeklyHours;
+    for (const intervals of Object.values(hours)) {
+      for (const interval of intervals ?? []) Object.freeze(interval);
+      Object.freeze(intervals);
+    }
+    Object.freeze(hours);
+    if (parsedHours.size >= 1_024) parsedHours.delete(parsedHours.keys().next().value as string);
+    parsedHours.set(json, hours);
+  }
+  return hours;
+}
 
 /** Horizons searched in turn: most offerings fit within days, so most slot rows are never read. */
 const ROUND_DAYS = [2, 8, MAX_SEARCH_WINDOW_DAYS];
@@ -213,6 +295,8 @@ interface Subsidiser {
   vouchers: VoucherFacts[];
   sme_org_id: string;
   relations: Map<string, PartyFacts>;
+  /** How the SME is related to each provider, worked out on first use (providers are few, options many). */
+  related: Map<string, Relation | null>;
   /** Per provider, the agencies approving it: only their programmes' vouchers subsidise it. */
   approvers: Map<string, Set<string>>;
   smeFacts: PartyFacts | null;
@@ -230,13 +314,24 @@ async function subsidiser(store: Store, actor: Actor, providerIds: string[], now
   const relations = smeFacts ? await readProviderPartyFacts(store, { ...smeFacts, id: actor.org.id }, providerIds) : new Map();
   const tier = { enterprise_age_years: ageInYears(actor.org.founded_on, shanghaiDate(now)), enterprise_size_class: actor.org.size_class };
   const approvers = await readApprovingAgencies(store, providerIds);
-  return { vouchers, sme_org_id: actor.org.id, relations, approvers, smeFacts, cap_year, tier };
+  return { vouchers, sme_org_id: actor.org.id, relations, related: new Map(), approvers, smeFacts, cap_year, tier };
 }
+
+function relationTo(s: Subsidiser, providerOrgId: string): Relation | null {
+  let relation = s.related.get(providerOrgId);
+  if (relation === undefined) {
+    const provider = s.relations.get(providerOrgId);
+    relation = s.smeFacts && provider ? findRelation(s.smeFacts, provider) : null;
+    s.related.set(providerOrgId, relation);
+  }
+  return relation;
+}
+
+const NO_APPROVERS: ReadonlySet<string> = new Set();
 
 /** The SME's best voucher on this option (the same rules a booking applies), or null. */
 function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
-  const provider = s.relations.get(fit.offering.provider_org_id);
-  const relation = s.smeFacts && provider ? findRelation(s.smeFacts, provider) : null;
+  const relation = relationTo(s, fit.offering.provider_org_id);
   const booking: BookingFacts = {
     sme_org_id: s.sme_org_id,
     gross_fen: fit.gross_fen,
@@ -246,9 +341,13 @@ function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
     offering: { category: fit.offering.category, region_code: fit.offering.provider_region_code, domestic: Boolean(fit.offering.domestic) },
     tier: s.tier,
     relation,
-    provider_approved_by: s.approvers.get(fit.offering.provider_org_id) ?? new Set(),
+    provider_approved_by: s.approvers.get(fit.offering.provider_org_id) ?? NO_APPROVERS,
   };
-  const usable = s.vouchers.map((v) => evaluateVoucher(v, booking)).flatMap((e) => (e.ok ? [e.terms] : []));
+  const usable: VoucherTerms[] = [];
+  for (const v of s.vouchers) {
+    const evaluation = evaluateVoucher(v, booking);
+    if (evaluation.ok) usable.push(evaluation.terms);
+  }
   return bestTerms(usable);
 }
 
@@ -256,7 +355,7 @@ export async function searchCapacity(store: Store, actor: Actor, req: SearchRequ
   const candidates = await readCandidates(store, req);
   const sized = candidates.flatMap((offering) => {
     const size = sizeFor(req, offering);
-    return size && grossIsSafe(offering.unit_price_fen, size) ? [{ offering, size, hours: parseWeeklyHours(offering.weekly_hours_json) }] : [];
+    return size && grossIsSafe(offering.unit_price_fen, size) ? [{ offering, size, hours: hoursOf(offering.weekly_hours_json) }] : [];
   });
   const { fits, stopped } = await findFits(store, req, sized, now);
   const s = await subsidiser(store, actor, [...new Set(fits.map((f) => f.offering.provider_org_id))], now);

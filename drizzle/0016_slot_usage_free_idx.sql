@@ -1,0 +1,2 @@
+DROP INDEX `slot_usage_open_idx`;--> statement-breakpoint
+CREATE INDEX `slot_usage_free_idx` ON `slot_usage` (`offering_id`,`slot_start_at`,`booked_units`,`capacity_units`) WHERE "slot_usage"."blocked" = 0;
