@@ -12,7 +12,7 @@ import { planOfferingChange } from "../../src/routes/offerings/offering-rows";
 import type { ApiResponse } from "../support/client";
 import { organisationName } from "../support/fixtures";
 import { idempotencyKey, moneyPost } from "../support/programmes";
-import { book, booked, bookedBySlot, bookingScene, computeBody, cst, datasetBody, expectRefusal, publish, transfersOf, voucherAvailableFen, voucherMarket } from "../support/bookings";
+import { approvedProvider, book, booked, bookedBySlot, bookingScene, computeBody, cst, datasetBody, expectRefusal, publish, transfersOf, voucherAvailableFen, voucherMarket } from "../support/bookings";
 
 const { harness, agency, provider, sme } = await bookingScene();
 
@@ -241,5 +241,30 @@ describe("a booking racing an hours change", () => {
       expect(Number(live[0]?.n)).toBe(bookings.filter((a) => a.status === 201).length);
       expect(await weeklyHoursOf(offering.id)).toEqual(WEEKDAYS_9_TO_18);
     }
+  });
+});
+
+describe("the booking's history on the provider's side", () => {
+  it("the provider of the booking reads its history by organisation names; another provider gets 404", async () => {
+    const offering = await publish(provider, computeBody({ requires_confirmation: true }));
+    const b = await booked(sme.client, { offering_id: offering.id, quantity: 1, starts_at: cst("2026-03-06T10:00"), ends_at: cst("2026-03-06T12:00") });
+    expect((await provider.client.post(`/api/bookings/${b.id}/confirm`, {})).status).toBe(200);
+    const moved = await moneyPost(sme.client, `/api/bookings/${b.id}/reschedule`, { starts_at: cst("2026-03-06T13:00"), ends_at: cst("2026-03-06T15:00") });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+
+    const res = await provider.client.get(`/api/bookings/${b.id}/history`);
+    expect(res.status).toBe(200);
+    const [smeName, providerName] = [await organisationName(harness, sme.org.id), await organisationName(harness, provider.org.id)];
+    expect(res.body.items.map((e: { action: string; actor_org_name: string }) => [e.action, e.actor_org_name])).toEqual([
+      ["booking.requested", smeName],
+      ["booking.confirmed", providerName],
+      ["booking.rescheduled", smeName],
+    ]);
+    expect(res.body.items[2].change.from).toEqual({ starts_at: "2026-03-06T10:00:00.000+08:00", ends_at: "2026-03-06T12:00:00.000+08:00" });
+    expect(JSON.stringify(res.body)).not.toContain(sme.org.id);
+    expect(JSON.stringify(res.body)).not.toContain(provider.org.id);
+
+    const other = await approvedProvider(harness, {}, [agency]);
+    expect((await other.client.get(`/api/bookings/${b.id}/history`)).status).toBe(404);
   });
 });
