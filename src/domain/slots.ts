@@ -95,6 +95,26 @@ export function slotOpen(hours: WeeklyHours | null, slotStart: number, slotMinut
   return intervals.some(([from, to]) => hour >= from && hour < to);
 }
 
+/**
+ * The hours of the week (0 = Monday 00:00 … 167 = Sunday 23:00, Asia/Shanghai) at which a slot of
+ * `slotMinutes` may start and be open under `hours`: the same rule as slotOpen, as a list a
+ * database statement can test a slot's start against. A daily slot starts at 00:00, so its key
+ * is its weekday's hour 0, open when the weekday has any bookable hours.
+ */
+export function openHoursOfWeek(hours: WeeklyHours, slotMinutes: number): number[] {
+  const keys: number[] = [];
+  for (const day of ISO_WEEKDAYS) {
+    const base = (Number(day) - 1) * 24;
+    const intervals = hours[day] ?? [];
+    if (slotMinutes >= 1440) {
+      if (intervals.length > 0) keys.push(base);
+      continue;
+    }
+    for (let hour = 0; hour < 24; hour++) if (intervals.some(([from, to]) => hour >= from && hour < to)) keys.push(base + hour);
+  }
+  return keys;
+}
+
 export function parseWeeklyHours(json: string | null): WeeklyHours | null {
   return json === null ? null : WeeklyHoursSchema.parse(JSON.parse(json));
 }

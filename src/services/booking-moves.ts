@@ -1,6 +1,7 @@
 // Moving a booking through its lifecycle (src/domain/booking-lifecycle.ts). Each move reads the
 // booking, decides whether it may happen now, and returns statements whose status transition
 // fails the batch if another request moved the booking first.
+import { bookingsOnOwnOfferings } from "../auth/provider-scope";
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { cancellableUntil, MOVES, type BookingStatus, type Move } from "../domain/booking-lifecycle";
 import type { AuditInput } from "../db/audit";
@@ -20,7 +21,8 @@ export function bookingsVisibleTo(actor: Actor): SQL {
     case "sme":
       return eq(bookings.sme_org_id, actor.org.id);
     case "provider":
-      return eq(bookings.provider_org_id, actor.org.id);
+      // Decided once, with the timeline's reads: src/auth/provider-scope.ts.
+      return bookingsOnOwnOfferings(actor);
     case "agency":
       return inArray(bookings.programme_id, sql`(SELECT ${programmes.id} FROM ${programmes} WHERE ${programmes.agency_org_id} = ${actor.org.id})`);
     default:

@@ -3,10 +3,10 @@
 // booked slot marked blocked); these reads only name the bookings in the way. Without `force`
 // the change is refused with that list; with it, exactly those bookings are cancelled in the
 // same batch (units back, holds voided, the reason recorded for the SME).
-import { and, desc, eq, gt, gte, inArray, lt, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { RELEASABLE, type BookingStatus } from "../domain/booking-lifecycle";
 import { bookingsInTheWay, type OverfullSlot } from "../domain/capacity-conflicts";
-import { MINUTE_MS } from "../domain/slots";
+import { MINUTE_MS, openHoursOfWeek, type WeeklyHours } from "../domain/slots";
 import type { AuditInput } from "../db/audit";
 import { bookings, organisations, slot_usage, type Booking, type Offering } from "../db/schema";
 import type { Store } from "../db/store";
@@ -26,6 +26,7 @@ const MAX_SLOTS_EXAMINED = 10_000;
 const LIVE_UNTIL_END: readonly BookingStatus[] = ["requested", "confirmed", "in_use"];
 
 export const DEFAULT_NOTICE = "服务商调整容量或安排维护，预约已取消 / The provider changed capacity or scheduled maintenance; the booking was cancelled";
+export const HOURS_NOTICE = "服务商调整了开放时间，预约时段已不在开放时间内，预约已取消 / The provider changed its opening hours, which no longer cover the booking; the booking was cancelled";
 export const RETIRED_NOTICE = "服务商已下架该资源，预约已取消 / The provider retired the offering; the booking was cancelled";
 
 /** Slots from `from` (and before `to`, if given) holding more than `limitUnits`. */
@@ -44,6 +45,53 @@ export async function overfullSlots(store: Store, offeringId: string, limitUnits
     .orderBy(slot_usage.slot_start_at)
     .limit(MAX_SLOTS_EXAMINED);
   return rows.map((row) => ({ ...row, limit_units: limitUnits }));
+}
+
+/**
+ * True (in SQL) when `slotStart`'s hour of the week (Asia/Shanghai, 0 = Monday 00:00) is not one
+ * of `hours`'s open ones for slots of `slotMinutes`: shanghaiWeekdayHour in integer arithmetic.
+ * The open hours are at most 168 small integers computed here, written into the statement (D1
+ * binds at most 100 parameters to one).
+ */
+function closedUnder(slotStart: SQLWrapper, hours: WeeklyHours, slotMinutes: number): SQL {
+  const open = openHoursOfWeek(hours, slotMinutes);
+  const keys = open.length ? open.map((k) => String(Math.trunc(k))).join(", ") : "-1";
+  return sql`((((${slotStart} + 28800000) / 86400000) + 3) % 7) * 24 + ((${slotStart} + 28800000) % 86400000) / 3600000 NOT IN (${sql.raw(keys)})`;
+}
+
+/**
+ * Booked slots from `from` on that new weekly `hours` would close, each "over" a limit of 0:
+ * every booking covering one is in the way (clearTheWay names them).
+ */
+export async function bookedSlotsClosedBy(store: Store, offering: Offering, hours: WeeklyHours, from: number): Promise<OverfullSlot[]> {
+  const rows = await store.db
+    .select({ slot_start_at: slot_usage.slot_start_at, booked_units: slot_usage.booked_units })
+    .from(slot_usage)
+    .where(and(eq(slot_usage.offering_id, offering.id), gte(slot_usage.slot_start_at, from), gt(slot_usage.booked_units, 0), closedUnder(slot_usage.slot_start_at, hours, offering.slot_minutes)))
+    .orderBy(slot_usage.slot_start_at)
+    .limit(MAX_SLOTS_EXAMINED);
+  return rows.map((row) => ({ ...row, limit_units: 0 }));
+}
+
+/**
+ * The guard of an hours change, for the offering's own UPDATE: true (in SQL) while no slot from
+ * `from` on outside the new `hours` holds booked units, evaluated when the batch runs, after
+ * its own cancellations. A booking committed between the change's read and its write makes it
+ * false, and the change fails instead of stranding the booking outside the hours.
+ */
+export function noBookingsOutside(offering: Pick<Offering, "id" | "slot_minutes">, hours: WeeklyHours, from: number): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM slot_usage su WHERE su.offering_id = ${offering.id} AND su.slot_start_at >= ${from} AND su.booked_units > 0
+    AND ${closedUnder(sql`su.slot_start_at`, hours, offering.slot_minutes)})`;
+}
+
+/** Slots in both lists keep the lower limit: a slot a cut leaves 2 units and new hours close is closed. */
+export function mergeOverfull(a: readonly OverfullSlot[], b: readonly OverfullSlot[]): OverfullSlot[] {
+  const bySlot = new Map<number, OverfullSlot>();
+  for (const slot of [...a, ...b]) {
+    const seen = bySlot.get(slot.slot_start_at);
+    if (!seen || slot.limit_units < seen.limit_units) bySlot.set(slot.slot_start_at, slot);
+  }
+  return [...bySlot.values()].sort((x, y) => x.slot_start_at - y.slot_start_at);
 }
 
 const presentInTheWay = (b: Booking, names: ReadonlyMap<string, string>) => ({

@@ -6,6 +6,7 @@ import {
   checkRange,
   earliestFit,
   isSlotAligned,
+  openHoursOfWeek,
   shanghaiWeekdayHour,
   slotCeil,
   slotFloor,
@@ -206,6 +207,22 @@ describe("earliest fit", () => {
         const expanded = new Set(blocked.flatMap((b) => Array.from({ length: (b.to - b.from) / HOUR }, (_, k) => b.from + k * HOUR)));
         const input = { slot_minutes: 60, hours: closedHours ? hours : null, earliest_start: start, latest_end: start + 72 * HOUR, length_slots: length };
         expect(earliestFit({ ...input, obstacles: new Set(), blocked })).toBe(earliestFit({ ...input, obstacles: expanded }));
+      }),
+    );
+  });
+});
+
+describe("openHoursOfWeek", () => {
+  const intervals = fc.array(fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 24 })).filter(([a, b]) => a < b), { maxLength: 1 });
+  const week = fc.record({ "1": intervals, "2": intervals, "3": intervals, "4": intervals, "5": intervals, "6": intervals, "7": intervals }, { requiredKeys: [] });
+
+  it("lists exactly the hours of the week whose slots slotOpen calls open (hourly and daily slots)", () => {
+    fc.assert(
+      fc.property(week, fc.integer({ min: 0, max: 24 * 366 }), fc.constantFrom(60, 1440), (hours, n, slotMinutes) => {
+        const start = slotFloor(Date.parse("2026-03-02T00:00:00+08:00") + n * 3_600_000, slotMinutes);
+        const { weekday, hour } = shanghaiWeekdayHour(start);
+        const open = openHoursOfWeek(hours as never, slotMinutes).includes((weekday - 1) * 24 + hour);
+        expect(open).toBe(slotOpen(hours as never, start, slotMinutes));
       }),
     );
   });

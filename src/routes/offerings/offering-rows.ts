@@ -1,15 +1,15 @@
 // From request bodies to offering rows: units per category, defaults, and the checks that need
 // more than one field. A change that lowers capacity goes through the collision rules.
-import { eq, type SQLWrapper } from "drizzle-orm";
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import { CATEGORY_FIELDS, STANDARD_UNITS, type UnitShape } from "../../domain/offering-units";
-import { MAX_BOOKING_MINUTES, slotCeil } from "../../domain/slots";
+import { MAX_BOOKING_MINUTES, slotCeil, type WeeklyHours } from "../../domain/slots";
 import type { AuditInput } from "../../db/audit";
 import type { ConstraintViolation } from "../../db/constraints";
 import { offerings, type Booking, type Offering, type Organisation } from "../../db/schema";
 import type { Store } from "../../db/store";
 import { conflict, forbidden, unprocessable, type AppError } from "../../lib/errors";
 import { setCapacityFrom } from "../../services/capacity";
-import { clearForRetirement, clearTheWay, overfullSlots } from "../../services/offering-changes";
+import { bookedSlotsClosedBy, clearForRetirement, clearTheWay, HOURS_NOTICE, mergeOverfull, noBookingsOutside, overfullSlots } from "../../services/offering-changes";
 import { publishedProviderGuard } from "../../services/blackouts";
 import { activeOfferingsGuard } from "../../services/write-limits";
 import type { OfferingInput, OfferingPatch } from "./offerings.routes";
@@ -98,21 +98,31 @@ export async function planOfferingChange(store: Store, before: Offering, patch: 
 
   const retiring = fields.status === "retired";
   const cut = fields.capacity_units !== undefined && fields.capacity_units < before.capacity_units;
+  // New weekly hours (not "around the clock") may close slots already booked.
+  const newHours: WeeklyHours | null = weekly_hours ?? null;
   // Slots already begun keep the capacity they had; the rest take the new one.
   const from = slotCeil(now, before.slot_minutes);
   let way = { statements: [] as SQLWrapper[], events: [] as AuditInput[], cancelled: [] as Booking[] };
   if (retiring) {
     // Pausing only stops new bookings; retiring may not strand one, so every booking still to end is in the way.
     way = await clearForRetirement(store, before, { force, notice: notice ?? null, now });
-  } else if (cut) {
-    const overfull = await overfullSlots(store, before.id, fields.capacity_units as number, from, null);
-    way = await clearTheWay(store, before, overfull, { force, code: "capacity_below_bookings", notice: notice ?? null, now });
+  } else if (cut || newHours) {
+    // Fewer units, or hours that close booked slots: one list of bookings in the way, cancelled once.
+    const overfull = mergeOverfull(
+      cut ? await overfullSlots(store, before.id, fields.capacity_units as number, from, null) : [],
+      newHours ? await bookedSlotsClosedBy(store, before, newHours, from) : [],
+    );
+    const code = newHours && overfull.some((s) => s.limit_units === 0) ? "hours_exclude_bookings" : "capacity_below_bookings";
+    way = await clearTheWay(store, before, overfull, { force, code, notice: notice ?? (code === "hours_exclude_bookings" ? HOURS_NOTICE : null), now });
   }
   const statements: SQLWrapper[] = [...way.statements];
   if (fields.capacity_units !== undefined && fields.capacity_units !== before.capacity_units) {
     statements.push(setCapacityFrom(before.id, from, fields.capacity_units));
   }
-  statements.push(store.db.update(offerings).set(set).where(eq(offerings.id, before.id)));
+  // The hours guard is in this write: updated_at becomes NULL (NOT NULL fails the batch) if a slot
+  // outside the new hours still holds a booking once the batch's own cancellations are done.
+  const guard = newHours ? { updated_at: sql<number>`CASE WHEN ${noBookingsOutside(before, newHours, from)} THEN ${set.updated_at} ELSE NULL END` } : {};
+  statements.push(store.db.update(offerings).set({ ...set, ...guard }).where(eq(offerings.id, before.id)));
   if (fields.status === "active" && before.status !== "active") {
     statements.push(publishedProviderGuard(before.id, before.provider_org_id), activeOfferingsGuard(before.provider_org_id, now));
   }

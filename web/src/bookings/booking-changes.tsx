@@ -173,14 +173,20 @@ const ACTIONS: Record<string, Bilingual> = {
   "booking.in_use": ["开始使用", "In use"],
   "booking.delivered": ["已交付", "Delivered"],
   "booking.cancelled": ["已取消", "Cancelled"],
+  "booking.cancelled_by_provider": ["服务商取消（容量、维护、开放时间调整或下架）", "Cancelled by the provider (capacity, maintenance, opening hours or retirement)"],
   "booking.rejected": ["服务商拒绝", "Rejected"],
   "booking.lapsed": ["未确认而失效", "Lapsed"],
   "booking.extended": ["延长", "Extended"],
   "booking.rescheduled": ["改期", "Rescheduled"],
+  "booking.slurm_account_set": ["设置 Slurm 账户", "Slurm account set"],
+  "booking.delivery_confirmed": ["企业确认交付", "Delivery confirmed by the enterprise"],
+  "booking.delivery_disputed": ["企业对交付提出异议", "Delivery disputed by the enterprise"],
+  "booking.dispute_dismissed": ["异议被驳回", "Dispute dismissed"],
+  "booking.dispute_upheld": ["异议成立", "Dispute upheld"],
 };
 
 /** The booking's history, oldest first; loaded again when the booking changes. */
-export function BookingHistory({ booking: b }: { booking: Booking }) {
+export function BookingHistory({ booking: b }: { booking: Pick<Booking, "id" | "updated_at"> }) {
   const { t, say } = useI18n();
   const history = useLoad(() => send(api.api.bookings[":id"].history.$get({ param: { id: b.id } })), `${b.id}:${b.updated_at}`);
   return (

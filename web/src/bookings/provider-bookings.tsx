@@ -15,6 +15,7 @@ import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { BookingMoves, DeliverForm, RejectForm, SlurmAccountForm, type DeskBooking, type DeskForm } from "./desk-moves";
 import { quantityName } from "../offerings";
+import { BookingHistory } from "./booking-changes";
 
 type Status = DeskBooking["status"];
 const STATUSES = Object.keys(BOOKING_STATUS) as Status[];
@@ -88,6 +89,8 @@ export function BookingDeskPage() {
               }
             />
             {has_more && <p class="hint">{t("只显示最新的100个预约。", "Showing the newest 100 bookings.")}</p>}
+            {/* One booking (?id=): its status history, as the enterprise sees it on its booking page. */}
+            {bookingId && items[0] && <BookingHistory booking={items[0]} />}
           </>
         )}
       </Loaded>
@@ -116,7 +119,10 @@ function BookingWhat({ booking }: { booking: DeskBooking }) {
     <span>
       <strong>{booking.quote.offering_name}</strong>
       <span class="reason">
-        {booking.quantity} {say(quantityName(booking.quote.unit))} · <code>{booking.id}</code>
+        {booking.quantity} {say(quantityName(booking.quote.unit))} ·{" "}
+        <Link href={`${DESK_PATH}?id=${booking.id}`} aria-label={t(`预约 ${booking.id} 的详情与状态记录`, `Booking ${booking.id}: details and status history`)}>
+          <code>{booking.id}</code>
+        </Link>
       </span>
       <span class="reason">
         {t("企业：", "Enterprise: ")}

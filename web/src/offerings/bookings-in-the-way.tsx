@@ -1,6 +1,7 @@
-// A provider's change that collides with bookings (less capacity, a maintenance window) is
-// refused with the bookings in the way. This lists them and offers the forced version, which
-// cancels exactly those bookings, voids their voucher holds and tells the enterprises why.
+// A provider's change that collides with bookings (less capacity, a maintenance window, opening
+// hours that no longer cover them) is refused with the bookings in the way. This lists them and
+// offers the forced version, which cancels exactly those bookings, voids their voucher holds and
+// tells the enterprises why.
 import { ApiError } from "../shell/api";
 import { useI18n } from "../shell/i18n";
 import { BOOKING_STATUS } from "../shell/labels";
@@ -22,7 +23,7 @@ export interface BookingInTheWay {
   subsidy_fen: number;
 }
 
-const COLLISIONS = new Set(["capacity_below_bookings", "blackout_over_bookings", "retire_over_bookings", "bookings_in_progress"]);
+const COLLISIONS = new Set(["capacity_below_bookings", "blackout_over_bookings", "retire_over_bookings", "hours_exclude_bookings", "bookings_in_progress"]);
 
 /** The bookings a collision refusal names, or null when the refusal is about something else. */
 export function bookingsInTheWay(error: unknown): BookingInTheWay[] | null {
