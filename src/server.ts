@@ -14,6 +14,7 @@ import { isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
 import { errorBody } from "./lib/errors";
 import { openNodeStore } from "./db/node";
 import { openSearchThread } from "./db/search-thread";
+import { startCheckpointThread } from "./db/checkpoint-thread";
 import { parseEnv } from "./env";
 import { isEmpty, seedDemo } from "./seed/demo";
 import { runScheduled } from "./services/scheduled";
@@ -23,6 +24,8 @@ import { nodeSender } from "./webhooks/node-sender";
 
 const env = parseEnv(process.env);
 const store = openNodeStore(env.DATABASE_PATH, { synchronous: env.SQLITE_SYNCHRONOUS });
+// WAL checkpoints on a thread of their own, never inside a request's commit (src/db/checkpoint-thread.ts).
+const checkpoints = env.DATABASE_PATH === ":memory:" ? null : startCheckpointThread(env.DATABASE_PATH, store, { synchronous: env.SQLITE_SYNCHRONOUS });
 // Uploaded files live beside the database file, so one directory holds the whole installation.
 const blobs = openDirectoryBlobStore(join(dirname(resolve(env.DATABASE_PATH)), "blobs"));
 // Searches read on their own thread, so a long one never freezes other requests (an in-memory
@@ -123,6 +126,7 @@ function shutdown() {
   clearInterval(deliveries);
   server.close(async () => {
     await searchThread?.close();
+    await checkpoints?.close();
     store.close();
     process.exit(0);
   });
