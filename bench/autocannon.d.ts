@@ -6,7 +6,7 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: Request) => Request;
-    onResponse?: (status: number, body: string) => void;
+    onResponse?: (status: number, body: string, context: unknown, headers: Record<string, string>) => void;
   }
   export interface Options {
     url: string;

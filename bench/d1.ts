@@ -92,6 +92,8 @@ export interface RunningWorker {
   cpuMs(): number;
   /** Resident set size of workerd, in MiB. */
   rssMiB(): number;
+  /** Each workerd process: its pid and RSS (MiB), to see one grow or be replaced between bursts. */
+  processes(): string;
   stop(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ export async function startWranglerDev(d1: LocalD1): Promise<RunningWorker> {
     output: () => output,
     cpuMs: () => workerd().reduce((sum, pid) => sum + cpuOf(pid), 0),
     rssMiB: () => workerd().reduce((sum, pid) => sum + rssOf(pid), 0),
+    processes: () => workerd().map((pid) => `workerd ${pid} ${rssOf(pid).toFixed(0)} MiB`).join(", "),
     stop: () => stop(child),
   };
 }
@@ -179,6 +182,8 @@ export interface BurstResult {
   errors: number;
   /** The first few 5xx bodies, to see who answered them. */
   failures: string[];
+  /** Distinct `X-Isolate` answers (the stand-in Worker, bench/trivial-worker.ts, sends its isolate's id). */
+  isolates: number;
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
@@ -186,6 +191,9 @@ export interface BurstResult {
   wall_ms: number;
   /** Bookings in the slot afterwards and its booked units, read from the database. */
   booked: { bookings: number; units: number };
+  /** The server's RSS right after the burst (MiB) and its CPU during the burst per request (ms); set by the series. */
+  rss_mib?: number;
+  cpu_ms_per_request?: number;
 }
 
 export interface BurstPlan {
@@ -201,6 +209,7 @@ export interface BurstPlan {
 export async function burst(plan: BurstPlan, readBooked: () => { bookings: number; units: number }): Promise<BurstResult> {
   let n = 0;
   const failures: string[] = [];
+  const isolates = new Set<string>();
   const started = performance.now();
   const result = await autocannon({
     url: plan.url,
@@ -231,8 +240,10 @@ export async function burst(plan: BurstPlan, readBooked: () => { bookings: numbe
             }),
           };
         },
-        onResponse(status, body) {
+        onResponse(status, body, _context, headers) {
           if (status >= 500 && failures.length < 3) failures.push(`${status} ${String(body).slice(0, 200)}`);
+          const isolate = headers?.["x-isolate"] ?? headers?.["X-Isolate"];
+          if (isolate) isolates.add(isolate);
         },
       },
     ],
@@ -244,6 +255,7 @@ export async function burst(plan: BurstPlan, readBooked: () => { bookings: numbe
     statuses,
     errors: result.errors + result.timeouts,
     failures,
+    isolates: isolates.size,
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     max_ms: result.latency.max,
@@ -296,10 +308,12 @@ async function series(
   url: string,
   seed: BookingSeed,
   sqlitePath: string,
-  counts: { bursts: number; size: number },
+  counts: { bursts: number; size: number; gapMs?: number },
   cpuMs: () => number,
   rssMiB: () => number,
   log: (line: string) => void,
+  processes?: () => string,
+  read: typeof bookedIn = bookedIn,
 ): Promise<BurstSeries> {
   const offeringId = seed.offering_ids[0] as string;
   const bursts: BurstResult[] = [];
@@ -307,11 +321,15 @@ async function series(
   const cpuBefore = cpuMs();
   for (let b = 0; b < counts.bursts; b++) {
     const startsAt = seed.first_slot_at + b * HOUR_MS;
-    const r = await burst({ url, seed, offeringId, startsAt, size: counts.size, tag: `${driver}-${seed.first_slot_at}-${b}` }, () => bookedIn(sqlitePath, offeringId, startsAt));
+    if (b > 0 && counts.gapMs) await new Promise((resume) => setTimeout(resume, counts.gapMs));
+    const cpuAtStart = cpuMs();
+    const r = await burst({ url, seed, offeringId, startsAt, size: counts.size, tag: `${driver}-${seed.first_slot_at}-${b}` }, () => read(sqlitePath, offeringId, startsAt));
+    r.cpu_ms_per_request = (cpuMs() - cpuAtStart) / r.size;
+    r.rss_mib = rssMiB();
     const problems = burstProblems(r, BURST_CAPACITY);
     if (problems.length > 0) failed++;
     bursts.push(r);
-    log(`${driver} burst ${b + 1}/${counts.bursts}: ${JSON.stringify(r.statuses)}${r.errors ? `, ${r.errors} errors` : ""}, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${(r.wall_ms / 1000).toFixed(1)} s${problems.length ? `  PROBLEM: ${problems.join("; ")}` : ""}`);
+    log(`${driver} burst ${b + 1}/${counts.bursts}: ${JSON.stringify(r.statuses)}${r.errors ? `, ${r.errors} errors` : ""}, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${(r.wall_ms / 1000).toFixed(1)} s, CPU ${r.cpu_ms_per_request.toFixed(1)} ms/request, RSS ${r.rss_mib.toFixed(0)} MiB${processes ? ` (${processes()})` : ""}${r.isolates ? `, ${r.isolates} isolate(s)` : ""}${problems.length ? `  PROBLEM: ${problems.join("; ")}` : ""}`);
   }
   const cpu = cpuMs() - cpuBefore;
   const wall = bursts.reduce((sum, r) => sum + r.wall_ms, 0) / 1000;
@@ -339,6 +357,10 @@ export interface D1BurstOptions {
   node: boolean;
   /** Leave out the Worker on D1 (only the Node server). */
   skipD1?: boolean;
+  /** Run the stand-in Worker (bench/trivial-worker.ts: the same kind of D1 calls, none of the product) instead of src/worker.ts. */
+  trivial?: boolean;
+  /** Pause between bursts, in ms (see docs/performance.md, "D1 bursts, fourth round"). */
+  gapMs?: number;
   log?: (line: string) => void;
 }
 
@@ -346,12 +368,14 @@ export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
   const log = o.log ?? ((line: string) => console.log(line));
   const out: BurstSeries[] = [];
   if (!o.skipD1) {
-    const d1 = await prepareLocalD1(join(o.dir, "d1"), o.now);
+    const d1 = await prepareLocalD1(join(o.dir, "d1"), o.now, o.trivial ? "bench/trivial-worker.ts" : undefined);
     const worker = await startWranglerDev(d1);
     try {
       // One request first, so workerd has compiled the Worker before the first burst.
       await fetch(`${worker.url}/health`).then((r) => r.text());
-      const result = await series("d1", worker.url, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log);
+      // The stand-in Worker writes no bookings, only units: it is checked against the units.
+      const read = o.trivial ? (path: string, offering: string, at: number) => ({ bookings: bookedIn(path, offering, at).units, units: bookedIn(path, offering, at).units }) : bookedIn;
+      const result = await series("d1", worker.url, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log, worker.processes, read);
       out.push(result);
       // wrangler's own account of a failed run (reloads, runtime restarts), without the request lines.
       if (result.failed > 0) log(worker.output().split("\n").filter((line) => line.trim() && !line.includes("[wrangler:info]")).slice(-40).join("\n"));
