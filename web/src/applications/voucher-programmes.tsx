@@ -13,6 +13,7 @@ import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { RegionNames } from "../ui/region-picker";
 import { regionMatches } from "../../../src/domain/region";
 import { EligibilityList, eligibilityOf, loadEligibility, type Eligibility } from "./eligibility";
 import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeGuide, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
@@ -90,7 +91,7 @@ function ProgrammeCard({ programme }: { programme: ProgrammeSummary }) {
         </div>
         <div>
           <dt>{t("适用地区", "Regions")}</dt>
-          <dd>{regionWords(rules, say, t)}</dd>
+          <dd>{rules.cross_region ? regionWords(rules, say, t) : <RegionNames codes={rules.eligible_region_prefixes} />}</dd>
         </div>
         <div>
           <dt>{t("申请截止", "Applications close")}</dt>
