@@ -43,13 +43,13 @@ import { logMailer, type Mailer } from "./lib/mail";
 import { sealAfterWrite, unsignedAuditSettings, type AuditSettings } from "./services/audit-log";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** File uploads (POST /api/organisations/{id}/files) alone may send up to this much. */
+/** File uploads (an organisation's files, a programme's attachments) alone may send up to this much. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Default sign-ups per client address per hour (fixed windows: up to twice this across a boundary). */
 export const SIGNUPS_PER_HOUR = 5;
 /** The one route that takes usage files (CSV or Slurm accounting, ≤ 20 MB). */
 export const IMPORT_PATH = "/api/usage/import";
-const UPLOAD_PATH = /^\/api\/organisations\/[^/]+\/files$/;
+const UPLOAD_PATH = /^\/api\/(organisations\/[^/]+\/files|programmes\/[^/]+\/attachments)$/;
 
 export interface AppOptions {
   store: (c: Context<AppEnv>) => Store;

@@ -94,6 +94,12 @@ export const accessRules: Record<string, AccessRule> = {
   "POST /api/programmes/{id}/close": only(["agency:admin"], "agency_programmes"),
   "POST /api/programmes/{id}/budget": only(["agency:admin", "agency:finance"], "agency_programmes"),
   "GET /api/programmes/{id}/eligibility": only(SME_ANY, "published"),
+  // Attachments (申报指南 files): read like the programme, changed by its agency's admin
+  // (src/auth/programme-access.ts decides which programmes those are).
+  "GET /api/programmes/{id}/attachments": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),
+  "GET /api/programmes/{id}/attachments/{attachment_id}": only([...AGENCY_STAFF, ...SME_ANY, ...PROVIDER_ANY], "published"),
+  "POST /api/programmes/{id}/attachments": only(["agency:admin"], "agency_programmes"),
+  "DELETE /api/programmes/{id}/attachments/{attachment_id}": only(["agency:admin"], "agency_programmes"),
   "POST /api/voucher-applications": only(SME_ANY, "own_organisation"),
   "GET /api/voucher-applications": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),
   "GET /api/voucher-applications/{id}": only([...SME_ANY, ...AGENCY_STAFF], "voucher_parties"),

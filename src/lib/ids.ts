@@ -25,7 +25,7 @@ export function randomBase32(byteCount: number): string {
 
 export type IdPrefix =
   | "org" | "usr" | "rel" | "prg" | "app" | "vch" | "acc" | "off" | "blk" | "bkg" | "req" | "inv" | "fil"
-  | "evt" | "whe" | "clm" | "cob" | "anm" | "pwr";
+  | "evt" | "whe" | "clm" | "cob" | "anm" | "pwr" | "pat";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase32(10)}`;

@@ -52,7 +52,15 @@ describe("agency pages", () => {
     await expect(yearEndWarning.textContent()).resolves.toContain(`申请期跨过 ${nextYear - 1}-12-31`);
     await page.getByLabel("预算（元）").fill("1,000,000.07");
     await page.getByRole("group", { name: "可补贴的资源类别" }).getByLabel("数据集").check();
-    await page.getByLabel("适用地区（行政区划代码前缀）").fill("11, 3301");
+    // Regions by name: a whole province (北京市 → "11") and a whole city (杭州市 → "3301"), as chips.
+    const regions = page.getByRole("group", { name: "适用地区" });
+    await regions.getByLabel("省级", { exact: true }).selectOption({ label: "北京市" });
+    await regions.getByRole("button", { name: "添加：北京市" }).click();
+    await regions.getByLabel("省级", { exact: true }).selectOption({ label: "浙江省" });
+    await regions.getByLabel("地市级（可不选）").selectOption({ label: "杭州市" });
+    await regions.getByRole("button", { name: "添加：浙江省 杭州市" }).click();
+    await regions.getByRole("list", { name: "已选地区" }).getByRole("listitem").filter({ hasText: "浙江省 杭州市" }).waitFor();
+    await expect(regions.getByRole("list", { name: "已选地区" }).getByRole("listitem").count()).resolves.toBe(2);
     await page.getByLabel("补贴比例（%）", { exact: true }).fill("30");
     await page.getByRole("button", { name: "添加优惠档" }).click();
     const tier = page.getByRole("group", { name: "优惠档 1" });

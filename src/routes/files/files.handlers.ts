@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { eq } from "drizzle-orm";
 import { sha256Hex } from "../../blobs/blob-store";
 import { files, organisations, type StoredFile } from "../../db/schema";
@@ -12,7 +13,7 @@ import { agencyMayReviewOrganisation } from "../../services/organisation-access"
 import { UPLOAD_CONTENT_TYPES } from "./files.routes";
 import type * as routes from "./files.routes";
 
-function decodeFileName(encoded: string | undefined): string | undefined {
+export function decodeFileName(encoded: string | undefined): string | undefined {
   if (encoded === undefined) return undefined;
   try {
     return decodeURIComponent(encoded);
@@ -29,10 +30,7 @@ export const uploadFile: RouteHandler<typeof routes.uploadFile, AppEnv> = async 
   const { purpose } = c.req.valid("query");
   const name = decodeFileName(c.req.valid("header")["x-file-name"]);
   if (id !== actor.org.id) throw forbidden("只能为本机构上传文件 / You can upload files only for your own organisation");
-  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (!(UPLOAD_CONTENT_TYPES as readonly string[]).includes(mediaType ?? "")) {
-    throw new AppError(415, "unsupported_media_type", "请直接发送文件内容（application/pdf、image/jpeg、image/png）/ Send the file's bytes as the body (application/pdf, image/jpeg or image/png)");
-  }
+  requireRawBody(c, UPLOAD_CONTENT_TYPES, "请直接发送文件内容（application/pdf、image/jpeg、image/png）/ Send the file's bytes as the body (application/pdf, image/jpeg or image/png)");
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   const row = await storeUpload(c, { orgId: id, uploadedBy: actor.user.id, purpose, name, bytes });
   return c.json(presentFile(row), 201);
@@ -55,6 +53,11 @@ export const downloadFile: RouteHandler<typeof routes.downloadFile, AppEnv> = as
   const actor = actorOf(c);
   const [row] = await c.var.store.db.select().from(files).where(eq(files.id, c.req.valid("param").id));
   if (!row || !(await mayRead(c, actor, row))) throw notFound("文件", "File");
+  return serveFile(c, row);
+};
+
+/** The file's bytes as an attachment, once the caller has been found allowed to read it. */
+export async function serveFile(c: Context<AppEnv>, row: StoredFile): Promise<Response> {
   const blob = await c.var.blobs.get(row.sha256);
   // The bytes must still be the ones recorded: a missing or altered blob is an operating fault, never served.
   if (!blob || (await sha256Hex(blob.bytes)) !== row.sha256) {
@@ -64,5 +67,11 @@ export const downloadFile: RouteHandler<typeof routes.downloadFile, AppEnv> = as
     "Content-Type": row.content_type,
     "Content-Disposition": contentDisposition(row),
     "Cache-Control": "private, no-store",
-  }) as never;
-};
+  });
+}
+
+/** The body is the file's bytes, not JSON: the Content-Type header a client sent must say so. */
+export function requireRawBody(c: Context<AppEnv>, accepted: readonly string[], message: string) {
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (!accepted.includes(mediaType ?? "")) throw new AppError(415, "unsupported_media_type", message);
+}

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { FILE_PURPOSES } from "../../db/schema";
+import { FILE_CONTENT_TYPES, FILE_PURPOSES } from "../../db/schema";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, IdParam, json, throttledError } from "../common";
 
@@ -9,7 +9,7 @@ export const FileSchema = z
     org_id: z.string(),
     sha256: z.string().openapi({ description: "Hex SHA-256 of the bytes as stored" }),
     size_bytes: z.number().int(),
-    content_type: z.enum(["application/pdf", "image/jpeg", "image/png"]).openapi({ description: "Decided from the file's bytes, not its name" }),
+    content_type: z.enum(FILE_CONTENT_TYPES).openapi({ description: "Decided from the file's bytes, not its name (Word and Excel files only as programme attachments)" }),
     original_name: z.string(),
     purpose: z.enum(FILE_PURPOSES),
     uploaded_by: z.string(),
@@ -17,11 +17,13 @@ export const FileSchema = z
   })
   .openapi("File");
 
-const Binary = z.string().openapi({ type: "string", format: "binary" });
-const binaryContent = (types: readonly string[]) => Object.fromEntries(types.map((type) => [type, { schema: Binary }]));
+export const Binary = z.string().openapi({ type: "string", format: "binary" });
+export const binaryContent = (types: readonly string[]) => Object.fromEntries(types.map((type) => [type, { schema: Binary }]));
 export const UPLOAD_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "application/octet-stream"] as const;
+/** What an organisation uploads for itself; programme attachments have their own route. */
+export const UPLOAD_PURPOSES = ["business_licence", "claim_evidence"] as const;
 
-const errorStatus = (description: string) => ({ content: { "application/json": { schema: commonErrors[400].content["application/json"].schema } }, description });
+export const errorStatus = (description: string) => ({ content: { "application/json": { schema: commonErrors[400].content["application/json"].schema } }, description });
 
 export const uploadFile = defineRoute({
   method: "post",
@@ -32,7 +34,7 @@ export const uploadFile = defineRoute({
     "Send the file itself as the body (not multipart), its name in X-File-Name. The stored type is decided by the bytes (PDF %PDF-, JPEG FF D8 FF, PNG 89 50 4E 47); the name and the Content-Type header are not trusted. Up to 30 uploads per organisation a day.",
   request: {
     params: IdParam,
-    query: z.object({ purpose: z.enum(FILE_PURPOSES).default("business_licence") }),
+    query: z.object({ purpose: z.enum(UPLOAD_PURPOSES).default("business_licence") }),
     headers: z.object({
       "x-file-name": z
         .string()
@@ -57,7 +59,7 @@ export const downloadFile = defineRoute({
   summary: "A file's bytes: for its organisation, and for agencies that may review that organisation",
   request: { params: IdParam },
   responses: {
-    200: { content: binaryContent(["application/pdf", "image/jpeg", "image/png"]), description: "The file, as an attachment" },
+    200: { content: binaryContent(FILE_CONTENT_TYPES), description: "The file, as an attachment" },
     ...commonErrors,
   },
 });

@@ -1,15 +1,16 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { maySeeProgramme, ownsProgramme } from "../../auth/programme-access";
 import { commit } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
 import { transition } from "../../db/guards";
 import { idempotent } from "../../db/idempotency";
-import { ledger_accounts, programme_versions, programmes, voucher_applications, type Programme } from "../../db/schema";
+import { ledger_accounts, programme_versions, programmes, type Programme } from "../../db/schema";
 import type { Store } from "../../db/store";
 import { parseStoredRules, type ProgrammeRules } from "../../domain/programme-rules";
 import { describeValidity } from "../../domain/validity";
-import type { Actor, AppEnv } from "../../lib/context";
+import type { AppEnv } from "../../lib/context";
 import { AppError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
@@ -31,21 +32,6 @@ async function presentDetail(store: Store, row: Programme) {
     ...presentProgramme(row, current.rules, withPool.pool),
     versions: versions.map((v) => ({ ...v, created_at: toIso(v.created_at) })),
   };
-}
-
-const ownsProgramme = (actor: Actor, programme: Programme) => actor.org.kind === "agency" && programme.agency_org_id === actor.org.id;
-
-/** Agency staff see their agency's programmes; others see open ones, and an SME also those it applied to. */
-async function canSee(store: Store, actor: Actor, programme: Programme): Promise<boolean> {
-  if (actor.org.kind === "agency") return ownsProgramme(actor, programme);
-  if (programme.status === "open") return true;
-  if (actor.org.kind !== "sme") return false;
-  const [applied] = await store.db
-    .select({ id: voucher_applications.id })
-    .from(voucher_applications)
-    .where(and(eq(voucher_applications.programme_id, programme.id), eq(voucher_applications.sme_org_id, actor.org.id)))
-    .limit(1);
-  return applied !== undefined;
 }
 
 /** The programme if the caller's agency owns it; otherwise 404 (nothing about others' programmes leaks). */
@@ -110,7 +96,7 @@ export const listProgrammes: RouteHandler<typeof routes.listProgrammes, AppEnv> 
 export const getProgramme: RouteHandler<typeof routes.getProgramme, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const programme = await readProgramme(c.var.store, id);
-  if (!programme || !(await canSee(c.var.store, actorOf(c), programme))) throw notFound(...NOT_FOUND);
+  if (!programme || !(await maySeeProgramme(c.var.store, actorOf(c), programme))) throw notFound(...NOT_FOUND);
   return c.json(await presentDetail(c.var.store, programme), 200);
 };
 

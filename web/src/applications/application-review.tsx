@@ -20,6 +20,7 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { Instant, Named, Ref } from "../ui/values";
+import { RegionName } from "../ui/region-picker";
 import { EligibilityList, type Application } from "./eligibility";
 import { type Organisation, readOrganisation } from "../organisation";
 import { loadProgramme } from "../programmes";
@@ -114,7 +115,7 @@ function EnterpriseFacts({ enterprise }: { enterprise: Organisation }) {
       rows={[
         [t("名称", "Name"), enterprise.name],
         [t("统一社会信用代码", "Credit code"), <code>{enterprise.credit_code}</code>],
-        [t("行政区划代码", "Region code"), enterprise.region_code],
+        [t("注册地区", "Registered region"), <RegionName code={enterprise.region_code} />],
         [t("企业规模", "Size class"), say(SIZE_CLASS[enterprise.size_class])],
         [t("成立日期", "Founded"), enterprise.founded_on],
         [t("信用状态", "Credit status"), say(CREDIT_STATUS[enterprise.credit_status])],

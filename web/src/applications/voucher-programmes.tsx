@@ -13,6 +13,8 @@ import { TextArea, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { RegionNames } from "../ui/region-picker";
+import { ProgrammeAttachments } from "../programmes/programme-attachments";
 import { regionMatches } from "../../../src/domain/region";
 import { EligibilityList, eligibilityOf, loadEligibility, type Eligibility } from "./eligibility";
 import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeGuide, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
@@ -90,7 +92,7 @@ function ProgrammeCard({ programme }: { programme: ProgrammeSummary }) {
         </div>
         <div>
           <dt>{t("适用地区", "Regions")}</dt>
-          <dd>{regionWords(rules, say, t)}</dd>
+          <dd>{rules.cross_region ? regionWords(rules, say, t) : <RegionNames codes={rules.eligible_region_prefixes} />}</dd>
         </div>
         <div>
           <dt>{t("申请截止", "Applications close")}</dt>
@@ -125,6 +127,7 @@ function ProgrammeDetail({ id }: { id: string }) {
               <EligibilityList eligibility={eligibility} id="dry-run-eligibility" dryRun />
             </section>
             <ProgrammeGuide programme={p} headingId="guide" />
+            <ProgrammeAttachments programmeId={p.id} manage={false} />
             <section class="card" aria-labelledby="rules">
               <h2 id="rules">{t("项目规则", "Rules")}</h2>
               <p class="hint">{t(`规则第 ${p.current_version} 版。预约按下单时的规则版本计算补贴。`, `Rules version ${p.current_version}. A booking keeps the version it was priced on.`)}</p>

@@ -9,6 +9,7 @@ import { REGION_CODE } from "../../../src/domain/region";
 import type { Me } from "../shell/session";
 import { CreditCodeField, SelectField, TextField } from "../ui/fields";
 import { DangerSubmit, FormStatus, SubmitButton, useForm } from "../ui/form";
+import { RegionPicker } from "../ui/region-picker";
 
 type Organisation = Me["organisation"];
 type SizeClass = Organisation["size_class"];
@@ -84,7 +85,7 @@ export function EditDetailsCard({ org, onSaved }: { org: Organisation; onSaved: 
           <fieldset>
             <legend>{t("资格信息（修改后需重新核验）", "Eligibility facts (changing one needs verification again)")}</legend>
             <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
-            <TextField form={form} name="region_code" inputMode="numeric" label={t("行政区划代码（6位）", "Region code (6 digits)")} />
+            <RegionPicker form={form} name="region_code" label={t("注册地区", "Registered region")} />
             <SelectField form={form} name="size_class" label={t("企业规模", "Size class")} options={optionsOf(SIZE_CLASS)} />
             <TextField form={form} name="founded_on" type="date" label={t("成立日期", "Founding date")} />
           </fieldset>

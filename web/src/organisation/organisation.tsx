@@ -17,6 +17,7 @@ import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { Facts } from "../ui/facts";
+import { RegionName } from "../ui/region-picker";
 import { MembersCard } from "./members";
 import { VerificationCard } from "./verification";
 import { VettingsCard } from "./vettings";
@@ -61,7 +62,7 @@ function OrganisationFacts({ org }: { org: Organisation }) {
     [t("机构名称", "Name"), org.name],
     [t("机构类型", "Type"), say(ORG_KIND[org.kind])],
     [t("统一社会信用代码", "Unified social credit code"), <code>{org.credit_code}</code>],
-    [t("行政区划代码", "Region code"), org.region_code],
+    [t("注册地区", "Registered region"), <RegionName code={org.region_code} />],
     // Size, founding date, legal representative and credit status are enterprise facts (start-up
     // tiers, size rules, blacklists); an agency's or the platform's stored values are placeholders
     // ("large, founded 2000-01-01"), so they are not shown for them: they get a profile instead.

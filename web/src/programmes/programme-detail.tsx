@@ -13,6 +13,7 @@ import { MoneyStats } from "../ui/money-stats";
 import { DataTable } from "../ui/table";
 import { Instant, Named } from "../ui/values";
 import { ProgrammeGuide } from "./programme-facts";
+import { ProgrammeAttachments } from "./programme-attachments";
 import type { ProgrammeDetail } from "./programme-form";
 import { RulesFacts } from "./programme-rules";
 import { TopUpForm } from "./programme-top-up";
@@ -57,6 +58,7 @@ function ProgrammeView({ programme, load }: { programme: ProgrammeDetail; load: 
       </section>
       {may(me, "PATCH /api/programmes/{id}") && <StatusActions programme={programme} onChanged={load.reload} />}
       <ProgrammeGuide programme={programme} headingId="guide" />
+      <ProgrammeAttachments programmeId={programme.id} manage={may(me, "POST /api/programmes/{id}/attachments") && programme.status !== "closed"} />
       <section class="card" aria-labelledby="rules">
         <h2 id="rules">{t(`现行规则（第 ${programme.current_version} 版）`, `Rules in force (version ${programme.current_version})`)}</h2>
         <RulesFacts rules={programme.rules} validity={programme.validity} />

@@ -7,6 +7,7 @@ import { formatFen, formatRatio } from "../shell/format";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { OFFERING_CATEGORY, SIZE_CLASS } from "../shell/labels";
 import { Facts } from "../ui/facts";
+import { RegionNames } from "../ui/region-picker";
 
 export type Programme = InferResponseType<(typeof api.api.programmes)[":id"]["$get"], 200>;
 export type ProgrammeSummary = InferResponseType<typeof api.api.programmes.$get, 200>["items"][number];
@@ -144,7 +145,7 @@ export function ProgrammeRulesFacts({ programme }: { programme: ProgrammeSummary
     ],
     [t("单次申领上限", "Most per application"), formatFen(rules.max_voucher_fen)],
     [t("有效期", "Validity"), t(`${say(programme.validity)}；到期未用部分作废`, `${say(programme.validity)}; what is unused then lapses`)],
-    [t("适用地区", "Regions"), regionWords(rules, say, t)],
+    [t("适用地区", "Regions"), rules.cross_region ? regionWords(rules, say, t) : <RegionNames codes={rules.eligible_region_prefixes} />],
     [t("适用企业规模", "Enterprise sizes"), rules.eligible_size_classes.map((s) => say(SIZE_CLASS[s])).join(t("、", ", "))],
     [t("适用资源", "Resources covered"), rules.eligible_categories.map((c) => say(OFFERING_CATEGORY[c])).join(t("、", ", "))],
     [t("申请期", "Application window"), t(`${rules.application_opens_on} 至 ${rules.application_closes_on}（含）`, `${rules.application_opens_on} to ${rules.application_closes_on} inclusive`)],

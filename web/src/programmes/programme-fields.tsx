@@ -5,6 +5,7 @@ import { optionsOf, SIZE_CLASS } from "../shell/labels";
 import { CheckboxGroup } from "../ui/choices";
 import { CheckboxField, RadioGroup, TextField } from "../ui/fields";
 import type { Form, Values } from "../ui/form";
+import { RegionPrefixesPicker } from "../ui/region-picker";
 import { CATEGORY_OPTIONS, SETTLEMENT_OPTIONS, VALIDITY_OPTIONS } from "./programme-terms";
 import { TierFields } from "./programme-tiers";
 
@@ -17,12 +18,11 @@ export function ScopeFields({ form }: { form: Form<Values> }) {
       <CheckboxGroup form={form} name="rules.eligible_categories" label={t("可补贴的资源类别", "Eligible resource categories")} options={CATEGORY_OPTIONS} />
       <CheckboxField form={form} name="rules.cross_region" label={t("跨区域通用（不限企业和服务商所在地区）", "Cross-region (enterprises and providers from any region)")} />
       {form.values["rules.cross_region"] !== "true" && (
-        <TextField
+        <RegionPrefixesPicker
           form={form}
           name="rules.eligible_region_prefixes"
-          label={t("适用地区（行政区划代码前缀）", "Eligible regions (region-code prefixes)")}
-          hint={t("如 11 表示北京市，3301 表示杭州市；多个用逗号分隔", "e.g. 11 for Beijing, 3301 for Hangzhou; separate several with commas")}
-          inputMode="numeric"
+          label={t("适用地区", "Eligible regions")}
+          hint={t("选择省，可再选市、区县，然后添加；只选省即整个省适用，只选到市即整个市适用。可添加多个。", "Choose a province, optionally a city and a district, then add it: a province alone covers the whole province, a city the whole city. Add as many as apply.")}
         />
       )}
       <CheckboxGroup form={form} name="rules.eligible_size_classes" label={t("可申请的企业规模", "Eligible enterprise sizes")} options={optionsOf(SIZE_CLASS)} />

@@ -7,6 +7,7 @@ import { OFFERING_CATEGORY, SIZE_CLASS } from "../shell/labels";
 import { SETTLEMENT, TIER_KIND } from "./programme-terms";
 import type { Rules } from "./programme-values";
 import { Facts } from "../ui/facts";
+import { RegionNames } from "../ui/region-picker";
 
 export function RulesFacts({ rules, validity }: { rules: Rules; validity: string }) {
   const { t, say } = useI18n();
@@ -16,7 +17,7 @@ export function RulesFacts({ rules, validity }: { rules: Rules; validity: string
     [t("可补贴类别", "Eligible categories"), list(rules.eligible_categories.map((c) => say(OFFERING_CATEGORY[c])))],
     [
       t("适用地区", "Eligible regions"),
-      rules.cross_region ? t("跨区域通用", "Cross-region") : rules.eligible_region_prefixes.map((p) => <code key={p}>{p}</code>).reduce<ComponentChildren[]>((all, code, i) => (i ? [...all, t("、", ", "), code] : [code]), []),
+      rules.cross_region ? t("跨区域通用", "Cross-region") : <RegionNames codes={rules.eligible_region_prefixes} />,
     ],
     [t("企业规模", "Enterprise sizes"), list(rules.eligible_size_classes.map((s) => say(SIZE_CLASS[s])))],
     [t("补贴比例", "Subsidy ratio"), formatRatio(rules.subsidy_ratio_bp)],

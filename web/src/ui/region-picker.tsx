@@ -163,3 +163,138 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
     </fieldset>
   );
 }
+
+/** The division data once loaded (null while it loads or if it failed). */
+export function useRegions(): RegionData | null {
+  const [data, setData] = useState<RegionData | null>(null);
+  useEffect(() => {
+    loadRegions().then(setData, () => {});
+  }, []);
+  return data;
+}
+
+/** A code or prefix by its names ("浙江省 杭州市 西湖区"), the code beside it; the code alone until the data is there or when it is unknown. */
+export function RegionName({ code }: { code: string }) {
+  const data = useRegions();
+  const name = data && regionName(data, code);
+  return name ? (
+    <>
+      {name} <span class="hint">({code})</span>
+    </>
+  ) : (
+    <code>{code}</code>
+  );
+}
+
+/** Several region prefixes by name, separated as the language reads. */
+export function RegionNames({ codes }: { codes: readonly string[] }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {codes.map((code, i) => (
+        <span key={code}>
+          {i > 0 && t("、", "; ")}
+          <RegionName code={code} />
+        </span>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A programme's eligible regions: choose a province, and optionally a city and a district, then
+ * add; each choice is a chip with its names and a remove button. The value is the API's list of
+ * prefixes ("33" a whole province, "3301" a whole city, "330106" one district; eligibility
+ * matches an enterprise's 6-digit code by prefix, src/domain/region.ts), comma-separated.
+ */
+export function RegionPrefixesPicker<V extends Values>({ form, name, label, hint }: { form: Form<V>; name: keyof V & string; label: string; hint?: string }) {
+  const { t, say } = useI18n();
+  const data = useRegions();
+  const [province, setProvince] = useState("");
+  const [city, setCity] = useState("");
+  const [district, setDistrict] = useState("");
+  const chosen = (form.values[name] ?? "").split(/[\s,，、;；]+/).filter(Boolean);
+  const id = `${form.id}-${name.replace(/\./g, "-")}`;
+  const error = form.errors[name];
+  const provinces = data?.provinces ?? [];
+  const cities = provinces.find((p) => p[0] === province)?.[2] ?? [];
+  const districts = cities.find((c) => c[0] === city)?.[2] ?? [];
+  const prefix = !province ? "" : !city ? province : !district ? `${province}${city}` : `${province}${city}${district}`;
+  const setChosen = (list: string[]) => form.set(name, list.join(", "));
+  const add = () => {
+    if (!prefix || chosen.includes(prefix)) return;
+    setChosen([...chosen, prefix]);
+    setProvince("");
+    setCity("");
+    setDistrict("");
+  };
+  const nameOf = (code: string) => (data && regionName(data, code)) || code;
+  return (
+    <fieldset class="field region-picker" aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>{label}</legend>
+      {hint && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {chosen.length === 0 ? (
+        <p class="hint">{t("尚未选择地区。", "No region chosen yet.")}</p>
+      ) : (
+        <ul class="chips" aria-label={t("已选地区", "Chosen regions")}>
+          {chosen.map((code) => (
+            <li key={code} class="chip">
+              {nameOf(code)} <code>{code}</code>{" "}
+              <button type="button" class="link" aria-label={t(`移除 ${nameOf(code)}`, `Remove ${nameOf(code)}`)} onClick={() => setChosen(chosen.filter((c) => c !== code))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="region-selects">
+        <div class="region-select">
+          <label for={`${id}-province`}>{t("省级", "Province")}</label>
+          <select id={`${id}-province`} value={province} disabled={data === null} onChange={(e) => (setProvince(e.currentTarget.value), setCity(""), setDistrict(""))}>
+            <option value="">{data ? t("请选择", "Choose…") : t("加载中…", "Loading…")}</option>
+            {provinces.map(([code, n]) => (
+              <option key={code} value={code}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="region-select">
+          <label for={`${id}-city`}>{t("地市级（可不选）", "City (optional)")}</label>
+          <select id={`${id}-city`} value={city} disabled={!province} onChange={(e) => (setCity(e.currentTarget.value), setDistrict(""))}>
+            <option value="">{t("整个省", "The whole province")}</option>
+            {cities.map(([code, n]) => (
+              <option key={code} value={code}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="region-select">
+          <label for={`${id}-district`}>{t("区县级（可不选）", "District (optional)")}</label>
+          <select id={`${id}-district`} value={district} disabled={!city || districts.length === 0} onChange={(e) => setDistrict(e.currentTarget.value)}>
+            <option value="">{t("整个市", "The whole city")}</option>
+            {districts.map(([code, n]) => (
+              <option key={code} value={code}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <button type="button" onClick={add} aria-disabled={!prefix || chosen.includes(prefix) ? "true" : undefined}>
+        {prefix ? t(`添加：${nameOf(prefix)}`, `Add: ${nameOf(prefix)}`) : t("添加地区", "Add the region")}
+      </button>
+      <input type="hidden" name={name} value={chosen.join(", ")} />
+      {error && (
+        <p id={`${id}-error`} class="field-error">
+          {say(error)}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -17,6 +17,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { RegionName, RegionPicker } from "../ui/region-picker";
 import { fileHref, formatBytes, loadVerification, VERIFICATION_STATE } from "../organisation";
 import { REGION_CODE } from "../../../src/domain/region";
 
@@ -101,7 +102,7 @@ function RequestDetail({ request, onChanged }: { request: Request; onChanged: ()
             [t("核验状态", "Verification"), <span><span class={`badge ${verification.state}`}>{say(VERIFICATION_STATE[verification.state])}</span>{verification.reason && <span class="reason"> {verification.reason}</span>}</span>],
             [t("机构类型", "Type"), say(ORG_KIND[org.kind])],
             [t("统一社会信用代码", "Unified social credit code"), <code>{org.credit_code}</code>],
-            [t("行政区划代码", "Region code"), org.region_code],
+            [t("注册地区", "Registered region"), <RegionName code={org.region_code} />],
             [t("企业规模", "Size class"), say(SIZE_CLASS[org.size_class])],
             [t("成立日期", "Founding date"), org.founded_on],
             [t("法定代表人", "Legal representative"), org.legal_representative ?? t("未填写", "Not given")],
@@ -214,7 +215,7 @@ function Decide({ request, onChanged }: { request: Request; onChanged: () => voi
           <p class="hint">{t("请对照营业执照核对以下信息，如有不符请直接更正后再通过。", "Check these facts against the licence; correct any that differ before verifying.")}</p>
           <CreditCodeField form={verify} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
           <TextField form={verify} name="name" label={t("机构名称", "Name")} />
-          <TextField form={verify} name="region_code" inputMode="numeric" label={t("行政区划代码", "Region code")} />
+          <RegionPicker form={verify} name="region_code" label={t("注册地区", "Registered region")} />
           <SelectField form={verify} name="size_class" label={t("企业规模", "Size class")} options={optionsOf(SIZE_CLASS)} />
           <TextField form={verify} name="founded_on" type="date" label={t("成立日期", "Founding date")} />
           <TextArea form={verify} name="note" label={t("核验备注", "Note")} hint={t("机构会看到此备注", "The organisation will see this note")} />
