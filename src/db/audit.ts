@@ -1,7 +1,7 @@
 // Audit events are appended in the same atomic batch as the change they record (DESIGN §5).
 import type { SQLWrapper } from "drizzle-orm";
 import { audit_events } from "./schema";
-import type { Store } from "./store";
+import { statementShape, type Store } from "./store";
 
 export interface AuditInput {
   action: string;
@@ -33,9 +33,37 @@ export function auditJson(value: unknown): string | null {
   });
 }
 
-export function auditStatement(store: Store, meta: AuditMeta, event: AuditInput): SQLWrapper {
-  return store.db.insert(audit_events).values({
-    ...meta,
+type AuditRow = AuditMeta & {
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  programme_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+};
+
+// Every write appends one: compiled once (src/db/store.ts statementShape), bound per event.
+const auditInsert = statementShape<AuditRow>((v, db) =>
+  db.insert(audit_events).values({
+    at: v.at,
+    request_id: v.request_id,
+    actor_user_id: v.actor_user_id,
+    actor_org_id: v.actor_org_id,
+    action: v.action,
+    subject_type: v.subject_type,
+    subject_id: v.subject_id,
+    programme_id: v.programme_id,
+    before_json: v.before_json,
+    after_json: v.after_json,
+  }),
+);
+
+export function auditStatement(_store: Store, meta: AuditMeta, event: AuditInput): SQLWrapper {
+  return auditInsert({
+    at: meta.at,
+    request_id: meta.request_id,
+    actor_user_id: meta.actor_user_id,
+    actor_org_id: meta.actor_org_id,
     action: event.action,
     subject_type: event.subject_type,
     subject_id: event.subject_id,

@@ -12,7 +12,7 @@ import { sha256Hex } from "../lib/sha256";
 import { auditJson } from "./audit";
 import { constraintViolation } from "./constraints";
 import { idempotency_keys } from "./schema";
-import type { Store } from "./store";
+import { statementShape, type Store } from "./store";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
@@ -32,6 +32,18 @@ function prepareStoredRead(store: Store) {
     .where(and(eq(idempotency_keys.user_id, sql.placeholder("user_id")), eq(idempotency_keys.key, sql.placeholder("key"))))
     .prepare();
 }
+
+// Compiled once, bound per request (src/db/store.ts statementShape).
+const storedResponse = statementShape<{ user_id: string; key: string; request_hash: string; response_status: number; response_body: string; created_at: number }>((v, db) =>
+  db.insert(idempotency_keys).values({
+    user_id: v.user_id,
+    key: v.key,
+    request_hash: v.request_hash,
+    response_status: v.response_status,
+    response_body: v.response_body,
+    created_at: v.created_at,
+  }),
+);
 
 // Every money-moving request looks its key up first: built and compiled once per store.
 const storedReads = new WeakMap<Store, ReturnType<typeof prepareStoredRead>>();
@@ -71,7 +83,7 @@ export async function idempotent(
   if (earlier) return earlier;
 
   const record: RecordResponse = (result) =>
-    store.db.insert(idempotency_keys).values({
+    storedResponse({
       user_id: userId,
       key,
       request_hash: requestHash,

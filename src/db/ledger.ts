@@ -13,7 +13,7 @@
 import { sql, type SQLWrapper } from "drizzle-orm";
 import { assertFen } from "../domain/ledger";
 import { annual_subsidy, ledger_accounts, ledger_transfers, type LedgerAccount, type LedgerTransfer } from "./schema";
-import type { Store } from "./store";
+import { statementShape, type Placeholders, type Store } from "./store";
 
 export type AccountKind = LedgerAccount["kind"];
 
@@ -50,9 +50,25 @@ export function accountInsert(store: Store, account: NewAccount, now: number): S
 }
 
 /** Creates the account unless it exists (accounts first needed mid-request, like a provider's payable). */
-export function ensureAccount(store: Store, account: NewAccount, now: number): SQLWrapper {
-  return store.db.insert(ledger_accounts).values(accountRow(account, now)).onConflictDoNothing({ target: ledger_accounts.id });
+export function ensureAccount(_store: Store, account: NewAccount, now: number): SQLWrapper {
+  return accountIfMissing(accountRow(account, now));
 }
+
+// The statements every booking's hold makes are compiled once and bound per call (statementShape).
+const accountIfMissing = statementShape<ReturnType<typeof accountRow>>((v, db) =>
+  db
+    .insert(ledger_accounts)
+    .values({
+      id: v.id,
+      kind: v.kind,
+      programme_id: v.programme_id,
+      org_id: v.org_id,
+      debits_must_not_exceed_credits: v.debits_must_not_exceed_credits,
+      credits_must_not_exceed_debits: v.credits_must_not_exceed_debits,
+      created_at: v.created_at,
+    })
+    .onConflictDoNothing({ target: ledger_accounts.id }),
+);
 
 export interface TransferInput {
   /** Client-chosen and unique: derive it from what the money moves for ("hold:bkg_…"). */
@@ -66,24 +82,34 @@ export interface TransferInput {
 
 type Deltas = { pending: number; posted: number };
 
-function moveDebit(store: Store, accountId: string, d: Deltas): SQLWrapper {
-  return store.db
+type Move = Deltas & { account_id: string };
+
+const debitMove = statementShape<Move>((v, db) =>
+  db
     .update(ledger_accounts)
     .set({
-      debits_pending_fen: sql`${ledger_accounts.debits_pending_fen} + ${d.pending}`,
-      debits_posted_fen: sql`${ledger_accounts.debits_posted_fen} + ${d.posted}`,
+      debits_pending_fen: sql`${ledger_accounts.debits_pending_fen} + ${v.pending}`,
+      debits_posted_fen: sql`${ledger_accounts.debits_posted_fen} + ${v.posted}`,
     })
-    .where(sql`${ledger_accounts.id} = ${accountId}`);
+    .where(sql`${ledger_accounts.id} = ${v.account_id}`),
+);
+
+const creditMove = statementShape<Move>((v, db) =>
+  db
+    .update(ledger_accounts)
+    .set({
+      credits_pending_fen: sql`${ledger_accounts.credits_pending_fen} + ${v.pending}`,
+      credits_posted_fen: sql`${ledger_accounts.credits_posted_fen} + ${v.posted}`,
+    })
+    .where(sql`${ledger_accounts.id} = ${v.account_id}`),
+);
+
+function moveDebit(_store: Store, accountId: string, d: Deltas): SQLWrapper {
+  return debitMove({ account_id: accountId, pending: d.pending, posted: d.posted });
 }
 
-function moveCredit(store: Store, accountId: string, d: Deltas): SQLWrapper {
-  return store.db
-    .update(ledger_accounts)
-    .set({
-      credits_pending_fen: sql`${ledger_accounts.credits_pending_fen} + ${d.pending}`,
-      credits_posted_fen: sql`${ledger_accounts.credits_posted_fen} + ${d.posted}`,
-    })
-    .where(sql`${ledger_accounts.id} = ${accountId}`);
+function moveCredit(_store: Store, accountId: string, d: Deltas): SQLWrapper {
+  return creditMove({ account_id: accountId, pending: d.pending, posted: d.posted });
 }
 
 /**
@@ -91,23 +117,35 @@ function moveCredit(store: Store, accountId: string, d: Deltas): SQLWrapper {
  * budget source has none; every other account has one). Read in the transfer's own INSERT, after
  * the batch's earlier statements created any account it needs.
  */
-function programmeOf(debitAccountId: string, creditAccountId: string) {
+function programmeOf(debitAccountId: unknown, creditAccountId: unknown) {
   return sql`coalesce((SELECT ${ledger_accounts.programme_id} FROM ${ledger_accounts} WHERE ${ledger_accounts.id} = ${debitAccountId}), (SELECT ${ledger_accounts.programme_id} FROM ${ledger_accounts} WHERE ${ledger_accounts.id} = ${creditAccountId}))`;
 }
 
-function insertTransfer(store: Store, t: TransferInput, kind: LedgerTransfer["kind"], now: number, pendingId: string | null = null, amount: unknown = t.amount_fen) {
-  return store.db.insert(ledger_transfers).values({
-    id: t.id,
-    debit_account_id: t.debit_account_id,
-    credit_account_id: t.credit_account_id,
+type TransferRow = Omit<TransferInput, "subject_id"> & { subject_id: string | null; kind: LedgerTransfer["kind"]; pending_id: string | null; created_at: number };
+
+function transferValues(v: Placeholders<TransferRow>, amount: unknown) {
+  return {
+    id: v.id,
+    debit_account_id: v.debit_account_id,
+    credit_account_id: v.credit_account_id,
     amount_fen: amount as number,
-    kind,
-    pending_id: pendingId,
-    code: t.code,
-    subject_id: t.subject_id ?? null,
-    programme_id: programmeOf(t.debit_account_id, t.credit_account_id) as never,
-    created_at: now,
-  });
+    kind: v.kind,
+    pending_id: v.pending_id,
+    code: v.code,
+    subject_id: v.subject_id,
+    programme_id: programmeOf(v.debit_account_id, v.credit_account_id) as never,
+    created_at: v.created_at,
+  };
+}
+
+/** A transfer of a plain amount (pending or posted): compiled once, bound per call. */
+const plainTransfer = statementShape<TransferRow>((v, db) => db.insert(ledger_transfers).values(transferValues(v, v.amount_fen)));
+
+function insertTransfer(store: Store, t: TransferInput, kind: LedgerTransfer["kind"], now: number, pendingId: string | null = null, amount: unknown = t.amount_fen): SQLWrapper {
+  const row: TransferRow = { id: t.id, debit_account_id: t.debit_account_id, credit_account_id: t.credit_account_id, amount_fen: t.amount_fen, kind, pending_id: pendingId, code: t.code, subject_id: t.subject_id ?? null, created_at: now };
+  if (amount === t.amount_fen) return plainTransfer(row);
+  // A guarded amount (a sub-select) is part of the text: built afresh.
+  return store.db.insert(ledger_transfers).values(transferValues(row, amount));
 }
 
 /** Moves money at once (budget into a pool, a voucher's issue, a payout, an expiry's return). */
@@ -186,9 +224,13 @@ export interface AnnualKey {
  */
 export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: number, capFen: number | null): SQLWrapper {
   if (deltaFen < 0) return annualSubsidyGiveBack(store, key, deltaFen);
-  return store.db
+  return annualSubsidyCount({ programme_id: key.programme_id, sme_org_id: key.sme_org_id, year: key.year, subsidy_fen: deltaFen, cap_fen: capFen ?? NO_ANNUAL_LIMIT_FEN });
+}
+
+const annualSubsidyCount = statementShape<AnnualKey & { subsidy_fen: number; cap_fen: number }>((v, db) =>
+  db
     .insert(annual_subsidy)
-    .values({ ...key, subsidy_fen: deltaFen, cap_fen: capFen ?? NO_ANNUAL_LIMIT_FEN })
+    .values({ programme_id: v.programme_id, sme_org_id: v.sme_org_id, year: v.year, subsidy_fen: v.subsidy_fen, cap_fen: v.cap_fen })
     .onConflictDoUpdate({
       target: [annual_subsidy.programme_id, annual_subsidy.sme_org_id, annual_subsidy.year],
       set: {
@@ -196,8 +238,8 @@ export function annualSubsidyChange(store: Store, key: AnnualKey, deltaFen: numb
         // A release keeps the cap it counted under; a new hold counts under the current rules.
         cap_fen: sql`CASE WHEN excluded.subsidy_fen > 0 THEN excluded.cap_fen ELSE ${annual_subsidy.cap_fen} END`,
       },
-    });
-}
+    }),
+);
 
 /**
  * Gives annual-cap room back (a voided or partly settled hold). SQLite checks an upsert's CHECKs

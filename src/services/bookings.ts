@@ -2,12 +2,12 @@
 // range (slot_capacity_exceeded guards each) and places the voucher hold (the voucher's
 // overdraft and the annual-cap CHECKs guard it). Sub-selects make the booking row itself fail
 // when the offering or the voucher changed since the read, so the caller re-reads and retries.
-import { sql, type SQLWrapper } from "drizzle-orm";
+import { getTableColumns, sql, type SQLWrapper } from "drizzle-orm";
 import { confirmBy } from "../domain/booking-lifecycle";
 import type { AuditInput } from "../db/audit";
 import type { ConstraintViolation } from "../db/constraints";
 import { bookings, type Booking } from "../db/schema";
-import type { Store } from "../db/store";
+import { statementShape, type Placeholders, type Store } from "../db/store";
 import { conflict, type AppError } from "../lib/errors";
 import { toShanghaiIso } from "../lib/time";
 import type { BookingInput, Plan, QuoteBody } from "./booking-plan";
@@ -19,7 +19,7 @@ import { providerIsPublished } from "./vetting";
  * NULL (failing NOT NULL) unless the offering is still as read: active, same version, its
  * provider still published (approved by some agency, not suspended by the platform).
  */
-export function providerWhileUnchanged(p: Pick<Plan, "offering">) {
+export function providerWhileUnchanged(p: { offering: { id: unknown; updated_at: unknown } }) {
   return sql`(SELECT o.provider_org_id FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
     WHERE o.id = ${p.offering.id} AND o.status = 'active' AND o.updated_at = ${p.offering.updated_at}
       AND ${providerIsPublished(sql`p.provider_status`, sql`p.id`)})`;
@@ -30,11 +30,29 @@ export function providerWhileUnchanged(p: Pick<Plan, "offering">) {
  * under the rules priced AND the programme's agency still approves the provider: an agency's
  * suspension committed before this write leaves no subsidy from its programmes in it.
  */
-export function voucherWhileUsable(voucherId: string, programmeVersion: number, providerOrgId: string, now: number) {
+export function voucherWhileUsable(voucherId: unknown, programmeVersion: unknown, providerOrgId: unknown, now: unknown) {
   return sql`(SELECT v.id FROM vouchers v JOIN programmes p ON p.id = v.programme_id
     JOIN provider_vettings pv ON pv.agency_org_id = p.agency_org_id AND pv.provider_org_id = ${providerOrgId} AND pv.status = 'approved'
     WHERE v.id = ${voucherId} AND v.status = 'active' AND v.expires_at > ${now} AND p.status = 'open' AND p.current_version = ${programmeVersion})`;
 }
+
+type BookingRow = Booking & { offering_updated_at: number };
+
+/**
+ * The booking's row; its provider is the sub-select that is NULL unless the offering is as read,
+ * and with a voucher, its voucher_id the sub-select that is NULL unless the voucher is usable.
+ */
+function bookingRowValues(v: Placeholders<BookingRow>, withVoucher: boolean) {
+  const row: Record<string, unknown> = {};
+  for (const column of Object.keys(getTableColumns(bookings))) row[column] = v[column as keyof BookingRow];
+  row.provider_org_id = providerWhileUnchanged({ offering: { id: v.offering_id, updated_at: v.offering_updated_at } });
+  if (withVoucher) row.voucher_id = voucherWhileUsable(v.voucher_id, v.programme_version, v.provider_org_id, v.created_at);
+  return row as never;
+}
+
+// Every booking inserts one of these two: compiled once, bound per booking (statementShape).
+const bookingInsert = statementShape<BookingRow>((v, db) => db.insert(bookings).values(bookingRowValues(v, false)));
+const subsidisedBookingInsert = statementShape<BookingRow>((v, db) => db.insert(bookings).values(bookingRowValues(v, true)));
 
 export interface NewBooking {
   statements: SQLWrapper[];
@@ -79,12 +97,8 @@ export function createBookingStatements(store: Store, plan: Plan, input: Booking
     created_at: now,
     updated_at: now,
   };
-  const row = {
-    ...booking,
-    provider_org_id: providerWhileUnchanged(plan) as never,
-    voucher_id: terms ? (voucherWhileUsable(terms.voucher_id, terms.programme_version, plan.offering.provider_org_id, now) as never) : null,
-  };
-  const statements: SQLWrapper[] = [store.db.insert(bookings).values(row), reserveSlots(booking, plan.offering.slot_minutes)];
+  const row = { ...booking, offering_updated_at: plan.offering.updated_at };
+  const statements: SQLWrapper[] = [terms ? subsidisedBookingInsert(row) : bookingInsert(row), reserveSlots(booking, plan.offering.slot_minutes)];
   if (terms) {
     statements.push(
       ...placeHold(

@@ -5,34 +5,41 @@
 // be overbooked. Never "check availability, then insert": reads only explain a refusal.
 //
 // Each statement binds at most 7 parameters, well under D1's 100 per statement.
-import { and, asc, gte, inArray, lt, gt, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, gte, inArray, lt, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { HOLDS_CAPACITY } from "../domain/booking-lifecycle";
 import { MINUTE_MS, type SlotRow } from "../domain/slots";
 import { bookings, slot_usage, type Booking } from "../db/schema";
-import { perStore, type Store } from "../db/store";
+import { perStore, statementShape, type Placeholders, type Store } from "../db/store";
+
+interface SlotRange {
+  offering_id: string;
+  from: number;
+  to: number;
+  /** The slot length in ms. */
+  step: number;
+  booked: number;
+  blocked: number;
+}
 
 /** Upserts one row per slot of [from, to) with `booked` added, or marked blocked. */
-function upsertSlots(offeringId: string, from: number, to: number, slotMinutes: number, change: { booked: number } | { block: true }): SQLWrapper {
-  const step = slotMinutes * MINUTE_MS;
-  const booked = "booked" in change ? change.booked : 0;
-  const blocked = "block" in change ? 1 : 0;
-  const onConflict =
-    "booked" in change
-      ? sql`booked_units = slot_usage.booked_units + excluded.booked_units`
-      : sql`blocked = 1`;
+function upsertSlotsSql(v: Placeholders<SlotRange>, onConflict: SQL): SQL {
   // `WHERE true`: SQLite needs it to parse ON CONFLICT after an INSERT … SELECT.
   return sql`WITH RECURSIVE slots(slot_start_at) AS (
-      SELECT ${from} UNION ALL SELECT slot_start_at + ${step} FROM slots WHERE slot_start_at + ${step} < ${to}
+      SELECT ${v.from} UNION ALL SELECT slot_start_at + ${v.step} FROM slots WHERE slot_start_at + ${v.step} < ${v.to}
     )
     INSERT INTO slot_usage (offering_id, slot_start_at, booked_units, capacity_units, blocked)
-    SELECT ${offeringId}, slot_start_at, ${booked}, (SELECT capacity_units FROM offerings WHERE id = ${offeringId}), ${blocked}
+    SELECT ${v.offering_id}, slot_start_at, ${v.booked}, (SELECT capacity_units FROM offerings WHERE id = ${v.offering_id}), ${v.blocked}
     FROM slots WHERE true
     ON CONFLICT (offering_id, slot_start_at) DO UPDATE SET ${onConflict}`;
 }
 
+// Every booking takes its units with this one: compiled once, bound per booking (statementShape).
+const takeUnits = statementShape<SlotRange>((v) => upsertSlotsSql(v, sql`booked_units = slot_usage.booked_units + excluded.booked_units`));
+const markBlocked = statementShape<SlotRange>((v) => upsertSlotsSql(v, sql`blocked = 1`));
+
 /** Takes `quantity` units in every slot of [startsAt, endsAt). */
 export function reserveSlots(b: Pick<Booking, "offering_id" | "starts_at" | "ends_at" | "quantity">, slotMinutes: number): SQLWrapper {
-  return upsertSlots(b.offering_id, b.starts_at, b.ends_at, slotMinutes, { booked: b.quantity });
+  return takeUnits({ offering_id: b.offering_id, from: b.starts_at, to: b.ends_at, step: slotMinutes * MINUTE_MS, booked: b.quantity, blocked: 0 });
 }
 
 /** Gives the units back. The rows exist (the reservation made them); booked never goes below 0. */
@@ -43,7 +50,7 @@ export function releaseSlots(b: Pick<Booking, "offering_id" | "starts_at" | "end
 
 /** Marks [from, to) (aligned) blocked; the CHECK refuses it while any of those slots is booked. */
 export function blockSlots(offeringId: string, from: number, to: number, slotMinutes: number): SQLWrapper {
-  return upsertSlots(offeringId, from, to, slotMinutes, { block: true });
+  return markBlocked({ offering_id: offeringId, from, to, step: slotMinutes * MINUTE_MS, booked: 0, blocked: 1 });
 }
 
 /** New capacity for slots starting at or after `from`; the CHECK refuses it below what is booked. */
