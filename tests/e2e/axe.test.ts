@@ -92,7 +92,7 @@ describe("accessibility (axe-core, WCAG 2.1 AA) and phone width", () => {
   });
 
   for (const email of ROLES) {
-    it(`every page ${email} reaches has no violations in either language`, { timeout: 240_000 }, async () => {
+    it(`every page ${email} reaches has no violations in either language`, { timeout: SCREENSHOTS ? 900_000 : 240_000 }, async () => {
       const page = await sweepTab("/signin");
       await signIn(page, email, DEMO_PASSWORD);
       await page.getByRole("navigation", { name: "主导航" }).waitFor();
