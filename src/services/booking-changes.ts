@@ -27,7 +27,7 @@ import { shanghaiText, toShanghaiIso } from "../lib/time";
 import { capacityCheck, quoteBody, RANGE_MESSAGES, safeGross, SHAPE_PROBLEMS, voucherTerms, type CapacityCheck, type QuoteBody } from "./booking-plan";
 import { explainBookingGuard, providerWhileUnchanged, voucherWhileUsable } from "./bookings";
 import { readSlotRows, releaseSlots, reserveSlots } from "./capacity";
-import { placeHold } from "./holds";
+import { placeHold, readBookingHold } from "./holds";
 import { readVisibleOffering } from "./offerings";
 
 export type ChangeKind = "extend" | "reschedule";
@@ -109,13 +109,6 @@ function checkReschedule(o: Offering, b: Booking, r: ChangeRequest, now: number)
   return range.duration_units;
 }
 
-async function readHold(store: Store, b: Booking): Promise<LedgerTransfer | null> {
-  if (!b.hold_transfer_id) return null;
-  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, b.hold_transfer_id));
-  if (!hold || hold.kind !== "pending") throw new Error(`booking ${b.id} names a hold the ledger does not have`);
-  return hold;
-}
-
 /** The slots the change needs: an extension's added slots; a reschedule's new range less what the booking itself holds there. */
 async function changeCapacity(store: Store, b: Booking, r: ChangeRequest): Promise<CapacityCheck> {
   if (r.kind === "extend") return capacityCheck(await readSlotRows(store, b.offering_id, b.ends_at, r.ends_at), b.quantity);
@@ -142,7 +135,7 @@ export async function planChange(store: Store, actor: Actor, b: Booking, r: Chan
   }
   const duration_units = r.kind === "extend" ? checkExtension(offering, b, r.ends_at, now) : checkReschedule(offering, b, r, now);
   const gross_fen = safeGross(offering, b.quantity, duration_units);
-  const hold = await readHold(store, b);
+  const hold = await readBookingHold(store, b);
   const input = { offering_id: b.offering_id, quantity: b.quantity, starts_at: r.starts_at, ends_at: r.ends_at, voucher_id: b.voucher_id };
   const held = hold && b.cap_year !== null ? { fen: hold.amount_fen, cap_year: b.cap_year } : null;
   const terms = b.voucher_id ? (await voucherTerms(store, actor, input, offering, provider, gross_fen, now, held)).terms : null;

@@ -4,15 +4,15 @@
 //      booking is released at most once even when two releases race;
 //   2. its units go back to every slot of its range;
 //   3. its voucher hold (if any) is voided and the annual-cap room given back.
-import { eq, sql, type SQLWrapper } from "drizzle-orm";
+import { eq, type SQLWrapper } from "drizzle-orm";
 import { RELEASABLE, type BookingStatus } from "../domain/booking-lifecycle";
 import type { AuditInput } from "../db/audit";
 import { transition } from "../db/guards";
-import { annual_subsidy, bookings, ledger_transfers, type Booking } from "../db/schema";
+import { bookings, type Booking } from "../db/schema";
 import type { Store } from "../db/store";
 import { toShanghaiIso } from "../lib/time";
 import { releaseSlots } from "./capacity";
-import { releaseHold } from "./holds";
+import { readHeldBooking, releaseHold } from "./holds";
 
 export type ReleasedStatus = "cancelled" | "rejected" | "lapsed";
 
@@ -46,15 +46,7 @@ export async function releaseBookingStatements(store: Store, booking: Booking, r
 }
 
 async function holdRelease(store: Store, booking: Booking, release: Release): Promise<SQLWrapper[]> {
-  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, booking.hold_transfer_id as string));
-  const programmeId = booking.programme_id as string;
-  const year = booking.cap_year as number;
-  const [counter] = await store.db
-    .select({ cap_fen: annual_subsidy.cap_fen })
-    .from(annual_subsidy)
-    .where(sql`${annual_subsidy.programme_id} = ${programmeId} AND ${annual_subsidy.sme_org_id} = ${booking.sme_org_id} AND ${annual_subsidy.year} = ${year}`);
-  if (!hold || !counter) throw new Error(`booking ${booking.id} names a hold the ledger does not have`);
-  const held = { booking_id: booking.id, programme_id: programmeId, sme_org_id: booking.sme_org_id, year, annual_subsidy_cap_fen: counter.cap_fen };
+  const { hold, held } = await readHeldBooking(store, booking);
   return releaseHold(store, hold, held, release.ledger_code ?? release.to, release.now);
 }
 

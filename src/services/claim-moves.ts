@@ -16,7 +16,7 @@ import { conflict, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { DAY_MS, shanghaiDate, shanghaiMidnight, shanghaiText } from "../lib/time";
 import { claimNews, claimReversalId, currentRules } from "./claims";
-import { readHeld } from "./delivery";
+import { readHeldBooking } from "./holds";
 
 export const payTransferId = (claimId: string) => `pay:${claimId}`;
 export { claimReversalId };
@@ -232,7 +232,7 @@ export async function returnSubsidy(store: Store, b: Booking, pool: string, now:
   if (!voucher) throw new Error(`booking ${b.id} lost its voucher`);
   const to = voucher.status === "active" ? "voucher" : "pool";
   returned.push({ booking_id: b.id, amount_fen: amount, to });
-  const { hold, held } = await readHeld(store, b);
+  const { hold, held } = await readHeldBooking(store, b);
   return [
     // An expiry or revocation in between re-reads, so money never lands on an ended voucher.
     bookingGuard(sql`(SELECT v.status FROM ${vouchers} v WHERE v.id = ${b.voucher_id}) = ${voucher.status}`),

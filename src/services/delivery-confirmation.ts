@@ -13,7 +13,8 @@ import type { Store } from "../db/store";
 import { conflict, unprocessable } from "../lib/errors";
 import { shanghaiText } from "../lib/time";
 import type { MoveStatements } from "./booking-moves";
-import { freezeUsage, readHeld, readMeteredMilli, settlementFor } from "./delivery";
+import { freezeUsage, readMeteredMilli, settlementFor } from "./delivery";
+import { readHeldBooking } from "./holds";
 
 export const reversalTransferId = (bookingId: string) => `reverse:${bookingId}`;
 export const disputeEventId = (bookingId: string) => `dispute:${bookingId}`;
@@ -109,7 +110,7 @@ export async function upholdDisputeStatements(store: Store, b: Booking, correcte
     // The voucher must still be as read: an expiry or revocation in between re-reads, so money
     // never lands on an ended voucher.
     voucherGuard = sql`(SELECT v.status FROM ${vouchers} v WHERE v.id = ${b.voucher_id}) = ${voucher.status}`;
-    const { hold, held } = await readHeld(store, b);
+    const { hold, held } = await readHeldBooking(store, b);
     statements.push(
       ...postedTransfer(
         store,

@@ -12,11 +12,11 @@ import { ProgrammeRulesSchema, upgradeStoredRules } from "../domain/programme-ru
 import { bookedMilli, settleOnUsage, type UsageSettlement } from "../domain/usage";
 import type { AuditInput } from "../db/audit";
 import { transition } from "../db/guards";
-import { annual_subsidy, booking_usage, bookings, ledger_transfers, programme_versions, type Booking } from "../db/schema";
+import { booking_usage, bookings, programme_versions, type Booking } from "../db/schema";
 import type { Store } from "../db/store";
 import { conflict } from "../lib/errors";
 import { DAY_MS, shanghaiText } from "../lib/time";
-import { settleHold, type HeldBooking } from "./holds";
+import { readHeldBooking, settleHold } from "./holds";
 
 export const DEFAULT_CONFIRMATION_DAYS = 7;
 
@@ -49,18 +49,6 @@ async function confirmationDays(store: Store, b: Booking): Promise<number> {
     .where(sql`${programme_versions.programme_id} = ${b.programme_id} AND ${programme_versions.version} = ${b.programme_version}`);
   const rules = row ? ProgrammeRulesSchema.safeParse(upgradeStoredRules(JSON.parse(row.rules_json))) : null;
   return (rules?.success ? rules.data.confirmation_days : undefined) ?? DEFAULT_CONFIRMATION_DAYS;
-}
-
-/** The hold and the annual counter it counted against, as the ledger statements need them. */
-export async function readHeld(store: Store, b: Booking) {
-  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, b.hold_transfer_id as string));
-  const [counter] = await store.db
-    .select({ cap_fen: annual_subsidy.cap_fen })
-    .from(annual_subsidy)
-    .where(sql`${annual_subsidy.programme_id} = ${b.programme_id} AND ${annual_subsidy.sme_org_id} = ${b.sme_org_id} AND ${annual_subsidy.year} = ${b.cap_year}`);
-  if (!hold || !counter) throw new Error(`booking ${b.id} names a hold the ledger does not have`);
-  const held: HeldBooking = { booking_id: b.id, programme_id: b.programme_id as string, sme_org_id: b.sme_org_id, year: b.cap_year as number, annual_subsidy_cap_fen: counter.cap_fen };
-  return { hold, held };
 }
 
 /** The usage counter exists and still holds `meteredMilli`, or the statement fails (usage landed since the read). */
@@ -103,7 +91,7 @@ export async function deliverStatements(store: Store, booking: Booking, now: num
       .where(eq(bookings.id, booking.id)),
   ];
   if (booking.hold_transfer_id) {
-    const { hold, held } = await readHeld(store, booking);
+    const { hold, held } = await readHeldBooking(store, booking);
     statements.push(...settleHold(store, hold, held, s.subsidy_fen, now));
   }
   const event: AuditInput = {

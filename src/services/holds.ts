@@ -2,10 +2,10 @@
 // place a hold (voucher → the payable of whoever is owed, pending) that also counts against the enterprise's
 // annual cap; settle it for the delivered amount; or release it. Each returns statements for
 // the caller's atomic batch, so the booking's own changes (status, capacity) commit with them.
-import type { SQLWrapper } from "drizzle-orm";
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import { accountIds } from "../db/accounts";
 import { annualSubsidyChange, ensureAccount, pendingTransfer, postPendingTransfer, voidPendingTransfer, type AnnualKey } from "../db/ledger";
-import type { LedgerTransfer } from "../db/schema";
+import { annual_subsidy, ledger_transfers, type Booking, type LedgerTransfer } from "../db/schema";
 import type { Store } from "../db/store";
 
 export const holdTransferId = (bookingId: string) => `hold:${bookingId}`;
@@ -79,3 +79,31 @@ export function releaseHold(store: Store, hold: LedgerTransfer, b: HeldBooking, 
     annualSubsidyChange(store, annualKey(b), -hold.amount_fen, b.annual_subsidy_cap_fen),
   ];
 }
+
+/** The pending transfer that `booking` holds, or null when it holds none. A hold it names that the ledger lacks (or that is no longer pending) is a broken invariant. */
+export async function readBookingHold(store: Store, booking: Booking): Promise<LedgerTransfer | null> {
+  if (!booking.hold_transfer_id) return null;
+  const [hold] = await store.db.select().from(ledger_transfers).where(eq(ledger_transfers.id, booking.hold_transfer_id));
+  if (!hold || hold.kind !== "pending") throw missingHold(booking);
+  return hold;
+}
+
+/** The hold and the annual counter it counted against, as settleHold and releaseHold need them. */
+export async function readHeldBooking(store: Store, booking: Booking): Promise<{ hold: LedgerTransfer; held: HeldBooking }> {
+  const hold = await readBookingHold(store, booking);
+  const [counter] = await store.db
+    .select({ cap_fen: annual_subsidy.cap_fen })
+    .from(annual_subsidy)
+    .where(sql`${annual_subsidy.programme_id} = ${booking.programme_id} AND ${annual_subsidy.sme_org_id} = ${booking.sme_org_id} AND ${annual_subsidy.year} = ${booking.cap_year}`);
+  if (!hold || !counter) throw missingHold(booking);
+  const held: HeldBooking = {
+    booking_id: booking.id,
+    programme_id: booking.programme_id as string,
+    sme_org_id: booking.sme_org_id,
+    year: booking.cap_year as number,
+    annual_subsidy_cap_fen: counter.cap_fen,
+  };
+  return { hold, held };
+}
+
+const missingHold = (booking: Booking) => new Error(`booking ${booking.id} names a hold the ledger does not have`);

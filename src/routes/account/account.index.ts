@@ -1,14 +1,16 @@
 import { createRouter } from "../../lib/create-app";
-import * as handlers from "./account.handlers";
 import * as routes from "./account.routes";
+import * as installation from "./installation.handlers";
+import * as organisation from "./organisation.handlers";
+import * as passwords from "./passwords.handlers";
 
 export const accountRouter = createRouter()
-  .openapi(routes.changePassword, handlers.changePassword)
-  .openapi(routes.requestPasswordReset, handlers.requestPasswordReset)
-  .openapi(routes.resetPassword, handlers.resetPassword)
-  .openapi(routes.updateOrganisation, handlers.updateOrganisation)
-  .openapi(routes.listAgencies, handlers.listAgencies)
-  .openapi(routes.createAgency, handlers.createAgency)
-  .openapi(routes.listOrganisationUsers, handlers.listOrganisationUsers)
-  .openapi(routes.disableUser, handlers.disableUser)
-  .openapi(routes.enableUser, handlers.enableUser);
+  .openapi(routes.changePassword, passwords.changePassword)
+  .openapi(routes.requestPasswordReset, passwords.requestPasswordReset)
+  .openapi(routes.resetPassword, passwords.resetPassword)
+  .openapi(routes.updateOrganisation, organisation.updateOrganisation)
+  .openapi(routes.listAgencies, installation.listAgencies)
+  .openapi(routes.createAgency, installation.createAgency)
+  .openapi(routes.listOrganisationUsers, installation.listOrganisationUsers)
+  .openapi(routes.disableUser, installation.disableUser)
+  .openapi(routes.enableUser, installation.enableUser);

@@ -2,17 +2,16 @@
 // invitation for its first admin (the one-time link is shown here, since no mail is sent), and
 // the people of an agency, each disabled (after a confirmation) or enabled again.
 import { useState } from "preact/hooks";
-import { api, ApiError, send } from "../shell/api";
+import { api, send } from "../shell/api";
 import { creditCodeCheck } from "../shell/checks";
-import { useI18n, type Bilingual } from "../shell/i18n";
-import { USER_ROLE } from "../shell/labels";
+import { useI18n } from "../shell/i18n";
 import { REGION_CODE } from "../../../src/domain/region";
-import { useMe } from "../shell/session";
 import { CreditCodeField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
+import { PeopleTable } from "../ui/people-table";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 
@@ -102,79 +101,19 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
 }
 
 function PeopleCard({ orgId, orgName }: { orgId: string; orgName: string }) {
-  const { t, say } = useI18n();
-  const me = useMe();
+  const { t } = useI18n();
   const people = useLoad(() => send(api.api.installation.organisations[":id"].users.$get({ param: { id: orgId }, query: { limit: String(PAGE_SIZE), offset: "0" } })), orgId);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Bilingual | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const act = async (action: "disable" | "enable", userId: string, name: string) => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await send(api.api.installation.users[":id"][action].$post({ param: { id: userId } }));
-      setOutcome(action === "disable" ? [`已停用：${name}`, `Disabled: ${name}`] : [`已启用：${name}`, `Enabled: ${name}`]);
-      setConfirming(null);
-      people.reload();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setFailure(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <section class="card" aria-labelledby="agency-people">
       <h2 id="agency-people">{t(`${orgName} 的人员`, `People of ${orgName}`)}</h2>
-      <div role="status">{outcome && <p class="message success">{say(outcome)}</p>}</div>
-      <div role="alert">{failure && <p class="message error">{say(failure)}</p>}</div>
-      <Loaded load={people}>
-        {({ items, total }) => (
-          <DataTable
-            caption={t(`人员（共 ${total} 人）`, `People (${total})`)}
-            rows={items}
-            rowKey={(row) => row.id}
-            empty={t("还没有人员：首位管理员尚未接受邀请。", "No people yet: the first admin has not accepted the invitation.")}
-            columns={[
-              { header: t("姓名", "Name"), cell: (row) => <strong>{row.display_name}</strong> },
-              { header: t("邮箱", "Email"), cell: (row) => row.email },
-              { header: t("角色", "Role"), cell: (row) => say(USER_ROLE[row.role]) },
-              { header: t("状态", "Status"), cell: (row) => (row.disabled ? t("已停用", "Disabled") : t("正常", "Active")) },
-              {
-                header: t("操作", "Actions"),
-                class: "actions",
-                cell: (row) =>
-                  row.id === me.user.id ? null : row.disabled ? (
-                    <button type="button" onClick={() => act("enable", row.id, row.display_name)} aria-label={`${t("启用", "Enable")} ${row.display_name}`}>
-                      {t("启用", "Enable")}
-                    </button>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(row.id)} aria-expanded={confirming === row.id ? "true" : "false"} aria-label={`${t("停用", "Disable")} ${row.display_name}`}>
-                      {t("停用", "Disable")}
-                    </button>
-                  ),
-              },
-            ]}
-            below={(row) =>
-              confirming === row.id && (
-                <div class="subform" role="group" aria-label={`${t("确认停用", "Confirm disabling")} ${row.display_name}`}>
-                  <p>{t(`停用后，${row.display_name} 将立即退出登录且不能再登录，直到重新启用。确定吗？`, `${row.display_name} will be signed out at once and cannot sign in until enabled again. Are you sure?`)}</p>
-                  <div class="buttons">
-                    <button type="button" class="danger primary" onClick={() => act("disable", row.id, row.display_name)} aria-disabled={busy ? "true" : undefined}>
-                      {busy ? t("处理中…", "Working…") : t("确认停用", "Confirm disabling")}
-                    </button>
-                    <button type="button" onClick={() => setConfirming(null)}>
-                      {t("取消", "Cancel")}
-                    </button>
-                  </div>
-                </div>
-              )
-            }
-          />
-        )}
-      </Loaded>
+      <PeopleTable
+        people={people}
+        caption={(total) => t(`人员（共 ${total} 人）`, `People (${total})`)}
+        empty={t("还没有人员：首位管理员尚未接受邀请。", "No people yet: the first admin has not accepted the invitation.")}
+        canEnable
+        disableWarning={(name) => t(`停用后，${name} 将立即退出登录且不能再登录，直到重新启用。确定吗？`, `${name} will be signed out at once and cannot sign in until enabled again. Are you sure?`)}
+        send={(action, userId) => send(api.api.installation.users[":id"][action].$post({ param: { id: userId } }))}
+      />
     </section>
   );
 }

@@ -1,16 +1,15 @@
 // The organisation's people, for its admins: who they are, inviting someone by e-mail with a
 // role (the one-time link is shown here, since no mail is sent), and disabling someone.
 import { useState } from "preact/hooks";
-import { api, ApiError, send } from "../shell/api";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { api, send } from "../shell/api";
+import { useI18n } from "../shell/i18n";
 import { USER_ROLE } from "../shell/labels";
 import { useMe, type Me } from "../shell/session";
 import { SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
-import { Loaded, useLoad } from "../ui/load";
+import { useLoad } from "../ui/load";
 import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
-import { DataTable } from "../ui/table";
-import { Instant } from "../ui/values";
+import { PeopleTable } from "../ui/people-table";
 
 type Role = Me["user"]["role"];
 const PAGE_SIZE = 50;
@@ -27,101 +26,39 @@ const ROLES_BY_KIND: Record<Me["organisation"]["kind"], readonly Role[]> = {
 const INVITATION_LIMITS = { email: { required: true, maxLength: 254 }, role: { required: true } };
 
 export function MembersCard({ orgId }: { orgId: string }) {
-  const { t, say } = useI18n();
+  const { t } = useI18n();
   const me = useMe();
   const [offset, setOffset] = useState(0);
   const members = useLoad(
     () => send(api.api.organisations[":id"].users.$get({ param: { id: orgId }, query: { limit: String(PAGE_SIZE), offset: String(offset) } })),
     `${orgId}:${offset}`,
   );
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Bilingual | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const disable = async (userId: string, name: string) => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await send(api.api.organisations[":id"].users[":user_id"].disable.$post({ param: { id: orgId, user_id: userId } }));
-      setOutcome([`已停用：${name}`, `Disabled: ${name}`]);
-      setConfirming(null);
-      members.reload();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setFailure(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <section class="card" aria-labelledby="members">
       <h2 id="members">{t("成员", "People")}</h2>
-      <div role="status">{outcome && <p class="message success">{say(outcome)}</p>}</div>
-      <div role="alert">{failure && <p class="message error">{say(failure)}</p>}</div>
-      <Loaded load={members}>
-        {({ items, total }) => (
-          <>
-            <DataTable
-              caption={t(`本机构成员（共 ${total} 人）`, `People in your organisation (${total})`)}
-              rows={items}
-              rowKey={(row) => row.id}
-              empty={t("没有成员。", "No people.")}
-              columns={[
-                { header: t("姓名", "Name"), cell: (row) => <strong>{row.display_name}</strong> },
-                { header: t("邮箱", "Email"), cell: (row) => row.email },
-                { header: t("角色", "Role"), cell: (row) => say(USER_ROLE[row.role]) },
-                { header: t("状态", "Status"), cell: (row) => (row.disabled ? t("已停用", "Disabled") : t("正常", "Active")) },
-                { header: t("加入时间", "Joined"), cell: (row) => <Instant at={row.created_at} /> },
-                {
-                  header: t("操作", "Actions"),
-                  class: "actions",
-                  cell: (row) =>
-                    !row.disabled &&
-                    row.id !== me.user.id && (
-                      <button type="button" onClick={() => setConfirming(row.id)} aria-expanded={confirming === row.id ? "true" : "false"} aria-label={`${t("停用", "Disable")} ${row.display_name}`}>
-                        {t("停用", "Disable")}
-                      </button>
-                    ),
-                },
-              ]}
-              below={(row) =>
-                confirming === row.id && (
-                  <div class="subform" role="group" aria-label={`${t("确认停用", "Confirm disabling")} ${row.display_name}`}>
-                    <p>
-                      {t(
-                        `停用后，${row.display_name} 将立即退出登录且不能再登录。确定吗？`,
-                        `${row.display_name} will be signed out at once and can no longer sign in. Are you sure?`,
-                      )}
-                    </p>
-                    <div class="buttons">
-                      <button type="button" class="danger primary" onClick={() => disable(row.id, row.display_name)} aria-disabled={busy ? "true" : undefined}>
-                        {busy ? t("处理中…", "Working…") : t("确认停用", "Confirm disabling")}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        {t("取消", "Cancel")}
-                      </button>
-                    </div>
-                  </div>
-                )
-              }
-            />
-            {total > PAGE_SIZE && (
-              <nav class="pager" aria-label={t("翻页", "Pages")}>
-                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                  {t("上一页", "Previous")}
-                </button>
-                <span>
-                  {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} / {total}
-                </span>
-                <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-                  {t("下一页", "Next")}
-                </button>
-              </nav>
-            )}
-          </>
-        )}
-      </Loaded>
+      <PeopleTable
+        people={members}
+        caption={(total) => t(`本机构成员（共 ${total} 人）`, `People in your organisation (${total})`)}
+        empty={t("没有成员。", "No people.")}
+        joined
+        disableWarning={(name) => t(`停用后，${name} 将立即退出登录且不能再登录。确定吗？`, `${name} will be signed out at once and can no longer sign in. Are you sure?`)}
+        send={(_action, userId) => send(api.api.organisations[":id"].users[":user_id"].disable.$post({ param: { id: orgId, user_id: userId } }))}
+        footer={(total) =>
+          total > PAGE_SIZE && (
+            <nav class="pager" aria-label={t("翻页", "Pages")}>
+              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                {t("上一页", "Previous")}
+              </button>
+              <span>
+                {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} / {total}
+              </span>
+              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                {t("下一页", "Next")}
+              </button>
+            </nav>
+          )
+        }
+      />
       <InviteForm orgId={orgId} roles={ROLES_BY_KIND[me.organisation.kind]} />
     </section>
   );
