@@ -14,10 +14,9 @@ import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { RegionNames } from "../ui/region-picker";
-import { ProgrammeAttachments } from "../programmes/programme-attachments";
 import { regionMatches } from "../../../src/domain/region";
 import { EligibilityList, eligibilityOf, loadEligibility, type Eligibility } from "./eligibility";
-import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeGuide, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
+import { loadOpenProgrammes, loadProgramme, type Programme, ProgrammeAttachments, ProgrammeGuide, ProgrammeRulesFacts, type ProgrammeSummary, regionWords } from "../programmes";
 
 export const PROGRAMMES_PATH = "/voucher-programmes";
 

@@ -3,4 +3,4 @@
 export { type Organisation, readOrganisation, useOrganisations } from "./org-names";
 export { loadOrganisation, loadRelatedParties } from "./organisation";
 export { AcceptInvitationPage } from "./accept-invitation";
-export { fileHref, formatBytes, loadVerification, MISSING, VERIFICATION_STATE, type Missing, type VerificationState } from "./verification";
+export { fileHref, formatBytes, loadVerification, MAX_UPLOAD_BYTES, MISSING, VERIFICATION_STATE, type Missing, type VerificationState } from "./verification";

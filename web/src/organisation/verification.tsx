@@ -24,19 +24,16 @@ export const MISSING: Record<Missing, Bilingual> = {
   agency_review: ["等待主管部门核验", "Wait for the agency's review"],
 };
 
-/** The API's upload limit (docs/verification-and-files.md): 10 MiB, PDF, JPEG or PNG. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+import { MAX_UPLOAD_BYTES } from "../shell/limits";
+export { MAX_UPLOAD_BYTES };
 const ACCEPTED = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
 
 export const loadVerification = (id: string) => send(api.api.organisations[":id"].verification.$get({ param: { id } }));
 
 export const fileHref = (id: string) => `/api/files/${encodeURIComponent(id)}`;
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
+import { formatBytes } from "../shell/format";
+export { formatBytes };
 
 /** Uploads one file as the raw body (not multipart), reporting progress; rejects with the server's ApiError. */
 function uploadFile(orgId: string, file: File, onProgress: (fraction: number) => void): Promise<void> {

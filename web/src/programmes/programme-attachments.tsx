@@ -5,7 +5,8 @@ import { useRef, useState } from "preact/hooks";
 import { ApiError } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { Loaded, useLoad } from "../ui/load";
-import { formatBytes, MAX_UPLOAD_BYTES } from "../organisation/verification";
+import { formatBytes } from "../shell/format";
+import { MAX_UPLOAD_BYTES } from "../shell/limits";
 
 interface Attachment {
   id: string;

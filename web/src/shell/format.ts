@@ -95,3 +95,10 @@ export function daysUntil(date: string, now_ms: number): number {
 
 /** The instant of 00:00 Beijing time on a date, in ms. */
 export const beijingMidnight = (date: string): number => shanghaiMidnight(date);
+
+/** A file's size for people: B, KiB or MiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -142,3 +142,6 @@ export const QUERY_LIMITS = {
     q: { maxLength: 60, pattern: /^[\p{L}\p{N} ._()（）·-]*$/u },
   },
 } satisfies Record<string, Record<string, Limit>>;
+
+/** The API's upload limit for one file (docs/verification-and-files.md): 10 MiB. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
