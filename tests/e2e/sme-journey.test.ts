@@ -43,7 +43,8 @@ describe("the SME journey", () => {
     const rules = await page.getByRole("region", { name: "项目规则" }).textContent();
     expect(rules).toContain("合同金额的 20%");
     expect(rules).toContain("企业年度补贴上限每个自然年（北京时间）使用的补贴合计不超过 ¥2,000,000.00");
-    expect(rules).toContain("北京市（区划代码 11 开头）");
+    // The region by name, its code prefix beside it.
+    expect(rules).toContain("适用地区北京市 (11)");
     expect(rules).toContain("通用：企业先向服务商全额付款");
     expect(rules).toContain("企业与服务商为关联方");
 
