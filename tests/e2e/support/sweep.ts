@@ -75,6 +75,9 @@ export async function overflowAtPhoneWidth(page: Page): Promise<string> {
   const size = page.viewportSize();
   await page.setViewportSize(SWEEP_PHONE);
   try {
+    // What a person sees once the page has reacted to the new width: resize observers (the
+    // dashboard's charts redraw to their box) run before the next frames are drawn.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
     return await page.evaluate(() => {
       const root = document.scrollingElement ?? document.documentElement;
       const extra = root.scrollWidth - window.innerWidth;
