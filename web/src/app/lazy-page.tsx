@@ -7,7 +7,10 @@ import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
 import { Loading } from "../ui/load";
 
-export function lazyPage(load: () => Promise<ComponentType>): ComponentType {
+/** A page component whose code may be fetched ahead of its first render. */
+export type LazyPage = ComponentType & { preload: () => void };
+
+export function lazyPage(load: () => Promise<ComponentType>): LazyPage {
   let loaded: ComponentType | null = null;
   let pending: Promise<ComponentType> | null = null;
   const fetchPage = () =>
@@ -19,7 +22,7 @@ export function lazyPage(load: () => Promise<ComponentType>): ComponentType {
       },
     ));
 
-  return function LazyPage() {
+  function LazyPage() {
     const { t } = useI18n();
     const [Page, setPage] = useState<ComponentType | null>(() => loaded);
     const [failed, setFailed] = useState(false);
@@ -52,5 +55,8 @@ export function lazyPage(load: () => Promise<ComponentType>): ComponentType {
         </button>
       </div>
     );
-  };
+  }
+  // Errors are shown when the page renders (and tried again there); a preload only starts the fetch.
+  LazyPage.preload = () => void fetchPage().catch(() => {});
+  return LazyPage;
 }

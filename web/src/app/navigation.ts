@@ -1,8 +1,7 @@
 // The pages behind sign-in, in navigation order. A page that names the API route it reads
 // (`needs`) is shown only to people the API's access table lets call that route. New pages
 // (programmes, vouchers, offerings, search, bookings, claims, audit) are one line here.
-import type { ComponentType } from "preact";
-import { lazyPage } from "./lazy-page";
+import { lazyPage, type LazyPage } from "./lazy-page";
 import { may, type RouteKey } from "../shell/access";
 import type { Bilingual } from "../shell/i18n";
 import type { Me } from "../shell/session";
@@ -15,7 +14,7 @@ export interface PageEntry {
   for?: readonly Me["organisation"]["kind"][];
   /** false: reached from elsewhere (the header's bell), not listed in the main navigation. */
   nav?: false;
-  Page: ComponentType;
+  Page: LazyPage;
 }
 
 export const PAGES: readonly PageEntry[] = [
@@ -55,3 +54,12 @@ export const PAGES: readonly PageEntry[] = [
 /** Whether `me` may open `page` (and see it in the navigation). */
 export const opens = (me: Me, page: PageEntry): boolean =>
   (!page.needs || may(me, page.needs)) && (!page.for || page.for.includes(me.organisation.kind));
+
+/**
+ * Starts fetching the code of the page at `path` (at start-up, beside the session read), so the
+ * first page does not wait for the session to come back before its file is asked for. A page the
+ * person may not open is fetched for nothing and never rendered; the API still decides access.
+ */
+export function preloadPage(path: string): void {
+  PAGES.find((page) => page.path === path)?.Page.preload();
+}
