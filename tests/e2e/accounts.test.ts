@@ -109,7 +109,8 @@ describe("the installation admin", () => {
     await page.getByRole("button", { name: "创建并邀请管理员" }).click();
     await page.getByRole("status").getByText(`已创建：${name}`).waitFor();
     const link = await page.getByLabel("邀请链接").inputValue();
-    await page.getByRole("row").filter({ hasText: name }).waitFor();
+    // The agency's region by name, its code beside it.
+    await page.getByRole("row").filter({ hasText: name }).filter({ hasText: "浙江省 杭州市 (330100)" }).waitFor();
 
     const { page: invited } = await product.tab();
     await invited.goto(link);

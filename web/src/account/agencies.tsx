@@ -10,6 +10,7 @@ import { CreditCodeField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { RegionName } from "../ui/region-picker";
 import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
 import { PeopleTable } from "../ui/people-table";
 import { DataTable } from "../ui/table";
@@ -44,7 +45,7 @@ export function AgenciesPage() {
               columns={[
                 { header: t("名称", "Name"), cell: (row) => <strong>{row.name}</strong> },
                 { header: t("统一社会信用代码", "Credit code"), cell: (row) => <code>{row.credit_code}</code> },
-                { header: t("行政区划", "Region"), cell: (row) => row.region_code },
+                { header: t("行政区划", "Region"), cell: (row) => <RegionName code={row.region_code} /> },
                 { header: t("人员", "People"), cell: (row) => t(`${row.users} 人（管理员 ${row.enabled_admins}）`, `${row.users} (admins: ${row.enabled_admins})`) },
                 { header: t("待接受邀请", "Open invitations"), cell: (row) => row.pending_invitations },
                 { header: t("创建时间", "Created"), cell: (row) => <Instant at={row.created_at} /> },
