@@ -216,4 +216,41 @@ describe("agency pages", () => {
     await page.getByRole("heading", { name: /^余额 / }).waitFor();
     await expect(page.getByRole("button", { name: "撤销此券" }).count()).resolves.toBe(0);
   });
+
+  it("an agency admin attaches a guide to its programme and removes one after confirming; an enterprise downloads the file from the programme page", async () => {
+    const page = await e2e.signedIn("agency@demo.cn", "/agency/programmes?id=prg_demobeijing");
+    const attachments = page.getByRole("region", { name: "附件" });
+    const name = `申报指南-${uniqueSuffix()}.pdf`;
+    const bytes = Buffer.from(`%PDF-1.4\n% ${name}\n%%EOF\n`);
+    await attachments.getByLabel(/^添加附件/).setInputFiles({ name, mimeType: "application/pdf", buffer: bytes });
+    await attachments.getByRole("button", { name: "上传附件" }).click();
+    await attachments.getByRole("status").getByText(`已上传：${name}`).waitFor();
+    await attachments.getByRole("link", { name }).waitFor();
+
+    // A text file dressed as a PDF is refused by its content, and nothing is added.
+    const fake = `伪装-${uniqueSuffix()}.pdf`;
+    await attachments.getByLabel(/^添加附件/).setInputFiles({ name: fake, mimeType: "application/pdf", buffer: Buffer.from("just text") });
+    await attachments.getByRole("button", { name: "上传附件" }).click();
+    await attachments.getByRole("alert").locator("p").waitFor();
+    await expect(attachments.getByRole("link", { name: fake }).count()).resolves.toBe(0);
+
+    // The enterprise sees the file on the programme's page and downloads exactly those bytes.
+    const sme = await e2e.signedIn("qiming@demo.cn", "/voucher-programmes?id=prg_demobeijing");
+    const link = sme.getByRole("region", { name: "附件" }).getByRole("link", { name });
+    await link.waitFor();
+    const download = await sme.request.get((await link.getAttribute("href"))!);
+    expect(download.status()).toBe(200);
+    expect(Buffer.from(await download.body()).equals(bytes)).toBe(true);
+    await expect(sme.getByRole("region", { name: "附件" }).getByRole("button", { name: /删除/ }).count()).resolves.toBe(0);
+
+    // Removing asks first; cancelling keeps it, confirming removes it.
+    await attachments.getByRole("button", { name: `删除 ${name}` }).click();
+    const confirm = attachments.getByRole("group", { name: `确认删除 ${name}` });
+    await confirm.getByRole("button", { name: "取消" }).click();
+    await attachments.getByRole("link", { name }).waitFor();
+    await attachments.getByRole("button", { name: `删除 ${name}` }).click();
+    await confirm.getByRole("button", { name: "确认删除" }).click();
+    await attachments.getByRole("status").getByText(`已删除：${name}`).waitFor();
+    await expect(attachments.getByRole("link", { name }).count()).resolves.toBe(0);
+  });
 });
