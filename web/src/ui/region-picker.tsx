@@ -14,6 +14,34 @@ interface RegionData {
 }
 
 let regions: Promise<RegionData> | null = null;
+
+/** One level of a region choice: its label, a first option saying what no choice means, then the places by name. */
+function RegionSelect({ id, label, blank, places, ...select }: {
+  id: string;
+  label: string;
+  blank: string;
+  places: readonly (District | City | Province)[];
+  value: string;
+  disabled?: boolean;
+  required?: boolean;
+  "aria-invalid"?: "true";
+  "aria-describedby"?: string;
+  onChange: (event: Event & { currentTarget: HTMLSelectElement }) => void;
+}) {
+  return (
+    <div class="region-select">
+      <label for={id}>{label}</label>
+      <select id={id} {...select}>
+        <option value="">{blank}</option>
+        {places.map(([code, placeName]) => (
+          <option key={code} value={code}>
+            {placeName}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 /** The division data, fetched once per page load. */
 export function loadRegions(): Promise<RegionData> {
   regions ??= import("./regions.json").then((m) => ((m as unknown as { default?: RegionData }).default ?? m) as unknown as RegionData);
@@ -86,64 +114,43 @@ export function RegionPicker<V extends Values>({ form, name, label, hint }: { fo
         </p>
       )}
       <div class="region-selects">
-        <div class="region-select">
-          <label for={`${id}-province`}>{t("省级", "Province")}</label>
-          <select
-            {...select("province")}
-            value={province}
-            onChange={(event) => {
-              setProvince(event.currentTarget.value);
-              setCity("");
-              form.set(name, "");
-            }}
-          >
-            <option value="">{data ? t("请选择", "Choose…") : t("加载中…", "Loading…")}</option>
-            {provinces.map(([code, provinceName]) => (
-              <option key={code} value={code}>
-                {provinceName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="region-select">
-          <label for={`${id}-city`}>{t("地市级", "City")}</label>
-          <select
-            {...select("city")}
-            value={city}
-            disabled={data === null || !province}
-            onChange={(event) => {
-              const next = event.currentTarget.value;
-              setCity(next);
-              const picked = cities.find((c) => c[0] === next);
-              // A city without districts (东莞, 中山) is itself the region: its code ends in 00.
-              form.set(name, picked && !picked[2]?.length ? `${province}${next}00` : "");
-            }}
-          >
-            <option value="">{t("请选择", "Choose…")}</option>
-            {cities.map(([code, cityName]) => (
-              <option key={code} value={code}>
-                {cityName}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RegionSelect
+          {...select("province")}
+          label={t("省级", "Province")}
+          blank={data ? t("请选择", "Choose…") : t("加载中…", "Loading…")}
+          places={provinces}
+          value={province}
+          onChange={(event) => {
+            setProvince(event.currentTarget.value);
+            setCity("");
+            form.set(name, "");
+          }}
+        />
+        <RegionSelect
+          {...select("city")}
+          label={t("地市级", "City")}
+          blank={t("请选择", "Choose…")}
+          places={cities}
+          value={city}
+          disabled={data === null || !province}
+          onChange={(event) => {
+            const next = event.currentTarget.value;
+            setCity(next);
+            const picked = cities.find((c) => c[0] === next);
+            // A city without districts (东莞, 中山) is itself the region: its code ends in 00.
+            form.set(name, picked && !picked[2]?.length ? `${province}${next}00` : "");
+          }}
+        />
         {(!chosenCity || districts.length > 0) && (
-          <div class="region-select">
-            <label for={`${id}-district`}>{t("区县级", "District")}</label>
-            <select
-              {...select("district")}
-              value={value.length === 6 && value.startsWith(`${province}${city}`) ? value.slice(4) : ""}
-              disabled={data === null || !chosenCity}
-              onChange={(event) => form.set(name, event.currentTarget.value ? `${province}${city}${event.currentTarget.value}` : "")}
-            >
-              <option value="">{t("请选择", "Choose…")}</option>
-              {districts.map(([code, districtName]) => (
-                <option key={code} value={code}>
-                  {districtName}
-                </option>
-              ))}
-            </select>
-          </div>
+          <RegionSelect
+            {...select("district")}
+            label={t("区县级", "District")}
+            blank={t("请选择", "Choose…")}
+            places={districts}
+            value={value.length === 6 && value.startsWith(`${province}${city}`) ? value.slice(4) : ""}
+            disabled={data === null || !chosenCity}
+            onChange={(event) => form.set(name, event.currentTarget.value ? `${province}${city}${event.currentTarget.value}` : "")}
+          />
         )}
       </div>
       {/* The code the choice stands for, as the API stores it. */}
@@ -252,39 +259,33 @@ export function RegionPrefixesPicker<V extends Values>({ form, name, label, hint
         </ul>
       )}
       <div class="region-selects">
-        <div class="region-select">
-          <label for={`${id}-province`}>{t("省级", "Province")}</label>
-          <select id={`${id}-province`} value={province} disabled={data === null} onChange={(e) => (setProvince(e.currentTarget.value), setCity(""), setDistrict(""))}>
-            <option value="">{data ? t("请选择", "Choose…") : t("加载中…", "Loading…")}</option>
-            {provinces.map(([code, n]) => (
-              <option key={code} value={code}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="region-select">
-          <label for={`${id}-city`}>{t("地市级（可不选）", "City (optional)")}</label>
-          <select id={`${id}-city`} value={city} disabled={!province} onChange={(e) => (setCity(e.currentTarget.value), setDistrict(""))}>
-            <option value="">{t("整个省", "The whole province")}</option>
-            {cities.map(([code, n]) => (
-              <option key={code} value={code}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="region-select">
-          <label for={`${id}-district`}>{t("区县级（可不选）", "District (optional)")}</label>
-          <select id={`${id}-district`} value={district} disabled={!city || districts.length === 0} onChange={(e) => setDistrict(e.currentTarget.value)}>
-            <option value="">{t("整个市", "The whole city")}</option>
-            {districts.map(([code, n]) => (
-              <option key={code} value={code}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RegionSelect
+          id={`${id}-province`}
+          label={t("省级", "Province")}
+          blank={data ? t("请选择", "Choose…") : t("加载中…", "Loading…")}
+          places={provinces}
+          value={province}
+          disabled={data === null}
+          onChange={(e) => (setProvince(e.currentTarget.value), setCity(""), setDistrict(""))}
+        />
+        <RegionSelect
+          id={`${id}-city`}
+          label={t("地市级（可不选）", "City (optional)")}
+          blank={t("整个省", "The whole province")}
+          places={cities}
+          value={city}
+          disabled={!province}
+          onChange={(e) => (setCity(e.currentTarget.value), setDistrict(""))}
+        />
+        <RegionSelect
+          id={`${id}-district`}
+          label={t("区县级（可不选）", "District (optional)")}
+          blank={t("整个市", "The whole city")}
+          places={districts}
+          value={district}
+          disabled={!city || districts.length === 0}
+          onChange={(e) => setDistrict(e.currentTarget.value)}
+        />
       </div>
       <button type="button" onClick={add} aria-disabled={!prefix || chosen.includes(prefix) ? "true" : undefined}>
         {prefix ? t(`添加：${nameOf(prefix)}`, `Add: ${nameOf(prefix)}`) : t("添加地区", "Add the region")}
