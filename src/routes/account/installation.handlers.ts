@@ -3,7 +3,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { mayReadOrganisation } from "../../auth/organisation-access";
-import { generateSessionToken, invalidateUserSessions, sessionIdFromToken } from "../../auth/session";
+import { invalidateUserSessions } from "../../auth/session";
 import { commit } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
 import { invitations, organisations, users, type Organisation, type User } from "../../db/schema";
@@ -14,7 +14,7 @@ import { actorOf } from "../../lib/route";
 import { toIso } from "../../lib/time";
 import { operatorVerified } from "../../services/verification-facts";
 import { presentOrganisation } from "../auth/present";
-import { INVITATION_LIFETIME_MS, presentMember } from "../members/members.handlers";
+import { newInvitation, presentMember } from "../members/members.handlers";
 import type * as routes from "./account.routes";
 
 export const listAgencies: RouteHandler<typeof routes.listAgencies, AppEnv> = async (c) => {
@@ -58,20 +58,7 @@ export const createAgency: RouteHandler<typeof routes.createAgency, AppEnv> = as
     ...operatorVerified(now),
     created_at: now,
   };
-  const token = generateSessionToken();
-  const invitation = {
-    id: newId("inv"),
-    org_id: org.id,
-    email: body.admin_email,
-    role: "admin" as const,
-    token_hash: sessionIdFromToken(token),
-    invited_by: actor.user.id,
-    expires_at: now + INVITATION_LIFETIME_MS,
-    accepted_at: null,
-    accepted_user_id: null,
-    created_at: now,
-  };
-  const { token_hash: _secret, ...shown } = invitation;
+  const { token, invitation, shown } = newInvitation({ org_id: org.id, email: body.admin_email, role: "admin", invited_by: actor.user.id, now });
   try {
     await commit(c, [db.insert(organisations).values(org), db.insert(invitations).values(invitation)], [
       { action: "organisation.registered", subject_type: "organisation", subject_id: org.id, after: org },

@@ -22,6 +22,29 @@ import type * as routes from "./members.routes";
 
 export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
 
+/**
+ * A new invitation row with its one-time token (only its hash is stored), and the row as the audit
+ * log may show it (without the hash). Members invited by an organisation's admin and an agency's
+ * first admin invited by the installation admin are made the same way.
+ */
+export function newInvitation(fields: { org_id: string; email: string; role: User["role"]; invited_by: string; now: number }) {
+  const token = generateSessionToken();
+  const invitation = {
+    id: newId("inv"),
+    org_id: fields.org_id,
+    email: fields.email,
+    role: fields.role,
+    token_hash: sessionIdFromToken(token),
+    invited_by: fields.invited_by,
+    expires_at: fields.now + INVITATION_LIFETIME_MS,
+    accepted_at: null,
+    accepted_user_id: null,
+    created_at: fields.now,
+  };
+  const { token_hash: _secret, ...shown } = invitation;
+  return { token, invitation, shown };
+}
+
 /** Roles an organisation of each kind may give its people. */
 export const ROLES_BY_KIND: Record<Organisation["kind"], readonly User["role"][]> = {
   agency: ["admin", "reviewer", "finance", "auditor"],
@@ -73,20 +96,7 @@ export const inviteMember: RouteHandler<typeof routes.inviteMember, AppEnv> = as
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, body.email));
   if (existing) throw conflict("email_taken", "该邮箱已注册 / This email is already registered");
   const now = c.var.now();
-  const token = generateSessionToken();
-  const invitation = {
-    id: newId("inv"),
-    org_id: id,
-    email: body.email,
-    role: body.role,
-    token_hash: await sessionIdFromToken(token),
-    invited_by: actor.user.id,
-    expires_at: now + INVITATION_LIFETIME_MS,
-    accepted_at: null,
-    accepted_user_id: null,
-    created_at: now,
-  };
-  const { token_hash: _secret, ...shown } = invitation;
+  const { token, invitation, shown } = newInvitation({ org_id: id, email: body.email, role: body.role, invited_by: actor.user.id, now });
   await commit(c, [db.insert(invitations).values(invitation)], [
     { action: "organisation.user_invited", subject_type: "organisation", subject_id: id, after: shown },
   ]);
