@@ -1,6 +1,7 @@
-// Child processes of the benchmark: the server (started the way `npm start` starts it, tsx
-// src/server.ts, on loopback only) and the load generator (bench/load.ts, a process of its own).
-import { spawn, type ChildProcess } from "node:child_process";
+// Child processes of the benchmark: the server (started the way `npm start` starts it: built by
+// scripts/build-server.mjs, then `node dist/server/server.js`, on loopback only) and the load
+// generator (bench/load.ts, a process of its own).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -22,10 +23,10 @@ export function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
-  /** The process that serves (tsx's child). */
+  /** The process that serves (node itself, or tsx's child). */
   pid: number;
   output: () => string;
-  /** Resident set size of the node process that serves (tsx's child), in MiB. */
+  /** Resident set size of the node process that serves, in MiB. */
   rssMiB(): number;
   /** CPU time (user + system) the serving process has used so far, in ms: unlike wall time, not inflated by other work on a shared machine. */
   cpuMs(): number;
@@ -41,6 +42,20 @@ export interface ServerOptions {
   demoSeed?: boolean;
   /** Directory for a V8 CPU profile of the serving process, written when it exits. */
   profileDir?: string;
+  /** More node options for the serving process (a V8 flag, a bench hook with --import); passed through tsx as --cpu-prof is. */
+  nodeFlags?: string[];
+  /** More environment for the server. */
+  env?: Record<string, string>;
+  /** src/server.ts only: "built" (the default) runs it as `npm start` does, `node dist/server/server.js`; "tsx" as it ran until the fifth round, `tsx src/server.ts`. */
+  runner?: "built" | "tsx";
+}
+
+let built = false;
+/** Builds the server once per bench process, as `npm start`'s prestart does. */
+function buildServer(): void {
+  if (built) return;
+  execFileSync(process.execPath, ["scripts/build-server.mjs"], { cwd: ROOT, stdio: "inherit" });
+  built = true;
 }
 
 function servingPid(tsxPid: number): number {
@@ -62,10 +77,14 @@ function cpuOf(pid: number): number {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const hook = options.synchronous ? ["--import", resolve(ROOT, "bench/synchronous.mjs")] : [];
-  // Always the tsx command, as `npm start` runs it: a profiled server gets --cpu-prof through tsx,
-  // which passes node's flags on to the process that serves (NODE_OPTIONS refuses --cpu-prof).
-  const args = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), options.script];
-  const child = spawn(TSX, args, {
+  // The product server as `npm start` runs it (node on the built file); the bare route, and the
+  // product when asked, under tsx, which passes node's flags (--cpu-prof, which NODE_OPTIONS
+  // refuses) on to the process that serves.
+  const builtServer = options.script === "src/server.ts" && (options.runner ?? "built") === "built";
+  if (builtServer) buildServer();
+  const flags = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), ...(options.nodeFlags ?? [])];
+  const [command, args] = builtServer ? [process.execPath, [...flags, "dist/server/server.js"]] : [TSX, [...flags, options.script]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -79,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // The server's own setting: openNodeStore sets synchronous right after journal_mode, so
       // without this the hook's NORMAL was overwritten with FULL and both runs measured FULL.
       ...(options.synchronous ? { SQLITE_SYNCHRONOUS: options.synchronous } : {}),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -101,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     child.stdout?.on("data", check);
     child.once("exit", (code) => fail(new Error(`server exited (${code}):\n${output}`)));
   });
-  const pid = servingPid(child.pid as number);
+  const pid = builtServer ? (child.pid as number) : servingPid(child.pid as number);
   return {
     url: `http://127.0.0.1:${port}`,
     pid,

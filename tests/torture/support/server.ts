@@ -1,5 +1,5 @@
-// The real server process, started as `npm start` runs it (tsx src/server.ts with PORT and
-// DATABASE_PATH), on a database file a torture test owns; it can be killed with SIGKILL and
+// The real server process (src/server.ts, from source under tsx; `npm start` runs the same code
+// built into dist/server, docs/performance.md "Memory, fifth round"; with PORT and DATABASE_PATH), on a database file a torture test owns; it can be killed with SIGKILL and
 // started again on the same file.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
