@@ -76,16 +76,21 @@ export type SearchSort = "cheapest" | "earliest";
  * then offering id so the order is stable. Earliest: start first, then the same.
  */
 export function rankOptions<T extends Option>(options: readonly T[], sort: SearchSort): T[] {
-  const byCopay = (a: T, b: T) => a.copay_fen - b.copay_fen;
-  const byStart = (a: T, b: T) => a.starts_at - b.starts_at;
-  const byGross = (a: T, b: T) => a.gross_fen - b.gross_fen;
-  const byId = (a: T, b: T) => (a.offering_id < b.offering_id ? -1 : a.offering_id > b.offering_id ? 1 : 0);
+  return [...options].sort(rankOrder(sort));
+}
+
+/** The comparison rankOptions sorts by (negative: `a` ranks first). */
+export function rankOrder(sort: SearchSort): (a: Option, b: Option) => number {
+  const byCopay = (a: Option, b: Option) => a.copay_fen - b.copay_fen;
+  const byStart = (a: Option, b: Option) => a.starts_at - b.starts_at;
+  const byGross = (a: Option, b: Option) => a.gross_fen - b.gross_fen;
+  const byId = (a: Option, b: Option) => (a.offering_id < b.offering_id ? -1 : a.offering_id > b.offering_id ? 1 : 0);
   const order = sort === "cheapest" ? [byCopay, byStart, byGross, byId] : [byStart, byCopay, byGross, byId];
-  return [...options].sort((a, b) => {
+  return (a, b) => {
     for (const compare of order) {
       const result = compare(a, b);
       if (result !== 0) return result;
     }
     return 0;
-  });
+  };
 }

@@ -7,8 +7,8 @@
 // found and says it stopped.
 import { sql, type SQL } from "drizzle-orm";
 import { bestTerms, evaluateVoucher, type BookingFacts, type VoucherFacts, type VoucherTerms } from "../domain/booking-subsidy";
-import { normaliseModel, rankOptions, sizeFor, type Need, type SearchOffering, type SearchSort, type Size } from "../domain/capacity-search";
-import { ageInYears, grossFen } from "../domain/pricing";
+import { normaliseModel, rankOrder, sizeFor, type Need, type Option, type SearchOffering, type SearchSort, type Size } from "../domain/capacity-search";
+import { ageInYears, applyRatioFloor, FULL_RATIO_BP, grossFen } from "../domain/pricing";
 import { findRelation, type PartyFacts, type Relation } from "../domain/related-parties";
 import { blackoutSlotRange, earliestFit, MINUTE_MS, parseWeeklyHours, slotCeil, type Span, type WeeklyHours } from "../domain/slots";
 import type { Store } from "../db/store";
@@ -27,15 +27,20 @@ export interface SearchRequest extends Need {
   limit: number;
 }
 
+/**
+ * What fitting and pricing need of an offering, for every candidate. What only a shown option
+ * needs (its name, its provider's name, whether it asks for confirmation, its model when the need
+ * names none) is read afterwards for those options alone (`readDisplay`), and the provider's
+ * region once per provider (`readProviders`): strings are most of what a row costs to read.
+ * `category` is the need's (the SQL selects only that category, compared exactly);
+ * `accelerator_model` is read only when the need names a model (sizeFor compares it then) and is
+ * null otherwise.
+ */
 interface CandidateRow extends SearchOffering {
-  name: string;
   provider_org_id: string;
-  provider_name: string;
-  provider_region_code: string;
   slot_minutes: number;
   lead_time_minutes: number;
   weekly_hours_json: string | null;
-  requires_confirmation: number;
   comparable_price_fen: number;
 }
 
@@ -69,52 +74,75 @@ function candidateFilter(need: Need): SQL {
 }
 
 /**
- * The columns a search uses, in this order, and nothing else: up to 1,000 rows cross into
- * JavaScript, and every column of every row is a value to convert (`o.*` cost twice as much).
+ * The columns every candidate needs, in this order, and nothing else: up to 1,000 rows cross into
+ * JavaScript, and every column of every row is a value to convert (`o.*` cost four times as much).
  */
-const candidateColumns = sql.raw(`o.id, o.name, o.provider_org_id, p.name AS provider_name, p.region_code AS provider_region_code, o.category,
-  o.unit, o.unit_minutes, o.unit_price_fen, o.slot_minutes, o.capacity_units, o.min_duration_units, o.max_duration_units,
-  o.lead_time_minutes, o.requires_confirmation, o.weekly_hours_json, o.domestic, o.accelerator_model, o.cards_per_node`);
+const candidateColumns = (withModel: boolean) =>
+  sql.raw(`o.id, o.provider_org_id, o.unit, o.unit_minutes, o.unit_price_fen, o.slot_minutes, o.capacity_units, o.min_duration_units,
+  o.max_duration_units, o.lead_time_minutes, o.weekly_hours_json, o.domestic, o.cards_per_node, ${withModel ? "o.accelerator_model" : "NULL"} AS accelerator_model`);
 
 type CandidateTuple = [
-  string, string, string, string, string, string,
-  string, number, number, number, number, number, number,
-  number, number, string | null, boolean, string | null, number | null, number,
+  string, string, string, number, number, number, number, number,
+  number, number, string | null, boolean, number | null, string | null, number,
 ];
 
 /** A row read as an array (better-sqlite3's raw mode builds no object per row; this shape is built once per class). */
-const fromTuple = (r: CandidateTuple): CandidateRow => ({
+const fromTuple = (category: string, r: CandidateTuple): CandidateRow => ({
   id: r[0],
-  name: r[1],
-  provider_org_id: r[2],
-  provider_name: r[3],
-  provider_region_code: r[4],
-  category: r[5],
-  unit: r[6],
-  unit_minutes: r[7],
-  unit_price_fen: r[8],
-  slot_minutes: r[9],
-  capacity_units: r[10],
-  min_duration_units: r[11],
-  max_duration_units: r[12],
-  lead_time_minutes: r[13],
-  requires_confirmation: r[14],
-  weekly_hours_json: r[15],
-  domestic: r[16],
-  accelerator_model: r[17],
-  cards_per_node: r[18],
-  comparable_price_fen: r[19],
+  provider_org_id: r[1],
+  category,
+  unit: r[2],
+  unit_minutes: r[3],
+  unit_price_fen: r[4],
+  slot_minutes: r[5],
+  capacity_units: r[6],
+  min_duration_units: r[7],
+  max_duration_units: r[8],
+  lead_time_minutes: r[9],
+  weekly_hours_json: r[10],
+  domestic: r[11],
+  cards_per_node: r[12],
+  accelerator_model: r[13],
+  comparable_price_fen: r[14],
 });
 
 async function readCandidates(store: Store, need: Need): Promise<CandidateRow[]> {
   const query = sql`
-    SELECT ${candidateColumns}, ${comparablePriceSql} AS comparable_price_fen
+    SELECT ${candidateColumns(Boolean(need.accelerator_model))}, ${comparablePriceSql} AS comparable_price_fen
     FROM offerings o JOIN organisations p ON p.id = o.provider_org_id
     WHERE ${candidateFilter(need)}
     ORDER BY comparable_price_fen, o.id
     LIMIT ${MAX_SEARCH_OFFERINGS}`;
   // Raw rows where the driver has them (better-sqlite3): half the cost of its row objects.
-  return store.allRaw ? (await store.allRaw<CandidateTuple>(query)).map(fromTuple) : store.all<CandidateRow>(query);
+  if (store.allRaw) return (await store.allRaw<CandidateTuple>(query)).map((r) => fromTuple(need.category, r));
+  const rows = await store.all<Omit<CandidateRow, "category">>(query);
+  return rows.map((r) => ({ ...r, category: need.category }));
+}
+
+interface ProviderFacts {
+  name: string;
+  region_code: string;
+}
+
+/** Name and region of each of these providers (few: the providers of the options found). */
+async function readProviders(store: Store, ids: readonly string[]): Promise<Map<string, ProviderFacts>> {
+  const rows = await store.all<{ id: string; name: string; region_code: string }>(sql`
+    SELECT p.id, p.name, p.region_code FROM organisations p WHERE p.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  return new Map(rows.map((r) => [r.id, { name: r.name, region_code: r.region_code }]));
+}
+
+interface OfferingDisplay {
+  name: string;
+  accelerator_model: string | null;
+  requires_confirmation: number;
+}
+
+/** What an option shows of its offering beyond what the search used, for the options shown only. */
+async function readDisplay(store: Store, ids: readonly string[]): Promise<Map<string, OfferingDisplay>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.all<{ id: string } & OfferingDisplay>(sql`
+    SELECT o.id, o.name, o.accelerator_model, o.requires_confirmation FROM offerings o WHERE o.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  return new Map(rows.map((r) => [r.id, { name: r.name, accelerator_model: r.accelerator_model, requires_confirmation: r.requires_confirmation }]));
 }
 
 /** What one search may read before it stops and answers with what it found (docs/search-limits.md). */
@@ -330,7 +358,7 @@ function relationTo(s: Subsidiser, providerOrgId: string): Relation | null {
 const NO_APPROVERS: ReadonlySet<string> = new Set();
 
 /** The SME's best voucher on this option (the same rules a booking applies), or null. */
-function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
+function termsFor(s: Subsidiser, fit: Fit, regionCode: string, now: number): VoucherTerms | null {
   const relation = relationTo(s, fit.offering.provider_org_id);
   const booking: BookingFacts = {
     sme_org_id: s.sme_org_id,
@@ -338,7 +366,7 @@ function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
     ends_at: fit.ends_at,
     now,
     cap_year: s.cap_year,
-    offering: { category: fit.offering.category, region_code: fit.offering.provider_region_code, domestic: Boolean(fit.offering.domestic) },
+    offering: { category: fit.offering.category, region_code: regionCode, domestic: Boolean(fit.offering.domestic) },
     tier: s.tier,
     relation,
     provider_approved_by: s.approvers.get(fit.offering.provider_org_id) ?? NO_APPROVERS,
@@ -351,6 +379,82 @@ function termsFor(s: Subsidiser, fit: Fit, now: number): VoucherTerms | null {
   return bestTerms(usable);
 }
 
+/**
+ * The most any of the SME's vouchers could pay towards a booking of this gross, whatever the
+ * provider, its approval, the relation or the expiry: each voucher's subsidy is the least of a
+ * list whose ratio term is at most gross × its highest ratio (full coverage's 100 % at or below
+ * the threshold; otherwise the base ratio or the best tier, whichever the booking qualifies for),
+ * and whose other terms are its caps, all included here. So gross − this is a lower bound on the
+ * co-pay of any option with this gross (no usable voucher: co-pay = gross).
+ */
+function subsidyBound(bounds: readonly VoucherBound[], gross: number): number {
+  let most = 0;
+  for (const b of bounds) {
+    const ratio = b.threshold > 0 && gross <= b.threshold ? FULL_RATIO_BP : b.ratio_bp;
+    // In doubles while gross × ratio is a safe integer: then the quotient by 10,000 rounds to
+    // within 2^-13 of the true one, never across a whole number, so the floor is exact.
+    const product = gross * ratio;
+    const byRatio = product <= Number.MAX_SAFE_INTEGER ? Math.floor(product / FULL_RATIO_BP) : applyRatioFloor(gross, ratio);
+    const bound = Math.min(byRatio, b.caps_fen);
+    if (bound > most) most = bound;
+  }
+  return most;
+}
+
+interface VoucherBound {
+  threshold: number;
+  /** The highest ratio any booking could get: the base or the best tier. */
+  ratio_bp: number;
+  /** The least of the per-booking cap, the annual cap left and the voucher's balance (each as quoteSubsidy takes it). */
+  caps_fen: number;
+}
+
+function voucherBounds(s: Subsidiser): VoucherBound[] {
+  return s.vouchers.map((v) => {
+    const cap = v.rules.annual_subsidy_cap_fen;
+    let caps_fen = Math.max(0, v.voucher_available_fen);
+    if (v.rules.per_booking_cap_fen !== null) caps_fen = Math.min(caps_fen, v.rules.per_booking_cap_fen);
+    if (cap !== null) caps_fen = Math.min(caps_fen, Math.max(0, cap - v.annual_subsidy_used_fen));
+    return { threshold: v.rules.full_coverage_threshold_fen, ratio_bp: Math.max(v.rules.subsidy_ratio_bp, ...v.rules.tiers.map((t) => t.ratio_bp)), caps_fen };
+  });
+}
+
+type Priced = Option & { fit: Fit; terms: VoucherTerms | null };
+
+/**
+ * The first `limit` options in rank order, pricing (evaluating every voucher on) only the options
+ * that can still be among them. Each option gets a bound: its rank key with the co-pay replaced by
+ * a lower bound (`subsidyBound`); its real key is never before its bound. Options are priced in
+ * the order of their bounds, keeping the best `limit` priced so far; once the next bound comes
+ * after the last of those, so does that option and every one after it (their bounds are later
+ * still, and the last kept only moves forward), so none of them can be among the first `limit`.
+ * Keys never tie (offering ids are unique), so the answer is exactly rankOptions(all).slice(0, limit).
+ */
+function bestOptions(fits: readonly Fit[], s: Subsidiser | null, providers: ReadonlyMap<string, ProviderFacts>, sort: SearchSort, limit: number, now: number): Priced[] {
+  const compare = rankOrder(sort);
+  const bounds = s ? voucherBounds(s) : [];
+  const bounded: Priced[] = fits.map((fit) => {
+    const lower = fit.gross_fen - subsidyBound(bounds, fit.gross_fen);
+    return { offering_id: fit.offering.id, fit, terms: null, starts_at: fit.starts_at, gross_fen: fit.gross_fen, subsidy_fen: 0, copay_fen: lower };
+  });
+  bounded.sort(compare);
+  const best: Priced[] = [];
+  for (const bound of bounded) {
+    if (best.length === limit && compare(bound, best[limit - 1]!) > 0) break;
+    const fit = bound.fit;
+    const terms = s ? termsFor(s, fit, providers.get(fit.offering.provider_org_id)!.region_code, now) : null;
+    const subsidy_fen = terms?.subsidy_fen ?? 0;
+    const option: Priced = { offering_id: fit.offering.id, fit, terms, starts_at: fit.starts_at, gross_fen: fit.gross_fen, subsidy_fen, copay_fen: fit.gross_fen - subsidy_fen };
+    let at = best.length;
+    while (at > 0 && compare(option, best[at - 1]!) < 0) at--;
+    if (at < limit) {
+      best.splice(at, 0, option);
+      if (best.length > limit) best.pop();
+    }
+  }
+  return best;
+}
+
 export async function searchCapacity(store: Store, actor: Actor, req: SearchRequest, now: number) {
   const candidates = await readCandidates(store, req);
   const sized = candidates.flatMap((offering) => {
@@ -358,40 +462,38 @@ export async function searchCapacity(store: Store, actor: Actor, req: SearchRequ
     return size && grossIsSafe(offering.unit_price_fen, size) ? [{ offering, size, hours: hoursOf(offering.weekly_hours_json) }] : [];
   });
   const { fits, stopped } = await findFits(store, req, sized, now);
-  const s = await subsidiser(store, actor, [...new Set(fits.map((f) => f.offering.provider_org_id))], now);
-  const options = fits.map((fit) => {
-    const terms = s ? termsFor(s, fit, now) : null;
-    const subsidy_fen = terms?.subsidy_fen ?? 0;
-    return { offering_id: fit.offering.id, fit, terms, starts_at: fit.starts_at, gross_fen: fit.gross_fen, subsidy_fen, copay_fen: fit.gross_fen - subsidy_fen };
-  });
-  const ranked = rankOptions(options, req.sort).slice(0, req.limit);
+  const providerIds = [...new Set(fits.map((f) => f.offering.provider_org_id))];
+  const s = await subsidiser(store, actor, providerIds, now);
+  const providers = fits.length > 0 ? await readProviders(store, providerIds) : new Map<string, ProviderFacts>();
+  const ranked = bestOptions(fits, s, providers, req.sort, req.limit, now);
+  const display = await readDisplay(store, ranked.map((o) => o.offering_id));
   return {
     considered_offerings: candidates.length,
     truncated: candidates.length >= MAX_SEARCH_OFFERINGS,
     complete: stopped === null,
     stopped_because: stopped,
-    options: ranked.map((o, index) => presentOption(o.fit, o.terms, index + 1)),
+    options: ranked.map((o, index) => presentOption(o.fit, o.terms, providers.get(o.fit.offering.provider_org_id)!, display.get(o.offering_id)!, index + 1)),
   };
 }
 
-function presentOption(fit: Fit, terms: VoucherTerms | null, rank: number) {
+function presentOption(fit: Fit, terms: VoucherTerms | null, provider: ProviderFacts, shown: OfferingDisplay, rank: number) {
   const o = fit.offering;
   const subsidy_fen = terms?.subsidy_fen ?? 0;
   return {
     rank,
     offering: {
       id: o.id,
-      name: o.name,
+      name: shown.name,
       provider_org_id: o.provider_org_id,
-      provider_name: o.provider_name,
+      provider_name: provider.name,
       category: o.category,
       unit: o.unit,
       unit_price_fen: o.unit_price_fen,
       comparable_unit_price_fen: o.comparable_price_fen,
-      accelerator_model: o.accelerator_model,
+      accelerator_model: shown.accelerator_model,
       cards_per_node: o.cards_per_node,
       domestic: Boolean(o.domestic),
-      requires_confirmation: Boolean(o.requires_confirmation),
+      requires_confirmation: Boolean(shown.requires_confirmation),
     },
     starts_at: toShanghaiIso(fit.starts_at),
     ends_at: toShanghaiIso(fit.ends_at),

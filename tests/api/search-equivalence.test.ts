@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { HOUR_MS } from "../../src/lib/time";
 import { signUpSme } from "../support/fixtures";
-import { approvedProvider, cst, MONDAY_8AM, uniqueModel } from "../support/bookings";
+import { approvedProvider, cst, MONDAY_8AM, uniqueModel, voucherMarket } from "../support/bookings";
 
 const harness = await createHarness();
 
@@ -43,15 +43,15 @@ const WINDOW_FROM = Date.parse(cst("2026-03-03T00:00"));
 const WINDOW_TO = Date.parse(cst("2026-03-09T00:00"));
 const OFFICE_HOURS = { "1": [[9, 18]], "2": [[9, 18]], "3": [[9, 18]], "4": [[9, 18]], "5": [[9, 18]] };
 
-async function seedCatalogue(model: string, count: number) {
-  const provider = await approvedProvider(harness);
-  const next = random(20_261_202);
+async function seedCatalogue(model: string, count: number, provider?: { org: { id: string } }, seed = 20_261_202) {
+  provider ??= await approvedProvider(harness);
+  const next = random(seed);
   const list: Seeded[] = [];
   for (let i = 0; i < count; i++) {
     const node = i % 4 === 0;
     const capacity = node ? 1 + Math.floor(next() * 5) : 4 + Math.floor(next() * 37);
     const o: Seeded = {
-      id: `off_eq${i}_${model.replace(/\W/g, "").slice(-8)}`,
+      id: `off_eq${i}_${seed % 100}_${model.replace(/\W/g, "").slice(-8)}`,
       node,
       capacity,
       price: 500 + Math.floor(next() * 3_000),
@@ -70,7 +70,7 @@ async function seedCatalogue(model: string, count: number) {
     list.push(o);
   }
   const now = MONDAY_8AM;
-  const offerings = list.map((o) => [o.id, o.node ? "node_hour" : "card_hour", o.price, o.capacity, o.lead_minutes, o.office_hours ? JSON.stringify(OFFICE_HOURS) : null]);
+  const offerings = list.map((o, i) => [o.id, o.node ? "node_hour" : "card_hour", o.price, o.capacity, o.lead_minutes, o.office_hours ? JSON.stringify(OFFICE_HOURS) : null, i % 2]);
   // Blocked slots carry a row too (blocked, nothing booked), as a blackout leaves them; the search reads the blackout instead.
   const slots = list.flatMap((o) => {
     const blocked = new Set<number>();
@@ -86,7 +86,7 @@ async function seedCatalogue(model: string, count: number) {
         capacity_units, min_duration_units, max_duration_units, lead_time_minutes, cancellation_notice_minutes, requires_confirmation,
         weekly_hours_json, domestic, accelerator_model, cards_per_node, created_at, updated_at)
       SELECT value ->> 0, ${provider.org.id}, 'compute', 'eq ' || (value ->> 0), '110108', 'active', value ->> 1, 60, value ->> 2, 60,
-        value ->> 3, 1, 744, value ->> 4, 0, 0, value ->> 5, 1, ${model}, 8, ${now}, ${now}
+        value ->> 3, 1, 744, value ->> 4, 0, 0, value ->> 5, value ->> 6, ${model}, 8, ${now}, ${now}
       FROM json_each(${JSON.stringify(offerings)})`,
     sql`INSERT INTO slot_usage (offering_id, slot_start_at, booked_units, capacity_units, blocked)
       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(${JSON.stringify(slots)})`,
@@ -157,5 +157,57 @@ describe("capacity search", () => {
     // The seed is not degenerate: most needs find some offerings and miss others.
     expect(found).toBeGreaterThan(40);
     expect(found).toBeLessThan(needs.length * list.length);
+  });
+
+  it("ranks a subsidised SME's first options exactly as pricing every option would, at every limit and both sorts", async () => {
+    // The search prices only the options that can still reach the first `limit` (a lower bound on
+    // each co-pay); with limit 100 and fewer options than that it prices all of them. Vouchers,
+    // a domestic tier, full coverage below a threshold, a balance that binds on large bookings,
+    // and a provider the voucher's agency has not approved (no subsidy there) make the co-pay
+    // order differ from the gross order.
+    const market = await voucherMarket(harness, {
+      rules: { subsidy_ratio_bp: 2_000, tiers: [{ kind: "domestic_compute", name: "国产算力", ratio_bp: 6_000 }], full_coverage_threshold_fen: 9_000 },
+      face_fen: 60_000,
+    });
+    const model = uniqueModel("Ascend 910B");
+    await seedCatalogue(model, 30, market.provider, 7);
+    await seedCatalogue(model, 30, await approvedProvider(harness), 11);
+    const needs = [
+      { quantity: 1, duration_hours: 2, earliest: "2026-03-03T00:00", latest: "2026-03-09T00:00" },
+      { quantity: 8, duration_hours: 4, earliest: "2026-03-03T07:30", latest: "2026-03-09T00:00" },
+      { quantity: 2, duration_hours: 1, earliest: "2026-03-04T10:00", latest: "2026-03-06T12:00" },
+    ];
+    const search = (need: (typeof needs)[number], sort: string, limit: number) =>
+      market.sme.client.post("/api/search/capacity", {
+        category: "compute",
+        accelerator_model: model,
+        quantity: need.quantity,
+        duration_hours: need.duration_hours,
+        earliest_start_at: cst(need.earliest),
+        latest_end_at: cst(need.latest),
+        sort,
+        limit,
+      });
+    const reasons = new Set<string>();
+    let compared = 0;
+    for (const need of needs) {
+      for (const sort of ["cheapest", "earliest"]) {
+        const all = await search(need, sort, 100);
+        expect(all.status).toBe(200);
+        const options = all.body.options as any[];
+        expect(options.length, JSON.stringify(need)).toBeGreaterThan(10);
+        expect(options.length).toBeLessThan(100);
+        for (const o of options) reasons.add(o.subsidy ? `${o.subsidy.binding_limit}${o.subsidy.full_coverage ? " full" : ""}${o.subsidy.tier ? " tier" : ""}` : "none");
+        for (const limit of [1, 2, 3, 5, 8, 13]) {
+          const some = await search(need, sort, limit);
+          expect(some.status).toBe(200);
+          expect(some.body.options, `${sort} ${limit} ${JSON.stringify(need)}`).toEqual(options.slice(0, limit));
+          compared++;
+        }
+      }
+    }
+    // Not degenerate: subsidies decided by the ratio, the tier, full coverage and the balance, and options with none.
+    expect([...reasons].sort()).toEqual(expect.arrayContaining(["none", "ratio", "ratio full", "ratio tier", "voucher_balance tier"]));
+    expect(compared).toBe(36);
   });
 });
