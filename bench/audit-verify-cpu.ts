@@ -17,7 +17,7 @@ const store = openNodeStore(file, { synchronous: "NORMAL" });
 for (let run = 0; run < 3; run++) {
   const r = await timeAuditVerify(store);
   console.log(
-    `${r.events} events: read ${r.read_only_s.toFixed(3)} s (${Math.round(r.events / r.read_only_s)}/s), verify ${r.verify_s.toFixed(3)} s (${Math.round(r.events_per_s)}/s), ratio ${r.verify_over_read.toFixed(2)}`,
+    `${r.events} events: read ${r.read_only_s.toFixed(3)} s (${Math.round(r.events / r.read_only_s)}/s), verify ${r.verify_s.toFixed(3)} s (${Math.round(r.events_per_s)}/s), ratio ${r.verify_over_read.toFixed(2)}; CPU read ${r.read_only_cpu_s.toFixed(3)} s, verify ${r.verify_cpu_s.toFixed(3)} s, ratio ${(r.verify_cpu_s / r.read_only_cpu_s).toFixed(2)}`,
   );
 }
 store.close();

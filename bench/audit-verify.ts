@@ -20,8 +20,16 @@ export interface AuditVerifyResult {
   events_per_s: number;
   read_only_s: number;
   verify_over_read: number;
+  /** CPU time (user + system) of this process for the same two passes: on a shared, loaded machine wall-clock mostly measures waiting for a core. */
+  read_only_cpu_s: number;
+  verify_cpu_s: number;
   ok: boolean;
 }
+
+const cpuSeconds = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+};
 
 function appendEvents(path: string, first: number, count: number, now: number) {
   const db = new BetterSqlite3(path);
@@ -60,6 +68,7 @@ export async function seedAuditLog(path: string, events: number, now: number): P
 
 /** Times reading every event's columns (the baseline), then verifyAuditLog, on one store. */
 export async function timeAuditVerify(store: NodeStore): Promise<Omit<AuditVerifyResult, "seed_s" | "seal_s">> {
+  let cpuStarted = cpuSeconds();
   let started = performance.now();
   // Baseline: the same pages of the same columns, read and dropped.
   let after = 0;
@@ -73,13 +82,16 @@ export async function timeAuditVerify(store: NodeStore): Promise<Omit<AuditVerif
     after = Number(page[page.length - 1]!.seq);
   }
   const read_only_s = (performance.now() - started) / 1000;
+  const read_only_cpu_s = cpuSeconds() - cpuStarted;
 
+  cpuStarted = cpuSeconds();
   started = performance.now();
   const report = await verifyAuditLog(store, null, DEFAULT_AUDIT_ORIGIN);
   const verify_s = (performance.now() - started) / 1000;
+  const verify_cpu_s = cpuSeconds() - cpuStarted;
   const ok = report.first_break === null && report.tree.ok && report.sealed === events;
   if (!ok) throw new Error(`the bench's audit log does not verify: ${JSON.stringify(report)}`);
-  return { events, verify_s, events_per_s: events / verify_s, read_only_s, verify_over_read: verify_s / read_only_s, ok };
+  return { events, verify_s, events_per_s: events / verify_s, read_only_s, verify_over_read: verify_s / read_only_s, read_only_cpu_s, verify_cpu_s, ok };
 }
 
 export async function measureAuditVerify(dir: string, events: number, now: number): Promise<AuditVerifyResult> {
