@@ -158,7 +158,7 @@ export async function startWranglerDev(d1: LocalD1): Promise<RunningWorker> {
   return running(child, `http://127.0.0.1:${port}`, {}, inspectorPort, () => output);
 }
 
-function running(child: ChildProcess, url: string, headers: Record<string, string>, inspectorPort: number, output: () => string): RunningWorker {
+function running(child: ChildProcess, url: string, headers: Record<string, string>, inspectorPort: number, output: () => string, group = false): RunningWorker {
   const workerd = () => descendants(child.pid as number).filter((pid) => readProc(`/proc/${pid}/comm`).trim() === "workerd");
   return {
     url,
@@ -168,7 +168,7 @@ function running(child: ChildProcess, url: string, headers: Record<string, strin
     cpuMs: () => workerd().reduce((sum, pid) => sum + cpuOf(pid), 0),
     rssMiB: () => workerd().reduce((sum, pid) => sum + rssOf(pid), 0),
     processes: () => workerd().map((pid) => `workerd ${pid} ${rssOf(pid).toFixed(0)} MiB`).join(", "),
-    stop: () => stop(child),
+    stop: () => stop(child, group),
   };
 }
 
@@ -183,13 +183,16 @@ export async function startDirectWorker(d1: LocalD1): Promise<RunningWorker> {
     cwd: d1.dir,
     env: { ...process.env, ...OFFLINE_ENV },
     stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own: stopping it stops tsx's node child and its workerd processes too
+    // (a SIGTERM to tsx alone left them running).
+    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const ready = await new Promise<{ userWorkerUrl: string; headers: Record<string, string> }>((done, fail) => {
     const timer = setTimeout(() => {
-      child.kill("SIGTERM");
+      void stop(child, true);
       fail(new Error(`the Worker did not start:\n${output}`));
     }, 300_000);
     const check = () => {
@@ -202,18 +205,31 @@ export async function startDirectWorker(d1: LocalD1): Promise<RunningWorker> {
     child.stdout?.on("data", check);
     child.once("exit", (code) => fail(new Error(`the Worker exited (${code}):\n${output}`)));
   });
-  return running(child, ready.userWorkerUrl, ready.headers, 0, () => output);
+  return running(child, ready.userWorkerUrl, ready.headers, 0, () => output, true);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** `group`: the child leads a process group of its own (spawned detached); signal all of it. */
+function stop(child: ChildProcess, group = false): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (group) process.kill(-(child.pid as number), name);
+      else child.kill(name);
+    } catch {
+      // already gone
+    }
+  };
   return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (group) signal("SIGKILL"); // whatever of the group outlived its leader
+      return done();
+    }
+    const timer = setTimeout(() => signal("SIGKILL"), 10_000);
     child.once("exit", () => {
       clearTimeout(timer);
+      if (group) signal("SIGKILL"); // the leader (tsx) is gone once its node child is: only workerd can be left
       done();
     });
-    child.kill("SIGTERM");
+    signal("SIGTERM");
   });
 }
 
