@@ -16,7 +16,9 @@ import { seedBookingBench, type BookingSeed } from "./booking-seed";
 import { freePort, startServer } from "./processes";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
+/** BENCH_WRANGLER: another wrangler's bin (an instrumented copy, a newer release) for a comparison run. */
+const TSX = resolve(ROOT, "node_modules/.bin/tsx");
+const WRANGLER = process.env.BENCH_WRANGLER ?? resolve(ROOT, "node_modules/.bin/wrangler");
 /** No metrics, no requests to Cloudflare: the whole run works offline. */
 const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1", NO_COLOR: "1" };
 
@@ -86,6 +88,8 @@ export async function prepareLocalD1(dir: string, now: number, main = "src/worke
 
 export interface RunningWorker {
   url: string;
+  /** Headers every request to `url` carries (the ones wrangler's proxy would add; none through the proxy). */
+  headers: Record<string, string>;
   inspectorPort: number;
   output(): string;
   /** CPU time (user + system) of workerd so far, in ms. */
@@ -140,7 +144,7 @@ export async function startWranglerDev(d1: LocalD1): Promise<RunningWorker> {
     const timer = setTimeout(() => {
       child.kill("SIGTERM");
       fail(new Error(`wrangler dev did not start:\n${output}`));
-    }, 120_000);
+    }, 300_000);
     const check = () => {
       if (/Ready on http/.test(output)) {
         clearTimeout(timer);
@@ -151,27 +155,81 @@ export async function startWranglerDev(d1: LocalD1): Promise<RunningWorker> {
     child.stderr?.on("data", check);
     child.once("exit", (code) => fail(new Error(`wrangler dev exited (${code}):\n${output}`)));
   });
+  return running(child, `http://127.0.0.1:${port}`, {}, inspectorPort, () => output);
+}
+
+function running(child: ChildProcess, url: string, headers: Record<string, string>, inspectorPort: number, output: () => string, group = false): RunningWorker {
   const workerd = () => descendants(child.pid as number).filter((pid) => readProc(`/proc/${pid}/comm`).trim() === "workerd");
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    headers,
     inspectorPort,
-    output: () => output,
+    output,
     cpuMs: () => workerd().reduce((sum, pid) => sum + cpuOf(pid), 0),
     rssMiB: () => workerd().reduce((sum, pid) => sum + rssOf(pid), 0),
     processes: () => workerd().map((pid) => `workerd ${pid} ${rssOf(pid).toFixed(0)} MiB`).join(", "),
-    stop: () => stop(child),
+    stop: () => stop(child, group),
   };
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/**
+ * The same Worker started through wrangler's API (bench/direct-worker.ts), answering on its own
+ * workerd socket: the bursts go to that socket, not through wrangler's ProxyWorker. Same
+ * configuration, bindings, local D1 and workerd as `wrangler dev`; no inspector.
+ */
+export async function startDirectWorker(d1: LocalD1): Promise<RunningWorker> {
+  const port = await freePort();
+  const child = spawn(TSX, [resolve(ROOT, "bench/direct-worker.ts"), d1.config, d1.persistTo, String(port)], {
+    cwd: d1.dir,
+    env: { ...process.env, ...OFFLINE_ENV },
+    stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own: stopping it stops tsx's node child and its workerd processes too
+    // (a SIGTERM to tsx alone left them running).
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const ready = await new Promise<{ userWorkerUrl: string; headers: Record<string, string> }>((done, fail) => {
+    const timer = setTimeout(() => {
+      void stop(child, true);
+      fail(new Error(`the Worker did not start:\n${output}`));
+    }, 300_000);
+    const check = () => {
+      const line = /^DIRECT (.*)$/m.exec(output)?.[1];
+      if (line) {
+        clearTimeout(timer);
+        done(JSON.parse(line));
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => fail(new Error(`the Worker exited (${code}):\n${output}`)));
+  });
+  return running(child, ready.userWorkerUrl, ready.headers, 0, () => output, true);
+}
+
+/** `group`: the child leads a process group of its own (spawned detached); signal all of it. */
+function stop(child: ChildProcess, group = false): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (group) process.kill(-(child.pid as number), name);
+      else child.kill(name);
+    } catch {
+      // already gone
+    }
+  };
   return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (group) signal("SIGKILL"); // whatever of the group outlived its leader
+      return done();
+    }
+    const timer = setTimeout(() => signal("SIGKILL"), 10_000);
     child.once("exit", () => {
       clearTimeout(timer);
+      if (group) signal("SIGKILL"); // the leader (tsx) is gone once its node child is: only workerd can be left
       done();
     });
-    child.kill("SIGTERM");
+    signal("SIGTERM");
   });
 }
 
@@ -180,6 +238,8 @@ export interface BurstResult {
   statuses: Record<string, number>;
   /** Connection errors and timeouts (no HTTP answer at all). */
   errors: number;
+  /** Those errors by kind (error code or message). */
+  error_kinds: Record<string, number>;
   /** The first few 5xx bodies, to see who answered them. */
   failures: string[];
   /** Distinct `X-Isolate` answers (the stand-in Worker, bench/trivial-worker.ts, sends its isolate's id). */
@@ -203,6 +263,8 @@ export interface BurstPlan {
   startsAt: number;
   size: number;
   tag: string;
+  /** Added to every request (bench/direct-worker.ts: what wrangler's proxy would add). */
+  headers?: Record<string, string>;
 }
 
 /** `size` bookings of one card in one hour, all sent at once on `size` connections. */
@@ -211,7 +273,8 @@ export async function burst(plan: BurstPlan, readBooked: () => { bookings: numbe
   const failures: string[] = [];
   const isolates = new Set<string>();
   const started = performance.now();
-  const result = await autocannon({
+  const errorKinds: Record<string, number> = {};
+  const instance = autocannon({
     url: plan.url,
     connections: plan.size,
     amount: plan.size,
@@ -226,6 +289,7 @@ export async function burst(plan: BurstPlan, readBooked: () => { bookings: numbe
           return {
             ...request,
             headers: {
+              ...plan.headers,
               "Content-Type": "application/json",
               Cookie: `session=${sme.token}`,
               Origin: new URL(plan.url).origin,
@@ -241,19 +305,26 @@ export async function burst(plan: BurstPlan, readBooked: () => { bookings: numbe
           };
         },
         onResponse(status, body, _context, headers) {
-          if (status >= 500 && failures.length < 3) failures.push(`${status} ${String(body).slice(0, 200)}`);
+          if (status >= 500 && failures.length < 3) failures.push(`${status} ${String(body).slice(0, 600)}`);
           const isolate = headers?.["x-isolate"] ?? headers?.["X-Isolate"];
           if (isolate) isolates.add(isolate);
         },
       },
     ],
   });
+  // What a request without an HTTP answer met (reset, closed, timed out): kept beside the count.
+  (instance as unknown as import("node:events").EventEmitter).on("reqError", (error: Error & { code?: string }) => {
+    const kind = error.code ?? error.message;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  });
+  const result = await instance;
   const wall_ms = performance.now() - started;
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
   return {
     size: plan.size,
     statuses,
     errors: result.errors + result.timeouts,
+    error_kinds: errorKinds,
     failures,
     isolates: isolates.size,
     p50_ms: result.latency.p50,
@@ -290,6 +361,8 @@ export function burstProblems(r: BurstResult, capacity: number): string[] {
 
 export interface BurstSeries {
   driver: "d1" | "better-sqlite3";
+  /** How the bursts reached the Worker on D1: through wrangler dev's proxy, or on the Worker's own workerd socket. */
+  via?: D1Route;
   bursts: BurstResult[];
   /** Bursts with any answer other than 201/409 or data that disagrees. */
   failed: number;
@@ -305,7 +378,9 @@ export const BURST_CAPACITY = 64;
 
 async function series(
   driver: BurstSeries["driver"],
+  via: D1Route | undefined,
   url: string,
+  headers: Record<string, string>,
   seed: BookingSeed,
   sqlitePath: string,
   counts: { bursts: number; size: number; gapMs?: number },
@@ -323,13 +398,13 @@ async function series(
     const startsAt = seed.first_slot_at + b * HOUR_MS;
     if (b > 0 && counts.gapMs) await new Promise((resume) => setTimeout(resume, counts.gapMs));
     const cpuAtStart = cpuMs();
-    const r = await burst({ url, seed, offeringId, startsAt, size: counts.size, tag: `${driver}-${seed.first_slot_at}-${b}` }, () => read(sqlitePath, offeringId, startsAt));
+    const r = await burst({ url, headers, seed, offeringId, startsAt, size: counts.size, tag: `${driver}-${via ?? ""}-${seed.first_slot_at}-${b}` }, () => read(sqlitePath, offeringId, startsAt));
     r.cpu_ms_per_request = (cpuMs() - cpuAtStart) / r.size;
     r.rss_mib = rssMiB();
     const problems = burstProblems(r, BURST_CAPACITY);
     if (problems.length > 0) failed++;
     bursts.push(r);
-    log(`${driver} burst ${b + 1}/${counts.bursts}: ${JSON.stringify(r.statuses)}${r.errors ? `, ${r.errors} errors` : ""}, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${(r.wall_ms / 1000).toFixed(1)} s, CPU ${r.cpu_ms_per_request.toFixed(1)} ms/request, RSS ${r.rss_mib.toFixed(0)} MiB${processes ? ` (${processes()})` : ""}${r.isolates ? `, ${r.isolates} isolate(s)` : ""}${problems.length ? `  PROBLEM: ${problems.join("; ")}` : ""}`);
+    log(`${via ? `${driver} (${via})` : driver} burst ${b + 1}/${counts.bursts}: ${JSON.stringify(r.statuses)}${r.errors ? `, ${r.errors} errors ${JSON.stringify(r.error_kinds)}` : ""}, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${(r.wall_ms / 1000).toFixed(1)} s, CPU ${r.cpu_ms_per_request.toFixed(1)} ms/request, RSS ${r.rss_mib.toFixed(0)} MiB${processes ? ` (${processes()})` : ""}${r.isolates ? `, ${r.isolates} isolate(s)` : ""}${problems.length ? `  PROBLEM: ${problems.join("; ")}` : ""}`);
   }
   const cpu = cpuMs() - cpuBefore;
   const wall = bursts.reduce((sum, r) => sum + r.wall_ms, 0) / 1000;
@@ -338,6 +413,7 @@ async function series(
   const latencies = bursts.map((r) => r.p99_ms).sort((a, b) => a - b);
   return {
     driver,
+    via,
     bursts,
     failed,
     bookings_per_s: made / wall,
@@ -359,23 +435,31 @@ export interface D1BurstOptions {
   skipD1?: boolean;
   /** Run the stand-in Worker (bench/trivial-worker.ts: the same kind of D1 calls, none of the product) instead of src/worker.ts. */
   trivial?: boolean;
+  /**
+   * How bursts reach the Worker on D1: "proxy" (`wrangler dev`, through its ProxyWorker), "direct"
+   * (the Worker's own workerd socket, bench/direct-worker.ts) or "both", each on a fresh local D1.
+   */
+  via?: D1Route | "both";
   /** Pause between bursts, in ms (see docs/performance.md, "D1 bursts, fourth round"). */
   gapMs?: number;
   log?: (line: string) => void;
 }
 
+export type D1Route = "proxy" | "direct";
+
 export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
   const log = o.log ?? ((line: string) => console.log(line));
   const out: BurstSeries[] = [];
-  if (!o.skipD1) {
-    const d1 = await prepareLocalD1(join(o.dir, "d1"), o.now, o.trivial ? "bench/trivial-worker.ts" : undefined);
-    const worker = await startWranglerDev(d1);
+  const routes: D1Route[] = o.skipD1 ? [] : o.via === "both" ? ["proxy", "direct"] : [o.via ?? "proxy"];
+  for (const via of routes) {
+    const d1 = await prepareLocalD1(join(o.dir, `d1-${via}`), o.now, o.trivial ? "bench/trivial-worker.ts" : undefined);
+    const worker = via === "direct" ? await startDirectWorker(d1) : await startWranglerDev(d1);
     try {
       // One request first, so workerd has compiled the Worker before the first burst.
-      await fetch(`${worker.url}/health`).then((r) => r.text());
+      await fetch(`${worker.url}/health`, { headers: worker.headers }).then((r) => r.text());
       // The stand-in Worker writes no bookings, only units: it is checked against the units.
       const read = o.trivial ? (path: string, offering: string, at: number) => ({ bookings: bookedIn(path, offering, at).units, units: bookedIn(path, offering, at).units }) : bookedIn;
-      const result = await series("d1", worker.url, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log, worker.processes, read);
+      const result = await series("d1", via, worker.url, worker.headers, d1.seed, d1.sqlitePath, o, worker.cpuMs, worker.rssMiB, log, worker.processes, read);
       out.push(result);
       // wrangler's own account of a failed run (reloads, runtime restarts), without the request lines.
       if (result.failed > 0) log(worker.output().split("\n").filter((line) => line.trim() && !line.includes("[wrangler:info]")).slice(-40).join("\n"));
@@ -393,7 +477,7 @@ export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
     const seed = seedBookingBench(path, o.now, 0);
     const server = await startServer({ script: "src/server.ts", databasePath: path });
     try {
-      out.push(await series("better-sqlite3", server.url, seed, path, o, () => server.cpuMs(), () => server.rssMiB(), log));
+      out.push(await series("better-sqlite3", undefined, server.url, {}, seed, path, o, () => server.cpuMs(), () => server.rssMiB(), log));
     } finally {
       await server.stop();
     }
@@ -403,7 +487,7 @@ export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
 
 export function printBursts(results: readonly BurstSeries[]) {
   const head = ["driver", "bursts", "failed", "bookings/s", "requests/s", "p99 ms (median burst)", "CPU ms/request", "RSS MiB"];
-  const body = results.map((r) => [r.driver, String(r.bursts.length), String(r.failed), r.bookings_per_s.toFixed(1), r.requests_per_s.toFixed(1), String(r.p99_ms), r.cpu_ms_per_request.toFixed(2), r.rss_mib.toFixed(0)]);
+  const body = results.map((r) => [r.via ? `${r.driver} (${r.via === "proxy" ? "wrangler dev proxy" : "workerd socket"})` : r.driver, String(r.bursts.length), String(r.failed), r.bookings_per_s.toFixed(1), r.requests_per_s.toFixed(1), String(r.p99_ms), r.cpu_ms_per_request.toFixed(2), r.rss_mib.toFixed(0)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
   console.log(line(head));

@@ -10,11 +10,28 @@ import type { LoadPlan, LoadResult } from "./load";
 const ROOT = resolve(import.meta.dirname, "..");
 const TSX = resolve(ROOT, "node_modules/.bin/tsx");
 
-export function freePort(): Promise<number> {
+/** BENCH_PORTS=4160-4169: take ports from this range only (a shared machine where each user has its own range). */
+const PORT_RANGE = process.env.BENCH_PORTS?.match(/^(\d+)-(\d+)$/)?.slice(1).map(Number) as [number, number] | undefined;
+let nextInRange = PORT_RANGE?.[0] ?? 0;
+
+export async function freePort(): Promise<number> {
+  if (!PORT_RANGE) return probePort(0);
+  while (nextInRange <= PORT_RANGE[1]) {
+    const port = nextInRange++;
+    try {
+      return await probePort(port);
+    } catch {
+      // taken: try the next one
+    }
+  }
+  throw new Error(`no free port left in BENCH_PORTS=${process.env.BENCH_PORTS}`);
+}
+
+function probePort(port: number): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
+    probe.listen(port, "127.0.0.1", () => {
       const address = probe.address();
       probe.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
     });

@@ -10,7 +10,9 @@
 // the Node server on better-sqlite3 (bench/d1.ts; offline, 127.0.0.1, random ports).
 // Flags: --skip-inprocess, --skip-growth, --skip-bookings, --skip-rush, --skip-report, --skip-audit,
 // --skip-d1, --audit-events=N (default 200,000), --seconds=N (measured load per run), --profile=DIR,
-// --bursts=N (default 10), --burst-size=N (default 200).
+// --bursts=N (default 10), --burst-size=N (default 200), --d1-via=proxy|direct|both (default both:
+// through wrangler dev's proxy, and on the Worker's own workerd socket; docs/performance.md, "D1
+// bursts, fifth round").
 // Last, the catalogue's first paint on a throttled phone connection in Chromium (bench/first-paint.ts;
 // --skip-web).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -257,9 +259,9 @@ async function main() {
     if (audit) printAudit(audit);
     const bursts = flags.includes("--skip-d1")
       ? null
-      : await measureBursts({ dir, now, bursts: Number(flag("bursts") ?? 10), size: Number(flag("burst-size") ?? 200), node: true });
+      : await measureBursts({ dir, now, bursts: Number(flag("bursts") ?? 10), size: Number(flag("burst-size") ?? 200), node: true, via: (flag("d1-via") ?? "both") as "proxy" | "direct" | "both" });
     if (bursts) {
-      console.log(`\n${bursts[0]?.bursts[0]?.size ?? 0}-way booking bursts on one hour (64 units), D1 on wrangler dev beside better-sqlite3`);
+      console.log(`\n${bursts[0]?.bursts[0]?.size ?? 0}-way booking bursts on one hour (64 units), D1 on wrangler dev (through its proxy and on the Worker's own workerd socket) beside better-sqlite3`);
       printBursts(bursts);
     }
     const web = flags.includes("--skip-web") ? null : await measureFirstPaint();
