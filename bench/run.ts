@@ -24,12 +24,12 @@ import { createApp } from "../src/app";
 import { openDirectoryBlobStore } from "../src/blobs/directory";
 import { generateSessionToken, SESSION_COOKIE, sessionInsert } from "../src/auth/session";
 import { openNodeStore } from "../src/db/node";
-import { offerings, organisations, sessions, users } from "../src/db/schema";
+import { offerings, sessions } from "../src/db/schema";
 import { DAY_MS, HOUR_MS, toShanghaiIso } from "../src/lib/time";
 import { searchCapacity } from "../src/services/capacity-search";
 import { slotAvailability } from "../src/services/offerings";
 import { planBooking } from "../src/services/booking-plan";
-import { BOOKINGS, OFFERINGS, VOUCHERS, seedBench } from "./seed";
+import { benchNeed, benchSme, BOOKINGS, OFFERINGS, VOUCHERS, seedBench } from "./seed";
 import { measureRush, type RushResult } from "./rush";
 import { measureAuditVerify, type AuditVerifyResult } from "./audit-verify";
 import { measureReport, type ReportResult } from "./report";
@@ -92,10 +92,8 @@ async function inProcess(dir: string, now: number): Promise<Row[]> {
     const seeded = seedBench(path, now);
     console.log(`seeded ${OFFERINGS} offerings, ${BOOKINGS} bookings, ${VOUCHERS} vouchers, ${seeded.slot_rows} slot rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (${path})\n`);
 
-    const [org] = await store.db.select().from(organisations).where(eq(organisations.id, seeded.sme_org_id));
-    const [user] = await store.db.select().from(users).where(eq(users.id, seeded.sme_user_id));
-    if (!org || !user) throw new Error("seeding did not create the SME");
-    const actor = { org, user, sessionId: "bench", sessionExpiresAt: now + DAY_MS };
+    const actor = await benchSme(store, seeded, now);
+    const { user } = actor;
     const token = generateSessionToken();
     await store.batch([store.db.insert(sessions).values(await sessionInsert(token, user.id, now))]);
     const app = createApp({ store: () => store, blobs: () => openDirectoryBlobStore(join(dirname(path), "blobs")), clientAddress: () => "127.0.0.1", now: () => now });
@@ -105,18 +103,7 @@ async function inProcess(dir: string, now: number): Promise<Row[]> {
     const [offering] = await store.db.select().from(offerings).where(eq(offerings.id, offeringId));
     if (!offering) throw new Error("no offering to measure");
     const window = { from: now, to: now + 30 * DAY_MS };
-    const need = {
-      category: "compute",
-      accelerator_model: null,
-      quantity: 8,
-      duration_hours: 4,
-      domestic_only: false,
-      max_unit_price_fen: null,
-      earliest_start_at: now + DAY_MS,
-      latest_end_at: now + 31 * DAY_MS,
-      sort: "cheapest" as const,
-      limit: 20,
-    };
+    const need = benchNeed(now);
     const availabilityPath = `/api/offerings/${offeringId}/availability?from=${encodeURIComponent(toShanghaiIso(window.from))}&to=${encodeURIComponent(toShanghaiIso(window.to))}`;
     const searchBody = JSON.stringify({
       category: need.category,

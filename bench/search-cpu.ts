@@ -4,12 +4,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import { openNodeStore } from "../src/db/node";
-import { organisations, users } from "../src/db/schema";
-import { DAY_MS } from "../src/lib/time";
 import { searchCapacity } from "../src/services/capacity-search";
-import { seedBench } from "./seed";
+import { benchNeed, benchSme, seedBench } from "./seed";
 
 const [runs = "40", quantity = "8", hours = "4"] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), "search-cpu-"));
@@ -18,21 +15,8 @@ try {
   const now = Date.now();
   const store = openNodeStore(path);
   const seeded = seedBench(path, now);
-  const [org] = await store.db.select().from(organisations).where(eq(organisations.id, seeded.sme_org_id));
-  const [user] = await store.db.select().from(users).where(eq(users.id, seeded.sme_user_id));
-  const actor = { org: org!, user: user!, sessionId: "bench", sessionExpiresAt: now + DAY_MS };
-  const need = {
-    category: "compute",
-    accelerator_model: null,
-    quantity: Number(quantity),
-    duration_hours: Number(hours),
-    domestic_only: false,
-    max_unit_price_fen: null,
-    earliest_start_at: now + DAY_MS,
-    latest_end_at: now + 31 * DAY_MS,
-    sort: "cheapest" as const,
-    limit: 20,
-  };
+  const actor = await benchSme(store, seeded, now);
+  const need = benchNeed(now, Number(quantity), Number(hours));
   const times: number[] = [];
   const cpu = process.cpuUsage();
   for (let i = 0; i < Number(runs); i++) {

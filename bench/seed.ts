@@ -4,11 +4,14 @@
 // one SME holding two vouchers, so searches price subsidies as they would for a real caller, and
 // 2,000 other SMEs holding the rest of 10,000 vouchers, so the voucher tables have a real size.
 import BetterSqlite3 from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import { accountIds } from "../src/db/accounts";
 import type { ProgrammeRules } from "../src/domain/programme-rules";
 import { slotFloor } from "../src/domain/slots";
 import { withCheckCharacter } from "../src/domain/credit-code";
 import { DAY_MS, HOUR_MS } from "../src/lib/time";
+import { organisations, users } from "../src/db/schema";
+import type { Store } from "../src/db/store";
 
 export const PROVIDERS = 50;
 export const OFFERINGS = 1_000;
@@ -158,4 +161,28 @@ export function seedBench(path: string, now: number): Seeded {
   db.pragma("optimize");
   db.close();
   return result as Seeded;
+}
+
+/** The seeded SME as a signed-in caller, for calling the services directly. */
+export async function benchSme(store: Store, seeded: Seeded, now: number) {
+  const [org] = await store.db.select().from(organisations).where(eq(organisations.id, seeded.sme_org_id));
+  const [user] = await store.db.select().from(users).where(eq(users.id, seeded.sme_user_id));
+  if (!org || !user) throw new Error("seeding did not create the SME");
+  return { org, user, sessionId: "bench", sessionExpiresAt: now + DAY_MS };
+}
+
+/** The bench's capacity search: `quantity` compute units for `hours` hours within the next month, cheapest first. */
+export function benchNeed(now: number, quantity = 8, hours = 4) {
+  return {
+    category: "compute",
+    accelerator_model: null,
+    quantity,
+    duration_hours: hours,
+    domestic_only: false,
+    max_unit_price_fen: null,
+    earliest_start_at: now + DAY_MS,
+    latest_end_at: now + 31 * DAY_MS,
+    sort: "cheapest" as const,
+    limit: 20,
+  };
 }

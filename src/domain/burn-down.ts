@@ -22,7 +22,7 @@ export interface BurnDown {
   remaining_fen: number;
   /** Net burn per day over the window, in whole fen (rounded down); 0 when nothing net left the pool. */
   daily_rate_fen: number;
-  /** The Shanghai date the budget runs out at that rate; null when the rate is not positive. */
+  /** The Shanghai date the budget runs out at that rate; null when the rate is not positive or nothing was budgeted yet. */
   runs_out_on: string | null;
 }
 
@@ -51,7 +51,9 @@ export function burnDown(input: { budget_fen: number; events: readonly BurnEvent
   const rate = inWindow / input.window_days;
   const daily_rate_fen = rate > 0 ? Math.floor(rate) : 0;
   let runs_out_on: string | null = null;
-  if (remaining_fen <= 0) runs_out_on = shanghaiDate(input.now);
+  // Nothing budgeted and nothing burned yet (a period before the programme): nothing runs out.
+  const funded = input.budget_fen > 0 || months.length > 0;
+  if (funded && remaining_fen <= 0) runs_out_on = shanghaiDate(input.now);
   else if (rate > 0) runs_out_on = shanghaiDate(input.now + Math.ceil(remaining_fen / rate) * DAY_MS);
   return { months, remaining_fen, daily_rate_fen, runs_out_on };
 }

@@ -2,7 +2,7 @@
 //
 // Each run reads the audit events after its cursor (at most `events_per_run`, in sequence order,
 // keyset on seq), gathers the bookings, vouchers, claims and organisations they touched, and
-// checks the rules (src/services/anomaly-checks.ts) on those alone. A flag is an INSERT … ON
+// checks the rules (src/services/anomaly-checks/) on those alone. A flag is an INSERT … ON
 // CONFLICT DO NOTHING on the unique (rule, subject, programme) key, so two sweeps computing the
 // same flag raise it once; the cursor only moves forward (max of old and new). A run that fails
 // leaves the cursor where it was, and the next run does the same work again, harmlessly.
@@ -11,7 +11,8 @@ import { anomaly_flags, anomaly_sweep, audit_events, bookings, usage_events } fr
 import type { Store } from "../db/store";
 import { DEFAULT_ANOMALY_SETTINGS, RULE_SEVERITY, type AnomalySettings } from "../domain/anomaly-rules";
 import { newId } from "../lib/ids";
-import { chunks, SweepRun, type Candidate } from "./anomaly-checks";
+import { chunks, type Candidate } from "./anomaly-checks/evidence";
+import { SweepRun } from "./anomaly-checks/sweep-run";
 
 /** The production sweep's cursor row; tests keep cursors of their own so runs elsewhere never skip their events. */
 export const CURSOR_ID = "audit";
@@ -52,7 +53,7 @@ export async function sweepAnomalies(store: Store, now: number, settings: Anomal
     else if (e.action === "related_party.declared") declaringOrgs.add(e.subject_id);
   }
 
-  const run = new SweepRun(store, now, settings);
+  const run = new SweepRun(store, settings);
   const meteredBookings = new Set<string>();
   for (const chunk of chunks([...usageBatches])) {
     const rows = await store.db.selectDistinct({ id: usage_events.booking_id }).from(usage_events).where(inArray(usage_events.batch_id, chunk));

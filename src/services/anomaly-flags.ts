@@ -12,7 +12,7 @@ import type { Actor, AppEnv } from "../lib/context";
 import { actorOf } from "../lib/route";
 import { badRequest, conflict, notFound } from "../lib/errors";
 import { toIso } from "../lib/time";
-import type { Evidence } from "./anomaly-checks";
+import type { Evidence } from "./anomaly-checks/evidence";
 import { inProgrammeScope, programmesInScope } from "./report-scope";
 
 export interface AnomalyFilter {

@@ -2,13 +2,13 @@
 // of transfers by code, never of booking columns, so they reconcile with the ledger by
 // construction; booking columns add only what the ledger does not carry (gross price, co-pay,
 // region, category). The period filters the instant each transfer, application or voucher was
-// recorded. A programme's transfers are found by their programme_id (set by each transfer's own
+// recorded; balances (held, pool available, burn-down) are as they stood at the period's end
+// (or now), replayed from the transfers recorded by then. A programme's transfers are found by their programme_id (set by each transfer's own
 // write, src/db/ledger.ts) through ledger_transfers_programme_idx, so a report reads its own
 // programme's rows and no others.
-import { eq, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { burnDown, type BurnDown } from "../domain/burn-down";
-import { availableFen } from "../domain/ledger";
-import { ledger_accounts, type Programme } from "../db/schema";
+import type { Programme } from "../db/schema";
 import type { Store } from "../db/store";
 import { DAY_MS, SHANGHAI_OFFSET_MS } from "../lib/time";
 import { CLAIM_REVERSAL_CODE } from "./claim-moves";
@@ -252,51 +252,90 @@ async function utilisation(store: Store, programmeId: string, u: { from: number;
   };
 }
 
-/** Money leaving the pool (issue) and coming back (expiry, revocation, disputes settled to the pool), all time. */
-async function burn(store: Store, programme: Programme, now: number): Promise<BurnDown> {
-  const rows = await store.all<{ at: number; debit: string; credit: string; amount: number; code: string }>(sql`
-    SELECT t.created_at AS at, t.debit_account_id AS debit, t.credit_account_id AS credit, t.amount_fen AS amount, t.code AS code
+/** A transfer touching the programme's pool account. */
+interface PoolTransfer {
+  id: string;
+  kind: string;
+  pending_id: string | null;
+  at: number;
+  debit: string;
+  credit: string;
+  amount: number;
+  code: string;
+}
+
+/** The pool's transfers recorded before `before` (exclusive), oldest first. */
+async function poolTransfers(store: Store, programme: Programme, before: number): Promise<PoolTransfer[]> {
+  const rows = await store.all<PoolTransfer>(sql`
+    SELECT t.id AS id, t.kind AS kind, t.pending_id AS pending_id, t.created_at AS at, t.debit_account_id AS debit, t.credit_account_id AS credit, t.amount_fen AS amount, t.code AS code
     FROM ledger_transfers t
-    WHERE t.kind = 'posted' AND (t.debit_account_id = ${programme.pool_account_id} OR t.credit_account_id = ${programme.pool_account_id})
-    ORDER BY t.created_at`);
+    WHERE (t.debit_account_id = ${programme.pool_account_id} OR t.credit_account_id = ${programme.pool_account_id}) AND t.created_at < ${before}
+    ORDER BY t.created_at, t.id`);
+  return rows.map((r) => ({ ...r, at: num(r.at), amount: num(r.amount) }));
+}
+
+/**
+ * The pool's available balance replayed from its transfers, as the account row keeps it
+ * (src/db/ledger.ts, availableFen): credits posted − debits posted − debits still pending. A
+ * post_pending moves what it posts; a pending transfer counts until it is posted or voided.
+ */
+export function poolAvailableFrom(poolId: string, rows: readonly PoolTransfer[]): number {
+  const resolved = new Set(rows.filter((r) => r.pending_id !== null).map((r) => r.pending_id));
+  let available = 0;
+  for (const r of rows) {
+    const signed = (r.credit === poolId ? r.amount : 0) - (r.debit === poolId ? r.amount : 0);
+    if (r.kind === "posted" || r.kind === "post_pending") available += signed;
+    else if (r.kind === "pending" && r.debit === poolId && !resolved.has(r.id)) available -= r.amount;
+  }
+  return available;
+}
+
+/** Money leaving the pool (issue) and coming back (expiry, revocation, disputes settled to the pool) up to `asOf`. */
+function burn(programme: Programme, rows: readonly PoolTransfer[], asOf: number): BurnDown {
   let budget = 0;
   const events = [];
   for (const r of rows) {
-    if (r.code === POOL_CODES.budget) budget += num(r.amount);
-    else events.push({ at: num(r.at), burned_fen: r.debit === programme.pool_account_id ? num(r.amount) : -num(r.amount) });
+    if (r.kind !== "posted") continue;
+    if (r.code === POOL_CODES.budget) budget += r.amount;
+    else events.push({ at: r.at, burned_fen: r.debit === programme.pool_account_id ? r.amount : -r.amount });
   }
-  return burnDown({ budget_fen: budget, events, now, window_days: BURN_WINDOW_DAYS });
+  return burnDown({ budget_fen: budget, events, now: asOf, window_days: BURN_WINDOW_DAYS });
 }
 
-async function poolAvailableFen(store: Store, programme: Programme): Promise<number> {
-  const [pool] = await store.db.select().from(ledger_accounts).where(eq(ledger_accounts.id, programme.pool_account_id));
-  if (!pool) throw new Error(`programme ${programme.id} lost its pool account`);
-  return availableFen(pool);
+/**
+ * The pool's balance and burn-down at the period's end (now when the period runs on past now),
+ * replayed from the pool's transfers, so a past period shows the pool as it stood then.
+ */
+async function poolAsOf(store: Store, programme: Programme, asOf: number): Promise<{ available_fen: number; burn_down: BurnDown }> {
+  const rows = await poolTransfers(store, programme, asOf + 1);
+  return { available_fen: poolAvailableFrom(programme.pool_account_id, rows), burn_down: burn(programme, rows, asOf) };
 }
 
 async function gather(store: Store, programme: Programme, filter: ReportFilter, now: number, breakdown = false) {
   const p = period(filter);
-  const [totals, held, applications, vouchers, pool, burnDown, delivered] = await Promise.all([
+  // The last instant the period covers: balances are given as they stood then.
+  const asOf = Math.min(p.to - 1, now);
+  const [totals, held, applications, vouchers, pool, delivered] = await Promise.all([
     codeTotals(store, programme.id, p),
-    outstandingHeldFen(store, programme.id, Math.min(p.to, now + 1)),
+    outstandingHeldFen(store, programme.id, asOf + 1),
     applicationCounts(store, programme.id, p),
     voucherCounts(store, programme.id, p),
-    poolAvailableFen(store, programme),
-    burn(store, programme, now),
+    poolAsOf(store, programme, asOf),
     breakdown ? deliveredBreakdown(store, programme.id, p) : deliveredTotal(store, programme.id, p).then((all) => ({ all, by: undefined })),
   ]);
   const { by_month, ...applicationTotals } = applications;
   const all = delivered.all;
   const summary = {
     programme: { id: programme.id, name: programme.name, status: programme.status },
+    as_of: new Date(asOf).toISOString(),
     ledger: ledgerFigures(totals, held),
-    pool_available_fen: pool,
+    pool_available_fen: pool.available_fen,
     applications: applicationTotals,
     vouchers,
     delivered: { bookings: all.bookings, subsidy_fen: all.subsidy_fen, gross_fen: all.gross_fen, copay_fen: all.copay_fen, subsidy_ratio_bp: all.subsidy_ratio_bp },
-    runs_out_on: burnDown.runs_out_on,
+    runs_out_on: pool.burn_down.runs_out_on,
   };
-  return { summary, totals, applicationsByMonth: by_month, burnDown, deliveredBy: delivered.by };
+  return { summary, totals, applicationsByMonth: by_month, burnDown: pool.burn_down, deliveredBy: delivered.by };
 }
 
 /** The headline figures of one programme (the overview lists these). */

@@ -159,12 +159,40 @@ describe("resetting a forgotten password", () => {
 describe("editing an organisation's details", () => {
   it("the admin changes contact details without touching verification; the change is audited", async () => {
     const sme = await signUpSme(harness);
-    const res = await sme.client.patch(`/api/organisations/${sme.org.id}`, { name: "新名称企业 Renamed Ltd", address: "北京市海淀区中关村大街1号", contact_phone: "+86 10 1234 5678" });
+    const [{ name } = { name: "" }] = await harness.store.db.select().from(organisations).where(eq(organisations.id, sme.org.id));
+    // The web form sends the name unchanged with every edit: that is not a rename.
+    const res = await sme.client.patch(`/api/organisations/${sme.org.id}`, { name, address: "北京市海淀区中关村大街1号", contact_phone: "+86 10 1234 5678" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: "新名称企业 Renamed Ltd", address: "北京市海淀区中关村大街1号", contact_phone: "+86 10 1234 5678", verification_state: "verified" });
+    expect(res.body).toMatchObject({ name, address: "北京市海淀区中关村大街1号", contact_phone: "+86 10 1234 5678", verification_state: "verified" });
     const cleared = await sme.client.patch(`/api/organisations/${sme.org.id}`, { address: null });
     expect(cleared.body.address).toBeNull();
+    expect(cleared.body.verification_state).toBe("verified");
     expect(await actions(sme.org.id)).toContain("organisation.details_changed");
+    expect(await actions(sme.org.id)).not.toContain("organisation.eligibility_changed");
+  });
+
+  it("an enterprise's rename goes back to agency verification (its name is what notices, claims and reports show); an agency's does not", async () => {
+    for (const kind of ["sme", "provider"] as const) {
+      const team = await createOrganisation(harness, kind, ["admin"]);
+      const [was] = await harness.store.db.select().from(organisations).where(eq(organisations.id, team.org.id));
+      expect(was?.verification_state).toBe("verified");
+      const res = await team.admin.client.patch(`/api/organisations/${team.org.id}`, { name: "新名称企业 Renamed Ltd" });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ name: "新名称企业 Renamed Ltd", verification_state: "unverified" });
+      expect(res.body.verification.missing).toContain("submission");
+      const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, team.org.id));
+      expect([row?.verified_at, row?.verified_by]).toEqual([null, null]);
+      expect(row?.verification_reason).toContain("Name or eligibility facts changed");
+      const [event] = await harness.store.db.select().from(audit_events).where(and(eq(audit_events.subject_id, team.org.id), eq(audit_events.action, "organisation.eligibility_changed")));
+      expect(JSON.parse(event!.before_json!)).toEqual({ name: was!.name, verification_state: "verified" });
+      expect(JSON.parse(event!.after_json!)).toMatchObject({ name: "新名称企业 Renamed Ltd", verification_state: "unverified" });
+    }
+    const agency = await createAgency(harness);
+    const renamed = await agency.admin.client.patch(`/api/organisations/${agency.org.id}`, { name: "测试科技局（更名）" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "测试科技局（更名）", verification_state: "verified" });
+    expect(await actions(agency.org.id)).toContain("organisation.details_changed");
+    expect(await actions(agency.org.id)).not.toContain("organisation.eligibility_changed");
   });
 
   it("a changed eligibility fact goes back to agency verification instead of changing eligibility silently", async () => {

@@ -107,6 +107,50 @@ describe("programme report", () => {
     await expectLedgerConsistent(harness);
   });
 
+  it("a past period gives the pool and its burn-down as they stood at the period's end, reconciled with the transfers recorded by then", async () => {
+    const { agency, market, revokedVoucher } = await scenario();
+    const [{ pool } = { pool: "" }] = await harness.store.all<{ pool: string }>(sql`SELECT pool_account_id AS pool FROM programmes WHERE id = ${market.programme.id}`);
+    /** The pool's available balance from the table: credits − debits posted, less holds still open, before `to`. */
+    const poolBefore = async (to: number) => {
+      const [row] = await harness.store.all<{ credits: number; debits: number; open: number }>(sql`
+        SELECT sum(CASE WHEN t.kind IN ('posted', 'post_pending') AND t.credit_account_id = ${pool} THEN t.amount_fen ELSE 0 END) AS credits,
+          sum(CASE WHEN t.kind IN ('posted', 'post_pending') AND t.debit_account_id = ${pool} THEN t.amount_fen ELSE 0 END) AS debits,
+          sum(CASE WHEN t.kind = 'pending' AND t.debit_account_id = ${pool}
+            AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id AND r.created_at < ${to}) THEN t.amount_fen ELSE 0 END) AS open
+        FROM ledger_transfers t WHERE t.created_at < ${to} AND (t.credit_account_id = ${pool} OR t.debit_account_id = ${pool})`);
+      return Number(row!.credits) - Number(row!.debits) - Number(row!.open ?? 0);
+    };
+    const [{ revoked_at } = { revoked_at: 0 }] = await harness.store.all<{ revoked_at: number }>(sql`
+      SELECT created_at AS revoked_at FROM ledger_transfers WHERE code = 'revoke' AND subject_id = ${revokedVoucher.id}`);
+    // Before the revocation (12:00 on 3 March) returned 5,000 yuan to the pool.
+    const end = Date.parse(cst("2026-03-03T11:00"));
+    expect(Number(revoked_at)).toBeGreaterThan(end);
+
+    const today = (await agency.auditor.client.get(`/api/reports/programmes/${market.programme.id}`)).body;
+    const [account] = await harness.store.all<{ credits: number; debits: number; pending: number }>(sql`
+      SELECT credits_posted_fen AS credits, debits_posted_fen AS debits, debits_pending_fen AS pending FROM ledger_accounts WHERE id = ${pool}`);
+    expect(today.as_of).toBe(new Date(harness.clock.now).toISOString());
+    expect(today.pool_available_fen, "replayed from the transfers, the pool is the account row").toBe(Number(account!.credits) - Number(account!.debits) - Number(account!.pending));
+    expect(today.pool_available_fen).toBe(await poolBefore(harness.clock.now + 1));
+
+    const to = encodeURIComponent(new Date(end).toISOString());
+    for (const query of [`to=${to}`, `from=${encodeURIComponent(cst("2026-03-03T00:00"))}&to=${to}`]) {
+      const past = await agency.auditor.client.get(`/api/reports/programmes/${market.programme.id}?${query}`);
+      expect(past.status, JSON.stringify(past.body)).toBe(200);
+      expect(past.body.as_of).toBe(new Date(end - 1).toISOString());
+      expect(past.body.pool_available_fen).toBe(await poolBefore(end));
+      expect(past.body.pool_available_fen, "the revocation came after the period").toBe(today.pool_available_fen - 500_000);
+      expect(past.body.burn_down.remaining_fen).toBe(past.body.pool_available_fen);
+      expect(past.body.burn_down.months.at(-1)).toMatchObject({ remaining_fen: past.body.pool_available_fen });
+      expect(past.body.ledger.revoked_fen).toBe(0);
+      const overview = await agency.finance.client.get(`/api/reports/overview?programme_id=${market.programme.id}&${query}`);
+      expect(overview.body.items).toMatchObject([{ as_of: past.body.as_of, pool_available_fen: past.body.pool_available_fen, runs_out_on: past.body.runs_out_on }]);
+    }
+    // Before the programme existed: an empty pool, nothing to run out.
+    const before = await agency.auditor.client.get(`/api/reports/programmes/${market.programme.id}?to=${encodeURIComponent(cst("2001-03-01T00:00"))}`);
+    expect(before.body).toMatchObject({ pool_available_fen: 0, runs_out_on: null, burn_down: { months: [], remaining_fen: 0, runs_out_on: null } });
+  });
+
   it("measures booked capacity and metered usage over the period", async () => {
     const { agency, market } = await scenario();
     const res = await agency.admin.client.get(`/api/reports/programmes/${market.programme.id}?from=${encodeURIComponent(cst("2026-03-03T00:00"))}&to=${encodeURIComponent(cst("2026-03-04T00:00"))}`);

@@ -2,7 +2,7 @@
 // signs out the other sessions, and a forgotten password is reset through the one-time link the
 // server prints to its log (development has no mail server), which then works once only; the
 // installation admin creates an agency whose first admin joins by the invitation link, and the
-// organisation's last admin cannot be disabled.
+// organisation's last admin cannot be disabled; an enterprise's rename goes back to verification.
 import { describe, expect, it } from "vitest";
 import { Caller, registerSme } from "./support/sme";
 import { E2E_PASSWORD, uniqueCreditCode, uniqueEmail, uniqueSuffix } from "./support/data";
@@ -53,6 +53,26 @@ describe("changing one's password", () => {
     await heading(page, "我的机构").waitFor();
     expect(await signInStatus(sme.email, sme.password)).toBe(401);
     expect(await signInStatus(sme.email, NEW_PASSWORD)).toBe(200);
+  });
+});
+
+describe("editing the organisation's details", () => {
+  it("a rename asks first, says the organisation goes back to agency verification, and does", async () => {
+    const sme = await registerSme(product.baseUrl);
+    const { page } = await product.tab();
+    await page.goto("/organisation");
+    await signIn(page, sme.email, sme.password);
+    await heading(page, "我的机构").waitFor();
+    const card = page.getByRole("region", { name: "修改机构信息" });
+    const name = `更名测试科技 ${uniqueSuffix()}`;
+    await card.getByRole("group", { name: "核验信息（修改后需重新核验）" }).getByLabel("机构名称").fill(name);
+    await card.getByRole("button", { name: "保存修改" }).click();
+    await card.getByText("修改机构名称或资格信息后，本机构回到“未核验”状态", { exact: false }).waitFor();
+    const api = await Caller.signIn(product.baseUrl, sme.email, sme.password);
+    expect((await api.get("/api/me")).body.organisation, "nothing sent before the confirmation").toMatchObject({ name: sme.name, verification_state: "submitted" });
+    await card.getByRole("button", { name: "确认修改并重新核验" }).click();
+    await card.getByRole("status").getByText("已保存。名称或资格信息已修改，请重新上传营业执照并提交核验。").waitFor();
+    expect((await api.get("/api/me")).body.organisation).toMatchObject({ name, verification_state: "unverified" });
   });
 });
 

@@ -51,6 +51,11 @@ describe("budget burn-down", () => {
     expect(spent).toMatchObject({ remaining_fen: 0, runs_out_on: "2026-03-31" });
   });
 
+  it("gives no run-out date before anything was budgeted (a period before the programme)", () => {
+    const before = burnDown({ budget_fen: 0, now: at("2001-02-28T23:59:59+08:00"), window_days: 30, events: [] });
+    expect(before).toMatchObject({ months: [], remaining_fen: 0, runs_out_on: null });
+  });
+
   it("ignores events after now", () => {
     const result = burnDown({ budget_fen: 10, now: at("2026-03-01T00:00:00Z"), window_days: 1, events: [{ at: at("2026-04-01T00:00:00Z"), burned_fen: 10 }] });
     expect(result).toMatchObject({ months: [], remaining_fen: 10, runs_out_on: null });

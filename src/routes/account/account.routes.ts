@@ -45,7 +45,7 @@ export const OrganisationChangeBody = z
   .refine((body) => Object.values(body).some((v) => v !== undefined), { message: "至少修改一项 / Change at least one field" })
   .openapi("OrganisationChange", {
     description:
-      "Only the fields given change; null clears an optional one. credit_code, region_code, size_class and founded_on decide eligibility: changing any of them sends the organisation back to agency verification (state unverified)",
+      "Only the fields given change; null clears an optional one. credit_code, region_code, size_class and founded_on decide eligibility, and an enterprise's (SME's or provider's) name is its legal name as verified against the licence: changing any of them sends the organisation back to agency verification (state unverified). An agency's or the platform's name is a plain detail",
   });
 
 export const NewAgencyBody = z
@@ -107,7 +107,7 @@ export const updateOrganisation = defineRoute({
   method: "patch",
   path: "/api/organisations/{id}",
   tags: ["organisations"],
-  summary: "Edit your organisation's details (its admins); changed eligibility facts go back to agency verification",
+  summary: "Edit your organisation's details (its admins); a changed legal name or eligibility fact goes back to agency verification",
   request: { params: IdParam, ...jsonBody(OrganisationChangeBody) },
   responses: {
     200: json(OrganisationSchema.extend({ verification: VerificationSummarySchema }).openapi("UpdatedOrganisation"), "The organisation as it now is"),

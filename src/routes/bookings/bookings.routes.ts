@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { BOOKING_STATUSES } from "../../domain/booking-lifecycle";
 import { defineRoute } from "../../lib/route";
 import { commonErrors, conflictError, ErrorSchema, Fen, IdempotencyHeaders, IdParam, Instant, json, jsonBody, PageQuery, RecordId, text } from "../common";
-import { MAX_CAPACITY_UNITS } from "../offerings/offerings.routes";
+import { MAX_CAPACITY_UNITS } from "../offerings/offering-fields";
 
 export const BookingRequestFields = {
   offering_id: RecordId,

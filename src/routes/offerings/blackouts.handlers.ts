@@ -19,7 +19,7 @@ import { clearTheWay, overfullSlots, presentBookingsInTheWay } from "../../servi
 import { readOwnOffering } from "../../services/offerings";
 import { isWriteLimit, tooManyBlackouts, upcomingBlackoutsGuards } from "../../services/write-limits";
 import { explainOfferingGuard } from "./offering-rows";
-import * as routes from "./offerings.routes";
+import * as routes from "./blackouts.routes";
 
 type Blackout = typeof blackouts.$inferSelect;
 
@@ -133,6 +133,42 @@ export const deleteBlackout: RouteHandler<typeof routes.deleteBlackout, AppEnv> 
   }, explainBlackoutGuard);
   return c.json({ id: blackout_id, removed }, 200);
 };
+
+export const createBlackout: RouteHandler<typeof routes.createBlackout, AppEnv> = async (c) => {
+  const actor = actorOf(c);
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const now = c.var.now();
+  const window = { from: Date.parse(body.starts_at), to: Date.parse(body.ends_at) };
+  checkWindow(window.from, window.to, now, false);
+  const result = await retryOnGuard(async () => {
+    const offering = await readOwnOffering(c.var.store, actor, id);
+    if (offering.status === "retired") throw conflict("offering_retired", "该资源已下架 / The offering is retired");
+    const slots = blackoutSlotRange(window.from, window.to, offering.slot_minutes);
+    const overfull = await overfullSlots(c.var.store, offering.id, 0, slots.from, slots.to);
+    const way = await clearTheWay(c.var.store, offering, overfull, { force: body.force, code: "blackout_over_bookings", notice: body.notice ?? null, now });
+    const row = { id: newId("blk"), offering_id: offering.id, starts_at: window.from, ends_at: window.to, reason: body.reason, created_at: now };
+    const capped = upcomingBlackoutsGuards(offering, now);
+    await commit(c, [...way.statements, blockSlots(offering.id, slots.from, slots.to, offering.slot_minutes), c.var.store.db.insert(blackouts).values(row), ...capped], [
+      ...way.events,
+      { action: "offering.blackout_added", subject_type: "offering", subject_id: offering.id, after: row },
+    ]);
+    return { row, cancelled: way.cancelled };
+  }, (v) => (isWriteLimit(v) ? tooManyBlackouts() : explainOfferingGuard(v)));
+  const { row, cancelled } = result;
+  return c.json(
+    {
+      id: row.id,
+      offering_id: row.offering_id,
+      starts_at: toShanghaiIso(row.starts_at),
+      ends_at: toShanghaiIso(row.ends_at),
+      reason: row.reason,
+      cancelled_bookings: await presentBookingsInTheWay(c.var.store, cancelled),
+    },
+    201,
+  );
+};
+
 
 export const createBlackoutSeries: RouteHandler<typeof routes.createBlackoutSeries, AppEnv> = async (c) => {
   const actor = actorOf(c);

@@ -12,7 +12,7 @@ import { setCapacityFrom } from "../../services/capacity";
 import { bookedSlotsClosedBy, clearForRetirement, clearTheWay, HOURS_NOTICE, mergeOverfull, noBookingsOutside, overfullSlots } from "../../services/offering-changes";
 import { publishedProviderGuard } from "../../services/blackouts";
 import { activeOfferingsGuard } from "../../services/write-limits";
-import type { OfferingInput, OfferingPatch } from "./offerings.routes";
+import type { OfferingInput, OfferingPatch } from "./offering.schemas";
 
 function unitShapeOf(body: OfferingInput): UnitShape & { unit: string } {
   if (body.category === "platform_service") {

@@ -1,17 +1,15 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { normaliseModel } from "../../domain/capacity-search";
-import { BOOKING_HORIZON_MS, blackoutSlotRange } from "../../domain/slots";
 import { commit, retryOnGuard } from "../../db/atomic";
 import { blackouts, offerings, organisations } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
-import { conflict, forbidden, unprocessable } from "../../lib/errors";
+import { unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
 import { DAY_MS, toShanghaiIso } from "../../lib/time";
-import { blockSlots } from "../../services/capacity";
-import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyBlackouts, tooManyOfferings, upcomingBlackoutsGuards } from "../../services/write-limits";
-import { clearTheWay, overfullSlots, presentBookingsInTheWay } from "../../services/offering-changes";
+import { activeOfferingsGuard, explainWriteLimit, isWriteLimit, tooManyOfferings } from "../../services/write-limits";
+import { presentBookingsInTheWay } from "../../services/offering-changes";
 import { mayPublish } from "../../services/vetting";
 import { coveredByVoucher } from "../../services/voucher-coverage";
 import { presentOffering, readOwnOffering, readVisibleOffering, slotAvailability, visibleTo } from "../../services/offerings";
@@ -124,40 +122,4 @@ export const getAvailability: RouteHandler<typeof routes.getAvailability, AppEnv
     state: s.state,
   }));
   return c.json({ offering_id: offering.id, slot_minutes: offering.slot_minutes, from: toShanghaiIso(from), to: toShanghaiIso(to), slots }, 200);
-};
-
-export const createBlackout: RouteHandler<typeof routes.createBlackout, AppEnv> = async (c) => {
-  const actor = actorOf(c);
-  const { id } = c.req.valid("param");
-  const body = c.req.valid("json");
-  const now = c.var.now();
-  const window = windowOf({ from: body.starts_at, to: body.ends_at }, now, routes.MAX_BLACKOUT_DAYS);
-  if (window.from < now) throw unprocessable("blackout_in_past", "维护时段不能从过去开始 / A blackout cannot start in the past");
-  if (window.from > now + BOOKING_HORIZON_MS) throw unprocessable("beyond_horizon", "维护时段须在一年内开始 / A blackout must start within a year");
-  const result = await retryOnGuard(async () => {
-    const offering = await readOwnOffering(c.var.store, actor, id);
-    if (offering.status === "retired") throw conflict("offering_retired", "该资源已下架 / The offering is retired");
-    const slots = blackoutSlotRange(window.from, window.to, offering.slot_minutes);
-    const overfull = await overfullSlots(c.var.store, offering.id, 0, slots.from, slots.to);
-    const way = await clearTheWay(c.var.store, offering, overfull, { force: body.force, code: "blackout_over_bookings", notice: body.notice ?? null, now });
-    const row = { id: newId("blk"), offering_id: offering.id, starts_at: window.from, ends_at: window.to, reason: body.reason, created_at: now };
-    const capped = upcomingBlackoutsGuards(offering, now);
-    await commit(c, [...way.statements, blockSlots(offering.id, slots.from, slots.to, offering.slot_minutes), c.var.store.db.insert(blackouts).values(row), ...capped], [
-      ...way.events,
-      { action: "offering.blackout_added", subject_type: "offering", subject_id: offering.id, after: row },
-    ]);
-    return { row, cancelled: way.cancelled };
-  }, (v) => (isWriteLimit(v) ? tooManyBlackouts() : explainOfferingGuard(v)));
-  const { row, cancelled } = result;
-  return c.json(
-    {
-      id: row.id,
-      offering_id: row.offering_id,
-      starts_at: toShanghaiIso(row.starts_at),
-      ends_at: toShanghaiIso(row.ends_at),
-      reason: row.reason,
-      cancelled_bookings: await presentBookingsInTheWay(c.var.store, cancelled),
-    },
-    201,
-  );
 };

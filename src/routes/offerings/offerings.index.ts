@@ -1,6 +1,7 @@
 import { createRouter } from "../../lib/create-app";
 import * as blackoutHandlers from "./blackouts.handlers";
 import * as handlers from "./offerings.handlers";
+import * as blackoutRoutes from "./blackouts.routes";
 import * as routes from "./offerings.routes";
 
 export const offeringsRouter = createRouter()
@@ -9,7 +10,7 @@ export const offeringsRouter = createRouter()
   .openapi(routes.listOfferings, handlers.listOfferings)
   .openapi(routes.getOffering, handlers.getOffering)
   .openapi(routes.getAvailability, handlers.getAvailability)
-  .openapi(routes.createBlackout, handlers.createBlackout)
-  .openapi(routes.createBlackoutSeries, blackoutHandlers.createBlackoutSeries)
-  .openapi(routes.updateBlackout, blackoutHandlers.updateBlackout)
-  .openapi(routes.deleteBlackout, blackoutHandlers.deleteBlackout);
+  .openapi(blackoutRoutes.createBlackout, blackoutHandlers.createBlackout)
+  .openapi(blackoutRoutes.createBlackoutSeries, blackoutHandlers.createBlackoutSeries)
+  .openapi(blackoutRoutes.updateBlackout, blackoutHandlers.updateBlackout)
+  .openapi(blackoutRoutes.deleteBlackout, blackoutHandlers.deleteBlackout);

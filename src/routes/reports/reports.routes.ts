@@ -43,12 +43,13 @@ const Applications = z.object({ applied: Count, approved: Count, rejected: Count
 export const ProgrammeSummarySchema = z
   .object({
     programme: z.object({ id: z.string(), name: z.string(), status: z.string() }),
+    as_of: z.string().openapi({ description: "The instant the balances describe (held_fen, pool_available_fen, runs_out_on, burn_down): the period's last millisecond, or now when the period runs past now" }),
     ledger: Ledger,
-    pool_available_fen: z.number().int(),
+    pool_available_fen: z.number().int().openapi({ description: "The pool's available balance as of as_of, replayed from its transfers" }),
     applications: Applications,
     vouchers: z.object({ issued: Count, active: Count, expired: Count, revoked: Count, face_value_fen: z.number().int() }),
     delivered: Delivered,
-    runs_out_on: z.string().nullable().openapi({ description: "Asia/Shanghai date the budget runs out at the last 30 days' net burn" }),
+    runs_out_on: z.string().nullable().openapi({ description: "Asia/Shanghai date the budget runs out at the net burn of the 30 days up to as_of" }),
   })
   .openapi("ProgrammeSummary");
 

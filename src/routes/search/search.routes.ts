@@ -3,7 +3,7 @@ import { defineRoute } from "../../lib/route";
 import { MAX_SEARCH_OFFERINGS, MAX_SEARCH_WINDOW_DAYS } from "../../services/capacity-search";
 import { QuoteSchema } from "../bookings/bookings.routes";
 import { commonErrors, ErrorSchema, Instant, json, jsonBody, throttledError } from "../common";
-import { AcceleratorModel, MAX_CAPACITY_UNITS, MAX_UNIT_PRICE_FEN } from "../offerings/offerings.routes";
+import { AcceleratorModel, MAX_CAPACITY_UNITS, MAX_UNIT_PRICE_FEN } from "../offerings/offering-fields";
 
 export const SearchBody = z
   .object({

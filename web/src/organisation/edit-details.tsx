@@ -1,6 +1,7 @@
 // Editing the organisation's details, for its admins (docs/accounts.md). Contact details change
-// at once; the facts that decide eligibility (credit code, region, size, founding date) send an
-// enterprise back to agency verification, so the form asks before it sends such a change.
+// at once; an enterprise's legal name and the facts that decide eligibility (credit code, region,
+// size, founding date) send it back to agency verification, so the form asks before it sends such
+// a change.
 import { api, send } from "../shell/api";
 import { creditCodeCheck } from "../shell/checks";
 import { useI18n } from "../shell/i18n";
@@ -13,7 +14,8 @@ import { RegionPicker } from "../ui/region-picker";
 
 type Organisation = Me["organisation"];
 type SizeClass = Organisation["size_class"];
-const ELIGIBILITY = ["credit_code", "region_code", "size_class", "founded_on"] as const;
+/** What an agency verified against an enterprise's licence (agencies' names are plain details). */
+const VERIFIED = ["name", "credit_code", "region_code", "size_class", "founded_on"] as const;
 const PHONE = /^\+?[0-9][0-9 -]{4,28}$/;
 
 /** The API's limits (src/routes/account OrganisationChangeBody). */
@@ -41,11 +43,11 @@ export function EditDetailsCard({ org, onSaved }: { org: Organisation; onSaved: 
     size_class: org.size_class as string,
     founded_on: org.founded_on,
   };
-  const eligibilityChanged = (values: typeof initial) => enterprise && ELIGIBILITY.some((field) => values[field].trim() !== initial[field]);
+  const verifiedChanged = (values: typeof initial) => enterprise && VERIFIED.some((field) => values[field].trim() !== initial[field]);
   const form = useForm({
     initial,
     specs: DETAIL_LIMITS,
-    confirmFirst: eligibilityChanged,
+    confirmFirst: verifiedChanged,
     submit: async (values) => {
       const optional = (value: string) => (value.trim() === "" ? null : value.trim());
       const changed = await send(
@@ -68,8 +70,8 @@ export function EditDetailsCard({ org, onSaved }: { org: Organisation; onSaved: 
         }),
       );
       onSaved();
-      return changed.verification_state === "unverified" && eligibilityChanged(values)
-        ? ["已保存。资格信息已修改，请重新上传营业执照并提交核验。", "Saved. The eligibility facts changed: upload the business licence and submit for verification again."]
+      return changed.verification_state === "unverified" && verifiedChanged(values)
+        ? ["已保存。名称或资格信息已修改，请重新上传营业执照并提交核验。", "Saved. The name or eligibility facts changed: upload the business licence and submit for verification again."]
         : ["已保存。", "Saved."];
     },
   });
@@ -77,13 +79,14 @@ export function EditDetailsCard({ org, onSaved }: { org: Organisation; onSaved: 
     <section class="card" aria-labelledby="edit-details">
       <h2 id="edit-details">{t("修改机构信息", "Edit the organisation's details")}</h2>
       <form noValidate onSubmit={form.onSubmit} ref={form.ref}>
-        <TextField form={form} name="name" label={t("机构名称", "Name")} />
+        {!enterprise && <TextField form={form} name="name" label={t("机构名称", "Name")} />}
         <TextField form={form} name="address" label={t("注册地址", "Address")} autoComplete="street-address" />
         {enterprise && <TextField form={form} name="legal_representative" label={t("法定代表人", "Legal representative")} />}
         <TextField form={form} name="contact_phone" autoComplete="tel" label={t("联系电话", "Contact telephone")} />
         {enterprise && (
           <fieldset>
-            <legend>{t("资格信息（修改后需重新核验）", "Eligibility facts (changing one needs verification again)")}</legend>
+            <legend>{t("核验信息（修改后需重新核验）", "Verified facts (changing one needs verification again)")}</legend>
+            <TextField form={form} name="name" label={t("机构名称", "Name")} />
             <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
             <RegionPicker form={form} name="region_code" label={t("注册地区", "Registered region")} />
             <SelectField form={form} name="size_class" label={t("企业规模", "Size class")} options={optionsOf(SIZE_CLASS)} />
@@ -91,15 +94,15 @@ export function EditDetailsCard({ org, onSaved }: { org: Organisation; onSaved: 
           </fieldset>
         )}
         <FormStatus form={form} />
-        {eligibilityChanged(form.values) ? (
+        {verifiedChanged(form.values) ? (
           <DangerSubmit
             form={form}
             confirmLabel={t("确认修改并重新核验", "Change and verify again")}
             consequences={
               <p>
                 {t(
-                  "修改资格信息后，本机构回到“未核验”状态：在主管部门重新核验前，新的券申请不能获批。已发放的券不受影响。",
-                  "Changing an eligibility fact puts the organisation back to unverified: no new voucher application can be approved until an agency verifies it again. Vouchers already issued are unaffected.",
+                  "修改机构名称或资格信息后，本机构回到“未核验”状态：在主管部门重新核验前，新的券申请不能获批。已发放的券不受影响。",
+                  "Changing the name or an eligibility fact puts the organisation back to unverified: no new voucher application can be approved until an agency verifies it again. Vouchers already issued are unaffected.",
                 )}
               </p>
             }

@@ -41,7 +41,7 @@ function Overview({ period }: { period: Period }) {
 
 function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Period }) {
   const { t, say } = useI18n();
-  const header = [t("项目", "Programme"), t("状态", "Status"), t("总预算", "Budget"), t("已发券", "Issued"), t("冻结中", "Held"), t("已结算", "Settled"), t("已兑付", "Paid"), t("过期退回", "Lapsed"), t("资金池可发放", "Pool available"), t("预计用完", "Runs out on")];
+  const header = [t("项目", "Programme"), t("状态", "Status"), t("总预算", "Budget"), t("已发券", "Issued"), t("冻结中", "Held"), t("已结算", "Settled"), t("已兑付", "Paid"), t("过期退回", "Lapsed"), t("期末资金池可发放", "Pool available at period end"), t("预计用完（按期末）", "Runs out on (as at period end)")];
   const csvRows = items.map((p) => [p.programme.name, say(PROGRAMME_STATUS[p.programme.status as keyof typeof PROGRAMME_STATUS] ?? [p.programme.status, p.programme.status]), { fen: p.ledger.budget_fen }, { fen: p.ledger.issued_fen }, { fen: p.ledger.held_fen }, { fen: p.ledger.settled_fen }, { fen: p.ledger.paid_fen }, { fen: p.ledger.lapsed_fen }, { fen: p.pool_available_fen }, p.runs_out_on]);
   const series: [string, (p: ProgrammeSummary) => number][] = [
     [t("已发券", "Issued"), (p) => p.ledger.issued_fen],
