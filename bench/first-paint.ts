@@ -5,7 +5,7 @@
 // files from the cache, index.html revalidated): first contentful paint, and the moment the
 // catalogue's first offering is on screen (the page is useful). Baseline in the same run, same
 // throttling: a 1 KB static HTML page from a bare node:http server on loopback.
-// `npx tsx bench/first-paint.ts` alone, or the last part of `npm run bench` (--skip-web).
+// `npx tsx bench/first-paint.ts` alone (PAINT_RUNS=n visits each, PAINT_PROFILE=0|1 one profile), or the last part of `npm run bench` (--skip-web).
 import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -120,7 +120,9 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
     const [name, value] = [cookie.slice(0, cookie.indexOf("=")), cookie.slice(cookie.indexOf("=") + 1)];
     const viewport = { width: 390, height: 844 };
     const profiles: FirstPaintResult["profiles"] = [];
-    for (const network of SLOW_4G) {
+    // PAINT_PROFILE=0 or 1: only that profile (a longer series in the same time).
+    const only = process.env.PAINT_PROFILE;
+    for (const network of only === undefined ? SLOW_4G : [SLOW_4G[Number(only)]!]) {
       const baseline: Awaited<ReturnType<typeof visit>>[] = [];
       const cold: typeof baseline = [];
       const warm: typeof baseline = [];

@@ -54,14 +54,49 @@ if (!split.every(({ name }) => /^chunk\.[\w-]{8,}\.js$/.test(name))) {
 }
 const appName = appPath.slice(BUILD_DIR.length + 1);
 
+// What each script file imports statically, by output path, and everything that pulls in.
+const staticImports = (path) => result.metafile.outputs[path].imports.filter((i) => i.kind === "import-statement").map((i) => i.path);
+const closure = (path) => {
+  const seen = new Set();
+  const visit = (p) => staticImports(p).forEach((next) => !seen.has(next) && (seen.add(next), visit(next)));
+  visit(path);
+  return seen;
+};
+const publicPath = (path) => `/${path.slice(BUILD_DIR.length + 1)}`;
+// The shell's own chunks: named in index.html beside app.js, so the browser asks for them with
+// app.js instead of once app.js has arrived and been read (one round trip sooner).
+const shellChunks = closure(appPath);
+// Each page group (web/src/app/pages-<group>.ts) with the shared chunks it imports that the shell
+// has not already loaded: web/src/app/chunk-sets.ts asks for them together with the group's own
+// file, instead of one round trip later when that file has arrived and names them.
+const groups = Object.fromEntries(
+  outputs
+    .map(([path, output]) => [output.entryPoint?.match(/^web\/src\/app\/pages-([a-z]+)\.ts$/)?.[1], path])
+    .filter(([group]) => group)
+    .map(([group, path]) => [group, [...closure(path)].filter((chunk) => !shellChunks.has(chunk)).map(publicPath).sort()]),
+);
+if (Object.keys(groups).length === 0) throw new Error("esbuild wrote no page group (web/src/app/pages-*.ts)");
+
 const styles = await readFile("web/styles.css");
 const stylesName = `styles.${contentHash(styles)}.css`;
 await writeFile(`${BUILD_DIR}/${stylesName}`, styles);
 
 const html = (await readFile("web/index.html", "utf8"))
+  // Notes for whoever edits the file, not for every visitor's download.
+  .replace(/\s*<!--(?! chunks -->)[\s\S]*?-->/g, "")
   .replace('href="/styles.css"', `href="/${stylesName}"`)
-  .replace('src="/app.js"', `src="/${appName}"`);
-if (!html.includes(stylesName) || !html.includes(appName)) throw new Error("web/index.html no longer names /styles.css and /app.js");
+  .replace('src="/app.js"', `src="/${appName}"`)
+  .replace(
+    "<!-- chunks -->",
+    [
+      ...[...shellChunks].map(publicPath).sort().map((chunk) => `<link rel="modulepreload" href="${chunk}" />`),
+      // A data block, never run (the Content-Security-Policy allows no inline script anyway).
+      `<script type="application/json" id="chunk-sets">${JSON.stringify(groups)}</script>`,
+    ].join("\n    "),
+  );
+if (!html.includes(stylesName) || !html.includes(appName) || !html.includes('id="chunk-sets"')) {
+  throw new Error("web/index.html no longer names /styles.css and /app.js, or lost its <!-- chunks --> mark");
+}
 await writeFile(`${BUILD_DIR}/index.html`, html);
 await Promise.all(PLAIN_FILES.map((name) => copyFile(`web/${name}`, `${BUILD_DIR}/${name}`)));
 

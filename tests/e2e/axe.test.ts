@@ -83,6 +83,22 @@ describe("accessibility (axe-core, WCAG 2.1 AA) and phone width", () => {
     expect(await problemsOn(page, "zh", "/signin")).toEqual([expect.stringMatching(/^zh \/signin: at 390px \d+px wider than the 390px window: .*div/)]);
   });
 
+  it("index.html's first frame, painted before any script runs, has no violations; its skip link reaches main", async () => {
+    const { page } = await e2e.tab();
+    // No script arrives: what is on screen is index.html alone, as on a slow phone before app.js.
+    await page.route(/\.js$/, (route) => route.abort());
+    await page.goto("/catalogue");
+    await expect(page.getByRole("status").textContent()).resolves.toBe("加载中…");
+    expect(await page.locator("#app header.site .brand").textContent()).toBe("算力券服务平台");
+    expect(await problemsOn(page, "zh", "index.html's first frame")).toEqual([]);
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "跳到主要内容" });
+    await expect(skip.evaluate((link) => link === document.activeElement)).resolves.toBe(true);
+    await skip.press("Enter");
+    expect(new URL(page.url()).hash).toBe("#main");
+    expect(await page.locator("main#main").count()).toBe(1);
+  });
+
   it("the signed-out pages have no violations in either language", { timeout: 180_000 }, async () => {
     const page = await sweepTab("/signin");
     await settle(page);

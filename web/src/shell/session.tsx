@@ -25,6 +25,18 @@ const SessionContext = createContext<Session | null>(null);
 
 const SESSION_ENDED: Bilingual = ["登录已失效，请重新登录", "Your session has ended; please sign in again"];
 
+let early: Promise<Me> | null = null;
+
+/**
+ * Starts reading the session now (web/src/app/main.tsx, before the first render), so the request
+ * goes out with the page's code instead of after the first frame is painted, when the provider's
+ * effect runs. The provider's first read takes it; later reads (reload) ask again.
+ */
+export function readSessionEarly(): void {
+  early = send(api.api.me.$get());
+  early.catch(() => {}); // handled where it is taken; never an unhandled rejection meanwhile
+}
+
 export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   const stateRef = useRef(state);
@@ -32,7 +44,9 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
 
   const reload = useCallback(() => {
     setState({ status: "loading" });
-    send(api.api.me.$get()).then(
+    const read = early ?? send(api.api.me.$get());
+    early = null;
+    read.then(
       (me) => setState({ status: "signed_in", me }),
       (error: ApiError) => setState(error.status === 401 ? { status: "signed_out", notice: null } : { status: "failed", error }),
     );
