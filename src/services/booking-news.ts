@@ -4,6 +4,7 @@
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { programmes, type Booking } from "../db/schema";
 import type { Store } from "../db/store";
+import { formatCny } from "../domain/money";
 import { shanghaiText } from "../lib/time";
 import { announce, type Announcement } from "./announce";
 
@@ -169,9 +170,9 @@ export function bookingChangeNews(kind: "extend" | "reschedule", before: Booking
   const to = `${shanghaiText(after.starts_at)} – ${shanghaiText(after.ends_at)}`;
   const verbZh = kind === "extend" ? "延长了预约" : "改期了预约";
   const verbEn = kind === "extend" ? "extended the booking" : "rescheduled the booking";
-  const yuan = (fen: number) => (fen / 100).toFixed(2);
-  const price = `（总价 ${yuan(after.gross_fen)} 元，券补贴 ${yuan(after.subsidy_fen)} 元）`;
-  const priceEn = ` (total ¥${yuan(after.gross_fen)}, voucher subsidy ¥${yuan(after.subsidy_fen)})`;
+  const yuan = formatCny;
+  const price = `（总价 ${yuan(after.gross_fen)}，券补贴 ${yuan(after.subsidy_fen)}）`;
+  const priceEn = ` (total ${yuan(after.gross_fen)}, voucher subsidy ${yuan(after.subsidy_fen)})`;
   const body_zh = sql`${smeName(after)} || ${` ${verbZh} `} || ${offeringName(after)} || ${` × ${after.quantity}：${from} → ${to}${price}`}`;
   const body_en = sql`${smeName(after)} || ${` ${verbEn} `} || ${offeringName(after)} || ${` × ${after.quantity}: ${from} → ${to} (Beijing time)${priceEn}`}`;
   const base = {

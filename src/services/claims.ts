@@ -8,6 +8,7 @@ import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { AuditInput } from "../db/audit";
 import { bookings, claim_bookings, claims, files, ledger_accounts, ledger_transfers, programmes, type Booking, type Claim } from "../db/schema";
 import type { Store } from "../db/store";
+import { formatCny } from "../domain/money";
 import { DEFAULT_CLAIM_DEADLINE_DAYS } from "../domain/working-days";
 import type { Actor } from "../lib/context";
 import { conflict, notFound, unprocessable } from "../lib/errors";
@@ -208,8 +209,8 @@ export async function claimNews(claim: Claim, kind: ClaimKind, now: number, exce
       subject_id: claim.id,
       link: `/claims?id=${claim.id}`,
       // Names, not ids: the claimant and the programme, read inside the write.
-      body_zh: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`：${zh}（`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`，${(claim.amount_fen / 100).toFixed(2)}元）`}`,
-      body_en: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`: ${en} (`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`, CNY ${(claim.amount_fen / 100).toFixed(2)})`}`,
+      body_zh: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`：${zh}（`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`，${formatCny(claim.amount_fen)}）`}`,
+      body_en: sql`(SELECT name FROM organisations WHERE id = ${claim.claimant_org_id}) || ${`: ${en} (`} || (SELECT name FROM programmes WHERE id = ${claim.programme_id}) || ${`, ${formatCny(claim.amount_fen)})`}`,
       to,
       except_user_id: exceptUserId,
       data: { claim_id: claim.id, status: claim.status, amount_fen: claim.amount_fen },

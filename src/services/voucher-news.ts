@@ -4,6 +4,7 @@
 // announcement commits with it or not at all. Names come from sub-selects inside the statement.
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { User, Voucher, VoucherApplication } from "../db/schema";
+import { formatCny } from "../domain/money";
 import { validThroughOn } from "../domain/validity";
 import { announce } from "./announce";
 
@@ -12,7 +13,8 @@ export const AGENCY_DECIDER_ROLES: readonly User["role"][] = ["admin", "reviewer
 
 const orgName = (id: string) => sql`(SELECT name FROM organisations WHERE id = ${id})`;
 const programmeName = (id: string) => sql`(SELECT name FROM programmes WHERE id = ${id})`;
-const yuan = (fen: number) => (fen / 100).toFixed(2);
+/** Money as every page shows it: ¥1,234.56. */
+const yuan = (fen: number) => formatCny(fen);
 
 export type ApplicationKind = "application.submitted" | "application.approved" | "application.rejected";
 
@@ -28,12 +30,12 @@ export async function applicationNews(app: VoucherApplication, kind: Application
   let body_en: SQL;
   switch (kind) {
     case "application.submitted":
-      body_zh = sql`${orgName(app.sme_org_id)} || ' 申请「' || ${programme} || ${`」创新券 ${yuan(app.requested_fen)} 元，待审核`}`;
-      body_en = sql`${orgName(app.sme_org_id)} || ' applies for a voucher of CNY ' || ${yuan(app.requested_fen)} || ' in "' || ${programme} || '"; awaiting review'`;
+      body_zh = sql`${orgName(app.sme_org_id)} || ' 申请「' || ${programme} || ${`」券 ${yuan(app.requested_fen)}，待审核`}`;
+      body_en = sql`${orgName(app.sme_org_id)} || ' applies for a voucher of ' || ${yuan(app.requested_fen)} || ' in "' || ${programme} || '"; awaiting review'`;
       break;
     case "application.approved":
-      body_zh = sql`'您在「' || ${programme} || ${`」的券申请已批准，批准金额 ${yuan(app.approved_fen ?? 0)} 元`}`;
-      body_en = sql`'Your voucher application in "' || ${programme} || ${`" was approved for CNY ${yuan(app.approved_fen ?? 0)}`}`;
+      body_zh = sql`'您在「' || ${programme} || ${`」的券申请已批准，批准金额 ${yuan(app.approved_fen ?? 0)}`}`;
+      body_en = sql`'Your voucher application in "' || ${programme} || ${`" was approved for ${yuan(app.approved_fen ?? 0)}`}`;
       break;
     case "application.rejected":
       body_zh = sql`'您在「' || ${programme} || ${`」的券申请未获批准${reason}`}`;
@@ -80,16 +82,16 @@ export async function voucherNews(voucher: Voucher, news: VoucherNews, now: numb
   let body_en: SQL;
   switch (news.kind) {
     case "voucher.issued":
-      body_zh = sql`'「' || ${programme} || ${`」创新券已发放：面额 ${yuan(voucher.face_value_fen)} 元，有效期至 ${through}`}`;
-      body_en = sql`'Voucher issued in "' || ${programme} || ${`": CNY ${yuan(voucher.face_value_fen)}, valid through ${through}`}`;
+      body_zh = sql`'「' || ${programme} || ${`」券已发放：面额 ${yuan(voucher.face_value_fen)}，有效期至 ${through}`}`;
+      body_en = sql`'Voucher issued in "' || ${programme} || ${`": ${yuan(voucher.face_value_fen)}, valid through ${through}`}`;
       break;
     case "voucher.revoked":
-      body_zh = sql`'「' || ${programme} || ${`」创新券已被撤销：${news.reason}；未用余额 ${yuan(news.returned_fen)} 元退回项目`}`;
-      body_en = sql`'Your voucher in "' || ${programme} || ${`" was revoked: ${news.reason}; the unused CNY ${yuan(news.returned_fen)} returned to the programme`}`;
+      body_zh = sql`'「' || ${programme} || ${`」券已被撤销：${news.reason}；未用余额 ${yuan(news.returned_fen)} 退回项目`}`;
+      body_en = sql`'Your voucher in "' || ${programme} || ${`" was revoked: ${news.reason}; the unused ${yuan(news.returned_fen)} returned to the programme`}`;
       break;
     case "voucher.expired":
-      body_zh = sql`'「' || ${programme} || ${`」创新券有效期至 ${through}，已到期；未用余额 ${yuan(news.returned_fen)} 元退回项目`}`;
-      body_en = sql`'Your voucher in "' || ${programme} || ${`" was valid through ${through} and has expired; the unused CNY ${yuan(news.returned_fen)} returned to the programme`}`;
+      body_zh = sql`'「' || ${programme} || ${`」券有效期至 ${through}，已到期；未用余额 ${yuan(news.returned_fen)} 退回项目`}`;
+      body_en = sql`'Your voucher in "' || ${programme} || ${`" was valid through ${through} and has expired; the unused ${yuan(news.returned_fen)} returned to the programme`}`;
       break;
     case "voucher.expiring":
       body_zh = sql`'「' || ${programme} || ${`」创新券将于 ${through} 后到期（${news.days} 天内），请在到期前使用`}`;

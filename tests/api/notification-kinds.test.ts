@@ -73,7 +73,8 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     expect(told[0]).toMatchObject({ kind: "application.submitted", link: `/agency/applications?id=${application.id}`, title_zh: "收到券申请" });
     expect(told[0]?.body_zh).toContain(smeName);
     expect(told[0]?.body_zh).toContain(programme.name);
-    expect(told[0]?.body_zh).toContain("1200.00");
+    expect(told[0]?.body_zh).toContain("¥1,200.00");
+    expect(told[0]?.body_en).toContain("applies for a voucher of ¥1,200.00");
     expect(await kindsAbout(agency.admin.client, application.id)).toEqual(["application.submitted"]);
     // Finance and the auditor do not decide applications; the applicant is not told of its own act.
     expect(await kindsAbout(agency.finance.client, application.id)).toEqual([]);
@@ -85,7 +86,7 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     const decision = await about(sme.client, application.id);
     expect(decision.map((n) => n.kind)).toEqual(["application.approved"]);
     expect(decision[0]).toMatchObject({ link: `/my-applications?id=${application.id}` });
-    expect(decision[0]?.body_zh).toContain("1000.00");
+    expect(decision[0]?.body_zh).toContain("批准金额 ¥1,000.00");
     const issued = await about(sme.client, voucherId);
     expect(issued.map((n) => n.kind)).toEqual(["voucher.issued"]);
     expect(issued[0]).toMatchObject({ link: `/my-vouchers?id=${voucherId}` });
@@ -231,7 +232,7 @@ describe(`application and voucher notifications on ${harness.driver}`, () => {
     await sendReminders(harness.store, harness.clock.now);
     expect(await kinds()).toEqual(["voucher.expired", "voucher.expiring", "voucher.expiring", "voucher.issued"]);
     const expired = (await held()).find((n) => n.kind === "voucher.expired");
-    expect(expired?.body_zh).toContain("1000.00");
+    expect(expired?.body_zh).toContain("未用余额 ¥1,000.00 退回项目");
     expect(await countAbout(voucher.id, "voucher.expired")).toBe(1);
   });
 
@@ -443,6 +444,6 @@ describe(`claim notifications on ${harness.driver}`, () => {
     const payments = await Promise.all([0, 1, 2].map((i) => moneyPost(agency.finance.client, `/api/claims/${id}/pay`, { payment_reference: `BANK-${i}` })));
     expect(payments.filter((p) => p.status === 200)).toHaveLength(1);
     expect(await countAbout(id, "claim.paid")).toBe(1);
-    expect((await about(claimant.client, id)).find((n) => n.kind === "claim.paid")?.body_en).toContain("CNY 20.00");
+    expect((await about(claimant.client, id)).find((n) => n.kind === "claim.paid")?.body_en).toContain(", ¥20.00)");
   });
 });

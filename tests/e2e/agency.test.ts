@@ -171,7 +171,10 @@ describe("agency pages", () => {
     await page.getByText("金额不能超过¥20,000.00").waitFor();
     await page.getByLabel("批准金额（元）").fill("15000");
     await page.getByRole("button", { name: "批准并发放券" }).click();
-    await page.getByRole("status").filter({ hasText: "已批准 ¥15,000.00" }).waitFor();
+    // What it did, by name (programme, enterprise), not by the new voucher's id.
+    const said = page.getByRole("status").filter({ hasText: "已批准 ¥15,000.00：已向 西湖语言模型 Xihu Language Models 发放浙江创新券" });
+    await said.waitFor();
+    await expect(said.textContent()).resolves.not.toMatch(/vch_/);
     const decision = page.getByRole("region", { name: "审核结果" });
     await expect(decision.textContent()).resolves.toContain("¥15,000.00");
     await decision.getByRole("link", { name: "查看券" }).waitFor();

@@ -43,6 +43,13 @@ describe("anomaly flags", () => {
 
     const page = await e2e.signedIn("reviewer@demo.cn", "/agency/anomalies");
     await heading(page, "异常标记").waitFor();
+    // The status filter reads as separate choices, as on every other list: apart, each a 40px target.
+    const filters = await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link").evaluateAll((links) => links.map((a) => a.getBoundingClientRect().toJSON() as DOMRect));
+    expect(filters).toHaveLength(3);
+    for (const [i, box] of filters.entries()) {
+      expect(box.height).toBeGreaterThanOrEqual(40);
+      if (i > 0) expect(box.left - (filters[i - 1] as DOMRect).right).toBeGreaterThanOrEqual(4);
+    }
     const summary = page.getByRole("link", { name: /取消 1 次预约后又重新预约/ });
     await summary.first().click();
     // Names, not ids: the voucher is named by its enterprise, the bookings by offering and time.

@@ -11,7 +11,7 @@ import { DEMO_PASSWORD } from "../../src/seed/demo";
 import { describeFindings, violations } from "./support/axe";
 import { signIn } from "./support/session";
 import { stage } from "./support/stage";
-import { countFetches, overflowAtPhoneWidth, pageSlug, SCREENSHOTS, settle, sweepScreenshots, switchLanguage, visit } from "./support/sweep";
+import { cellsIntoLabelsAtPhoneWidth, countFetches, navOutsideDesktop, overflowAtPhoneWidth, pageSlug, SCREENSHOTS, settle, sweepScreenshots, switchLanguage, visit } from "./support/sweep";
 
 const e2e = stage();
 const LANGS = ["zh", "en"] as const;
@@ -43,6 +43,10 @@ async function problemsOn(page: Page, lang: Lang, path: string): Promise<string[
   const problems = describeFindings(where, await violations(page));
   const overflow = await overflowAtPhoneWidth(page);
   if (overflow) problems.push(`${where}: at 390px ${overflow}`);
+  const intruders = await cellsIntoLabelsAtPhoneWidth(page);
+  if (intruders) problems.push(`${where}: ${intruders}`);
+  const clipped = await navOutsideDesktop(page);
+  if (clipped) problems.push(`${where}: ${clipped}`);
   return problems;
 }
 

@@ -8,6 +8,7 @@ import { apiSession, type ApiSession } from "./support/api";
 import { MOBILE, screenshots } from "./support/browser";
 import { startClockedProduct } from "./support/clock";
 import { uniqueSuffix } from "./support/data";
+import { beijingMinutes } from "./support/session";
 import { heading, stage } from "./support/stage";
 
 const e2e = stage(startClockedProduct);
@@ -20,6 +21,7 @@ interface BookingRecord {
   id: string;
   status: string;
   status_reason: string | null;
+  starts_at: string;
   gross_fen: number;
   subsidy_fen: number;
   delivered_subsidy_fen: number | null;
@@ -115,7 +117,11 @@ describe("provider pages", () => {
     const page = await e2e.signedIn("compute@demo.cn", "/provider/bookings", MOBILE);
     await heading(page, "预约处理").waitFor();
     await page.getByRole("button", { name: `确认 ${soon.id}` }).click();
-    await page.getByRole("status").filter({ hasText: `已确认预约 ${soon.id}` }).waitFor();
+    // What the desk says it did names the booking as its row does (offering, enterprise, start), not by its id.
+    const named = `${offeringName}（启明智能科技 Qiming AI，${beijingMinutes(soon.starts_at)} 开始）`;
+    const confirmed = page.getByRole("status").filter({ hasText: `已确认预约：${named}` });
+    await confirmed.waitFor();
+    await expect(confirmed.textContent()).resolves.not.toContain(soon.id);
 
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "已确认" }).click();
     // Before its start the desk offers no "mark in use", and says from when it will.
@@ -126,7 +132,7 @@ describe("provider pages", () => {
     await e2e.product.advance(startsAt - Date.now() + 60_000);
     await page.reload();
     await page.getByRole("button", { name: `开始使用 ${soon.id}` }).click();
-    await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已开始使用` }).waitFor();
+    await page.getByRole("status").filter({ hasText: `已开始使用：${named}` }).waitFor();
 
     const agency = await e2e.signedIn("reviewer@demo.cn", "/agency/vouchers?id=vch_demobeijing");
     await agency.getByLabel("撤销原因").fill("抽查发现材料不实 Spot check found false documents");
@@ -169,7 +175,7 @@ describe("provider pages", () => {
     await delivery.getByText("按计量用量结算：总价 ¥42.00，补贴 ¥8.40，退回券内 ¥8.40，企业应付 ¥33.60").waitFor();
     await screenshots(page, "provider-deliver");
     await delivery.getByRole("button", { name: "确认交付" }).click();
-    await page.getByRole("status").filter({ hasText: `预约 ${soon.id} 已交付，补贴结算 ¥8.40` }).waitFor();
+    await page.getByRole("status").filter({ hasText: `已交付：${named}；补贴结算 ¥8.40` }).waitFor();
 
     const delivered = await provider.get<BookingRecord>(`/api/bookings/${soon.id}`);
     expect([delivered.status, delivered.delivered_gross_fen, delivered.delivered_subsidy_fen, delivered.delivered_copay_fen]).toEqual(["delivered", 4200, 840, 3360]);

@@ -94,6 +94,52 @@ export async function overflowAtPhoneWidth(page: Page): Promise<string> {
   }
 }
 
+/**
+ * At phone width a table's rows stack as cards, each cell's label (data-label) in a left column:
+ * the cells whose content (an element, e.g. an id beside a name) lies in that label column.
+ */
+export async function cellsIntoLabelsAtPhoneWidth(page: Page): Promise<string> {
+  const size = page.viewportSize();
+  await page.setViewportSize(SWEEP_PHONE);
+  try {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+    const intruders = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLTableCellElement>("table.data td[data-label]")].flatMap((td) => {
+        if (getComputedStyle(td).display !== "grid") return [];
+        const label = getComputedStyle(td, "::before");
+        const contentLeft = td.getBoundingClientRect().left + parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(label.width) + parseFloat(getComputedStyle(td).columnGap || "0");
+        return [...td.children]
+          .filter((child) => (child as HTMLElement).getBoundingClientRect().width > 0 && (child as HTMLElement).getBoundingClientRect().left < contentLeft - 1)
+          .map((child) => `${td.dataset.label}: ${child.textContent?.trim().slice(0, 40)}`);
+      }),
+    );
+    return intruders.length ? `table cells drawn in the label column at 390px: ${[...new Set(intruders)].slice(0, 3).join("; ")}` : "";
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
+}
+
+/** The main navigation's links that lie (partly) outside a 1366px window, which nothing tells a person to scroll to. */
+export async function navOutsideDesktop(page: Page): Promise<string> {
+  const size = page.viewportSize();
+  await page.setViewportSize(SWEEP_DESKTOP);
+  try {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+    const outside = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLAnchorElement>("nav.main a")]
+        .filter((a) => {
+          const box = a.getBoundingClientRect();
+          const strip = a.closest("ul")?.getBoundingClientRect();
+          return box.right > window.innerWidth + 0.5 || (strip !== undefined && box.right > strip.right + 0.5);
+        })
+        .map((a) => a.textContent?.trim() ?? a.pathname),
+    );
+    return outside.length ? `navigation links outside the 1366px window: ${outside.join(", ")}` : "";
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
+}
+
 /** With E2E_SCREENSHOTS=1: full-page screenshots at desktop and phone width into screenshots/sweep/. */
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS === "1";
 

@@ -56,7 +56,7 @@ export function AnomaliesPage() {
       )}
     >
       {record && <EvidenceRecord kind={record.kind} id={record.id} />}
-      <nav aria-label={t("按状态筛选", "Filter by status")} class="filters">
+      <nav aria-label={t("按状态筛选", "Filter by status")} class="filter">
         {FILTERS.map(([value, label]) => (
           <Link key={value} href={`${ANOMALIES_PATH}?reviewed=${value}`} aria-current={value === reviewed ? "page" : undefined}>
             {say(label)}

@@ -90,7 +90,7 @@ function ReviewView({ review, reload }: { review: Review; reload: () => void }) 
         <EligibilityList eligibility={application.eligibility} id="eligibility" />
       </section>
       {application.status !== "pending" && <Decision application={application} />}
-      {decides && <DecisionForms application={application} onDecided={decided} />}
+      {decides && <DecisionForms application={application} programmeName={review.programme.name} enterpriseName={review.enterprise?.name ?? null} onDecided={decided} />}
     </>
   );
 }
@@ -146,13 +146,19 @@ function Decision({ application }: { application: Application }) {
 
 type Decided = (message: Bilingual) => void;
 
-function DecisionForms({ application, onDecided }: { application: Application; onDecided: Decided }) {
+/** Who and what a decision is about, by name, for what it says it did. */
+interface DecisionNames {
+  programmeName: string;
+  enterpriseName: string | null;
+}
+
+function DecisionForms({ application, programmeName, enterpriseName, onDecided }: { application: Application; onDecided: Decided } & DecisionNames) {
   const { t } = useI18n();
   const [rejecting, setRejecting] = useState(false);
   return (
     <section class="card" aria-labelledby="decide">
       <h2 id="decide">{t("审核", "Decide")}</h2>
-      <ApproveForm application={application} onDecided={onDecided} />
+      <ApproveForm application={application} programmeName={programmeName} enterpriseName={enterpriseName} onDecided={onDecided} />
       {rejecting ? (
         <RejectForm application={application} onCancel={() => setRejecting(false)} onDecided={onDecided} />
       ) : (
@@ -166,7 +172,7 @@ function DecisionForms({ application, onDecided }: { application: Application; o
   );
 }
 
-function ApproveForm({ application, onDecided }: { application: Application; onDecided: Decided }) {
+function ApproveForm({ application, programmeName, enterpriseName, onDecided }: { application: Application; onDecided: Decided } & DecisionNames) {
   const { t } = useI18n();
   const approvals = useMemo(() => attempts("approve"), [application.id]);
   const requested = application.requested_fen;
@@ -183,7 +189,9 @@ function ApproveForm({ application, onDecided }: { application: Application; onD
         send(api.api["voucher-applications"][":id"].approve.$post({ param: { id: application.id }, json, header: { "idempotency-key": key } })),
       );
       const amount = formatFen(approved.voucher.face_value_fen);
-      onDecided([`已批准 ${amount}，券 ${approved.voucher.id} 已发放`, `Approved ${amount}; voucher ${approved.voucher.id} issued`]);
+      // Named as people know it (programme, enterprise); the voucher's id stays in 审核结果 below as a reference.
+      const to = enterpriseName ?? application.sme_org_id;
+      onDecided([`已批准 ${amount}：已向 ${to} 发放${programmeName}`, `Approved ${amount}: ${programmeName} issued to ${to}`]);
     },
   });
   return (

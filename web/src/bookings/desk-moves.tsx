@@ -6,7 +6,7 @@ import type { InferResponseType } from "hono/client";
 import { useMemo, useState } from "preact/hooks";
 import { settleOnUsage } from "../../../src/domain/usage";
 import { api, ApiError, send } from "../shell/api";
-import { formatFen } from "../shell/format";
+import { formatFen, formatInstant } from "../shell/format";
 import { attempts, sendOnce } from "../shell/idempotency";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import { LIMITS } from "../shell/limits";
@@ -21,6 +21,18 @@ import { loadBookingUsage, UsageByDay, type BookingUsage } from "../usage";
 export type DeskBooking = InferResponseType<typeof api.api.bookings.$get, 200>["items"][number];
 
 type Moved = (message: Message) => void;
+
+/** The booking as the desk's row shows it, for what a move says it did: "H800 八卡节点（启明智能科技，2026-12-05 09:00 开始）", not its id. */
+export function deskBookingName(booking: DeskBooking): Bilingual {
+  const starts = formatInstant(booking.starts_at);
+  return [`${booking.quote.offering_name}（${booking.sme_name}，${starts} 开始）`, `${booking.quote.offering_name} (${booking.sme_name}, from ${starts})`];
+}
+
+/** `zh`/`en` around the booking's name: moved(booking, ["已确认预约：", ""], ["Confirmed ", ""]). */
+const saying = (booking: DeskBooking, zh: [string, string], en: [string, string]): Message => {
+  const [zhName, enName] = deskBookingName(booking);
+  return [`${zh[0]}${zhName}${zh[1]}`, `${en[0]}${enName}${en[1]}`];
+};
 export type DeskForm = "reject" | "deliver" | "slurm";
 
 export function BookingMoves(props: { booking: DeskBooking; open: DeskForm | null; onOpen: (form: DeskForm | null) => void; onMoved: Moved }) {
@@ -35,7 +47,7 @@ export function BookingMoves(props: { booking: DeskBooking; open: DeskForm | nul
     try {
       const param = { param: { id: booking.id }, json: {} };
       await send(move === "confirm" ? api.api.bookings[":id"].confirm.$post(param) : api.api.bookings[":id"].start.$post(param));
-      onMoved(move === "confirm" ? [`已确认预约 ${booking.id}`, `Confirmed ${booking.id}`] : [`预约 ${booking.id} 已开始使用`, `${booking.id} is in use`]);
+      onMoved(move === "confirm" ? saying(booking, ["已确认预约：", ""], ["Confirmed ", ""]) : saying(booking, ["已开始使用：", ""], ["In use: ", ""]));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       setFailure(error.message);
@@ -91,7 +103,7 @@ export function RejectForm({ booking, onCancel, onMoved }: { booking: DeskBookin
     submit: async (values) => {
       const json = { reason: values.reason.trim() };
       await sendOnce(tries, { booking: booking.id, ...json }, (key) => send(api.api.bookings[":id"].reject.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })));
-      onMoved([`已拒绝预约 ${booking.id}，容量和补贴冻结已释放`, `Rejected ${booking.id}; its capacity and voucher hold are released`]);
+      onMoved(saying(booking, ["已拒绝预约：", "；容量和补贴冻结已释放"], ["Rejected ", "; its capacity and voucher hold are released"]));
     },
   });
   return (
@@ -148,7 +160,7 @@ function DeliverOnUsage({ booking, usage, onCancel, onMoved }: { booking: DeskBo
         send(api.api.bookings[":id"].deliver.$post({ param: { id: booking.id }, json }, { headers: { "idempotency-key": key } })),
       );
       const settled = formatFen(after.delivered_subsidy_fen ?? 0);
-      onMoved([`预约 ${booking.id} 已交付，补贴结算 ${settled}`, `${booking.id} delivered; subsidy settled: ${settled}`]);
+      onMoved(saying(booking, ["已交付：", `；补贴结算 ${settled}`], ["Delivered ", `; subsidy settled: ${settled}`]));
     },
   });
   const unit = say(unitName(booking.quote.unit));
@@ -188,7 +200,11 @@ export function SlurmAccountForm({ booking, onCancel, onMoved }: { booking: Desk
     submit: async (values) => {
       const slurm_account = values.slurm_account.trim() || null;
       await send(api.api.bookings[":id"]["slurm-account"].$post({ param: { id: booking.id }, json: { slurm_account } }));
-      onMoved(slurm_account ? [`预约 ${booking.id} 的 Slurm 账户为 ${slurm_account}`, `${booking.id} now takes the jobs of Slurm account ${slurm_account}`] : [`已清除预约 ${booking.id} 的 Slurm 账户`, `Cleared the Slurm account of ${booking.id}`]);
+      onMoved(
+        slurm_account
+          ? saying(booking, ["", ` 的 Slurm 账户为 ${slurm_account}`], ["", ` now takes the jobs of Slurm account ${slurm_account}`])
+          : saying(booking, ["已清除 Slurm 账户：", ""], ["Cleared the Slurm account of ", ""]),
+      );
     },
   });
   return (
