@@ -1,4 +1,4 @@
-// Writes web/src/ui/regions.json, the province → city → district picker's data (GB/T 2260-style
+// Writes src/domain/regions.json, the province → city → district picker's data (GB/T 2260-style
 // 6-digit 行政区划 codes), from modood/Administrative-divisions-of-China's dist/pca-code.json
 // (https://github.com/modood/Administrative-divisions-of-China, WTFPL; its data comes from the
 // National Bureau of Statistics' division codes). Never hand-edit the output: regenerate it.
@@ -35,6 +35,6 @@ const provinces = tree.map((p) => {
 });
 
 const out = { source: "github.com/modood/Administrative-divisions-of-China dist/pca-code.json", as_of: asOf, provinces };
-await writeFile(new URL("../web/src/ui/regions.json", import.meta.url), `${JSON.stringify(out)}\n`);
+await writeFile(new URL("../src/domain/regions.json", import.meta.url), `${JSON.stringify(out)}\n`);
 const count = provinces.reduce((n, [, , cities]) => n + cities.reduce((m, c) => m + (c[2]?.length ?? 0), 0), 0);
-console.log(`web/src/ui/regions.json: ${provinces.length} provinces, ${count} districts`);
+console.log(`src/domain/regions.json: ${provinces.length} provinces, ${count} districts`);

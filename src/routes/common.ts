@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { creditCodeMessages, creditCodeProblem } from "../domain/credit-code";
 import { disallowedCharacter, disallowedCharacterMessage } from "../domain/free-text";
 import { REGION_CODE } from "../domain/region";
+import { isKnownRegion, REGIONS_AS_OF } from "../domain/regions-known";
 
 export const ErrorSchema = z
   .object({
@@ -83,7 +84,12 @@ export const CreditCode = z
 export const RegionCode = z
   .string()
   .regex(REGION_CODE, "行政区划代码应为6位数字 / A region code is 6 digits")
-  .openapi({ example: "110108" });
+  // Six digits that name no province, city or district in the region data are refused too (the
+  // wrong-length case already has its message above).
+  .refine((code) => !REGION_CODE.test(code) || isKnownRegion(code), {
+    message: `不是已知的行政区划代码（数据截至 ${REGIONS_AS_OF}）/ Not a known region code (divisions as of ${REGIONS_AS_OF})`,
+  })
+  .openapi({ example: "110108", description: `行政区划代码: a province (330000), city (330100) or district (330106) in the divisions as of ${REGIONS_AS_OF}` });
 
 /** Every money-moving POST takes an Idempotency-Key (checked by src/db/idempotency.ts, which explains a missing one). */
 export const IdempotencyHeaders = z.object({

@@ -244,6 +244,22 @@ describe("the installation admin manages agencies and people", () => {
     expect(await actions(created.body.organisation.id)).toEqual(expect.arrayContaining(["organisation.registered", "organisation.user_invited"]));
   });
 
+  it("an agency's region is a real province, city or district: six digits naming none are refused, a whole province is taken", async () => {
+    const platform = await createOrganisation(harness, "platform", ["admin"]);
+    const post = (region_code: string) => platform.admin.client.post("/api/installation/agencies", { name: `测试局 ${crypto.randomUUID().slice(0, 8)}`, credit_code: uniqueCreditCode("330100"), region_code, admin_email: uniqueEmail("agency-admin") });
+    // No province 99; Beijing has no district 99; Hangzhou (3301) has no city 99 beside it in Zhejiang.
+    for (const unknown of ["990000", "110199", "339900"]) {
+      const refused = await post(unknown);
+      expect(refused.status, unknown).toBe(400);
+      expect(JSON.stringify(refused.body), unknown).toContain("Not a known region code");
+    }
+    const short = await post("3301");
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain("A region code is 6 digits");
+    expect(JSON.stringify(short.body)).not.toContain("Not a known region code");
+    for (const known of ["330000", "330100", "330106"]) expect((await post(known)).status, known).toBe(201);
+  });
+
   it("disables and enables agency staff; never the last admin, never an enterprise's people", async () => {
     const platform = await createOrganisation(harness, "platform", ["admin"]);
     const agency = await createAgency(harness);

@@ -124,7 +124,15 @@ describe("the installation admin", () => {
     const email = uniqueEmail("agency-admin");
     await page.getByLabel("部门名称").fill(name);
     await page.getByLabel("统一社会信用代码").fill(uniqueCreditCode("330100"));
-    await page.getByLabel("行政区划代码（6位）").fill("330100");
+    // The region by name, down to whichever level the agency governs: a province alone is the whole
+    // province (330000); choosing 杭州市 and leaving the district at 整个市 makes it the city.
+    const region = page.getByRole("group", { name: "管辖地区" });
+    await expect.poll(() => region.getByLabel("省级").isEnabled()).toBe(true);
+    await region.getByLabel("省级").selectOption({ label: "浙江省" });
+    await region.getByText("已选：浙江省，行政区划代码 330000").waitFor();
+    await region.getByLabel("地市级（可不选）").selectOption({ label: "杭州市" });
+    await region.getByText("已选：浙江省 杭州市，行政区划代码 330100").waitFor();
+    expect(await region.getByLabel("区县级（可不选）").inputValue()).toBe("");
     await page.getByLabel("首位管理员邮箱").fill(email);
     await page.getByRole("button", { name: "创建并邀请管理员" }).click();
     await page.getByRole("status").getByText(`已创建：${name}`).waitFor();

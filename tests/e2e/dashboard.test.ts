@@ -194,3 +194,109 @@ describe("the auditor's dashboard and audit log", () => {
     expect(bad.stdout).toContain("first bad sequence number: 3");
   });
 });
+
+describe("long pages on a phone (390×844)", () => {
+  const pageHeight = (page: Page) => page.evaluate(() => document.documentElement.scrollHeight);
+  const tall = async (page: Page, name: string | RegExp) => {
+    const box = await page.getByRole("button", { name }).or(page.getByRole("link", { name })).first().boundingBox();
+    return box?.height ?? 0;
+  };
+
+  it("a programme's dashboard shows its figures and charts first, each table folded under a summary, the burn-down a year at a time", { timeout: 120_000 }, async () => {
+    const page = await e2e.signedIn("agency@demo.cn", "/agency/dashboard?id=prg_demobeijing", PHONE);
+    await page.locator("dl.money-figures").waitFor();
+    for (const id of ["chart-by-month", "chart-burn-down"]) await expect.poll(() => page.locator(`#${id} canvas`).count(), { message: id }).toBeGreaterThan(0);
+    const canvas = await page.locator("#chart-burn-down canvas").first().boundingBox();
+    expect(canvas?.width ?? 0).toBeLessThanOrEqual(PHONE.width);
+    expect(canvas?.height ?? 0).toBeLessThanOrEqual(240);
+    // Folded: the tables are not drawn, so the page is a few screens, not eleven (9,228 px before).
+    const burn = page.getByRole("table", { name: "预算消耗与预测" });
+    expect(await burn.count()).toBe(0);
+    expect(await pageHeight(page)).toBeLessThan(5_000);
+    const section = page.locator("section[aria-labelledby=burn-down]");
+    const summary = section.locator("summary");
+    expect(await summary.innerText()).toMatch(/数据表与导出（\d+ 行）/);
+    expect((await summary.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+    const months = Number((await summary.innerText()).match(/（(\d+) 行）/)![1]);
+    await summary.click();
+    await burn.waitFor();
+    expect(await burn.locator("tbody tr").count()).toBe(Math.min(12, months));
+    if (months > 12) {
+      await section.getByRole("button", { name: `再显示 ${Math.min(12, months - 12)} 行` }).click();
+      await expect.poll(() => burn.locator("tbody tr").count()).toBe(Math.min(24, months));
+    }
+    // The whole table still downloads, every month.
+    const [csv] = await Promise.all([page.waitForEvent("download"), section.getByRole("button", { name: "导出 CSV：预算消耗与预测" }).click()]);
+    expect(readFileSync(await csv.path(), "utf8").trim().split("\n")).toHaveLength(months + 1);
+  });
+
+  it("the audit log: ten events at a time with the next read after the last shown, filters folded then laid out one a line, each filter in use a chip that removes it", { timeout: 120_000 }, async () => {
+    const page = await e2e.signedIn("auditor@demo.cn", "/agency/audit", PHONE);
+    const table = page.getByRole("table", { name: "审计事件（按序号）" });
+    await table.waitFor();
+    const seqs = async () => (await table.locator("tbody td:first-child").allInnerTexts()).map((text) => Number(text.replace(/\D/g, "")));
+    expect(await table.locator("tbody tr").count()).toBe(10);
+    // Ten events as two-column cards and the filters folded: about six screens (10,674 px with fifty events before).
+    expect(await pageHeight(page)).toBeLessThan(6_000);
+    const first = await seqs();
+    expect((await tall(page, "再显示 10 条"))).toBeGreaterThanOrEqual(44);
+    await page.getByRole("button", { name: "再显示 10 条" }).click();
+    await expect.poll(() => table.locator("tbody tr").count()).toBe(20);
+    const twenty = await seqs();
+    // Keyset: the first ten unchanged, the next ten after them, in order, none twice.
+    expect(twenty.slice(0, 10)).toEqual(first);
+    expect(twenty).toEqual([...twenty].sort((a, b) => a - b));
+    expect(new Set(twenty).size).toBe(20);
+    expect(twenty[10]!).toBeGreaterThan(first[9]!);
+    // Folded filters open into one field a line, each at least 44 px tall and labelled.
+    const form = page.getByRole("form", { name: "筛选事件" });
+    expect(await form.isVisible()).toBe(false);
+    await page.locator("summary", { hasText: "筛选事件" }).click();
+    for (const label of ["项目", "对象类型", "操作（如 voucher.issued）"]) {
+      const box = await form.getByLabel(label).boundingBox();
+      expect(box?.height ?? 0, label).toBeGreaterThanOrEqual(44);
+      expect(box?.width ?? 0, label).toBeGreaterThan(250);
+    }
+    // The two dates share a line, side by side within the screen, under the fields above.
+    const action = (await form.getByLabel("操作（如 voucher.issued）").boundingBox())!;
+    const from = (await form.getByLabel("起始日期").boundingBox())!;
+    const to = (await form.getByLabel("截止日期（含）").boundingBox())!;
+    for (const box of [from, to]) {
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.y).toBeGreaterThan(action.y + action.height);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(to.x).toBeGreaterThanOrEqual(from.x + from.width);
+    expect((await form.getByRole("button", { name: "筛选" }).boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+    expect((await form.getByRole("link", { name: "清除筛选" }).boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+
+    await form.getByLabel("对象类型").selectOption("programme");
+    await form.getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL((url) => url.search === "?subject_type=programme");
+    const chips = page.getByRole("list", { name: "已用的筛选条件" });
+    await chips.getByText("对象类型：programme").waitFor();
+    await expect.poll(async () => (await table.locator("tbody td:nth-child(6)").allInnerTexts()).every((text) => text.includes("programme"))).toBe(true);
+    const remove = chips.getByRole("link", { name: "取消筛选：对象类型：programme" });
+    expect((await remove.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+    await remove.click();
+    await page.waitForURL((url) => url.search === "");
+    expect(await chips.count()).toBe(0);
+  });
+
+  it("at desktop width the audit filters sit in one labelled grid, fields 44 px tall, and fifty events a page", { timeout: 120_000 }, async () => {
+    const page = await e2e.signedIn("auditor@demo.cn", "/agency/audit", DESKTOP);
+    const table = page.getByRole("table", { name: "审计事件（按序号）" });
+    await table.waitFor();
+    const form = page.getByRole("form", { name: "筛选事件" });
+    expect(await form.isVisible()).toBe(true);
+    const boxes = [];
+    for (const label of ["项目", "对象类型", "操作（如 voucher.issued）"]) boxes.push((await form.getByLabel(label).boundingBox())!);
+    // One row of three, none narrower than 200 px.
+    expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(1);
+    for (const box of boxes) {
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.width).toBeGreaterThan(200);
+    }
+    expect(await table.locator("tbody tr").count()).toBeLessThanOrEqual(50);
+  });
+});

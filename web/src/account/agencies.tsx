@@ -10,7 +10,7 @@ import { CreditCodeField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { RegionName } from "../ui/region-picker";
+import { RegionName, RegionPicker } from "../ui/region-picker";
 import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
 import { PeopleTable } from "../ui/people-table";
 import { DataTable } from "../ui/table";
@@ -92,7 +92,13 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
       <h3>{t("创建主管部门", "Create a funding agency")}</h3>
       <TextField form={form} name="name" label={t("部门名称", "Agency name")} />
       <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
-      <TextField form={form} name="region_code" inputMode="numeric" label={t("行政区划代码（6位）", "Region code (6 digits)")} />
+      <RegionPicker
+        form={form}
+        name="region_code"
+        level="any"
+        label={t("管辖地区", "Region governed")}
+        hint={t("选到省、市或区县均可：只选省即管辖全省，选到市即管辖全市。", "A province, a city or a district: a province alone governs the whole province, a city the whole city.")}
+      />
       <TextField form={form} name="admin_email" type="email" spellcheck={false} label={t("首位管理员邮箱", "First admin's email")} hint={t("该管理员通过一次性邀请链接设置姓名和密码", "The admin chooses a name and password through a one-time invitation link")} />
       <FormStatus form={form} />
       {link && <InvitationLink link={link} />}

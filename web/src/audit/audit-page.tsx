@@ -14,6 +14,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
 import { DateRange, FilterForm, ProgrammeChoice, type FieldReader } from "../ui/filter-form";
+import { Fold, startsOnPhone } from "../ui/fold";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
 import { loadProgrammes } from "../programmes";
@@ -21,6 +22,7 @@ import { CheckpointCard } from "./checkpoint";
 
 export const AUDIT_PATH = "/agency/audit";
 const PAGE_SIZE = 50;
+const PHONE_PAGE_SIZE = 10;
 
 type AuditEvent = InferResponseType<typeof api.api.audit.events.$get, 200>["items"][number];
 type VerifyReport = InferResponseType<typeof api.api.audit.verify.$get, 200>;
@@ -161,79 +163,116 @@ function VerifyResult({ report }: { report: VerifyReport }) {
   );
 }
 
-async function loadEvents(f: Filters, after: number) {
+async function loadEvents(f: Filters, after: number, limit: number) {
   const [page, programmes] = await Promise.all([
-    send(api.api.audit.events.$get({ query: { ...apiFilters(f), after_seq: String(after), limit: String(PAGE_SIZE) } })),
+    send(api.api.audit.events.$get({ query: { ...apiFilters(f), after_seq: String(after), limit: String(limit) } })),
     loadProgrammes().catch(() => ({ items: [] as { id: string; name: string }[] })),
   ]);
   return { ...page, programmes: programmes.items.map((p) => [p.id, p.name] as const) };
 }
 
+/** Events read so far by "show more" (keyset: each read starts after the last sequence number shown). */
+interface MoreEvents {
+  key: string;
+  items: AuditEvent[];
+  next: number | null;
+  reading: boolean;
+  error?: string;
+}
+
 function Events({ filters: f, after }: { filters: Filters; after: number }) {
-  const { t } = useI18n();
-  const events = useLoad(() => loadEvents(f, after), `${hrefOf(f)}:${after}`);
+  const { t, say } = useI18n();
+  // Each event is a card of eight lines on a phone: ten at a time there, fifty on a wider screen.
+  const [pageSize] = useState(() => (startsOnPhone() ? PHONE_PAGE_SIZE : PAGE_SIZE));
+  const key = `${hrefOf(f)}:${after}`;
+  const events = useLoad(() => loadEvents(f, after, pageSize), key);
+  const [more, setMore] = useState<MoreEvents | null>(null);
+  const extra = more?.key === key ? more : null;
+  const showMore = async (from: number) => {
+    if (extra?.reading) return;
+    const base = { key, items: extra?.items ?? [], next: from };
+    setMore({ ...base, reading: true });
+    try {
+      const page = await send(api.api.audit.events.$get({ query: { ...apiFilters(f), after_seq: String(from), limit: String(pageSize) } }));
+      setMore({ key, items: [...base.items, ...page.items], next: page.next_after_seq, reading: false });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setMore({ ...base, reading: false, error: error.message });
+    }
+  };
   return (
-    <section class="card" aria-labelledby="events">
+    <section class="card audit-events" aria-labelledby="events">
       <h2 id="events">{t("事件", "Events")}</h2>
       <Loaded load={events}>
-        {({ items, next_after_seq, programmes }) => (
-          <>
-            <EventFilters filters={f} programmes={programmes} />
-            {f.actor && (
-              <p class="summary">
-                {t("操作人：", "Actor: ")}
-                {items.find((e) => e.actor_user_id === f.actor)?.actor_user_name ?? t("（本页无其事件）", "(none on this page)")} <Link href={hrefOf({ ...f, actor: undefined })}>{t("取消此筛选", "Remove this filter")}</Link>
-              </p>
-            )}
-            {f.subject && (
-              <p class="summary">
-                {t("对象：", "Subject: ")}
-                <code>{f.subject}</code> <Link href={hrefOf({ ...f, subject: undefined })}>{t("取消此筛选", "Remove this filter")}</Link>
-              </p>
-            )}
-            <DataTable
-              caption={t("审计事件（按序号）", "Audit events by sequence number")}
-              rows={items}
-              rowKey={(e) => String(e.seq)}
-              empty={t("没有符合条件的事件。", "No events match.")}
-              columns={[
-                { header: t("序号", "Seq"), cell: (e) => e.seq, class: "num" },
-                { header: t("时间", "When"), cell: (e) => <Instant at={e.at} /> },
-                { header: t("操作", "Action"), cell: (e) => <code>{e.action}</code> },
-                {
-                  header: t("操作人", "Actor"),
-                  cell: (e) =>
-                    e.actor_user_id ? (
-                      <Link href={hrefOf({ ...f, actor: e.actor_user_id })} aria-label={t(`只看 ${e.actor_user_name ?? ""} 的事件`, `Only events by ${e.actor_user_name ?? "this person"}`)}>
-                        {e.actor_user_name ?? t("（已删除）", "(removed)")}
+        {({ items: first, next_after_seq, programmes }) => {
+          const items = [...first, ...(extra?.items ?? [])];
+          const next = extra ? extra.next : next_after_seq;
+          return (
+            <>
+              <EventFilters filters={f} programmes={programmes} actorName={items.find((e) => e.actor_user_id === f.actor)?.actor_user_name ?? undefined} />
+              <DataTable
+                caption={t("审计事件（按序号）", "Audit events by sequence number")}
+                rows={items}
+                rowKey={(e) => String(e.seq)}
+                empty={t("没有符合条件的事件。", "No events match.")}
+                columns={[
+                  { header: t("序号", "Seq"), cell: (e) => e.seq, class: "num" },
+                  { header: t("时间", "When"), cell: (e) => <Instant at={e.at} /> },
+                  { header: t("操作", "Action"), cell: (e) => <code>{e.action}</code> },
+                  {
+                    header: t("操作人", "Actor"),
+                    cell: (e) =>
+                      e.actor_user_id ? (
+                        <Link href={hrefOf({ ...f, actor: e.actor_user_id })} aria-label={t(`只看 ${e.actor_user_name ?? ""} 的事件`, `Only events by ${e.actor_user_name ?? "this person"}`)}>
+                          {e.actor_user_name ?? t("（已删除）", "(removed)")}
+                        </Link>
+                      ) : (
+                        t("系统", "System")
+                      ),
+                  },
+                  { header: t("机构", "Organisation"), cell: (e) => e.actor_org_name ?? "—" },
+                  {
+                    header: t("对象", "Subject"),
+                    cell: (e) => (
+                      <Link href={hrefOf({ ...f, subject_type: e.subject_type, subject: e.subject_id })} aria-label={t(`只看此${e.subject_type}的事件`, `Only events about this ${e.subject_type}`)}>
+                        {e.subject_type}
                       </Link>
-                    ) : (
-                      t("系统", "System")
                     ),
-                },
-                { header: t("机构", "Organisation"), cell: (e) => e.actor_org_name ?? "—" },
-                {
-                  header: t("对象", "Subject"),
-                  cell: (e) => (
-                    <Link href={hrefOf({ ...f, subject_type: e.subject_type, subject: e.subject_id })} aria-label={t(`只看此${e.subject_type}的事件`, `Only events about this ${e.subject_type}`)}>
-                      {e.subject_type}
-                    </Link>
-                  ),
-                },
-                { header: t("项目", "Programme"), cell: (e) => e.programme_name ?? "—" },
-                { header: t("封存", "Sealed"), cell: (e) => (e.hash ? <code title={e.hash}>{e.hash.slice(0, 10)}…</code> : t("未封存", "Not yet")) },
-              ]}
-            />
-            <div class="buttons">
-              <ExportLink file="audit-events.csv" filters={apiFilters(f)} />
-              <ExportLink file="audit-events.ndjson" filters={apiFilters(f)} primary={false} />
-            </div>
-            <nav class="pager" aria-label={t("翻页", "Pages")}>
-              {after > 0 && <Link href={hrefOf(f)}>{t("← 第一页", "← First page")}</Link>}
-              {next_after_seq !== null && <Link href={hrefOf(f, next_after_seq)}>{t("下一页 →", "Next →")}</Link>}
-            </nav>
-          </>
-        )}
+                  },
+                  { header: t("项目", "Programme"), cell: (e) => e.programme_name ?? "—" },
+                  { header: t("封存", "Sealed"), cell: (e) => (e.hash ? <code title={e.hash}>{e.hash.slice(0, 10)}…</code> : t("未封存", "Not yet")) },
+                ]}
+              />
+              <div class="events-more" aria-live="polite">
+                {items.length > 0 && (
+                  <p class="hint">
+                    {next === null
+                      ? t(`共显示 ${items.length} 条，已到末尾。`, `${items.length} shown; that is the last.`)
+                      : t(`已显示 ${items.length} 条（序号 ${items[0]!.seq}–${items[items.length - 1]!.seq}）。`, `${items.length} shown (sequence ${items[0]!.seq}–${items[items.length - 1]!.seq}).`)}
+                  </p>
+                )}
+                {extra?.error && (
+                  <p class="message error" role="alert">
+                    {say(extra.error)}
+                  </p>
+                )}
+              </div>
+              <nav class="pager" aria-label={t("翻页", "Pages")}>
+                {next !== null && (
+                  <button type="button" onClick={() => showMore(next)} aria-disabled={extra?.reading ? "true" : undefined}>
+                    {extra?.reading ? t("加载中…", "Loading…") : t(`再显示 ${pageSize} 条`, `Show ${pageSize} more`)}
+                  </button>
+                )}
+                {after > 0 && <Link href={hrefOf(f)}>{t("← 第一页", "← First page")}</Link>}
+                {next !== null && <Link href={hrefOf(f, next)}>{t("从下一条起的页面 →", "A page from the next event →")}</Link>}
+              </nav>
+              <div class="buttons">
+                <ExportLink file="audit-events.csv" filters={apiFilters(f)} />
+                <ExportLink file="audit-events.ndjson" filters={apiFilters(f)} primary={false} />
+              </div>
+            </>
+          );
+        }}
       </Loaded>
     </section>
   );
@@ -241,31 +280,66 @@ function Events({ filters: f, after }: { filters: Filters; after: number }) {
 
 const SUBJECT_TYPES = ["programme", "voucher", "voucher_application", "booking", "claim", "offering", "organisation", "user", "usage_batch", "file", "webhook_endpoint", "webhook_delivery"];
 
-function EventFilters({ filters: f, programmes }: { filters: Filters; programmes: readonly (readonly [string, string])[] }) {
+/** The filters: fields in a grid (one column on a phone, folded there at first), the active ones as chips that each remove one. */
+function EventFilters({ filters: f, programmes, actorName }: { filters: Filters; programmes: readonly (readonly [string, string])[]; actorName?: string }) {
   const { t } = useI18n();
   const filter = (value: FieldReader) => {
     const subjectType = value("subject_type");
     navigate(hrefOf({ ...f, programme: value("programme"), action: value("action"), subject_type: subjectType, subject: subjectType === f.subject_type ? f.subject : undefined, from: value("from"), to: value("to") }));
   };
+  const active: [keyof Filters, string][] = [];
+  if (f.programme) active.push(["programme", t(`项目：${programmes.find(([id]) => id === f.programme)?.[1] ?? f.programme}`, `Programme: ${programmes.find(([id]) => id === f.programme)?.[1] ?? f.programme}`)]);
+  if (f.subject_type) active.push(["subject_type", t(`对象类型：${f.subject_type}`, `Subject type: ${f.subject_type}`)]);
+  if (f.subject) active.push(["subject", t(`对象：${f.subject}`, `Subject: ${f.subject}`)]);
+  if (f.action) active.push(["action", t(`操作：${f.action}`, `Action: ${f.action}`)]);
+  if (f.actor) active.push(["actor", t(`操作人：${actorName ?? "（本页无其事件）"}`, `Actor: ${actorName ?? "(none on this page)"}`)]);
+  if (f.from) active.push(["from", t(`起始：${f.from}`, `From: ${f.from}`)]);
+  if (f.to) active.push(["to", t(`截止：${f.to}`, `To: ${f.to}`)]);
   return (
-    <FilterForm label={t("筛选事件", "Filter events")} clearHref={AUDIT_PATH} onFilter={filter}>
-      <ProgrammeChoice value={f.programme} programmes={programmes} all={t("全部", "All")} />
-      <label>
-        {t("对象类型", "Subject type")}
-        <select name="subject_type" value={f.subject_type ?? ""}>
-          <option value="">{t("全部", "All")}</option>
-          {SUBJECT_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
+    <>
+      <Fold
+        class="audit-filter-fold"
+        summary={
+          <>
+            {t("筛选事件", "Filter events")}
+            {active.length > 0 && <span class="badge">{t(`已选 ${active.length} 项`, `${active.length} set`)}</span>}
+          </>
+        }
+      >
+        <FilterForm class="audit-filters" label={t("筛选事件", "Filter events")} clearHref={AUDIT_PATH} onFilter={filter}>
+          <ProgrammeChoice value={f.programme} programmes={programmes} all={t("全部", "All")} />
+          <label>
+            {t("对象类型", "Subject type")}
+            <select name="subject_type" value={f.subject_type ?? ""}>
+              <option value="">{t("全部", "All")}</option>
+              {SUBJECT_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("操作（如 voucher.issued）", "Action (e.g. voucher.issued)")}
+            <input name="action" value={f.action ?? ""} maxLength={64} pattern="[a-z][a-z_.]*" spellcheck={false} autocapitalize="off" />
+          </label>
+          <div class="date-pair">
+            <DateRange from={f.from} to={f.to} labels={[t("起始日期", "From"), t("截止日期（含）", "To (inclusive)")]} />
+          </div>
+        </FilterForm>
+      </Fold>
+      {active.length > 0 && (
+        <ul class="active-filters" aria-label={t("已用的筛选条件", "Filters in use")}>
+          {active.map(([key, label]) => (
+            <li key={key}>
+              <span>{label}</span>
+              <Link href={hrefOf({ ...f, [key]: undefined, ...(key === "subject_type" ? { subject: undefined } : {}) })} aria-label={t(`取消筛选：${label}`, `Remove the filter ${label}`)}>
+                ×
+              </Link>
+            </li>
           ))}
-        </select>
-      </label>
-      <label>
-        {t("操作（如 voucher.issued）", "Action (e.g. voucher.issued)")}
-        <input name="action" value={f.action ?? ""} maxLength={64} pattern="[a-z][a-z_.]*" />
-      </label>
-      <DateRange from={f.from} to={f.to} labels={[t("起始日期", "From"), t("截止日期（含）", "To (inclusive)")]} />
-    </FilterForm>
+        </ul>
+      )}
+    </>
   );
 }

@@ -3,6 +3,7 @@
 import { api, ApiError, send } from "../shell/api";
 import { useI18n } from "../shell/i18n";
 import { Facts } from "../ui/facts";
+import { Fold } from "../ui/fold";
 import { Loaded, useLoad } from "../ui/load";
 import { Instant } from "../ui/values";
 
@@ -67,30 +68,32 @@ export function CheckpointCard({ exportHref, everything }: { exportHref: string;
                 </button>
               )}
             </div>
-            <h3>{t("如何离线核对", "How to check it offline")}</h3>
-            <ol class="howto">
-              <li>{t("下载上面的三个文件，放在同一目录。", "Download the three files above into one folder.")}</li>
-              <li>
-                {t("在本系统的源代码目录中运行（不需要数据库，也不联网）：", "In a copy of this system's source, run (no database, no network):")}
-                <pre class="command">
-                  <code>{VERIFY_COMMAND}</code>
-                </pre>
-              </li>
-              <li>
-                {t(
-                  "通过时最后一行是 “export verifies”；否则命令以状态 1 退出，并给出第一个有问题的序号。保存检查点：以后用 --older 传入，可证明新的日志是它的延续。",
-                  "On success the last line reads “export verifies”; otherwise it exits with status 1 and names the first bad sequence number. Keep the checkpoint: pass it later with --older to prove the newer log extends it.",
-                )}
-              </li>
-            </ol>
-            {!everything && (
-              <p class="message info">
-                {t(
-                  "您下载的导出只含本机构可见的事件，每条附有包含证明，末行有签名清单：同一命令可离线证明每条事件都在已签名的日志中、文件未被删改；但不能证明没有遗漏本机构可见的事件，这需要平台管理员的完整导出。",
-                  "Your export holds only the events your agency may see, each with its inclusion proof, and ends with a signed manifest: the same command proves offline that each event is in the signed log and the file was not trimmed or edited, but not that no event in your scope was left out; that needs the platform administrator's full export.",
-                )}
-              </p>
-            )}
+            {/* Folded at first on a phone: the figures and downloads above are what most people came for. */}
+            <Fold class="howto-fold" summary={t("如何离线核对", "How to check it offline")}>
+              <ol class="howto">
+                <li>{t("下载上面的三个文件，放在同一目录。", "Download the three files above into one folder.")}</li>
+                <li>
+                  {t("在本系统的源代码目录中运行（不需要数据库，也不联网）：", "In a copy of this system's source, run (no database, no network):")}
+                  <pre class="command">
+                    <code>{VERIFY_COMMAND}</code>
+                  </pre>
+                </li>
+                <li>
+                  {t(
+                    "通过时最后一行是 “export verifies”；否则命令以状态 1 退出，并给出第一个有问题的序号。保存检查点：以后用 --older 传入，可证明新的日志是它的延续。",
+                    "On success the last line reads “export verifies”; otherwise it exits with status 1 and names the first bad sequence number. Keep the checkpoint: pass it later with --older to prove the newer log extends it.",
+                  )}
+                </li>
+              </ol>
+              {!everything && (
+                <p class="message info">
+                  {t(
+                    "您下载的导出只含本机构可见的事件，每条附有包含证明，末行有签名清单：同一命令可离线证明每条事件都在已签名的日志中、文件未被删改；但不能证明没有遗漏本机构可见的事件，这需要平台管理员的完整导出。",
+                    "Your export holds only the events your agency may see, each with its inclusion proof, and ends with a signed manifest: the same command proves offline that each event is in the signed log and the file was not trimmed or edited, but not that no event in your scope was left out; that needs the platform administrator's full export.",
+                  )}
+                </p>
+              )}
+            </Fold>
           </>
         )}
       </Loaded>

@@ -4,6 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
+import { Fold } from "../ui/fold";
 import type { ChartOption, DrawnChart } from "./charts";
 
 export type { ChartOption };
@@ -44,19 +45,26 @@ export function Chart({ option, summary, id }: { option: ChartOption; summary: s
   );
 }
 
-/** A chart, its table and the table's download, as one titled section. */
-export function ChartWithTable(props: { id: string; title: string; hint?: ComponentChildren; chart: ComponentChildren; table: ComponentChildren }) {
+/**
+ * A chart, its table and the table's download, as one titled section. The table folds under a
+ * summary (open at first on a wide screen, folded on a phone, where the chart and the hint's key
+ * figure come first and the table as cards would be screens long); `rows` says how long it is.
+ */
+export function ChartWithTable(props: { id: string; title: string; hint?: ComponentChildren; chart: ComponentChildren; table: ComponentChildren; rows: number; open?: boolean }) {
+  const { t } = useI18n();
   return (
     <section class="card chart-card" aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       {props.hint && <p class="hint">{props.hint}</p>}
       <div class="chart-and-table">
         {props.chart}
-        {/* The table may be wider than its column (English headings, long burn-downs): it scrolls
-            here, and a scroll region must be reachable from the keyboard (WCAG 2.1.1). */}
-        <div class="chart-table" tabIndex={0} role="region" aria-label={props.title}>
-          {props.table}
-        </div>
+        <Fold class="chart-fold" open={props.open} summary={t(`数据表与导出（${props.rows} 行）`, `The figures as a table, and the download (${props.rows} rows)`)}>
+          {/* The table may be wider than its column (English headings, long burn-downs): it scrolls
+              here, and a scroll region must be reachable from the keyboard (WCAG 2.1.1). */}
+          <div class="chart-table" id={`${props.id}-data`} tabIndex={0} role="region" aria-label={props.title}>
+            {props.table}
+          </div>
+        </Fold>
       </div>
     </section>
   );

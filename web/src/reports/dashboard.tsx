@@ -62,6 +62,9 @@ function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Pe
       <ChartWithTable
         id="overview-chart"
         title={t("各项目资金去向", "Where each programme's money went")}
+        rows={items.length}
+        // The table is how one opens a programme: never folded.
+        open
         chart={<Chart id="chart-overview" option={option} summary={t(`柱状图：${items.length} 个项目的已发券、冻结、已结算和已兑付金额，数据见旁边的表格。`, `Bar chart: issued, held, settled and paid money of ${items.length} programmes; the table beside it has the figures.`)} />}
         table={
           <>

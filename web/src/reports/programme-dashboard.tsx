@@ -9,6 +9,7 @@ import { Link } from "../shell/router";
 import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
+import { Fold, ShowMoreButton, useShowMore } from "../ui/fold";
 import { DataTable } from "../ui/table";
 import { Chart, ChartWithTable, type ChartOption } from "./chart";
 import { burnRows } from "./forecast";
@@ -86,6 +87,7 @@ function SpendBy({ rows, id, dimension }: { rows: DeliveredRow[]; id: string; di
     <ChartWithTable
       id={id}
       title={title}
+      rows={rows.length}
       hint={t("补贴来自账本（扣除争议冲回），自付和总价来自交付时的预约。", "Subsidy is from the ledger (net of dispute reversals); co-pay and gross are from the bookings as delivered.")}
       chart={<Chart id={`chart-${id}`} option={option} summary={t(`堆叠柱状图：${title}，补贴与企业自付，共 ${rows.length} 组，数据见旁边的表格。`, `Stacked bar chart: ${title}, subsidy and co-pay, ${rows.length} groups; the table beside it has the figures.`)} />}
       table={
@@ -130,6 +132,8 @@ function BurnDown({ report }: { report: ProgrammeReport }) {
       { type: "line", name: t("预测", "Forecast"), data: rows.map((r) => (r.forecast_fen === null ? null : yuan(r.forecast_fen))), lineStyle: { type: "dashed" }, symbolSize: 4 },
     ],
   };
+  // Months as cards on a phone run to screens: the first year, then a year more at a time.
+  const paged = useShowMore(rows, 12);
   const runsOut = burn.runs_out_on
     ? t(`按近 30 天的净支出（每天 ${formatFen(burn.daily_rate_fen)}），预算将在 ${burn.runs_out_on} 用完。`, `At the last 30 days' net spend (${formatFen(burn.daily_rate_fen)} a day) the budget runs out on ${burn.runs_out_on}.`)
     : t("近 30 天没有净支出，无法预测用完日期。", "Nothing net left the pool in the last 30 days, so there is no run-out date.");
@@ -137,6 +141,7 @@ function BurnDown({ report }: { report: ProgrammeReport }) {
     <ChartWithTable
       id="burn-down"
       title={title}
+      rows={rows.length}
       hint={
         <>
           {t("剩余预算：", "Budget left: ")}
@@ -150,7 +155,7 @@ function BurnDown({ report }: { report: ProgrammeReport }) {
         <>
           <DataTable
             caption={title}
-            rows={rows}
+            rows={paged.rows}
             rowKey={(r) => r.month}
             empty=""
             columns={[
@@ -159,6 +164,7 @@ function BurnDown({ report }: { report: ProgrammeReport }) {
               { header: header[2]!, cell: (r) => (r.forecast_fen === null ? "—" : <Money fen={r.forecast_fen} />), class: "num" },
             ]}
           />
+          <ShowMoreButton shown={paged.rows.length} left={paged.left} step={paged.step} onMore={paged.more} controls="burn-down-data" />
           <div class="buttons">
             <DownloadTable name="burn-down" header={header} rows={rows.map((r) => [r.month, r.actual_fen === null ? null : { fen: r.actual_fen }, r.forecast_fen === null ? null : { fen: r.forecast_fen }])} label={title} />
           </div>
@@ -190,6 +196,7 @@ function Utilisation({ report }: { report: ProgrammeReport }) {
     <ChartWithTable
       id="utilisation"
       title={title}
+      rows={rows.length}
       hint={t(`${period}：本项目预约所用资源的发布容量中被预订的比例（${u.offerings} 项资源），以及已计量用量占预订用量的比例（${u.bookings_metered} 笔预约）。`, `${period}: the share of the published capacity of the ${u.offerings} offerings this programme's bookings used that was booked, and metered usage against booked (${u.bookings_metered} bookings).`)}
       chart={<Chart id="chart-utilisation" option={option} summary={t(`条形图：${title}。`, `Bar chart: ${title}. `) + rows.map((r) => `${r.label} ${r.ratio === null ? "—" : formatRatio(r.ratio)}`).join("; ")} />}
       table={
@@ -221,21 +228,27 @@ function Top({ rows, id, title }: { rows: DeliveredRow[]; id: string; title: str
   return (
     <section class="card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <DataTable
-        caption={title}
-        rows={rows}
-        rowKey={(r) => r.key}
-        empty={t("还没有交付。", "Nothing delivered yet.")}
-        columns={[
-          { header: header[0]!, cell: (r) => r.label },
-          { header: header[1]!, cell: (r) => r.bookings, class: "num" },
-          { header: header[2]!, cell: (r) => <Money fen={r.subsidy_fen} />, class: "num" },
-          { header: header[3]!, cell: (r) => <Money fen={r.copay_fen} />, class: "num" },
-        ]}
-      />
-      <div class="buttons">
-        <DownloadTable name={id} header={header} rows={rows.map((r) => [r.label, r.bookings, { fen: r.subsidy_fen }, { fen: r.copay_fen }])} label={title} />
-      </div>
+      {rows.length === 0 ? (
+        <p class="empty">{t("还没有交付。", "Nothing delivered yet.")}</p>
+      ) : (
+        <Fold summary={t(`表格与导出（${rows.length} 行）`, `The table and its download (${rows.length} rows)`)}>
+          <DataTable
+            caption={title}
+            rows={rows}
+            rowKey={(r) => r.key}
+            empty={t("还没有交付。", "Nothing delivered yet.")}
+            columns={[
+              { header: header[0]!, cell: (r) => r.label },
+              { header: header[1]!, cell: (r) => r.bookings, class: "num" },
+              { header: header[2]!, cell: (r) => <Money fen={r.subsidy_fen} />, class: "num" },
+              { header: header[3]!, cell: (r) => <Money fen={r.copay_fen} />, class: "num" },
+            ]}
+          />
+          <div class="buttons">
+            <DownloadTable name={id} header={header} rows={rows.map((r) => [r.label, r.bookings, { fen: r.subsidy_fen }, { fen: r.copay_fen }])} label={title} />
+          </div>
+        </Fold>
+      )}
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { Link } from "../shell/router";
 /** Reads one submitted field: trimmed text, or undefined when empty. */
 export type FieldReader = (name: string) => string | undefined;
 
-export function FilterForm({ label, clearHref, onFilter, card, children }: { label: string; clearHref: string; onFilter: (value: FieldReader) => void; card?: boolean; children: ComponentChildren }) {
+export function FilterForm({ label, clearHref, onFilter, card, class: extra, children }: { label: string; clearHref: string; onFilter: (value: FieldReader) => void; card?: boolean; class?: string; children: ComponentChildren }) {
   const { t } = useI18n();
   const submit = (event: Event) => {
     event.preventDefault();
@@ -16,7 +16,7 @@ export function FilterForm({ label, clearHref, onFilter, card, children }: { lab
     onFilter((name) => String(data.get(name) ?? "").trim() || undefined);
   };
   return (
-    <form class={card ? "filters card" : "filters"} onSubmit={submit} aria-label={label}>
+    <form class={["filters", card && "card", extra].filter(Boolean).join(" ")} onSubmit={submit} aria-label={label}>
       {children}
       <div class="buttons">
         <button type="submit" class="primary">
