@@ -12,6 +12,7 @@ import { createHarness } from "#harness";
 import { HOUR_MS } from "../../src/lib/time";
 import { signUpSme } from "../support/fixtures";
 import { approvedProvider, cst, MONDAY_8AM, uniqueModel, voucherMarket } from "../support/bookings";
+import type { TestClient } from "../support/client";
 
 const harness = await createHarness();
 
@@ -117,6 +118,27 @@ function bruteForce(o: Seeded, cards: number, hours: number, earliest: number, l
   return null;
 }
 
+/** A need for compute cards over a window in Beijing time ("2026-03-03T07:30"). */
+interface Need {
+  quantity: number;
+  duration_hours: number;
+  earliest: string;
+  latest: string;
+}
+
+/** POST /api/search/capacity for `need` on accelerators of `model` (without `sort`, in the API's default order). */
+function searchFor(client: TestClient, model: string, need: Need, options: { sort?: string; limit: number }) {
+  return client.post("/api/search/capacity", {
+    category: "compute",
+    accelerator_model: model,
+    quantity: need.quantity,
+    duration_hours: need.duration_hours,
+    earliest_start_at: cst(need.earliest),
+    latest_end_at: cst(need.latest),
+    ...options,
+  });
+}
+
 describe("capacity search", () => {
   it("finds exactly the offerings a slot-by-slot brute force finds, at the same earliest start, in co-pay order", async () => {
     const model = uniqueModel("Ascend 910B");
@@ -133,15 +155,7 @@ describe("capacity search", () => {
     for (const need of needs) {
       const earliest = Date.parse(cst(need.earliest));
       const latest = Date.parse(cst(need.latest));
-      const res = await sme.client.post("/api/search/capacity", {
-        category: "compute",
-        accelerator_model: model,
-        quantity: need.quantity,
-        duration_hours: need.duration_hours,
-        earliest_start_at: cst(need.earliest),
-        latest_end_at: cst(need.latest),
-        limit: 100,
-      });
+      const res = await searchFor(sme.client, model, need, { limit: 100 });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ considered_offerings: expect.any(Number), complete: true });
       const expected = list
@@ -177,17 +191,7 @@ describe("capacity search", () => {
       { quantity: 8, duration_hours: 4, earliest: "2026-03-03T07:30", latest: "2026-03-09T00:00" },
       { quantity: 2, duration_hours: 1, earliest: "2026-03-04T10:00", latest: "2026-03-06T12:00" },
     ];
-    const search = (need: (typeof needs)[number], sort: string, limit: number) =>
-      market.sme.client.post("/api/search/capacity", {
-        category: "compute",
-        accelerator_model: model,
-        quantity: need.quantity,
-        duration_hours: need.duration_hours,
-        earliest_start_at: cst(need.earliest),
-        latest_end_at: cst(need.latest),
-        sort,
-        limit,
-      });
+    const search = (need: Need, sort: string, limit: number) => searchFor(market.sme.client, model, need, { sort, limit });
     const reasons = new Set<string>();
     let compared = 0;
     for (const need of needs) {

@@ -1,22 +1,25 @@
 import { createRouter } from "../../lib/create-app";
 import * as handlers from "./bookings.handlers";
 import * as routes from "./bookings.routes";
+import * as changes from "./changes.handlers";
+import * as history from "./history.handlers";
+import * as moves from "./moves.handlers";
 
 export const bookingsRouter = createRouter()
   .openapi(routes.createBooking, handlers.createBooking)
   .openapi(routes.listBookings, handlers.listBookings)
   .openapi(routes.getBooking, handlers.getBooking)
-  .openapi(routes.cancelBooking, handlers.cancelBooking)
-  .openapi(routes.confirmBooking, handlers.confirmBooking)
-  .openapi(routes.rejectBooking, handlers.rejectBooking)
-  .openapi(routes.startBooking, handlers.startBooking)
-  .openapi(routes.deliverBooking, handlers.deliverBooking)
-  .openapi(routes.confirmDelivery, handlers.confirmDelivery)
-  .openapi(routes.disputeDelivery, handlers.disputeDelivery)
-  .openapi(routes.resolveDispute, handlers.resolveDispute)
-  .openapi(routes.setSlurmAccount, handlers.setSlurmAccount)
-  .openapi(routes.quoteBookingChange, handlers.quoteBookingChange)
-  .openapi(routes.extendBooking, handlers.extendBooking)
-  .openapi(routes.rescheduleBooking, handlers.rescheduleBooking)
-  .openapi(routes.bookingHistory, handlers.bookingHistory)
-  .openapi(routes.bookingCalendar, handlers.bookingCalendar);
+  .openapi(routes.cancelBooking, moves.cancelBooking)
+  .openapi(routes.confirmBooking, moves.confirmBooking)
+  .openapi(routes.rejectBooking, moves.rejectBooking)
+  .openapi(routes.startBooking, moves.startBooking)
+  .openapi(routes.deliverBooking, moves.deliverBooking)
+  .openapi(routes.confirmDelivery, moves.confirmDelivery)
+  .openapi(routes.disputeDelivery, moves.disputeDelivery)
+  .openapi(routes.resolveDispute, moves.resolveDispute)
+  .openapi(routes.setSlurmAccount, moves.setSlurmAccount)
+  .openapi(routes.quoteBookingChange, changes.quoteBookingChange)
+  .openapi(routes.extendBooking, changes.extendBooking)
+  .openapi(routes.rescheduleBooking, changes.rescheduleBooking)
+  .openapi(routes.bookingHistory, history.bookingHistory)
+  .openapi(routes.bookingCalendar, history.bookingCalendar);
