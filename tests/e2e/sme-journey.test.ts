@@ -254,6 +254,8 @@ describe("the SME journey", () => {
 
     await heading(page, "预约详情").waitFor();
     await page.getByRole("list", { name: "状态进度" }).getByText("已提交").waitFor();
+    // A booking that will take place goes into a calendar; a cancelled one is not offered there (below).
+    await expect(page.getByRole("link", { name: "加入日历（.ics）" }).count()).resolves.toBe(1);
     await expect(page.getByRole("region", { name: "取消预约" }).textContent()).resolves.toContain("开始前随时可以取消");
     // One click only asks: it says what will happen, and nothing is cancelled until the second.
     await page.getByRole("button", { name: "取消预约…" }).click();
@@ -267,6 +269,7 @@ describe("the SME journey", () => {
     const ended = page.locator("ol.timeline li.ended");
     await ended.getByText("已取消").waitFor();
     await expect(ended.textContent()).resolves.toContain(`券冻结的 ${yuan(newest.subsidy_fen)} 已退回可用余额`);
+    await expect(page.getByRole("link", { name: "加入日历（.ics）" }).count()).resolves.toBe(0);
     await screenshots(page, "sme-booking-cancelled");
 
     const after = (await api.get(`/api/vouchers/${voucherId}`)).body;
