@@ -3,7 +3,7 @@
 // queue by status (初审 for reviewers, 复核 and payment for finance; auditors read only). `?id=`
 // opens one claim (notifications link there), `?new=1` the claim form.
 import { api, send } from "../shell/api";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { Link, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
@@ -12,6 +12,7 @@ import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 import { ClaimDetailPage } from "./claim-detail";
 import { claimHref, CLAIM_STATUS, CLAIMS_PATH, type ClaimStatus } from "./claim-words";
 import { NewClaimPage } from "./new-claim";
@@ -65,13 +66,7 @@ function ClaimList({ status: asked, offset }: { status: string | null; offset: n
           </Link>
         </p>
       )}
-      <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-        {([...STATUSES.map((s) => [s, CLAIM_STATUS[s]] as const), ["all", ["全部", "All"]] as const] as readonly (readonly [string, Bilingual])[]).map(([value, label]) => (
-          <Link key={value} href={`${CLAIMS_PATH}?status=${value}`} aria-current={value === status ? "page" : undefined}>
-            {say(label)}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills choices={STATUSES.map((s) => [s, CLAIM_STATUS[s]] as const)} current={status} href={(value) => `${CLAIMS_PATH}?status=${value}`} />
       <Loaded load={claims}>
         {({ items, total }) => (
           <>
