@@ -5,6 +5,8 @@ import { joinBilingual } from "../lib/bilingual";
 import { formatCny } from "./money";
 import type { ProgrammeRules } from "./programme-rules";
 import { regionMatches } from "./region";
+import { knownRegionName } from "./regions-known";
+import { sizeClassName, type SizeClass } from "./size-classes";
 
 export type CriterionName =
   | "programme_open"
@@ -21,12 +23,22 @@ export interface Criterion {
   ok: boolean;
   /** "中文 / English", naming the numbers that decided it. */
   reason: string;
+  /**
+   * The region criterion's facts (absent for a cross-region programme): the enterprise's code and
+   * the programme's prefixes, so a reader can name the places in its own language; the reason's
+   * English half can only give the codes (the region data has Chinese names alone).
+   */
+  region_code?: string;
+  eligible_region_prefixes?: string[];
+  /** The size criterion's facts: the enterprise's class and the classes the programme accepts. */
+  size_class?: SizeClass;
+  eligible_size_classes?: SizeClass[];
 }
 
 export interface EligibilityFacts {
   programme_status: "draft" | "open" | "closed";
   rules: ProgrammeRules;
-  enterprise: { region_code: string; size_class: string; credit_status: "good" | "blacklisted" };
+  enterprise: { region_code: string; size_class: SizeClass; credit_status: "good" | "blacklisted" };
   /** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
   today: string;
   /**
@@ -50,8 +62,6 @@ export interface Eligibility {
   max_grantable_fen: number;
 }
 
-const SIZE_NAMES_ZH: Record<string, string> = { micro: "微型", small: "小型", medium: "中型", large: "大型" };
-
 function criterion(name: CriterionName, ok: boolean, reason: string): Criterion {
   return { name, ok, reason };
 }
@@ -69,26 +79,34 @@ function applicationWindow(f: EligibilityFacts): Criterion {
   return criterion("application_window", true, `申请期${opens}至${closes}（含） / Applications accepted ${opens} to ${closes} inclusive`);
 }
 
+/** "北京市 海淀区（110108）": a code or prefix by its names, the code beside it; the code alone when the data does not list it. */
+function placeZh(code: string): string {
+  const name = knownRegionName(code);
+  return name ? `${name}（${code}）` : code;
+}
+
 function region(f: EligibilityFacts): Criterion {
   const code = f.enterprise.region_code;
   if (f.rules.cross_region) return criterion("region", true, "项目跨区域通用 / The programme accepts enterprises from any region");
-  const prefixes = f.rules.eligible_region_prefixes.join(", ");
-  return regionMatches(code, f.rules.eligible_region_prefixes)
-    ? criterion("region", true, `注册地${code}属于适用地区（${prefixes}） / Registered region ${code} is within ${prefixes}`)
-    : criterion("region", false, `注册地${code}不在适用地区（${prefixes}）内 / Registered region ${code} is outside ${prefixes}`);
+  const prefixes = f.rules.eligible_region_prefixes;
+  const facts = { region_code: code, eligible_region_prefixes: [...prefixes] };
+  const zh = prefixes.map(placeZh).join("、");
+  const en = prefixes.join(", ");
+  return regionMatches(code, prefixes)
+    ? { ...criterion("region", true, `注册地${placeZh(code)}属于适用地区：${zh} / Registered region ${code} is within ${en}`), ...facts }
+    : { ...criterion("region", false, `注册地${placeZh(code)}不在适用地区内，适用地区为${zh} / Registered region ${code} is outside ${en}`), ...facts };
 }
 
 function sizeClass(f: EligibilityFacts): Criterion {
   const size = f.enterprise.size_class;
-  const sizeZh = SIZE_NAMES_ZH[size] ?? size;
+  const [sizeZh, sizeEn] = sizeClassName(size);
   const allowed = f.rules.eligible_size_classes;
-  return allowed.includes(size as never)
-    ? criterion("size_class", true, `企业规模${sizeZh}符合要求 / Size class ${size} is eligible`)
-    : criterion(
-        "size_class",
-        false,
-        `企业规模${sizeZh}不在适用范围（${allowed.map((s) => SIZE_NAMES_ZH[s] ?? s).join("、")}） / Size class ${size} is not among ${allowed.join(", ")}`,
-      );
+  const facts = { size_class: size, eligible_size_classes: [...allowed] };
+  const allowedZh = allowed.map((s) => sizeClassName(s)[0]).join("、");
+  const allowedEn = allowed.map((s) => sizeClassName(s)[1].toLowerCase()).join(", ");
+  return allowed.includes(size)
+    ? { ...criterion("size_class", true, `企业规模为${sizeZh}，属于适用范围（${allowedZh}） / Enterprise size ${sizeEn.toLowerCase()} is among those eligible (${allowedEn})`), ...facts }
+    : { ...criterion("size_class", false, `企业规模为${sizeZh}，不在适用范围（${allowedZh}）内 / Enterprise size ${sizeEn.toLowerCase()} is not among those eligible (${allowedEn})`), ...facts };
 }
 
 function creditStatus(f: EligibilityFacts): Criterion {

@@ -256,6 +256,45 @@ describe("the booking as a calendar file", () => {
     const stranger = await signUpSme(harness);
     expect((await stranger.client.getBytes(`/api/bookings/${b.id}/calendar.ics`)).status).toBe(404);
   });
+
+  /** The one VEVENT's properties, unfolded, by name. */
+  async function calendarEvent(client: TestClient, bookingId: string) {
+    const res = await client.getBytes(`/api/bookings/${bookingId}/calendar.ics`);
+    expect(res.status).toBe(200);
+    const lines = new TextDecoder().decode(res.body).replace(/\r\n /g, "").split("\r\n");
+    const event = lines.slice(lines.indexOf("BEGIN:VEVENT") + 1, lines.indexOf("END:VEVENT"));
+    return Object.fromEntries(event.map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]));
+  }
+
+  it("a cancelled booking's file is the same event (same UID and times) with STATUS:CANCELLED and a higher SEQUENCE, so an imported copy is replaced", async () => {
+    const offering = await publish(provider, computeBody());
+    const b = await booked(sme.client, { offering_id: offering.id, quantity: 1, ...range(`${TUESDAY}T14:00`, `${TUESDAY}T16:00`) });
+    const live = await calendarEvent(sme.client, b.id);
+    expect(live).toMatchObject({ STATUS: "CONFIRMED", DTSTART: "20260303T060000Z", DTEND: "20260303T080000Z" });
+    expect(live.SUMMARY).not.toContain("Cancelled");
+    expect((await moneyPost(sme.client, `/api/bookings/${b.id}/cancel`, { reason: "计划变更 Plans changed" })).body.status).toBe("cancelled");
+    for (const party of [sme, provider]) {
+      const dead = await calendarEvent(party.client, b.id);
+      expect(dead).toMatchObject({ UID: live.UID, STATUS: "CANCELLED", DTSTART: live.DTSTART, DTEND: live.DTEND });
+      expect(Number(dead.SEQUENCE)).toBeGreaterThan(Number(live.SEQUENCE));
+      expect(dead.SUMMARY).toBe(`已取消 Cancelled: ${live.SUMMARY}`);
+    }
+  });
+
+  it("a request is TENTATIVE, its confirmation a new CONFIRMED version, and a refused or lapsed request CANCELLED", async () => {
+    const offering = await publish(provider, computeBody({ requires_confirmation: true }));
+    const confirmed = await booked(sme.client, { offering_id: offering.id, quantity: 1, ...range(`${TUESDAY}T10:00`, `${TUESDAY}T12:00`) });
+    const requested = await calendarEvent(sme.client, confirmed.id);
+    expect(requested).toMatchObject({ STATUS: "TENTATIVE", SEQUENCE: "0" });
+    expect((await provider.client.post(`/api/bookings/${confirmed.id}/confirm`, {})).body.status).toBe("confirmed");
+    expect(await calendarEvent(sme.client, confirmed.id)).toMatchObject({ UID: requested.UID, STATUS: "CONFIRMED", SEQUENCE: "1" });
+    // Asking twice gives the same version: SEQUENCE counts changes, not downloads.
+    expect(await calendarEvent(provider.client, confirmed.id)).toMatchObject({ STATUS: "CONFIRMED", SEQUENCE: "1" });
+
+    const refused = await booked(sme.client, { offering_id: offering.id, quantity: 1, ...range(`${TUESDAY}T13:00`, `${TUESDAY}T14:00`) });
+    expect((await moneyPost(provider.client, `/api/bookings/${refused.id}/reject`, { reason: "检修 Maintenance" })).body.status).toBe("rejected");
+    expect(await calendarEvent(sme.client, refused.id)).toMatchObject({ STATUS: "CANCELLED", SEQUENCE: "1" });
+  });
 });
 
 describe("offerings my voucher covers", () => {

@@ -42,6 +42,8 @@ describe("applying: eligibility checked and explained", () => {
     expect(res.body.error.code).toBe("not_eligible");
     expect(criterion(res.body, "region")).toMatchObject({ ok: false, reason: expect.stringContaining("310104") });
     expect(criterion(res.body, "region").reason).toContain("11");
+    // The places by name in the Chinese half, and the codes as facts a reader names in its own language.
+    expect(criterion(res.body, "region")).toMatchObject({ region_code: "310104", eligible_region_prefixes: ["11"], reason: expect.stringContaining("注册地上海市 徐汇区（310104）不在适用地区内，适用地区为北京市（11）") });
     // The message keeps the languages apart: every failed reason's Chinese half, then its English half.
     const [chinese, english] = (criterion(res.body, "region").reason as string).split(" / ");
     expect(res.body.error.message).toBe(`不符合申领条件：${chinese} / Not eligible: ${english}`);
@@ -57,7 +59,13 @@ describe("applying: eligibility checked and explained", () => {
   it("refuses a large enterprise and a blacklisted one, each with its reason", async () => {
     const programme = await createProgramme(harness, agency);
     const large = await signUpSme(harness, { organisation: { size_class: "large" } });
-    expect(criterion((await apply(large.client, programme.id, 1_000)).body, "size_class")).toMatchObject({ ok: false, reason: expect.stringContaining("large") });
+    // The size classes by name in both halves, and as facts.
+    expect(criterion((await apply(large.client, programme.id, 1_000)).body, "size_class")).toMatchObject({
+      ok: false,
+      size_class: "large",
+      eligible_size_classes: ["micro", "small", "medium"],
+      reason: "企业规模为大型企业，不在适用范围（微型企业、小型企业、中型企业）内 / Enterprise size large is not among those eligible (micro, small, medium)",
+    });
     const listed = await signUpSme(harness);
     await harness.store.batch([sql`UPDATE organisations SET credit_status = 'blacklisted' WHERE id = ${listed.org.id}`]);
     const res = await apply(listed.client, programme.id, 1_000);

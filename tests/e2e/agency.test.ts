@@ -164,6 +164,10 @@ describe("agency pages", () => {
     await page.getByRole("link", { name: "审核 西湖语言模型 Xihu Language Models" }).click();
     await heading(page, "西湖语言模型 Xihu Language Models 的申请").waitFor();
     await page.getByText("资格审查：全部条件符合").waitFor();
+    // The enterprise's region and size by name, never a bare code or "Size class medium".
+    const criteria = page.getByRole("region", { name: "资格审查：全部条件符合" });
+    await criteria.locator("li").filter({ hasText: "注册地浙江省 杭州市 西湖区 (330106) 属于适用地区：浙江省 (33)" }).waitFor();
+    await expect(criteria.textContent()).resolves.toContain("企业规模为中型企业，属于适用范围（微型企业、小型企业、中型企业）");
     await expect(page.getByLabel("批准金额（元）").inputValue()).resolves.toBe("20000");
 
     await page.getByLabel("批准金额（元）").fill("25000");

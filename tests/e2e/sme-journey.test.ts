@@ -67,7 +67,9 @@ describe("the SME journey", () => {
     await expect(explanation.locator("li.failed").count()).resolves.toBe(0);
     const reasons = await explanation.textContent();
     expect(reasons).toContain("申领¥12,345.67不超过单次上限¥2,000,000.00");
-    expect(reasons).toContain("注册地110108属于适用地区（11）");
+    // Places and size classes by name, the region codes beside the names (the names load with the region data).
+    await explanation.locator("li.ok").filter({ hasText: "注册地北京市 海淀区 (110108) 属于适用地区：北京市 (11)" }).waitFor();
+    await expect(explanation.textContent()).resolves.toContain("企业规模为小型企业，属于适用范围（微型企业、小型企业、中型企业）");
     await screenshots(page, "sme-apply-eligible");
 
     const { body } = await api.get("/api/voucher-applications");
@@ -89,7 +91,17 @@ describe("the SME journey", () => {
     const failed = explanation.locator("li.failed");
     await expect(failed.count()).resolves.toBe(1);
     await expect(failed.textContent()).resolves.toContain("注册地区");
-    await expect(failed.textContent()).resolves.toContain("注册地110108不在适用地区（3301）内");
+    await failed.filter({ hasText: "注册地北京市 海淀区 (110108) 不在适用地区内；适用地区：浙江省 杭州市 (3301)" }).waitFor();
+    await expect(explanation.textContent()).resolves.not.toMatch(/Size class|企业规模small/);
+    // The same in English: the places by their names, never bare codes, and the size class by its English name.
+    await page.evaluate(() => localStorage.setItem("lang", "en"));
+    await page.reload();
+    const english = page.getByRole("region", { name: /You cannot apply now: 1 criterion not met/ });
+    await english.locator("li.failed").filter({ hasText: "Registered region 北京市 海淀区 (110108) is outside the eligible regions: 浙江省 杭州市 (3301)" }).waitFor();
+    await expect(english.textContent()).resolves.toContain("Enterprise size: Small, among those eligible (Micro, Small, Medium)");
+    await page.evaluate(() => localStorage.setItem("lang", "zh"));
+    await page.reload();
+    await heading(page, /杭州算力券/).waitFor();
     // Never "you could get ¥X" beside the refusal, and nothing to fill in.
     await expect(explanation.textContent()).resolves.not.toContain("最多可获批");
     await page.getByText("因此不提供申请表").waitFor();
@@ -242,6 +254,8 @@ describe("the SME journey", () => {
 
     await heading(page, "预约详情").waitFor();
     await page.getByRole("list", { name: "状态进度" }).getByText("已提交").waitFor();
+    // A booking that will take place goes into a calendar; a cancelled one is not offered there (below).
+    await expect(page.getByRole("link", { name: "加入日历（.ics）" }).count()).resolves.toBe(1);
     await expect(page.getByRole("region", { name: "取消预约" }).textContent()).resolves.toContain("开始前随时可以取消");
     // One click only asks: it says what will happen, and nothing is cancelled until the second.
     await page.getByRole("button", { name: "取消预约…" }).click();
@@ -255,6 +269,7 @@ describe("the SME journey", () => {
     const ended = page.locator("ol.timeline li.ended");
     await ended.getByText("已取消").waitFor();
     await expect(ended.textContent()).resolves.toContain(`券冻结的 ${yuan(newest.subsidy_fen)} 已退回可用余额`);
+    await expect(page.getByRole("link", { name: "加入日历（.ics）" }).count()).resolves.toBe(0);
     await screenshots(page, "sme-booking-cancelled");
 
     const after = (await api.get(`/api/vouchers/${voucherId}`)).body;

@@ -119,6 +119,22 @@ describe("region by code prefix", () => {
     expect(verdict(facts(programmes[name]!, {}, { region_code }), "region")?.ok).toBe(ok);
   });
 
+  it("names the places in the Chinese half, keeps the codes beside them, and carries the codes for a reader to name in its own language", () => {
+    // 杭州算力券: Hangzhou only ("3301"). A Beijing enterprise (海淀区) is outside it.
+    const outside = verdict(facts(hangzhou, {}, { region_code: "110108" }), "region");
+    expect(outside).toMatchObject({ ok: false, region_code: "110108", eligible_region_prefixes: ["3301"] });
+    const [zh, en] = outside!.reason.split(" / ");
+    // 北京市's city level is "市辖区", no city: the name reads as people write it.
+    expect(zh).toBe("注册地北京市 海淀区（110108）不在适用地区内，适用地区为浙江省 杭州市（3301）");
+    // The English half cannot carry Chinese names (the web shows one half), so it keeps the codes.
+    expect(en).toBe("Registered region 110108 is outside 3301");
+    const inside = verdict(facts(zhejiang, {}, { region_code: "330106" }), "region");
+    expect(inside).toMatchObject({ ok: true, region_code: "330106", eligible_region_prefixes: ["33"] });
+    expect(inside!.reason.split(" / ")[0]).toBe("注册地浙江省 杭州市 西湖区（330106）属于适用地区：浙江省（33）");
+    // A code the data does not list is given as it is.
+    expect(verdict(facts(hangzhou, {}, { region_code: "339999" }), "region")!.reason).toContain("注册地339999不在适用地区内");
+  });
+
   it("a cross-region programme accepts any region", () => {
     expect(verdict(facts({ ...beijing!, cross_region: true }, {}, { region_code: "650102" }), "region")).toMatchObject({ ok: true, reason: expect.stringContaining("any region") });
   });
@@ -127,6 +143,17 @@ describe("region by code prefix", () => {
 describe("the enterprise and the programme", () => {
   it("refuses a large enterprise, a blacklisted one, and a programme not open, each with its reason", () => {
     expect(verdict(facts(hangzhou, {}, { size_class: "large" }), "size_class")).toMatchObject({ ok: false, reason: expect.stringContaining("large") });
+    // The size classes by their names in both halves (the web's labels), never "Size class large".
+    expect(verdict(facts(hangzhou, {}, { size_class: "large" }), "size_class")).toEqual({
+      name: "size_class",
+      ok: false,
+      reason: "企业规模为大型企业，不在适用范围（微型企业、小型企业、中型企业）内 / Enterprise size large is not among those eligible (micro, small, medium)",
+      size_class: "large",
+      eligible_size_classes: ["micro", "small", "medium"],
+    });
+    expect(verdict(facts(hangzhou, {}, { size_class: "small" }), "size_class")?.reason).toBe(
+      "企业规模为小型企业，属于适用范围（微型企业、小型企业、中型企业） / Enterprise size small is among those eligible (micro, small, medium)",
+    );
     expect(verdict(facts(hangzhou, {}, { credit_status: "blacklisted" }), "credit_status")).toMatchObject({ ok: false, reason: expect.stringContaining("失信") });
     expect(verdict(facts(hangzhou, { programme_status: "closed" }), "programme_open")?.ok).toBe(false);
     expect(verdict(facts(hangzhou, { programme_status: "draft" }), "programme_open")?.ok).toBe(false);

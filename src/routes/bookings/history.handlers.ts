@@ -42,21 +42,32 @@ export const bookingHistory: RouteHandler<typeof routes.bookingHistory, AppEnv> 
 
 const CALENDAR_STATUS: Partial<Record<Booking["status"], "CONFIRMED" | "TENTATIVE" | "CANCELLED">> = { requested: "TENTATIVE", cancelled: "CANCELLED", rejected: "CANCELLED", lapsed: "CANCELLED" };
 
+// A booking that will not take place stays a file, not a 404: the same UID with STATUS:CANCELLED
+// (RFC 5545 §3.8.1.11) and a higher SEQUENCE (§3.8.7.4), so a calendar that imported the live
+// event replaces it with the cancelled one instead of keeping a booking that is gone. The web
+// offers the download only for bookings that are or will be taking place.
 export const bookingCalendar: RouteHandler<typeof routes.bookingCalendar, AppEnv> = async (c) => {
   const booking = await readVisibleBooking(c.var.store, actorOf(c), c.req.valid("param").id);
   const [row] = await selectNamedBookings(c.var.store).where(eq(bookings.id, booking.id));
   if (!row) throw new Error(`booking ${booking.id} lost its organisations`);
-  const changes = (await historyOf(c.var.store, booking.id)).filter((e) => CHANGE_ACTIONS.has(e.action)).length;
-  const cancelled = ["cancelled", "rejected", "lapsed"].includes(booking.status);
+  const history = await historyOf(c.var.store, booking.id);
+  const changes = history.filter((e) => CHANGE_ACTIONS.has(e.action)).length;
+  // STATUS changed from TENTATIVE to CONFIRMED: a booking that was requested first, then confirmed
+  // (one made confirmed starts with its own booking.confirmed event, which is no change).
+  const confirmedLater = history.slice(1).some((e) => e.action === "booking.confirmed") ? 1 : 0;
+  const status = CALENDAR_STATUS[booking.status] ?? "CONFIRMED";
+  const cancelled = status === "CANCELLED";
+  const what = `${booking.quote_json ? JSON.parse(booking.quote_json).offering_name : ""} × ${booking.quantity} — ${row.provider_name}`;
   const file = calendarFile({
     uid: `${booking.id}@bookings.innovation-vouchers`,
     stamp: c.var.now(),
     starts_at: booking.starts_at,
     ends_at: booking.ends_at,
-    // Each status change and each change of range is a new version for calendars that imported it.
-    sequence: changes + (cancelled ? 1 : 0),
-    status: CALENDAR_STATUS[booking.status] ?? "CONFIRMED",
-    summary: `${booking.quote_json ? JSON.parse(booking.quote_json).offering_name : ""} × ${booking.quantity} — ${row.provider_name}`,
+    // Each change of STATUS and each change of range is a new version for calendars that imported it.
+    sequence: changes + confirmedLater + (cancelled ? 1 : 0),
+    status,
+    // Said in the title too, for a calendar that shows a cancelled event without marking it.
+    summary: cancelled ? `已取消 Cancelled: ${what}` : what,
     description: `预约 Booking ${booking.id}\n服务商 Provider: ${row.provider_name}\n企业 Enterprise: ${row.sme_name}\n总价 Total: ¥${(booking.gross_fen / 100).toFixed(2)}，券补贴 voucher subsidy ¥${(booking.subsidy_fen / 100).toFixed(2)}，自付 co-pay ¥${(booking.copay_fen / 100).toFixed(2)}`,
   });
   return c.body(file, 200, { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": `attachment; filename="${booking.id}.ics"` }) as never;

@@ -10,6 +10,10 @@ export const CriterionSchema = z
     name: z.enum(["programme_open", "application_window", "region", "size_class", "credit_status", "per_draw_limit", "annual_issuance_quota", "budget"]),
     ok: z.boolean(),
     reason: z.string().openapi({ description: "中文 / English, naming the numbers that decided it" }),
+    region_code: z.string().optional().openapi({ description: "region only (absent when the programme is cross-region): the enterprise's 6-digit code, to name the place in the reader's language" }),
+    eligible_region_prefixes: z.array(z.string()).optional().openapi({ description: "region only: the programme's eligible region prefixes" }),
+    size_class: z.enum(["micro", "small", "medium", "large"]).optional().openapi({ description: "size_class only: the enterprise's size class" }),
+    eligible_size_classes: z.array(z.enum(["micro", "small", "medium", "large"])).optional().openapi({ description: "size_class only: the classes the programme accepts" }),
   })
   .openapi("EligibilityCriterion");
 

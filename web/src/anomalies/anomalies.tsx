@@ -15,6 +15,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { DataText, Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 import { ROW_KIND, ROW_ROLE, RULE_NAME, SEVERITY_NAME, STATUS_NAME } from "./anomaly-words";
 import { EvidenceRecord, type RecordKind } from "./evidence-record";
 
@@ -29,8 +30,8 @@ type EvidenceRow = Anomaly["evidence"]["rows"][number];
 const FILTERS = [
   ["false", ["待复核", "To review"]],
   ["true", ["已复核", "Reviewed"]],
-  ["all", ["全部", "All"]],
 ] as const;
+const FILTER_VALUES: readonly string[] = ["all", ...FILTERS.map(([value]) => value)];
 
 function loadPage(reviewed: string, cursor: string | null) {
   const query: Record<string, string> = { limit: String(PAGE_SIZE) };
@@ -40,9 +41,10 @@ function loadPage(reviewed: string, cursor: string | null) {
 }
 
 export function AnomaliesPage() {
-  const { t, say } = useI18n();
+  const { t } = useI18n();
   const here = useLocation();
-  const reviewed = FILTERS.some(([v]) => v === here.query.get("reviewed")) ? (here.query.get("reviewed") as string) : "false";
+  const asked = here.query.get("reviewed");
+  const reviewed = asked !== null && FILTER_VALUES.includes(asked) ? (asked as (typeof FILTERS)[number][0] | "all") : "false";
   const cursor = here.query.get("cursor");
   const open = here.query.get("open");
   const record = parseRecord(here.query.get("record"));
@@ -56,13 +58,7 @@ export function AnomaliesPage() {
       )}
     >
       {record && <EvidenceRecord kind={record.kind} id={record.id} />}
-      <nav aria-label={t("按状态筛选", "Filter by status")} class="filter">
-        {FILTERS.map(([value, label]) => (
-          <Link key={value} href={`${ANOMALIES_PATH}?reviewed=${value}`} aria-current={value === reviewed ? "page" : undefined}>
-            {say(label)}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills choices={FILTERS} current={reviewed} href={(value) => `${ANOMALIES_PATH}?reviewed=${value}`} />
       <Loaded load={page}>
         {(data) => (
           <>

@@ -3,7 +3,7 @@
 // read. ?id= opens one application with its eligibility explanation.
 import { api, send } from "../shell/api";
 import { may } from "../shell/access";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { APPLICATION_STATUS, optionsOf } from "../shell/labels";
 import { Link, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
@@ -12,6 +12,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 import { APPLICATIONS_PATH, ApplicationReviewPage, StatusText } from "./application-review";
 import type { Application } from "./eligibility";
 import { useOrganisations } from "../organisation";
@@ -87,16 +88,6 @@ function ApplicationList({ status, programmeId }: { status: Status | undefined; 
 }
 
 function StatusFilter({ current, programmeId }: { current: Status | "all"; programmeId: string | null }) {
-  const { t, say } = useI18n();
-  const choices: [Status | "all", Bilingual][] = [...optionsOf(APPLICATION_STATUS), ["all", ["全部", "All"]]];
   const programme = programmeId ? `&programme=${programmeId}` : "";
-  return (
-    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-      {choices.map(([value, label]) => (
-        <Link key={value} href={`${APPLICATIONS_PATH}?status=${value}${programme}`} aria-current={value === current ? "page" : undefined}>
-          {say(label)}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <FilterPills choices={optionsOf(APPLICATION_STATUS)} current={current} href={(value) => `${APPLICATIONS_PATH}?status=${value}${programme}`} />;
 }

@@ -3,10 +3,13 @@
 import type { InferResponseType } from "hono/client";
 import { api, send } from "../shell/api";
 import { useI18n, type Bilingual } from "../shell/i18n";
+import { SIZE_CLASS } from "../shell/labels";
 import { Money } from "../ui/amounts";
+import { RegionName, RegionNames } from "../ui/region-picker";
 
 export type Application = InferResponseType<(typeof api.api)["voucher-applications"][":id"]["$get"], 200>;
 export type Eligibility = Application["eligibility"];
+type Criterion = Eligibility["criteria"][number];
 
 const CRITERION: Record<Eligibility["criteria"][number]["name"], Bilingual> = {
   programme_open: ["项目状态", "Programme status"],
@@ -51,7 +54,9 @@ export function EligibilityList({ eligibility, id, dryRun = false }: { eligibili
             <span>
               <strong>{say(CRITERION[criterion.name])}</strong>
               <span class="visually-hidden">{criterion.ok ? t("：符合", ": met") : t("：不符合", ": not met")}</span>
-              <span class="reason">{say(criterion.reason)}</span>
+              <span class="reason">
+                <Reason criterion={criterion} />
+              </span>
             </span>
           </li>
         ))}
@@ -70,4 +75,45 @@ export function EligibilityList({ eligibility, id, dryRun = false }: { eligibili
       </p>
     </section>
   );
+}
+
+/**
+ * One criterion's reason in the reader's language. Region and size are told from the facts the
+ * criterion carries, by name ("北京市 海淀区 (110108)", "小型企业" / "Small"): the stored reason's
+ * English half can only give codes. A criterion stored before those facts were kept, and every
+ * other one, reads its stored reason.
+ */
+function Reason({ criterion: c }: { criterion: Criterion }) {
+  const { t, say } = useI18n();
+  if (c.name === "region" && c.region_code && c.eligible_region_prefixes) {
+    const here = <RegionName code={c.region_code} />;
+    const eligible = <RegionNames codes={c.eligible_region_prefixes} />;
+    return c.ok ? (
+      <>
+        {t("注册地", "Registered region ")}
+        {here}
+        {t(" 属于适用地区：", " is within the eligible regions: ")}
+        {eligible}
+      </>
+    ) : (
+      <>
+        {t("注册地", "Registered region ")}
+        {here}
+        {t(" 不在适用地区内；适用地区：", " is outside the eligible regions: ")}
+        {eligible}
+      </>
+    );
+  }
+  if (c.name === "size_class" && c.size_class && c.eligible_size_classes) {
+    const size = say(SIZE_CLASS[c.size_class]);
+    const eligible = c.eligible_size_classes.map((s) => say(SIZE_CLASS[s])).join(t("、", ", "));
+    return (
+      <>
+        {c.ok
+          ? t(`企业规模为${size}，属于适用范围（${eligible}）`, `Enterprise size: ${size}, among those eligible (${eligible})`)
+          : t(`企业规模为${size}，不在适用范围（${eligible}）内`, `Enterprise size: ${size}, not among those eligible (${eligible})`)}
+      </>
+    );
+  }
+  return <>{say(c.reason)}</>;
 }

@@ -216,12 +216,26 @@ export function BookingHistory({ booking: b }: { booking: Pick<Booking, "id" | "
   );
 }
 
-/** A link that downloads the booking as an .ics file for a calendar. */
+/**
+ * Whether the booking is or will be taking place: requested (tentative), confirmed or in use, and
+ * not yet over. Only such a booking is worth putting in a calendar; a cancelled, refused or lapsed
+ * one, or one already over, is not. (Its file still exists: for a dead booking the API serves the
+ * same event as STATUS:CANCELLED, so a calendar that imported it before updates it.)
+ */
+export function offersCalendar(b: Pick<Booking, "status" | "ends_at">, now: number): boolean {
+  return (["requested", "confirmed", "in_use"] as const).includes(b.status as never) && Date.parse(b.ends_at) > now;
+}
+
+/** A link that downloads the booking as an .ics file for a calendar; nothing for a booking that will not take place. */
 export function CalendarLink({ booking: b }: { booking: Booking }) {
   const { t } = useI18n();
+  const [now] = useState(Date.now);
+  if (!offersCalendar(b, now)) return null;
   return (
-    <a href={`/api/bookings/${b.id}/calendar.ics`} download={`${b.id}.ics`}>
-      {t("加入日历（.ics）", "Add to calendar (.ics)")}
-    </a>
+    <p>
+      <a href={`/api/bookings/${b.id}/calendar.ics`} download={`${b.id}.ics`}>
+        {t("加入日历（.ics）", "Add to calendar (.ics)")}
+      </a>
+    </p>
   );
 }

@@ -90,9 +90,7 @@ function BookingView(props: { booking: Booking; offering: Offering; programme: P
           {t("（北京时间）", " (Beijing time)")}
         </p>
         <Timeline booking={b} />
-        <p>
-          <CalendarLink booking={b} />
-        </p>
+        <CalendarLink booking={b} />
         {ENDED.includes(b.status) ? (
           <p class="message info">{t("预约已结束，不产生费用；原报价见下方。", "The booking ended and nothing is charged; its quote is below.")}</p>
         ) : (

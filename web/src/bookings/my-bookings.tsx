@@ -2,13 +2,14 @@
 // status timeline, money (gross, subsidy, co-pay), voucher, the quote it was made on, and
 // cancellation within the offering's rule.
 import { api, send } from "../shell/api";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { BOOKING_STATUS } from "../shell/labels";
 import { Link, useLocation } from "../shell/router";
 import { Money, TimeRange } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
+import { FilterPills } from "../ui/filter-pills";
 import { BOOKINGS_PATH, BookingDetail, BookingStatusBadge, type Booking } from "./booking-detail";
 import { quantityName } from "../offerings";
 
@@ -31,17 +32,10 @@ function BookingList() {
     () => send(api.api.bookings.$get({ query: { ...(status ? { status } : {}), limit: String(PAGE_SIZE), offset: String(offset) } })),
     `${status ?? "all"}:${offset}`,
   );
-  const choices: [Status | "all", Bilingual][] = [["all", ["全部", "All"]], ...STATUSES.map((s) => [s, BOOKING_STATUS[s]] as [Status, Bilingual])];
   const href = (s: Status | "all", at = 0) => `${BOOKINGS_PATH}?status=${s}${at ? `&offset=${at}` : ""}`;
   return (
     <Page title={t("我的预约", "My bookings")}>
-      <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-        {choices.map(([value, label]) => (
-          <Link key={value} href={href(value)} aria-current={value === (status ?? "all") ? "page" : undefined}>
-            {say(label)}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills choices={STATUSES.map((s) => [s, BOOKING_STATUS[s]] as const)} current={status ?? "all"} href={(value) => href(value)} />
       <Loaded load={bookings}>
         {({ items, has_more }) => (
           <>

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, send } from "../shell/api";
 import { formatInstant } from "../shell/format";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { BOOKING_STATUS, optionsOf } from "../shell/labels";
 import { Link, useLocation } from "../shell/router";
 import { Money } from "../ui/amounts";
@@ -13,6 +13,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 import { BookingMoves, DeliverForm, RejectForm, SlurmAccountForm, type DeskBooking, type DeskForm } from "./desk-moves";
 import { quantityName } from "../offerings";
 import { BookingHistory } from "./booking-changes";
@@ -99,18 +100,8 @@ export function BookingDeskPage() {
 }
 
 function StatusFilter({ current, offeringId }: { current: Status | "all" | null; offeringId: string | null }) {
-  const { t, say } = useI18n();
-  const choices: [Status | "all", Bilingual][] = [...optionsOf(BOOKING_STATUS), ["all", ["全部", "All"]]];
   const offering = offeringId ? `&offering=${offeringId}` : "";
-  return (
-    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-      {choices.map(([value, label]) => (
-        <Link key={value} href={`${DESK_PATH}?status=${value}${offering}`} aria-current={value === current ? "page" : undefined}>
-          {say(label)}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <FilterPills choices={optionsOf(BOOKING_STATUS)} current={current} href={(value) => `${DESK_PATH}?status=${value}${offering}`} />;
 }
 
 function BookingWhat({ booking }: { booking: DeskBooking }) {

@@ -3,7 +3,7 @@
 // queue by status (初审 for reviewers, 复核 and payment for finance; auditors read only). `?id=`
 // opens one claim (notifications link there), `?new=1` the claim form.
 import { api, send } from "../shell/api";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { Link, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
 import { Money } from "../ui/amounts";
@@ -12,6 +12,7 @@ import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 import { ClaimDetailPage } from "./claim-detail";
 import { claimHref, CLAIM_STATUS, CLAIMS_PATH, type ClaimStatus } from "./claim-words";
 import { NewClaimPage } from "./new-claim";
@@ -65,35 +66,33 @@ function ClaimList({ status: asked, offset }: { status: string | null; offset: n
           </Link>
         </p>
       )}
-      <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-        {([...STATUSES.map((s) => [s, CLAIM_STATUS[s]] as const), ["all", ["全部", "All"]] as const] as readonly (readonly [string, Bilingual])[]).map(([value, label]) => (
-          <Link key={value} href={`${CLAIMS_PATH}?status=${value}`} aria-current={value === status ? "page" : undefined}>
-            {say(label)}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills choices={STATUSES.map((s) => [s, CLAIM_STATUS[s]] as const)} current={status} href={(value) => `${CLAIMS_PATH}?status=${value}`} />
       <Loaded load={claims}>
         {({ items, total }) => (
           <>
-            <DataTable
-              caption={status === "all" ? t("全部兑付申请", "All claims") : say(CLAIM_STATUS[status])}
-              rows={items}
-              rowKey={(c) => c.id}
-              empty={agency ? t("没有此状态的兑付申请。", "No claims with this status.") : t("还没有兑付申请。", "No claims yet.")}
-              columns={[
-                { header: t("项目", "Programme"), cell: (c) => <Link href={claimHref(c.id)}>{c.programme_name}</Link> },
-                agency
-                  ? { header: t("申请方", "Claimant"), cell: (c) => c.claimant_name }
-                  : { header: t("对方", "Counterpart"), cell: (c) => (me.organisation.kind === "provider" ? c.sme_name : c.provider_name) },
-                ...(agency ? [{ header: t("企业 / 服务商", "Enterprise / provider"), cell: (c: (typeof items)[number]) => `${c.sme_name} / ${c.provider_name}` }] : []),
-                { header: t("预约数", "Bookings"), class: "num", cell: (c) => c.booking_ids.length },
-                { header: t("交付总价", "Delivered gross"), class: "num", cell: (c) => <Money fen={c.gross_fen} /> },
-                { header: t("申请补贴", "Subsidy claimed"), class: "num", cell: (c) => <strong><Money fen={c.amount_fen} /></strong> },
-                { header: t("状态", "Status"), cell: (c) => <ClaimStatusBadge status={c.status} /> },
-                { header: t("公示期", "Notice"), cell: (c) => (c.notice_starts_on ? `${c.notice_starts_on} – ${c.notice_ends_on}` : "—") },
-                { header: t("提交时间", "Submitted"), cell: (c) => <Instant at={c.created_at} /> },
-              ]}
-            />
+            {items.length === 0 && offset === 0 ? (
+              <ClaimsEmpty status={status} />
+            ) : (
+              <DataTable
+                caption={status === "all" ? t("全部兑付申请", "All claims") : say(CLAIM_STATUS[status])}
+                rows={items}
+                rowKey={(c) => c.id}
+                empty={t("这一页没有兑付申请。", "No claims on this page.")}
+                columns={[
+                  { header: t("项目", "Programme"), cell: (c) => <Link href={claimHref(c.id)}>{c.programme_name}</Link> },
+                  agency
+                    ? { header: t("申请方", "Claimant"), cell: (c) => c.claimant_name }
+                    : { header: t("对方", "Counterpart"), cell: (c) => (me.organisation.kind === "provider" ? c.sme_name : c.provider_name) },
+                  ...(agency ? [{ header: t("企业 / 服务商", "Enterprise / provider"), cell: (c: (typeof items)[number]) => `${c.sme_name} / ${c.provider_name}` }] : []),
+                  { header: t("预约数", "Bookings"), class: "num", cell: (c) => c.booking_ids.length },
+                  { header: t("交付总价", "Delivered gross"), class: "num", cell: (c) => <Money fen={c.gross_fen} /> },
+                  { header: t("申请补贴", "Subsidy claimed"), class: "num", cell: (c) => <strong><Money fen={c.amount_fen} /></strong> },
+                  { header: t("状态", "Status"), cell: (c) => <ClaimStatusBadge status={c.status} /> },
+                  { header: t("公示期", "Notice"), cell: (c) => (c.notice_starts_on ? `${c.notice_starts_on} – ${c.notice_ends_on}` : "—") },
+                  { header: t("提交时间", "Submitted"), cell: (c) => <Instant at={c.created_at} /> },
+                ]}
+              />
+            )}
             {agency && (
               <div class="buttons">
                 <ExportLink file="claims.csv" filters={{ status: status === "all" ? undefined : status }} />
@@ -107,5 +106,84 @@ function ClaimList({ status: asked, offset }: { status: string | null; offset: n
         )}
       </Loaded>
     </Page>
+  );
+}
+
+/**
+ * No claims to list: what would be here, who files it and when, for the reader's kind of
+ * organisation. An enterprise lists only the claims it files itself (通用); in 通兑 the provider
+ * claims and the enterprise sees nothing here, which it should be told rather than left guessing.
+ */
+function ClaimsEmpty({ status }: { status: ClaimStatus | "all" }) {
+  const { t, say } = useI18n();
+  const me = useMe();
+  const kind = me.organisation.kind;
+  if (status !== "all") {
+    const name = say(CLAIM_STATUS[status]);
+    return (
+      <div class="empty">
+        <p>
+          <strong>{t(`没有“${name}”的兑付申请。`, `No claims are “${name}”.`)}</strong>
+        </p>
+        <p>
+          <Link href={`${CLAIMS_PATH}?status=all`}>{t("查看全部兑付申请", "See all claims")}</Link>
+        </p>
+      </div>
+    );
+  }
+  if (kind === "agency") {
+    return (
+      <div class="empty">
+        <p>
+          <strong>{t("本机构的券项目还没有兑付申请。", "No claims on your programmes yet.")}</strong>
+        </p>
+        <p>
+          {t(
+            "预约交付并经企业确认后，服务商（通兑项目）或企业（通用项目）会申请兑付券补贴部分；提交的申请在这里按状态排队：初审、财务复核、公示、支付。",
+            "Once a booking is delivered and the enterprise has confirmed it, the provider (tongdui programmes) or the enterprise (tongyong programmes) claims the voucher's part; claims queue here by stage: first review, finance review, public notice, payment.",
+          )}
+        </p>
+      </div>
+    );
+  }
+  if (kind === "provider") {
+    return (
+      <div class="empty">
+        <p>
+          <strong>{t("你还没有兑付申请。", "You have no claims yet.")}</strong>
+        </p>
+        <p>
+          {t(
+            "通兑项目中，企业只向你支付自付部分，券补贴部分由你向主管部门申请兑付。预约交付、企业确认交付后即可申请；提交后，审核、公示和支付的进度都显示在这里。通用项目由企业自行申请报销，不在这里。",
+            "In tongdui programmes the enterprise pays you only its co-pay and you claim the voucher's part from the agency. You can claim once a booking is delivered and the enterprise has confirmed the delivery; after that, review, public notice and payment show here. In tongyong programmes the enterprise claims itself, so those are not here.",
+          )}
+        </p>
+        <p>
+          <Link href="/provider/bookings?status=delivered">{t("查看已交付的预约", "See delivered bookings")}</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="empty">
+      <p>
+          <strong>{t("你还没有兑付申请。", "You have no claims yet.")}</strong>
+        </p>
+      <p>
+        {t(
+          "这里列出你提交的兑付申请。通用项目中，你先向服务商全额付款，预约交付并由你确认交付后，在这里申请报销券补贴部分，随后可看到审核、公示和支付进度。",
+          "This lists the claims you file. In tongyong programmes you pay the provider in full; once a booking is delivered and you have confirmed the delivery, you claim the voucher's part back here and then follow its review, public notice and payment.",
+        )}
+      </p>
+      <p>
+        {t(
+          "通兑项目中，你只支付自付部分，券补贴部分由服务商申请兑付，那些申请不在这里列出，你无需操作。",
+          "In tongdui programmes you pay only your co-pay and the provider claims the voucher's part; those claims are not listed here and need nothing from you.",
+        )}
+      </p>
+      <p>
+        <Link href="/my-bookings?status=delivered">{t("查看已交付的预约", "See delivered bookings")}</Link>
+      </p>
+    </div>
   );
 }

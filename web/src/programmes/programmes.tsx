@@ -4,7 +4,7 @@
 import { api, send } from "../shell/api";
 import { may } from "../shell/access";
 import { formatRatio } from "../shell/format";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { optionsOf, PROGRAMME_KIND, PROGRAMME_STATUS } from "../shell/labels";
 import { Link, useLocation } from "../shell/router";
 import { useMe } from "../shell/session";
@@ -13,6 +13,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { NotFoundPage } from "../ui/not-found";
+import { FilterPills } from "../ui/filter-pills";
 import { ProgrammeDetailPage, loadProgramme } from "./programme-detail";
 import { ProgrammeForm, type ProgrammeDetail } from "./programme-form";
 
@@ -84,17 +85,7 @@ function ProgrammeListPage({ status }: { status: Status | undefined }) {
 }
 
 function StatusFilter({ current }: { current: Status | "all" }) {
-  const { t, say } = useI18n();
-  const choices: [Status | "all", Bilingual][] = [["all", ["全部", "All"]], ...optionsOf(PROGRAMME_STATUS)];
-  return (
-    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-      {choices.map(([value, label]) => (
-        <Link key={value} href={value === "all" ? "/agency/programmes" : `/agency/programmes?status=${value}`} aria-current={value === current ? "page" : undefined}>
-          {say(label)}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <FilterPills choices={optionsOf(PROGRAMME_STATUS)} current={current} href={(value) => (value === "all" ? "/agency/programmes" : `/agency/programmes?status=${value}`)} />;
 }
 
 function NewProgrammePage() {

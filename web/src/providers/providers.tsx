@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, send } from "../shell/api";
 import { may } from "../shell/access";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { optionsOf, PROVIDER_STATUS, SIZE_CLASS, type ProviderStatus } from "../shell/labels";
 import { LIMITS } from "../shell/limits";
 import { Link, useLocation } from "../shell/router";
@@ -14,6 +14,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { Instant } from "../ui/values";
+import { FilterPills } from "../ui/filter-pills";
 
 type Provider = Me["organisation"];
 const STATUSES = Object.keys(PROVIDER_STATUS) as ProviderStatus[];
@@ -106,17 +107,7 @@ function Pager({ status, offset, total, shown }: { status: ProviderStatus | "all
 }
 
 function StatusFilter({ current }: { current: ProviderStatus | "all" }) {
-  const { t, say } = useI18n();
-  const choices: [ProviderStatus | "all", Bilingual][] = [...optionsOf(PROVIDER_STATUS), ["all", ["全部", "All"]]];
-  return (
-    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-      {choices.map(([value, label]) => (
-        <Link key={value} href={`/providers?status=${value}`} aria-current={value === current ? "page" : undefined}>
-          {say(label)}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <FilterPills choices={optionsOf(PROVIDER_STATUS)} current={current} href={(value) => `/providers?status=${value}`} />;
 }
 
 function ProviderStatusText({ provider }: { provider: Provider }) {

@@ -1,6 +1,7 @@
 // Names people read for the API's enum values, in both languages.
 import type { Booking, Offering, Programme, Voucher, VoucherApplication } from "../../../src/db/schema";
 import type { StandardUnit } from "../../../src/domain/offering-units";
+import { SIZE_CLASS_NAMES } from "../../../src/domain/size-classes";
 import type { Bilingual } from "./i18n";
 import type { Me } from "./session";
 
@@ -21,12 +22,8 @@ export const USER_ROLE: Record<Me["user"]["role"], Bilingual> = {
   auditor: ["审计", "Auditor"],
 };
 
-export const SIZE_CLASS: Record<Org["size_class"], Bilingual> = {
-  micro: ["微型企业", "Micro"],
-  small: ["小型企业", "Small"],
-  medium: ["中型企业", "Medium"],
-  large: ["大型企业", "Large"],
-};
+/** Shared with the server's eligibility reasons (src/domain/size-classes.ts). */
+export const SIZE_CLASS: Record<Org["size_class"], Bilingual> = SIZE_CLASS_NAMES;
 
 export const CREDIT_STATUS: Record<Org["credit_status"], Bilingual> = {
   good: ["信用良好", "Good standing"],

@@ -4,14 +4,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
 import type { Form, Values } from "./form";
+import { regionName, type City, type District, type Province, type RegionData } from "../../../src/domain/region-names";
 
-type District = [string, string];
-type City = [string, string, District[]?];
-type Province = [string, string, City[]];
-interface RegionData {
-  as_of: string;
-  provinces: Province[];
-}
+export { regionName };
 
 let regions: Promise<RegionData> | null = null;
 
@@ -46,18 +41,6 @@ function RegionSelect({ id, label, blank, places, ...select }: {
 export function loadRegions(): Promise<RegionData> {
   regions ??= import("../../../src/domain/regions.json").then((m) => ((m as unknown as { default?: RegionData }).default ?? m) as unknown as RegionData);
   return regions;
-}
-
-/** "浙江省 杭州市 西湖区" for a code, or null when the data does not list it. */
-export function regionName(data: RegionData, code: string): string | null {
-  const province = data.provinces.find((p) => p[0] === code.slice(0, 2));
-  if (!province) return null;
-  if (code.length === 2 || code.slice(2) === "0000") return province[1];
-  const city = province[2].find((c) => c[0] === code.slice(2, 4));
-  if (!city) return null;
-  if (code.length === 4 || code.slice(4) === "00") return `${province[1]} ${city[1]}`;
-  const district = city[2]?.find((d) => d[0] === code.slice(4, 6));
-  return district ? `${province[1]} ${city[1]} ${district[1]}` : null;
 }
 
 /**

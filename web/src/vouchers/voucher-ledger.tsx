@@ -3,7 +3,7 @@
 // the voucher is in service, and names those bookings, which the page then shows.
 import type { InferResponseType } from "hono/client";
 import { api, send } from "../shell/api";
-import { useI18n, type Bilingual } from "../shell/i18n";
+import { useI18n } from "../shell/i18n";
 import { optionsOf, VOUCHER_STATUS } from "../shell/labels";
 import { Link, useLocation } from "../shell/router";
 import { Money, ValidThrough } from "../ui/amounts";
@@ -11,6 +11,7 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { ExportLink } from "../ui/export-link";
 import { DataTable } from "../ui/table";
+import { FilterPills } from "../ui/filter-pills";
 import { useOrganisations } from "../organisation";
 import { loadProgrammes } from "../programmes";
 import { VoucherDetailPage } from "./voucher-revoke";
@@ -78,16 +79,6 @@ function VoucherList({ status, programmeId }: { status: Status | undefined; prog
 }
 
 function StatusFilter({ current, programmeId }: { current: Status | "all"; programmeId: string | null }) {
-  const { t, say } = useI18n();
-  const choices: [Status | "all", Bilingual][] = [...optionsOf(VOUCHER_STATUS), ["all", ["全部", "All"]]];
   const programme = programmeId ? `&programme=${programmeId}` : "";
-  return (
-    <nav class="filter" aria-label={t("按状态筛选", "Filter by status")}>
-      {choices.map(([value, label]) => (
-        <Link key={value} href={`${LEDGER_PATH}?status=${value}${programme}`} aria-current={value === current ? "page" : undefined}>
-          {say(label)}
-        </Link>
-      ))}
-    </nav>
-  );
+  return <FilterPills choices={optionsOf(VOUCHER_STATUS)} current={current} href={(value) => `${LEDGER_PATH}?status=${value}${programme}`} />;
 }
