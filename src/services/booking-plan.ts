@@ -175,6 +175,11 @@ export function quoteBody(p: Omit<Plan, "quote">, input: BookingInput, now: numb
 
 export type QuoteBody = Plan["quote"];
 
+/** The refusal for a booking or change whose co-pay came out above the most the SME accepted (`max_copay_fen`). */
+export function copayRefusal(quote: { copay_fen: number }, accepted: number): AppError {
+  return conflict("quote_changed", `自付金额为${quote.copay_fen}分，高于您接受的${accepted}分 / The co-pay is ${quote.copay_fen} fen, above the ${accepted} you accepted`, { quote });
+}
+
 /** The refusal for a plan whose slots are taken or blacked out. */
 export function capacityRefusal(c: Exclude<CapacityCheck, { available: true }>): AppError {
   return c.problem === "blacked_out"

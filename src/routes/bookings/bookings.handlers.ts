@@ -9,7 +9,7 @@ import type { AppEnv } from "../../lib/context";
 import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { actorOf } from "../../lib/route";
-import { bookingInput, capacityRefusal, planBooking } from "../../services/booking-plan";
+import { bookingInput, capacityRefusal, copayRefusal, planBooking } from "../../services/booking-plan";
 import { bookingsVisibleTo, readVisibleBooking } from "../../services/booking-moves";
 import { bookingNews } from "../../services/booking-news";
 import { createBookingStatements, explainBookingGuard, FINAL_BOOKING_GUARDS, presentBooking } from "../../services/bookings";
@@ -30,7 +30,7 @@ export const createBooking: RouteHandler<typeof routes.createBooking, AppEnv> = 
         throw conflict("no_subsidy_left", `创新券在此预约上无可用补贴（${reason}）；不使用创新券可按全价预约 / The voucher leaves no subsidy on this booking (${reason}); book without it to pay full price`, { binding_limit: reason, quote: plan.quote });
       }
       if (body.max_copay_fen !== undefined && plan.quote.copay_fen > body.max_copay_fen) {
-        throw conflict("quote_changed", `自付金额为${plan.quote.copay_fen}分，高于您接受的${body.max_copay_fen}分 / The co-pay is ${plan.quote.copay_fen} fen, above the ${body.max_copay_fen} you accepted`, { quote: plan.quote });
+        throw copayRefusal(plan.quote, body.max_copay_fen);
       }
       const made = createBookingStatements(c.var.store, plan, input, { user_id: actor.user.id, org_id: actor.org.id }, id, now);
       const result = { status: 201 as const, body: presentBooking(made.booking) };

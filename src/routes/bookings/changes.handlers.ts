@@ -6,10 +6,9 @@ import { commit, retryOnGuard } from "../../db/atomic";
 import { idempotent } from "../../db/idempotency";
 import type { Booking } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
-import { conflict } from "../../lib/errors";
 import { actorOf } from "../../lib/route";
 import { toShanghaiIso } from "../../lib/time";
-import { capacityRefusal } from "../../services/booking-plan";
+import { capacityRefusal, copayRefusal } from "../../services/booking-plan";
 import { readBookingAsParty } from "../../services/booking-moves";
 import { bookingChangeNews } from "../../services/booking-news";
 import { changeStatements, explainChangeGuard, planChange, type ChangeKind, type ChangePlan, type ChangeRequest } from "../../services/booking-changes";
@@ -54,7 +53,7 @@ function changeMove(c: Context<AppEnv>, kind: ChangeKind, id: string, body: Chan
       const plan = await planChange(c.var.store, actor, booking, request, now);
       if (!plan.capacity.available) throw capacityRefusal(plan.capacity);
       if (body.max_copay_fen !== undefined && plan.quote.copay_fen > body.max_copay_fen) {
-        throw conflict("quote_changed", `自付金额为${plan.quote.copay_fen}分，高于您接受的${body.max_copay_fen}分 / The co-pay is ${plan.quote.copay_fen} fen, above the ${body.max_copay_fen} you accepted`, { quote: plan.quote });
+        throw copayRefusal(plan.quote, body.max_copay_fen);
       }
       const change = await changeStatements(c.var.store, plan, request, now);
       const result = { status: 200 as const, body: presentBooking(change.after) };
