@@ -4,7 +4,9 @@ import { defineConfig } from "vitest/config";
 // `npm run test:torture` only (docs/torture.md): crash, contention, hostile input and session
 // torture, each bounded in count and time. Not part of `npm test` (vitest.config.ts never
 // includes tests/torture). `torture` runs on Node (better-sqlite3 and the real server process);
-// `torture-workers` runs the contention scenario again on D1 inside workerd.
+// `torture-workers` runs the contention scenario again on D1 inside workerd. `torture` builds the
+// server and the CLI first, once per run, as `npm start` and `npm run cli` do
+// (tests/support/build.global.ts), and starts the built files with node.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./drizzle");
   return {
@@ -16,6 +18,7 @@ export default defineConfig(async () => {
             name: "torture",
             include: ["tests/torture/**/*.test.ts"],
             environment: "node",
+            globalSetup: [new URL("./tests/support/build.global.ts", import.meta.url).pathname],
             // One scenario at a time: the machine has two cores and the crash test owns a server.
             fileParallelism: false,
             testTimeout: 300_000,

@@ -1,13 +1,14 @@
-// Child processes of the benchmark: the server (started the way `npm start` starts it: built by
-// scripts/build-server.mjs, then `node dist/server/server.js`, on loopback only) and the load
-// generator (bench/load.ts, a process of its own).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+// Child processes of the benchmark: the server (started the way `npm start` starts it: the front
+// end and the server built by the scripts its prestart runs, once per bench process, then `node
+// dist/server/server.js`, on loopback only; scripts/built-product.ts, shared with the tests) and
+// the load generator (bench/load.ts, a process of its own).
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { buildProduct, builtEntry, ROOT } from "../scripts/built-product";
 import type { LoadPlan, LoadResult } from "./load";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const TSX = resolve(ROOT, "node_modules/.bin/tsx");
 
 /** BENCH_PORTS=4160-4169: take ports from this range only (a shared machine where each user has its own range). */
@@ -67,14 +68,6 @@ export interface ServerOptions {
   runner?: "built" | "tsx";
 }
 
-let built = false;
-/** Builds the server once per bench process, as `npm start`'s prestart does. */
-function buildServer(): void {
-  if (built) return;
-  execFileSync(process.execPath, ["scripts/build-server.mjs"], { cwd: ROOT, stdio: "inherit" });
-  built = true;
-}
-
 function servingPid(tsxPid: number): number {
   const children = readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
   return Number(children[0] ?? tsxPid);
@@ -97,10 +90,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The product server as `npm start` runs it (node on the built file); the bare route, and the
   // product when asked, under tsx, which passes node's flags (--cpu-prof, which NODE_OPTIONS
   // refuses) on to the process that serves.
-  const builtServer = options.script === "src/server.ts" && (options.runner ?? "built") === "built";
-  if (builtServer) buildServer();
+  const product = options.script === "src/server.ts";
+  const builtServer = product && (options.runner ?? "built") === "built";
+  // As `npm start`'s prestart: the front end (which the product serves, under either runner; the
+  // first-paint and waterfall benches measure it) and the server it runs.
+  if (product) await buildProduct(builtServer ? ["web", "server"] : ["web"]);
   const flags = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), ...(options.nodeFlags ?? [])];
-  const [command, args] = builtServer ? [process.execPath, [...flags, "dist/server/server.js"]] : [TSX, [...flags, options.script]];
+  const [command, args] = builtServer ? [process.execPath, [...flags, builtEntry("server")]] : [TSX, [...flags, options.script]];
   const child = spawn(command, args, {
     cwd: ROOT,
     env: {

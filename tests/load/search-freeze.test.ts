@@ -1,8 +1,9 @@
 // Issue 7 item 4: one provider's 1,000 offerings, each blacked out for 31 days but its last hour,
 // made every capacity search walk ~743k slot rows (2–2.5 s each); better-sqlite3 is synchronous,
-// so eight concurrent searches held /health for 18 s. Here the real server runs on a file
-// database with that data set, eight searches run at once, and /health must keep answering
-// while they do.
+// so eight concurrent searches held /health for 18 s. Here the real server runs (as `npm start`
+// runs it: `node dist/server/server.js`, built for the run by tests/support/build.global.ts, its
+// search thread on dist/server/search-worker.js) on a file database with that data set, eight
+// searches run at once, and /health must keep answering while they do.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -13,6 +14,7 @@ import { openNodeStore } from "../../src/db/node";
 import { HOUR_MS } from "../../src/lib/time";
 import { seedDemo } from "../../src/seed/demo";
 import { seedAdversary } from "./adversarial-search";
+import { builtEntry, ROOT } from "../../scripts/built-product";
 
 const CONCURRENT_SEARCHES = 8;
 // Nine in ten /health answers within 100 ms, and none held anywhere near a search's length
@@ -47,7 +49,8 @@ beforeAll(async () => {
   store.close();
   window = seedAdversary(path, now);
   baseUrl = `http://127.0.0.1:${await freePort()}`;
-  server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  server = spawn(process.execPath, [builtEntry("server")], {
+    cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: path, PORT: new URL(baseUrl).port, HOST: "127.0.0.1", DEMO_SEED: "off", SWEEP_INTERVAL_SECONDS: "3600" },
     stdio: ["ignore", "pipe", "pipe"],
   });

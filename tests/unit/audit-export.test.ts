@@ -1,13 +1,14 @@
 // An outside auditor's offline check: a full or scoped export, today's checkpoint, an older
 // checkpoint they saved, and the public key; no database, no network. Run as the auditor runs it
-// (`tsx src/cli.ts verify-export …`) and through the function behind it.
+// (`npm run cli -- verify-export …`: node dist/cli/cli.js, built once per test run by
+// tests/support/build.global.ts) and through the function behind it.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { builtEntry, ROOT } from "../../scripts/built-product";
 import { sealAuditLog } from "../../src/db/audit-tree";
 import { openNodeStore } from "../../src/db/node";
 import { parseVerifierKey, signCheckpoint, signerFromPrivateKey } from "../../src/domain/checkpoint";
@@ -21,8 +22,6 @@ import { createAgency, createOrganisation, newClient, signUpSme } from "../suppo
 import { verifierKeyString } from "../../src/domain/checkpoint";
 import { createProgramme } from "../support/programmes";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
 const directory = mkdtempSync(join(tmpdir(), "audit-export-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -265,7 +264,7 @@ describe("the command line", () => {
     writeFileSync(files.older, older.note);
     const run = async (file: string, olderFlag = "--older") => {
       try {
-        const { stdout } = await promisify(execFile)(TSX, ["src/cli.ts", "verify-export", file, "--checkpoint", files.checkpoint, olderFlag, files.older, "--public-key", verifierKey], {
+        const { stdout } = await promisify(execFile)(process.execPath, [builtEntry("cli"), "verify-export", file, "--checkpoint", files.checkpoint, olderFlag, files.older, "--public-key", verifierKey], {
           cwd: ROOT,
           env: { ...process.env, DATABASE_PATH: join(directory, "never-created", "db.sqlite") },
         });

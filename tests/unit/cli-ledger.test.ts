@@ -1,17 +1,16 @@
-// `npm run cli -- verify` and `-- sweep`, run as an operator runs them, against a seeded file.
+// `npm run cli -- verify` and `-- sweep`, run as that command runs them (node dist/cli/cli.js, built
+// once per test run by tests/support/build.global.ts), against a seeded file.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { builtEntry, ROOT } from "../../scripts/built-product";
 import { openNodeStore } from "../../src/db/node";
 import { seedDemo } from "../../src/seed/demo";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
 const directory = mkdtempSync(join(tmpdir(), "cli-ledger-test-"));
 const DATABASE_PATH = join(directory, "vouchers.sqlite");
 
@@ -19,7 +18,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, ["src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_PATH } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [builtEntry("cli"), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_PATH } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

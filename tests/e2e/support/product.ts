@@ -1,10 +1,14 @@
-// Starts the real product the way the README does: build the web front end, then
-// `npx tsx src/server.ts` on a temporary database with the demo data, on a free port.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+// Starts the real product the way `npm start` does: the front end and the server built (once per
+// test run, by tests/support/build.global.ts, with the scripts `npm start`'s prestart runs), then
+// `node dist/server/server.js` on a temporary database with the demo data, on a free port.
+// No tsx variant: the build runs right before the tests, so the built server is never older than
+// the source, and what the browser tests see is what ships.
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { builtEntry, ROOT } from "../../../scripts/built-product";
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -44,16 +48,15 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, output: () =
 
 /** `env` adds to the server's environment (e.g. a preloaded test clock, support/clock.ts). */
 export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
-  execFileSync("npm", ["run", "--silent", "build:web"], { stdio: "pipe" });
   const dataDir = mkdtempSync(join(tmpdir(), "vouchers-e2e-"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Every browser test signs up from 127.0.0.1, so the per-address sign-up limit is raised here.
-  // Its own process group, so stopping it also stops the node process npx starts.
-  const server = spawn("npx", ["tsx", "src/server.ts"], {
+  // From the project's directory, as `npm start` runs: the server serves ./dist/web.
+  const server = spawn(process.execPath, [builtEntry("server")], {
+    cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: join(dataDir, "e2e.sqlite"), PORT: String(port), HOST: "127.0.0.1", DEMO_SEED: "auto", SIGNUPS_PER_HOUR: "1000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
   let log = "";
   server.stdout?.on("data", (chunk) => (log += chunk));
@@ -61,9 +64,9 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
 
   const stop = async () => {
-    if (server.exitCode === null && server.pid) {
-      process.kill(-server.pid, "SIGTERM");
-      const timer = setTimeout(() => server.pid && process.kill(-server.pid, "SIGKILL"), STOP_TIMEOUT_MS);
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill("SIGTERM");
+      const timer = setTimeout(() => server.kill("SIGKILL"), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
     }

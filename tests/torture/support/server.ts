@@ -1,8 +1,11 @@
-// The real server process (src/server.ts, from source under tsx; `npm start` runs the same code
-// built into dist/server, docs/performance.md "Memory, fifth round"; with PORT and DATABASE_PATH), on a database file a torture test owns; it can be killed with SIGKILL and
-// started again on the same file.
+// The real server process as `npm start` runs it (`node dist/server/server.js`, built once per
+// run by tests/support/build.global.ts with the script `npm start`'s prestart runs; with PORT and
+// DATABASE_PATH), on a database file a torture test owns; it can be killed with SIGKILL and
+// started again on the same file. No tsx variant: the build runs right before the tests, so it is
+// never older than the source, and a crash-and-restart is tested on the files that ship.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { builtEntry, ROOT } from "../../../scripts/built-product";
 import { nodeAuditSettings } from "../../../src/db/audit-key-file";
 import { openNodeStore } from "../../../src/db/node";
 import { parseEnv } from "../../../src/env";
@@ -38,7 +41,8 @@ export async function startServer(databasePath: string, env: Record<string, stri
   port ??= await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let log = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, [builtEntry("server")], {
+    cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: "127.0.0.1", SWEEP_INTERVAL_SECONDS: "3600", LOG_INVITATION_LINKS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -88,9 +92,10 @@ export async function signedIn(baseUrl: string, email: string, password: string,
   return client;
 }
 
-/** `npm run cli -- verify` on the database file: its exit code and report. */
+/** `npm run cli -- verify` on the database file (the CLI that command builds and runs): its exit code and report. */
 export function cliVerify(databasePath: string): { code: number; output: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "verify"], {
+  const run = spawnSync(process.execPath, [builtEntry("cli"), "verify"], {
+    cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath },
     encoding: "utf8",
     timeout: 60_000,
