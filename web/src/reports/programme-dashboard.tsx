@@ -193,7 +193,8 @@ function Utilisation({ report }: { report: ProgrammeReport }) {
   const header = [t("指标", "Measure"), t("已用", "Used"), t("总量", "Of"), t("比例", "Ratio")];
   const option: ChartOption = {
     tooltip: { trigger: "axis", valueFormatter: (v) => `${Number(v).toFixed(2)}%` },
-    grid: GRID,
+    // Room on the right for the label after a full bar ("100.00%"), cut off at phone width otherwise.
+    grid: { ...GRID, right: 56 },
     xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", data: rows.map((r) => (r.key === "booked" ? t("预订/容量", "Booked/capacity") : t("计量/预订", "Metered/booked"))) },
     series: [{ type: "bar", name: title, data: rows.map((r) => (r.ratio === null ? 0 : r.ratio / 100)), label: { show: true, position: "right", formatter: (p: { value?: unknown }) => `${Number(p.value).toFixed(2)}%` } }],
