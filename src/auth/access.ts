@@ -72,6 +72,7 @@ export const accessRules: Record<string, AccessRule> = {
   // (mayReadOrganisation: agencies, providers, its own), never enterprises'.
   "GET /api/installation/agencies": only(["platform:admin"], "installation"),
   "POST /api/installation/agencies": only(["platform:admin"], "installation"),
+  "PATCH /api/installation/agencies/{id}": only(["platform:admin"], "installation"),
   "GET /api/installation/organisations/{id}/users": only(["platform:admin"], "related_organisations"),
   "POST /api/installation/users/{id}/disable": only(["platform:admin"], "related_organisations"),
   "POST /api/installation/users/{id}/enable": only(["platform:admin"], "related_organisations"),

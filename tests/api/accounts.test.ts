@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { audit_events, organisations, password_resets } from "../../src/db/schema";
 import { MINUTE_MS } from "../../src/lib/time";
+import { agencyChange } from "../../src/routes/account/installation.handlers";
 import { createAgency, createOrganisation, logIn, newClient, signUpSme, TEST_PASSWORD, uniqueCreditCode, uniqueEmail } from "../support/fixtures";
 
 const harness = await createHarness();
@@ -260,6 +261,79 @@ describe("the installation admin manages agencies and people", () => {
     for (const known of ["330000", "330100", "330106"]) expect((await post(known)).status, known).toBe(201);
   });
 
+  it("edits an agency's name, region and contact details; the change is audited with the values before", async () => {
+    const platform = await createOrganisation(harness, "platform", ["admin"]);
+    const agency = await createAgency(harness);
+    const path = `/api/installation/agencies/${agency.org.id}`;
+    const name = `杭州市科技局 ${crypto.randomUUID().slice(0, 8)}`;
+    const edited = await platform.admin.client.patch(path, { name: `  ${name}  `, region_code: "330100", address: "杭州市上城区解放东路18号", contact_phone: "0571-8888 0000" });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body).toMatchObject({ id: agency.org.id, name, region_code: "330100", address: "杭州市上城区解放东路18号", contact_phone: "0571-8888 0000", credit_code: agency.org.credit_code, users: 4, enabled_admins: 1 });
+    const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect(row).toMatchObject({ name, region_code: "330100", address: "杭州市上城区解放东路18号", contact_phone: "0571-8888 0000", verification_state: "verified" });
+    const listed = await platform.admin.client.get("/api/installation/agencies?limit=100");
+    expect(listed.body.items.find((a: { id: string }) => a.id === agency.org.id)).toMatchObject({ name, region_code: "330100", address: "杭州市上城区解放东路18号" });
+    const [event] = await harness.store.db.select().from(audit_events).where(and(eq(audit_events.subject_id, agency.org.id), eq(audit_events.action, "organisation.details_changed")));
+    expect(event).toMatchObject({ actor_user_id: platform.admin.user.id, actor_org_id: platform.org.id, subject_type: "organisation" });
+    expect(JSON.parse(event!.before_json!)).toEqual({ name: agency.org.name, region_code: "110000", address: null, contact_phone: null });
+    expect(JSON.parse(event!.after_json!)).toEqual({ name, region_code: "330100", address: "杭州市上城区解放东路18号", contact_phone: "0571-8888 0000" });
+
+    // null clears a contact detail; the same values again change nothing and write no event.
+    expect((await platform.admin.client.patch(path, { contact_phone: null })).body.contact_phone).toBeNull();
+    const events = (await actions(agency.org.id)).length;
+    expect((await platform.admin.client.patch(path, { name, region_code: "330100" })).status).toBe(200);
+    expect((await actions(agency.org.id)).length).toBe(events);
+  });
+
+  it("refuses an agency edit with an unknown region code, over-long or empty input, or another verified organisation's credit code", async () => {
+    const platform = await createOrganisation(harness, "platform", ["admin"]);
+    const agency = await createAgency(harness);
+    const other = await createAgency(harness);
+    const patch = (body: Record<string, unknown>) => platform.admin.client.patch(`/api/installation/agencies/${agency.org.id}`, body);
+    for (const unknown of ["990000", "110199", "339900"]) {
+      const refused = await patch({ region_code: unknown });
+      expect(refused.status, unknown).toBe(400);
+      expect(JSON.stringify(refused.body), unknown).toContain("Not a known region code");
+    }
+    expect(JSON.stringify((await patch({ region_code: "3301" })).body)).toContain("A region code is 6 digits");
+    for (const body of [{}, { name: "" }, { name: "局".repeat(201) }, { address: "路".repeat(301) }, { contact_phone: "call me" }, { contact_phone: "1".repeat(31) }, { credit_code: "not-a-code" }, { kind: "sme" }]) {
+      const refused = await patch(body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+    }
+    const taken = await patch({ credit_code: other.org.credit_code });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe("credit_code_taken");
+    const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect(row).toMatchObject({ name: agency.org.name, credit_code: agency.org.credit_code, region_code: "110000" });
+    const fresh = uniqueCreditCode("110000");
+    expect((await patch({ credit_code: fresh.toLowerCase() })).body.credit_code).toBe(fresh);
+  });
+
+  it("edits only agencies: an enterprise's, a provider's or an unknown id is 404", async () => {
+    const platform = await createOrganisation(harness, "platform", ["admin"]);
+    const sme = await signUpSme(harness);
+    const provider = await createOrganisation(harness, "provider", ["admin"]);
+    for (const id of [sme.org.id, provider.org.id, platform.org.id, "org_aaaaaaaaaaaaaaaa"]) {
+      expect((await platform.admin.client.patch(`/api/installation/agencies/${id}`, { name: "改名" })).status, id).toBe(404);
+    }
+    const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, provider.org.id));
+    expect(row?.name).not.toBe("改名");
+  });
+
+  it("an agency edit planned on a stale read (its admin changed the address meanwhile) fails in the write", async () => {
+    const agency = await createAgency(harness);
+    const [stale] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect((await agency.admin.client.patch(`/api/organisations/${agency.org.id}`, { address: "北京市海淀区" })).status).toBe(200);
+    await expect(harness.store.batch([agencyChange(harness.store, stale!, { name: "过时的改名" })])).rejects.toThrow(/NOT NULL constraint failed: organisations\.name/);
+    const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect(row).toMatchObject({ name: agency.org.name, address: "北京市海淀区" });
+    // Read again, the same change goes through.
+    const [fresh] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    await harness.store.batch([agencyChange(harness.store, fresh!, { name: "新名称" })]);
+    const [after] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect(after?.name).toBe("新名称");
+  });
+
   it("disables and enables agency staff; never the last admin, never an enterprise's people", async () => {
     const platform = await createOrganisation(harness, "platform", ["admin"]);
     const agency = await createAgency(harness);
@@ -292,7 +366,11 @@ describe("the installation admin manages agencies and people", () => {
       expect((await client.get("/api/installation/agencies")).status).toBe(403);
       expect((await client.post("/api/installation/agencies", { name: "假机构", credit_code: uniqueCreditCode(), region_code: "110000", admin_email: uniqueEmail() })).status).toBe(403);
       expect((await client.post(`/api/installation/users/${agency.reviewer.user.id}/disable`, {})).status).toBe(403);
+      expect((await client.patch(`/api/installation/agencies/${agency.org.id}`, { name: "假名称" })).status).toBe(403);
     }
     expect((await newClient(harness).get("/api/installation/agencies")).status).toBe(401);
+    expect((await newClient(harness).patch(`/api/installation/agencies/${agency.org.id}`, { name: "假名称" })).status).toBe(401);
+    const [row] = await harness.store.db.select().from(organisations).where(eq(organisations.id, agency.org.id));
+    expect(row?.name).toBe(agency.org.name);
   });
 });

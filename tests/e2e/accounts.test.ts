@@ -157,4 +157,45 @@ describe("the installation admin", () => {
     await page.getByRole("alert").getByText("不能停用该机构最后一位管理员").waitFor();
     expect(await signInStatus(email, E2E_PASSWORD)).toBe(200);
   });
+
+  it("edits an agency in the create form's fields, filled in: name, region by name and contact details; a bad phone is refused before sending", async () => {
+    const page = await product.signedIn("admin@demo.cn", "/installation/agencies");
+    await heading(page, "主管部门与用户").waitFor();
+    // An agency of this test's own, made as a script would.
+    const name = `待修改科技局 ${uniqueSuffix()}`;
+    const created = await page.evaluate(
+      async (body) => (await fetch("/api/installation/agencies", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).status,
+      { name, credit_code: uniqueCreditCode("330100"), region_code: "330100", admin_email: uniqueEmail("agency-admin") },
+    );
+    expect(created).toBe(201);
+    await page.reload();
+    await page.getByRole("button", { name: `修改 ${name}` }).click();
+    const form = page.getByRole("form", { name: `修改主管部门：${name}` });
+    await form.waitFor();
+    expect(await form.getByLabel("部门名称").inputValue()).toBe(name);
+    const region = form.getByRole("group", { name: "管辖地区" });
+    await region.getByText("已选：浙江省 杭州市，行政区划代码 330100").waitFor();
+
+    // A bad phone number is refused in the browser; nothing is sent.
+    await form.getByLabel("联系电话").fill("call me");
+    await form.getByRole("button", { name: "保存修改" }).click();
+    await form.locator(".field-error").first().waitFor();
+    expect(await form.getByLabel("联系电话").getAttribute("aria-invalid")).toBe("true");
+
+    const renamed = `${name} 更名`;
+    await form.getByLabel("部门名称").fill(renamed);
+    await region.getByLabel("地市级（可不选）").selectOption({ label: "宁波市" });
+    await region.getByText("已选：浙江省 宁波市，行政区划代码 330200").waitFor();
+    await form.getByLabel("地址").fill("宁波市鄞州区宁穿路2001号");
+    await form.getByLabel("联系电话").fill("0574-8918 0000");
+    await form.getByRole("button", { name: "保存修改" }).click();
+    await form.getByRole("status").getByText(`已保存：${renamed}`).waitFor();
+    await page.getByRole("row").filter({ hasText: renamed }).filter({ hasText: "浙江省 宁波市 (330200)" }).waitFor();
+    const listed = await page.evaluate(async () => (await (await fetch("/api/installation/agencies?limit=100")).json()) as { items: { name: string; region_code: string; address: string | null; contact_phone: string | null }[] });
+    expect(listed.items.find((a) => a.name === renamed)).toMatchObject({ region_code: "330200", address: "宁波市鄞州区宁穿路2001号", contact_phone: "0574-8918 0000" });
+
+    // Saving again without a change sends nothing and says so.
+    await form.getByRole("button", { name: "保存修改" }).click();
+    await form.getByRole("status").getByText("没有修改。").waitFor();
+  });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { drawing } from "./support/charts";
 import { startProduct } from "./support/product";
 import { heading, stage } from "./support/stage";
 
@@ -68,10 +69,14 @@ describe("the auditor's dashboard and audit log", () => {
     const programme = (await first.innerText()).trim();
     await first.click();
     await heading(page, programme).waitFor();
+    // Each chart draws, or, with nothing to draw (the demo has delivered nothing yet), says so in
+    // its place; the burn-down always has the budget left (dashboard-charts.test.ts draws them all).
     for (const id of ["chart-by-month", "chart-by-category", "chart-burn-down", "chart-utilisation"]) {
-      await expect.poll(() => page.locator(`#${id} canvas`).count(), { message: id }).toBeGreaterThan(0);
-      expect(await page.locator(`#${id}`).getAttribute("role")).toBe("img");
+      await expect.poll(() => page.locator(`#${id} canvas, p#${id}.chart-empty`).count(), { message: id }).toBeGreaterThan(0);
+      if (await page.locator(`p#${id}.chart-empty`).count()) expect(await page.locator(`#${id}`).innerText(), id).toMatch(/没有可画的/);
+      else expect(await page.locator(`#${id}`).getAttribute("role")).toBe("img");
     }
+    await expect.poll(() => page.locator("#chart-burn-down canvas").count()).toBeGreaterThan(0);
     for (const caption of ["预算消耗与预测", "产能利用率"]) await page.getByRole("table", { name: caption }).waitFor();
     const figures = page.locator("dl.money-figures");
     for (const label of ["已发券", "冻结中", "已结算", "已兑付", "过期退回"]) await figures.getByText(label, { exact: true }).waitFor();
@@ -129,6 +134,18 @@ describe("the auditor's dashboard and audit log", () => {
     // An empty table is replaced by its message: nothing delivered by month or by category.
     await expect.poll(() => page.getByText("这段时间还没有交付。", { exact: true }).count()).toBe(2);
     expect(await page.getByRole("table", { name: "按月支出（已交付）" }).count()).toBe(0);
+    // So is an empty chart, at both widths: words in its place, no empty frame with only axes.
+    for (const size of [DESKTOP, PHONE]) {
+      await page.setViewportSize(size);
+      for (const id of ["chart-by-month", "chart-by-category"]) {
+        expect(await page.locator(`#${id}`).innerText(), id).toBe("这段时间没有交付，没有可画的支出。");
+        expect(await page.locator(`#${id} canvas`).count(), id).toBe(0);
+      }
+      expect(await page.locator("#chart-utilisation").innerText()).toContain("没有可画的比例");
+      // The burn-down still has the budget left to draw.
+      await expect.poll(async () => (await drawing(page, "chart-burn-down")).painted, { message: `burn-down ${size.width}` }).toBeGreaterThan(500);
+    }
+    await page.setViewportSize(DESKTOP);
     for (const figure of ["issued", "settled", "paid"]) expect(await page.locator(`dl.money-figures [data-figure="${figure}"] dd`).innerText(), figure).toBe("¥0.00");
     const programmeExport = new URL((await page.getByRole("link", { name: "导出预约" }).getAttribute("href"))!, "http://x");
     expect(programmeExport.searchParams.get("programme_id")).toMatch(/^\w+_/);
@@ -205,7 +222,13 @@ describe("long pages on a phone (390×844)", () => {
   it("a programme's dashboard shows its figures and charts first, each table folded under a summary, the burn-down a year at a time", { timeout: 120_000 }, async () => {
     const page = await e2e.signedIn("agency@demo.cn", "/agency/dashboard?id=prg_demobeijing", PHONE);
     await page.locator("dl.money-figures").waitFor();
-    for (const id of ["chart-by-month", "chart-burn-down"]) await expect.poll(() => page.locator(`#${id} canvas`).count(), { message: id }).toBeGreaterThan(0);
+    // The demo programme has delivered nothing yet: the spend charts say so in their place (their
+    // tables are folded here, so an empty frame would be all one saw); the burn-down draws.
+    for (const id of ["chart-by-month", "chart-by-category"]) {
+      await expect.poll(() => page.locator(`#${id}`).innerText(), { message: id }).toBe("这段时间没有交付，没有可画的支出。");
+      expect(await page.locator(`#${id} canvas`).count(), id).toBe(0);
+    }
+    await expect.poll(async () => (await drawing(page, "chart-burn-down")).painted).toBeGreaterThan(500);
     const canvas = await page.locator("#chart-burn-down canvas").first().boundingBox();
     expect(canvas?.width ?? 0).toBeLessThanOrEqual(PHONE.width);
     expect(canvas?.height ?? 0).toBeLessThanOrEqual(240);

@@ -51,6 +51,28 @@ describe("provider timeline and maintenance", () => {
     PHONE.width);
     expect(wide).toEqual([]);
     expect(overflow.page).toBeLessThanOrEqual(PHONE.width);
+    // The caption and the key are read without scrolling the grid, in both languages: outside the
+    // scrolling region, within the screen, each key on the same line as its words.
+    for (const lang of ["zh", "en"] as const) {
+      if (lang === "en") {
+        await page.getByRole("button", { name: "English" }).click();
+        await page.getByRole("region", { name: "Timeline grid (scrolls sideways)" }).waitFor();
+      }
+      const key = await page.evaluate(() => {
+        const wrap = document.querySelector(".timeline-wrap");
+        const shown = [...document.querySelectorAll("main caption, main .timeline-caption, main .legend, main .legend .item")].filter((el) => getComputedStyle(el).position !== "absolute");
+        return shown.map((el) => {
+          const box = el.getBoundingClientRect();
+          const mark = el.querySelector(".key")?.getBoundingClientRect();
+          const words = el.querySelector(".key + *")?.getBoundingClientRect();
+          return { text: (el.textContent ?? "").slice(0, 40), left: box.left, right: box.right, inGrid: Boolean(wrap?.contains(el)), sameLine: !mark || !words || Math.abs(mark.top - words.top) < mark.height };
+        });
+      });
+      expect(key.length, lang).toBeGreaterThanOrEqual(5);
+      for (const shown of key) expect({ lang, ...shown }).toMatchObject({ lang, inGrid: false, sameLine: true });
+      for (const shown of key) expect(shown.left, shown.text).toBeGreaterThanOrEqual(0);
+      for (const shown of key) expect(shown.right, shown.text).toBeLessThanOrEqual(PHONE.width);
+    }
   });
 
   it("changes a maintenance window, adds a recurring one and removes one after confirming", async () => {

@@ -11,6 +11,7 @@ export const accountRouter = createRouter()
   .openapi(routes.updateOrganisation, organisation.updateOrganisation)
   .openapi(routes.listAgencies, installation.listAgencies)
   .openapi(routes.createAgency, installation.createAgency)
+  .openapi(routes.updateAgency, installation.updateAgency)
   .openapi(routes.listOrganisationUsers, installation.listOrganisationUsers)
   .openapi(routes.disableUser, installation.disableUser)
   .openapi(routes.enableUser, installation.enableUser);

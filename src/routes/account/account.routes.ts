@@ -57,12 +57,28 @@ export const NewAgencyBody = z
   })
   .openapi("NewAgency");
 
+export const AgencyChangeBody = z
+  .object({
+    name: text(200).optional(),
+    credit_code: CreditCode.optional(),
+    region_code: RegionCode.optional(),
+    address: text(300).nullable().optional(),
+    contact_phone: Phone.nullable().optional(),
+  })
+  .refine((body) => Object.values(body).some((v) => v !== undefined), { message: "至少修改一项 / Change at least one field" })
+  .openapi("AgencyChange", {
+    description:
+      "Only the fields given change; null clears address or contact_phone. The agency stays verified: the installation's operator vouches for an agency's facts. A credit code another verified organisation holds is refused (409 credit_code_taken)",
+  });
+
 export const AgencySchema = z
   .object({
     id: z.string(),
     name: z.string(),
     credit_code: z.string(),
     region_code: z.string(),
+    address: z.string().nullable(),
+    contact_phone: z.string().nullable(),
     users: z.number().int(),
     enabled_admins: z.number().int(),
     pending_invitations: z.number().int(),
@@ -136,6 +152,19 @@ export const createAgency = defineRoute({
       z.object({ organisation: OrganisationSchema, invitation: InvitationSchema, token: z.string(), accept_path: z.string() }),
       "Created; give the first admin the link (the token is shown once)",
     ),
+    ...commonErrors,
+    ...conflictError,
+  },
+});
+
+export const updateAgency = defineRoute({
+  method: "patch",
+  path: "/api/installation/agencies/{id}",
+  tags: ["installation"],
+  summary: "Edit a funding agency's name, credit code, region and contact details (installation admin)",
+  request: { params: IdParam, ...jsonBody(AgencyChangeBody) },
+  responses: {
+    200: json(AgencySchema, "The agency as it now is"),
     ...commonErrors,
     ...conflictError,
   },

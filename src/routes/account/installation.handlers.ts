@@ -1,11 +1,13 @@
 // The installation admin's agencies and their people (docs/accounts.md). Disabling a user keeps
 // the organisation's last enabled admin (NOT NULL in the same write).
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { and, asc, count, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { mayReadOrganisation } from "../../auth/organisation-access";
 import { invalidateUserSessions } from "../../auth/session";
 import { commit } from "../../db/atomic";
 import { constraintViolation } from "../../db/constraints";
+import type { Store } from "../../db/store";
 import { invitations, organisations, users, type Organisation, type User } from "../../db/schema";
 import type { AppEnv } from "../../lib/context";
 import { conflict, notFound } from "../../lib/errors";
@@ -17,21 +19,90 @@ import { presentOrganisation } from "../auth/present";
 import { newInvitation, presentMember } from "../members/members.handlers";
 import type * as routes from "./account.routes";
 
-export const listAgencies: RouteHandler<typeof routes.listAgencies, AppEnv> = async (c) => {
-  const { limit, offset } = c.req.valid("query");
-  const db = c.var.store.db;
-  const [rows, [total]] = await Promise.all([
-    c.var.store.all<{ id: string; name: string; credit_code: string; region_code: string; created_at: number; users: number; enabled_admins: number; pending_invitations: number }>(sql`
-      SELECT o.id, o.name, o.credit_code, o.region_code, o.created_at,
+type AgencyRow = { id: string; name: string; credit_code: string; region_code: string; address: string | null; contact_phone: string | null; created_at: number; users: number; enabled_admins: number; pending_invitations: number };
+
+/** Agencies with their counts of people, enabled admins and open invitations, newest first; `where` narrows them. */
+async function agencySummaries(c: Context<AppEnv>, page: { limit: number; offset: number }, where: SQL = sql`1 = 1`) {
+  const rows = await c.var.store.all<AgencyRow>(sql`
+      SELECT o.id, o.name, o.credit_code, o.region_code, o.address, o.contact_phone, o.created_at,
         (SELECT count(*) FROM users u WHERE u.org_id = o.id) AS users,
         (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.role = 'admin' AND u.disabled = 0) AS enabled_admins,
         (SELECT count(*) FROM invitations i WHERE i.org_id = o.id AND i.accepted_at IS NULL AND i.expires_at > ${c.var.now()}) AS pending_invitations
-      FROM organisations o WHERE o.kind = 'agency'
-      ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit} OFFSET ${offset}`),
-    db.select({ total: count() }).from(organisations).where(eq(organisations.kind, "agency")),
+      FROM organisations o WHERE o.kind = 'agency' AND ${where}
+      ORDER BY o.created_at DESC, o.id DESC LIMIT ${page.limit} OFFSET ${page.offset}`);
+  return rows.map((r) => ({ ...r, users: Number(r.users), enabled_admins: Number(r.enabled_admins), pending_invitations: Number(r.pending_invitations), created_at: toIso(Number(r.created_at)) }));
+}
+
+export const listAgencies: RouteHandler<typeof routes.listAgencies, AppEnv> = async (c) => {
+  const { limit, offset } = c.req.valid("query");
+  const [items, [total]] = await Promise.all([
+    agencySummaries(c, { limit, offset }),
+    c.var.store.db.select({ total: count() }).from(organisations).where(eq(organisations.kind, "agency")),
   ]);
-  const items = rows.map((r) => ({ ...r, users: Number(r.users), enabled_admins: Number(r.enabled_admins), pending_invitations: Number(r.pending_invitations), created_at: toIso(Number(r.created_at)) }));
   return c.json({ items, total: Number(total?.total ?? 0), limit, offset }, 200);
+};
+
+/** The fields of an agency the installation admin edits (docs/accounts.md). */
+const AGENCY_FIELDS = ["name", "credit_code", "region_code", "address", "contact_phone"] as const;
+
+type AgencyChange = Partial<Pick<Organisation, (typeof AGENCY_FIELDS)[number]>>;
+
+/**
+ * The UPDATE for an agency's change, written only while its editable facts are still those read
+ * (its own admin may be editing its name or contact details at the same moment): otherwise the
+ * name becomes NULL and NOT NULL refuses the write, so the audit event never records a "before"
+ * that no longer was.
+ */
+export function agencyChange(store: Store, before: Organisation, changed: AgencyChange): SQLWrapper {
+  const unchangedSinceRead = sql.join(
+    AGENCY_FIELDS.map((field) => sql`${organisations[field]} IS ${before[field]}`),
+    sql` AND `,
+  );
+  const name = changed.name ?? before.name;
+  return store.db
+    .update(organisations)
+    .set({ ...changed, name: sql`CASE WHEN ${unchangedSinceRead} THEN ${name} ELSE NULL END` })
+    .where(and(eq(organisations.id, before.id), eq(organisations.kind, "agency")));
+}
+
+export const updateAgency: RouteHandler<typeof routes.updateAgency, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const db = c.var.store.db;
+  const [before] = await db.select().from(organisations).where(and(eq(organisations.id, id), eq(organisations.kind, "agency")));
+  if (!before) throw notFound("主管部门", "Agency");
+  const changed = Object.fromEntries(
+    AGENCY_FIELDS.filter((field) => body[field] !== undefined && body[field] !== before[field]).map((field) => [field, body[field]]),
+  ) as AgencyChange;
+  if (Object.keys(changed).length > 0) {
+    try {
+      await commit(
+        c,
+        [agencyChange(c.var.store, before, changed)],
+        [
+          {
+            action: "organisation.details_changed",
+            subject_type: "organisation",
+            subject_id: id,
+            before: Object.fromEntries(Object.keys(changed).map((field) => [field, before[field as keyof Organisation]])),
+            after: changed,
+          },
+        ],
+      );
+    } catch (error) {
+      const violation = constraintViolation(error)?.name;
+      if (violation === "organisations.name") {
+        throw conflict("changed_meanwhile", "该主管部门的信息刚被修改，请刷新后重试 / The agency's details just changed; reload and try again");
+      }
+      if (violation === "organisations.credit_code") {
+        throw conflict("credit_code_taken", "该统一社会信用代码已属于另一已核验机构 / Another verified organisation holds this credit code");
+      }
+      throw error;
+    }
+  }
+  const [agency] = await agencySummaries(c, { limit: 1, offset: 0 }, sql`o.id = ${id}`);
+  if (!agency) throw notFound("主管部门", "Agency");
+  return c.json(agency, 200);
 };
 
 export const createAgency: RouteHandler<typeof routes.createAgency, AppEnv> = async (c) => {

@@ -9,6 +9,8 @@ import { fetchDocument, operationsOf, resolve, type Json } from "../../support/o
 const FORM_ROUTES: Record<keyof typeof LIMITS, string> = {
   login: "POST /api/auth/login",
   signup: "POST /api/auth/signup",
+  agency: "POST /api/installation/agencies",
+  agencyChange: "PATCH /api/installation/agencies/{id}",
   relatedParty: "POST /api/organisations/{id}/related-parties",
   providerRejection: "POST /api/providers/{id}/reject",
   voucherApplication: "POST /api/voucher-applications",
@@ -34,7 +36,7 @@ const QUERY_ROUTES: Record<keyof typeof QUERY_LIMITS, string> = {
 
 // The API bounds a raw credit code at 64 characters and then requires exactly 18 after trimming
 // (creditCodeProblem); the form, which strips spaces as they are typed, holds it to those 18.
-const CREDIT_CODE_FIELDS = new Set(["organisation.credit_code", "party_credit_code"]);
+const CREDIT_CODE_FIELDS = new Set(["organisation.credit_code", "party_credit_code", "credit_code"]);
 const CREDIT_CODE_LENGTH = 18;
 
 /**

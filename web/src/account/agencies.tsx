@@ -1,16 +1,19 @@
 // The installation admin's page (docs/accounts.md): the funding agencies, creating one with an
-// invitation for its first admin (the one-time link is shown here, since no mail is sent), and
-// the people of an agency, each disabled (after a confirmation) or enabled again.
-import { useState } from "preact/hooks";
+// invitation for its first admin (the one-time link is shown here, since no mail is sent), editing
+// one (the create form's fields, filled in, and its contact details), and the people of an agency,
+// each disabled (after a confirmation) or enabled again.
+import type { InferResponseType } from "hono/client";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, send } from "../shell/api";
 import { creditCodeCheck } from "../shell/checks";
 import { useI18n } from "../shell/i18n";
-import { REGION_CODE } from "../../../src/domain/region";
+import { LIMITS } from "../shell/limits";
 import { CreditCodeField, TextField } from "../ui/fields";
-import { FormStatus, SubmitButton, useForm } from "../ui/form";
+import { FormStatus, SubmitButton, useForm, type Form, type Values } from "../ui/form";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
-import { RegionName, RegionPicker } from "../ui/region-picker";
+import { RegionField, REGION_PATTERN_MESSAGE } from "../ui/region-field";
+import { RegionName } from "../ui/region-picker";
 import { InvitationLink, type ShownInvitation } from "../ui/invitation-link";
 import { PeopleTable } from "../ui/people-table";
 import { DataTable } from "../ui/table";
@@ -18,21 +21,43 @@ import { Instant } from "../ui/values";
 
 const PAGE_SIZE = 100;
 
-/** The API's limits (src/routes/account NewAgencyBody). */
-const AGENCY_LIMITS = {
-  name: { required: true, maxLength: 200 },
-  credit_code: { required: true, maxLength: 18, check: creditCodeCheck },
-  region_code: { required: true, maxLength: 6, pattern: REGION_CODE },
-  admin_email: { required: true, maxLength: 254 },
+type Agency = InferResponseType<typeof api.api.installation.agencies.$get, 200>["items"][number];
+
+/** The API's limits (src/routes/account NewAgencyBody), with the browser's own checks. */
+const AGENCY_SPECS = {
+  ...LIMITS.agency,
+  credit_code: { ...LIMITS.agency.credit_code, check: creditCodeCheck },
+  region_code: { ...LIMITS.agency.region_code, patternMessage: REGION_PATTERN_MESSAGE },
 };
+
+/** Editing (AgencyChangeBody): the API takes each field alone, the form keeps name, code and region filled in. */
+const CHANGE_SPECS = {
+  ...LIMITS.agencyChange,
+  name: { ...LIMITS.agencyChange.name, required: true },
+  credit_code: { ...LIMITS.agencyChange.credit_code, required: true, check: creditCodeCheck },
+  region_code: { ...LIMITS.agencyChange.region_code, required: true, patternMessage: REGION_PATTERN_MESSAGE },
+};
+
+/** The fields an agency is created with, shared by the create and edit forms. */
+function AgencyFields<V extends Values & { name: string; credit_code: string; region_code: string }>({ form }: { form: Form<V> }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <TextField form={form} name="name" label={t("部门名称", "Agency name")} />
+      <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
+      <RegionField form={form} name="region_code" meaning="governed" creditCode="credit_code" />
+    </>
+  );
+}
 
 export function AgenciesPage() {
   const { t } = useI18n();
   const [revision, setRevision] = useState(0);
   const [open, setOpen] = useState<{ id: string; name: string } | null>(null);
+  const [editing, setEditing] = useState<Agency | null>(null);
   const agencies = useLoad(() => send(api.api.installation.agencies.$get({ query: { limit: String(PAGE_SIZE), offset: "0" } })), String(revision));
   return (
-    <Page title={t("主管部门与用户", "Agencies and people")} lead={t("平台管理员在此创建主管部门、管理其人员。", "The installation admin creates funding agencies and manages their people here.")}>
+    <Page title={t("主管部门与用户", "Agencies and people")} lead={t("平台管理员在此创建和修改主管部门、管理其人员。", "The installation admin creates and edits funding agencies and manages their people here.")}>
       <section class="card" aria-labelledby="agencies">
         <h2 id="agencies">{t("主管部门", "Funding agencies")}</h2>
         <Loaded load={agencies}>
@@ -53,9 +78,14 @@ export function AgenciesPage() {
                   header: t("操作", "Actions"),
                   class: "actions",
                   cell: (row) => (
-                    <button type="button" onClick={() => setOpen({ id: row.id, name: row.name })} aria-label={`${t("管理人员", "Manage people")} ${row.name}`}>
-                      {t("管理人员", "Manage people")}
-                    </button>
+                    <>
+                      <button type="button" onClick={() => setEditing(row)} aria-label={`${t("修改", "Edit")} ${row.name}`}>
+                        {t("修改", "Edit")}
+                      </button>{" "}
+                      <button type="button" onClick={() => setOpen({ id: row.id, name: row.name })} aria-label={`${t("管理人员", "Manage people")} ${row.name}`}>
+                        {t("管理人员", "Manage people")}
+                      </button>
+                    </>
                   ),
                 },
               ]}
@@ -64,6 +94,7 @@ export function AgenciesPage() {
         </Loaded>
         <NewAgencyForm onCreated={() => setRevision((n) => n + 1)} />
       </section>
+      {editing && <EditAgencyCard key={editing.id} agency={editing} onSaved={() => setRevision((n) => n + 1)} onClose={() => setEditing(null)} />}
       {open && <PeopleCard key={open.id} orgId={open.id} orgName={open.name} />}
     </Page>
   );
@@ -74,7 +105,7 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
   const [link, setLink] = useState<ShownInvitation | null>(null);
   const form = useForm({
     initial: { name: "", credit_code: "", region_code: "", admin_email: "" },
-    specs: AGENCY_LIMITS,
+    specs: AGENCY_SPECS,
     submit: async (values) => {
       const created = await send(
         api.api.installation.agencies.$post({
@@ -90,20 +121,73 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
   return (
     <form class="subform" noValidate onSubmit={form.onSubmit} ref={form.ref}>
       <h3>{t("创建主管部门", "Create a funding agency")}</h3>
-      <TextField form={form} name="name" label={t("部门名称", "Agency name")} />
-      <CreditCodeField form={form} name="credit_code" label={t("统一社会信用代码", "Unified social credit code")} />
-      <RegionPicker
-        form={form}
-        name="region_code"
-        level="any"
-        label={t("管辖地区", "Region governed")}
-        hint={t("选到省、市或区县均可：只选省即管辖全省，选到市即管辖全市。", "A province, a city or a district: a province alone governs the whole province, a city the whole city.")}
-      />
+      <AgencyFields form={form} />
       <TextField form={form} name="admin_email" type="email" spellcheck={false} label={t("首位管理员邮箱", "First admin's email")} hint={t("该管理员通过一次性邀请链接设置姓名和密码", "The admin chooses a name and password through a one-time invitation link")} />
       <FormStatus form={form} />
       {link && <InvitationLink link={link} />}
       <SubmitButton form={form}>{t("创建并邀请管理员", "Create and invite the admin")}</SubmitButton>
     </form>
+  );
+}
+
+/**
+ * One agency's details in the create form's fields, filled in, and its contact details. Only the
+ * fields changed are sent, so a change its own admin made meanwhile to another field stays; a
+ * change to the same facts since this page loaded is refused by the API (changed_meanwhile).
+ */
+function EditAgencyCard({ agency, onSaved, onClose }: { agency: Agency; onSaved: () => void; onClose: () => void }) {
+  const { t } = useI18n();
+  const loaded = {
+    name: agency.name,
+    credit_code: agency.credit_code,
+    region_code: agency.region_code,
+    address: agency.address ?? "",
+    contact_phone: agency.contact_phone ?? "",
+  };
+  // What the server holds as far as this card knows: the values loaded, then those last saved.
+  const saved = useRef(loaded);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The card opens below the list: the keyboard and the screen go to it.
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: "start" });
+  }, []);
+  const form = useForm({
+    initial: loaded,
+    specs: CHANGE_SPECS,
+    submit: async (values) => {
+      const trimmed = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.trim()])) as typeof loaded;
+      const changed = (Object.keys(trimmed) as (keyof typeof loaded)[]).filter((key) => trimmed[key] !== saved.current[key]);
+      if (changed.length === 0) return ["没有修改。", "Nothing changed."];
+      const json: { name?: string; credit_code?: string; region_code?: string; address?: string | null; contact_phone?: string | null } = {};
+      for (const key of changed) {
+        if (key === "address" || key === "contact_phone") json[key] = trimmed[key] === "" ? null : trimmed[key];
+        else json[key] = trimmed[key];
+      }
+      const updated = await send(api.api.installation.agencies[":id"].$patch({ param: { id: agency.id }, json }));
+      saved.current = { name: updated.name, credit_code: updated.credit_code, region_code: updated.region_code, address: updated.address ?? "", contact_phone: updated.contact_phone ?? "" };
+      onSaved();
+      return [`已保存：${updated.name}`, `Saved: ${updated.name}`];
+    },
+  });
+  return (
+    <section class="card" aria-labelledby="edit-agency">
+      <h2 id="edit-agency" tabIndex={-1} ref={heading}>
+        {t(`修改主管部门：${saved.current.name}`, `Edit the agency: ${saved.current.name}`)}
+      </h2>
+      <form noValidate onSubmit={form.onSubmit} ref={form.ref} aria-labelledby="edit-agency">
+        <AgencyFields form={form} />
+        <TextField form={form} name="address" label={t("地址", "Address")} autoComplete="street-address" />
+        <TextField form={form} name="contact_phone" autoComplete="tel" label={t("联系电话", "Contact telephone")} />
+        <FormStatus form={form} />
+        <div class="buttons">
+          <SubmitButton form={form}>{t("保存修改", "Save changes")}</SubmitButton>
+          <button type="button" onClick={onClose}>
+            {t("关闭", "Close")}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 

@@ -11,8 +11,7 @@ import { useSession } from "../shell/session";
 import { CreditCodeField, RadioGroup, SelectField, TextField } from "../ui/fields";
 import { FormStatus, SubmitButton, useForm, type Values } from "../ui/form";
 import { Page } from "../ui/page";
-import { RegionPicker } from "../ui/region-picker";
-import { creditCodeRegionWarning } from "../../../src/domain/credit-code";
+import { RegionField, REGION_PATTERN_MESSAGE } from "../ui/region-field";
 
 type Kind = "sme" | "provider";
 type SizeClass = keyof typeof SIZE_CLASS;
@@ -54,17 +53,6 @@ function signupBody(values: typeof INITIAL) {
   };
 }
 
-/** The API's own check (src/domain/credit-code.ts): a warning beside the fields, never a refusal. */
-function RegionWarning({ creditCode, regionCode }: { creditCode: string; regionCode: string }) {
-  const { say } = useI18n();
-  const warning = creditCodeRegionWarning(creditCode.replace(/\s+/g, "").toUpperCase(), regionCode);
-  return (
-    <div aria-live="polite">
-      {warning && <p class="message warning">{say(warning)}</p>}
-    </div>
-  );
-}
-
 const samePassword = (value: string, values: Values) =>
   value === values["user.password"] ? null : (["两次输入的密码不一致", "The passwords do not match"] as const);
 
@@ -76,10 +64,7 @@ export function SignUpPage() {
     specs: {
       ...LIMITS.signup,
       "organisation.credit_code": { ...LIMITS.signup["organisation.credit_code"], check: creditCodeCheck },
-      "organisation.region_code": {
-        ...LIMITS.signup["organisation.region_code"],
-        patternMessage: ["行政区划代码应为6位数字，且不以0开头", "A region code is 6 digits, not starting with 0"],
-      },
+      "organisation.region_code": { ...LIMITS.signup["organisation.region_code"], patternMessage: REGION_PATTERN_MESSAGE },
       password_again: { required: true, check: samePassword },
     },
     submit: async (values) => {
@@ -117,13 +102,7 @@ export function SignUpPage() {
             label={t("统一社会信用代码", "Unified social credit code")}
             hint={t("18位，见营业执照", "18 characters, on the business licence")}
           />
-          <RegionPicker
-            form={form}
-            name="organisation.region_code"
-            label={t("注册地区", "Registered region")}
-            hint={t("营业执照上的住所所在区县", "The district of the registered address on the business licence")}
-          />
-          <RegionWarning creditCode={form.values["organisation.credit_code"]} regionCode={form.values["organisation.region_code"]} />
+          <RegionField form={form} name="organisation.region_code" meaning="registered" creditCode="organisation.credit_code" />
           <SelectField
             form={form}
             name="organisation.size_class"

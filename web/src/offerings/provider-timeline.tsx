@@ -109,58 +109,68 @@ function TimelineGrid(props: { timeline: Timeline; picked: { offering: string; d
   }
   const bookingsOf = (offering: string, date: string) => timeline.bookings.filter((b) => b.offering_id === offering && overlapsDay(b, date));
   const stopAt = picked ? `${timeline.dates.indexOf(picked.date)}:${timeline.offerings.findIndex((o) => o.id === picked.offering)}` : "0:0";
+  // The key and the keyboard hint sit above the scrolling grid, not in it: on a phone the grid is
+  // wider than the screen, and a caption in the table was as wide as the table (read only by
+  // scrolling sideways) while the key scrolled away with the cells it explains. The caption stays
+  // for screen readers (the page's lead says the same on screen).
   return (
-    <div class="grid-wrap timeline-wrap" role="region" aria-label={t("资源排期表（可横向滚动）", "Timeline grid (scrolls sideways)")} tabIndex={0}>
-      <p class="hint keys">{t("方向键在格子间移动，回车查看当天明细，PageUp / PageDown 换一段。", "Arrow keys move between cells, Enter shows the day, PageUp / PageDown change the period.")}</p>
-      <table class="availability timeline" onKeyDown={onKeyDown}>
-        <caption>{t("每个资源每天的预约与空闲（空闲为当天最紧时段的空闲数量）", "Each offering by day (free = units free at the day's tightest hour)")}</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="offering">{t("资源", "Offering")}</th>
-            {timeline.dates.map((date) => (
-              <th scope="col" key={date}>
-                <span aria-hidden="true">{date.slice(5)}</span>
-                <span class="weekday" aria-hidden="true">{say(WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] as Bilingual)}</span>
-                <span class="visually-hidden">{date}</span>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {timeline.offerings.map((offering, row) => (
-            <tr key={offering.id}>
-              <th scope="row" class="offering">
-                <Link href={`${OFFERINGS_PATH}?id=${offering.id}`}>{offering.name}</Link>
-                {offering.status !== "active" && <span class={`badge ${offering.status}`}>{say(OFFERING_STATUS[offering.status])}</span>}
-              </th>
-              {offering.days.map((cell, col) => {
-                const at = `${col}:${row}`;
-                const names = [...new Set(bookingsOf(offering.id, cell.date).map((b) => b.sme_name))];
-                const chosen = picked?.offering === offering.id && picked.date === cell.date;
-                const free = cell.free_units_min === null ? "—" : `${cell.free_units_min}/${cell.capacity_units}`;
-                const mark = cell.state === "blackout" ? t("维护", "Maint.") : free;
-                const who = names.length ? (names.length > 2 ? `${names.slice(0, 2).join("、")} +${names.length - 2}` : names.join("、")) : "";
-                const label = `${mark}${who ? ` ${who}` : ""}${t("：", ": ")}${offering.name} ${cell.date} ${say(STATE[cell.state])}${cell.blackout_slots && cell.state !== "blackout" ? t("，部分时段维护", ", maintenance at times") : ""}${names.length ? t(`，预约：${names.join("、")}`, `, booked by ${names.join(", ")}`) : ""}`;
-                return (
-                  <td key={cell.date} class={`slot ${cell.state}${chosen ? " chosen" : ""}${cell.blackout_slots ? " has-blackout" : ""}`}>
-                    <button type="button" data-at={at} tabIndex={at === stopAt ? 0 : -1} aria-pressed={chosen ? "true" : "false"} aria-label={label} onClick={() => onPick({ offering: offering.id, date: cell.date })}>
-                      <span class="free">{mark}</span>
-                      {who && <span class="who">{who}</span>}
-                    </button>
-                  </td>
-                );
-              })}
+    <>
+      <div class="timeline-key">
+        <ul class="legend timeline-legend hint" aria-hidden="true">
+          <li class="item"><span class="key open">5/8</span><span>{t("最紧时段空闲/容量", "free at the tightest hour / capacity")}</span></li>
+          <li class="item"><span class="key busy">3/8</span><span>{t("有预约（显示企业名称）", "booked (by the enterprise's name)")}</span></li>
+          <li class="item"><span class="key full">0/8</span><span>{t("有时段已满", "full at times")}</span></li>
+          <li class="item"><span class="key blackout">{t("维护", "Maint.")}</span><span>{t("维护停用", "maintenance")}</span></li>
+          <li class="item"><span class="key open has-blackout">6/8</span><span>{t("部分时段维护", "maintenance at times")}</span></li>
+          <li class="item"><span class="key closed">—</span><span>{t("不开放", "not open")}</span></li>
+        </ul>
+        <p class="hint keys" id="timeline-keys">{t("方向键在格子间移动，回车查看当天明细，PageUp / PageDown 换一段。", "Arrow keys move between cells, Enter shows the day, PageUp / PageDown change the period.")}</p>
+      </div>
+      <div class="grid-wrap timeline-wrap" role="region" aria-label={t("资源排期表（可横向滚动）", "Timeline grid (scrolls sideways)")} aria-describedby="timeline-keys" tabIndex={0}>
+        <table class="availability timeline" onKeyDown={onKeyDown}>
+          <caption class="visually-hidden">{t("每个资源每天的预约与空闲（空闲为当天最紧时段的空闲数量）", "Each offering by day (free = units free at the day's tightest hour)")}</caption>
+          <thead>
+            <tr>
+              <th scope="col" class="offering">{t("资源", "Offering")}</th>
+              {timeline.dates.map((date) => (
+                <th scope="col" key={date}>
+                  <span aria-hidden="true">{date.slice(5)}</span>
+                  <span class="weekday" aria-hidden="true">{say(WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] as Bilingual)}</span>
+                  <span class="visually-hidden">{date}</span>
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <p class="legend hint" aria-hidden="true">
-        <span class="item"><span class="key open">5/8</span>{t("最紧时段空闲/容量", "free at the tightest hour / capacity")}</span>
-        <span class="item"><span class="key full">0/8</span>{t("有时段已满", "full at times")}</span>
-        <span class="item"><span class="key blackout">{t("维护", "Maint.")}</span>{t("维护停用", "maintenance")}</span>
-        <span class="item"><span class="key closed">—</span>{t("不开放", "not open")}</span>
-      </p>
-    </div>
+          </thead>
+          <tbody>
+            {timeline.offerings.map((offering, row) => (
+              <tr key={offering.id}>
+                <th scope="row" class="offering">
+                  <Link href={`${OFFERINGS_PATH}?id=${offering.id}`}>{offering.name}</Link>
+                  {offering.status !== "active" && <span class={`badge ${offering.status}`}>{say(OFFERING_STATUS[offering.status])}</span>}
+                </th>
+                {offering.days.map((cell, col) => {
+                  const at = `${col}:${row}`;
+                  const names = [...new Set(bookingsOf(offering.id, cell.date).map((b) => b.sme_name))];
+                  const chosen = picked?.offering === offering.id && picked.date === cell.date;
+                  const free = cell.free_units_min === null ? "—" : `${cell.free_units_min}/${cell.capacity_units}`;
+                  const mark = cell.state === "blackout" ? t("维护", "Maint.") : free;
+                  const who = names.length ? (names.length > 2 ? `${names.slice(0, 2).join("、")} +${names.length - 2}` : names.join("、")) : "";
+                  const label = `${mark}${who ? ` ${who}` : ""}${t("：", ": ")}${offering.name} ${cell.date} ${say(STATE[cell.state])}${cell.blackout_slots && cell.state !== "blackout" ? t("，部分时段维护", ", maintenance at times") : ""}${names.length ? t(`，预约：${names.join("、")}`, `, booked by ${names.join(", ")}`) : ""}`;
+                  return (
+                    <td key={cell.date} class={`slot ${cell.state}${chosen ? " chosen" : ""}${cell.blackout_slots ? " has-blackout" : ""}`}>
+                      <button type="button" data-at={at} tabIndex={at === stopAt ? 0 : -1} aria-pressed={chosen ? "true" : "false"} aria-label={label} onClick={() => onPick({ offering: offering.id, date: cell.date })}>
+                        <span class="free">{mark}</span>
+                        {who && <span class="who">{who}</span>}
+                      </button>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

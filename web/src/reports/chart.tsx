@@ -4,25 +4,53 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
-import { Fold } from "../ui/fold";
+import { Fold, PHONE_WIDTH } from "../ui/fold";
 import type { ChartOption, DrawnChart } from "./charts";
 
 export type { ChartOption };
 
-export function Chart({ option, summary, id }: { option: ChartOption; summary: string; id: string }) {
+/** Whether the screen is phone-width now, following changes (a rotated phone, a resized window). */
+export function useNarrowScreen(): boolean {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(PHONE_WIDTH).matches);
+  useEffect(() => {
+    const query = window.matchMedia(PHONE_WIDTH);
+    const changed = () => setNarrow(query.matches);
+    query.addEventListener("change", changed);
+    return () => query.removeEventListener("change", changed);
+  }, []);
+  return narrow;
+}
+
+/**
+ * `empty`, when the data has nothing to draw, is said in the chart's place instead of an empty
+ * frame with only axes and a legend.
+ */
+export function Chart({ option, summary, id, empty }: { option: ChartOption; summary: string; id: string; empty?: string }) {
   const { t, lang } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   const key = JSON.stringify(option);
   useEffect(() => {
+    const element = box.current;
+    if (empty !== undefined || !element) return;
     let live = true;
     let drawn: DrawnChart | null = null;
-    const observer = new ResizeObserver(() => drawn?.resize());
+    let draw: (() => DrawnChart) | null = null;
+    // ECharts measures its box once, when it starts: a box without a size at that moment (not laid
+    // out yet, or in a fold or column that is closed) would stay an empty frame until a resize.
+    // So the chart starts only once its box has a size, and follows the box after that.
+    const follow = () => {
+      if (!live || !draw) return;
+      if (drawn) drawn.resize();
+      else if (element.clientWidth > 0 && element.clientHeight > 0) drawn = draw();
+    };
+    const observer = new ResizeObserver(follow);
     import("./charts").then(
       ({ drawChart }) => {
-        if (!live || !box.current) return;
-        drawn = drawChart(box.current, { ...option, aria: { enabled: true, label: { description: summary } } }, lang);
-        observer.observe(box.current);
+        if (!live) return;
+        draw = () => drawChart(element, { ...option, aria: { enabled: true, label: { description: summary } } }, lang);
+        follow();
+        observer.observe(element);
       },
       () => live && setFailed(true),
     );
@@ -32,7 +60,16 @@ export function Chart({ option, summary, id }: { option: ChartOption; summary: s
       drawn?.dispose();
     };
     // `option` is a new object each render; `key` is its content.
-  }, [key, lang, summary]);
+  }, [key, lang, summary, empty]);
+  if (empty !== undefined) {
+    return (
+      <div class="chart">
+        <p id={id} class="chart-empty">
+          {empty}
+        </p>
+      </div>
+    );
+  }
   return (
     <div class="chart">
       <div ref={box} id={id} class="chart-canvas" role="img" aria-label={summary} />

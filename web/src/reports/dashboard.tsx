@@ -10,7 +10,7 @@ import { Money } from "../ui/amounts";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
-import { Chart, ChartWithTable, type ChartOption } from "./chart";
+import { Chart, ChartWithTable, useNarrowScreen, type ChartOption } from "./chart";
 import { ProgrammeDashboard } from "./programme-dashboard";
 import { periodOf, PeriodFilter, periodQuery, withPeriod, type Period } from "./period";
 import { DASHBOARD_PATH, loadOverview, type ProgrammeSummary } from "./report-data";
@@ -41,6 +41,9 @@ function Overview({ period }: { period: Period }) {
 
 function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Period }) {
   const { t, say } = useI18n();
+  // On a phone the programmes' names would overlap under the bars, and the chart would show only
+  // the first: each is named, slanted and cut short (the table below has them in full).
+  const narrow = useNarrowScreen();
   const header = [t("项目", "Programme"), t("状态", "Status"), t("总预算", "Budget"), t("已发券", "Issued"), t("冻结中", "Held"), t("已结算", "Settled"), t("已兑付", "Paid"), t("过期退回", "Lapsed"), t("期末资金池可发放", "Pool available at period end"), t("预计用完（按期末）", "Runs out on (as at period end)")];
   const csvRows = items.map((p) => [p.programme.name, say(PROGRAMME_STATUS[p.programme.status as keyof typeof PROGRAMME_STATUS] ?? [p.programme.status, p.programme.status]), { fen: p.ledger.budget_fen }, { fen: p.ledger.issued_fen }, { fen: p.ledger.held_fen }, { fen: p.ledger.settled_fen }, { fen: p.ledger.paid_fen }, { fen: p.ledger.lapsed_fen }, { fen: p.pool_available_fen }, p.runs_out_on]);
   const series: [string, (p: ProgrammeSummary) => number][] = [
@@ -53,7 +56,7 @@ function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Pe
     tooltip: { trigger: "axis", valueFormatter: (v) => formatFen(Math.round(Number(v) * 100)) },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: items.map((p) => p.programme.name), axisLabel: { width: 120, overflow: "truncate" } },
+    xAxis: { type: "category", data: items.map((p) => p.programme.name), axisLabel: narrow ? { interval: 0, rotate: 30, width: 80, overflow: "truncate" } : { width: 120, overflow: "truncate" } },
     yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatFen(Math.round(v * 100)) } },
     series: series.map(([name, of]) => ({ type: "bar", name, data: items.map((p) => of(p) / 100) })),
   };
@@ -65,7 +68,14 @@ function OverviewBody({ items, period }: { items: ProgrammeSummary[]; period: Pe
         rows={items.length}
         // The table is how one opens a programme: never folded.
         open
-        chart={<Chart id="chart-overview" option={option} summary={t(`柱状图：${items.length} 个项目的已发券、冻结、已结算和已兑付金额，数据见旁边的表格。`, `Bar chart: issued, held, settled and paid money of ${items.length} programmes; the table beside it has the figures.`)} />}
+        chart={
+          <Chart
+            id="chart-overview"
+            option={option}
+            summary={t(`柱状图：${items.length} 个项目的已发券、冻结、已结算和已兑付金额，数据见旁边的表格。`, `Bar chart: issued, held, settled and paid money of ${items.length} programmes; the table beside it has the figures.`)}
+            empty={items.length === 0 ? t("本机构还没有项目，没有可画的金额。", "Your agency has no programmes yet, so there is no money to chart.") : undefined}
+          />
+        }
         table={
           <>
             <DataTable

@@ -89,7 +89,14 @@ function SpendBy({ rows, id, dimension }: { rows: DeliveredRow[]; id: string; di
       title={title}
       rows={rows.length}
       hint={t("补贴来自账本（扣除争议冲回），自付和总价来自交付时的预约。", "Subsidy is from the ledger (net of dispute reversals); co-pay and gross are from the bookings as delivered.")}
-      chart={<Chart id={`chart-${id}`} option={option} summary={t(`堆叠柱状图：${title}，补贴与企业自付，共 ${rows.length} 组，数据见旁边的表格。`, `Stacked bar chart: ${title}, subsidy and co-pay, ${rows.length} groups; the table beside it has the figures.`)} />}
+      chart={
+        <Chart
+          id={`chart-${id}`}
+          option={option}
+          summary={t(`堆叠柱状图：${title}，补贴与企业自付，共 ${rows.length} 组，数据见旁边的表格。`, `Stacked bar chart: ${title}, subsidy and co-pay, ${rows.length} groups; the table beside it has the figures.`)}
+          empty={rows.length === 0 ? t("这段时间没有交付，没有可画的支出。", "Nothing was delivered in this period, so there is no spend to chart.") : undefined}
+        />
+      }
       table={
         <>
           <DataTable
@@ -186,7 +193,8 @@ function Utilisation({ report }: { report: ProgrammeReport }) {
   const header = [t("指标", "Measure"), t("已用", "Used"), t("总量", "Of"), t("比例", "Ratio")];
   const option: ChartOption = {
     tooltip: { trigger: "axis", valueFormatter: (v) => `${Number(v).toFixed(2)}%` },
-    grid: GRID,
+    // Room on the right for the label after a full bar ("100.00%"), cut off at phone width otherwise.
+    grid: { ...GRID, right: 56 },
     xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", data: rows.map((r) => (r.key === "booked" ? t("预订/容量", "Booked/capacity") : t("计量/预订", "Metered/booked"))) },
     series: [{ type: "bar", name: title, data: rows.map((r) => (r.ratio === null ? 0 : r.ratio / 100)), label: { show: true, position: "right", formatter: (p: { value?: unknown }) => `${Number(p.value).toFixed(2)}%` } }],
@@ -198,7 +206,14 @@ function Utilisation({ report }: { report: ProgrammeReport }) {
       title={title}
       rows={rows.length}
       hint={t(`${period}：本项目预约所用资源的发布容量中被预订的比例（${u.offerings} 项资源），以及已计量用量占预订用量的比例（${u.bookings_metered} 笔预约）。`, `${period}: the share of the published capacity of the ${u.offerings} offerings this programme's bookings used that was booked, and metered usage against booked (${u.bookings_metered} bookings).`)}
-      chart={<Chart id="chart-utilisation" option={option} summary={t(`条形图：${title}。`, `Bar chart: ${title}. `) + rows.map((r) => `${r.label} ${r.ratio === null ? "—" : formatRatio(r.ratio)}`).join("; ")} />}
+      chart={
+        <Chart
+          id="chart-utilisation"
+          option={option}
+          summary={t(`条形图：${title}。`, `Bar chart: ${title}. `) + rows.map((r) => `${r.label} ${r.ratio === null ? "—" : formatRatio(r.ratio)}`).join("; ")}
+          empty={rows.every((r) => r.ratio === null) ? t("这段时间没有预约用到发布的容量，也没有计量用量：没有可画的比例。", "No booking used published capacity and nothing was metered in this period: there is no ratio to chart.") : undefined}
+        />
+      }
       table={
         <>
           <DataTable

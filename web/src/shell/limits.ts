@@ -16,6 +16,9 @@ export interface Limit {
 /** A 统一社会信用代码 is exactly 18 characters (GB 32100); the check digit is verified separately. */
 const CREDIT_CODE_LENGTH = 18;
 
+/** A contact telephone: digits, spaces and hyphens, an optional leading + (src/routes/account Phone). */
+const PHONE = { maxLength: 30, pattern: /^\+?[0-9][0-9 -]{4,28}$/ };
+
 /** Record ids ("prg_…", "vch_…") the API takes in bodies. */
 const RECORD_ID = { minLength: 3, maxLength: 64, pattern: /^[a-z]+_[a-z2-7]+$/ };
 /** Integer fen the API takes (src/routes/common.ts Fen). */
@@ -39,10 +42,25 @@ export const LIMITS = {
     "organisation.founded_on": { required: true },
     "organisation.address": { maxLength: 300 },
     "organisation.legal_representative": { maxLength: 100 },
-    "organisation.contact_phone": { maxLength: 30, pattern: /^\+?[0-9][0-9 -]{4,28}$/ },
+    "organisation.contact_phone": PHONE,
     "user.email": { required: true, maxLength: 254 },
     "user.display_name": { required: true, maxLength: 100 },
     "user.password": { required: true, minLength: 10, maxLength: 200 },
+  },
+  /** The installation admin creates an agency (POST /api/installation/agencies)… */
+  agency: {
+    name: { required: true, maxLength: 200 },
+    credit_code: { required: true, maxLength: CREDIT_CODE_LENGTH },
+    region_code: { required: true, maxLength: 6, pattern: REGION_CODE },
+    admin_email: { required: true, maxLength: 254 },
+  },
+  /** …and edits one: every field optional in the API, the form sends only those changed. */
+  agencyChange: {
+    name: { maxLength: 200 },
+    credit_code: { maxLength: CREDIT_CODE_LENGTH },
+    region_code: { maxLength: 6, pattern: REGION_CODE },
+    address: { maxLength: 300 },
+    contact_phone: PHONE,
   },
   relatedParty: {
     relation: { required: true },
