@@ -1,11 +1,13 @@
 // The waterfall behind bench/first-paint.ts: one cold and one warm visit to the catalogue under the
 // same throttling (Lighthouse's Slow 4G, CPU 4×), each request's start, first byte and end from
 // navigation, and when first contentful paint and the first offering happened. For finding what a
-// first paint waits for. `npx tsx bench/waterfall.ts` (WATERFALL_PROFILE=1 for DevTools' preset).
+// first paint waits for. `npx tsx bench/waterfall.ts` (WATERFALL_PROFILE=1 for DevTools' preset;
+// WATERFALL_TRACE=1 adds a Chromium performance trace of each visit: what the page's main thread
+// did, and when, up to the first contentful paint).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { CHROMIUM_PATH } from "../tests/e2e/support/browser";
 import { SLOW_4G } from "./first-paint";
 import { startServer } from "./processes";
@@ -15,7 +17,31 @@ const READY = 'main a[href^="/catalogue?id="]';
 
 interface Row { id: string; url: string; start: number; response?: number; end?: number; bytes?: number; status?: number; cached?: boolean; initiator?: string }
 
-async function visit(context: BrowserContext, url: string, label: string): Promise<void> {
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; cat: string; args?: { name?: string; data?: { url?: string; requestId?: string; documentLoaderURL?: string } } }
+
+/** The renderer main thread's work from navigation to a little past first contentful paint: every task of 2 ms or more, what it was, and the marks. */
+function printTrace(events: TraceEvent[]): void {
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain" && events.some((x) => x.pid === e.pid && x.name === "firstContentfulPaint"));
+  if (!main) return console.log("(trace: no renderer main thread with a first contentful paint)");
+  const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid);
+  const fcp = mine.find((e) => e.name === "firstContentfulPaint")!.ts;
+  // The page's own navigation: the last one before its document's response (the tab's about:blank has one too).
+  const response = mine.find((e) => e.name === "ResourceReceiveResponse")?.ts ?? fcp;
+  const t0 = mine.filter((e) => e.name === "navigationStart" && e.ts <= response).at(-1)?.ts ?? Math.min(...mine.map((e) => e.ts));
+  const sends = new Map(events.filter((e) => e.name === "ResourceSendRequest").map((e) => [e.args?.data?.requestId, e.args?.data?.url?.replace(/^https?:\/\/[^/]+/, "")]));
+  const ms = (t: number) => String(Math.round((t - t0) / 1000)).padStart(6);
+  console.log(`trace, renderer main thread to FCP (${ms(fcp).trim()} ms) + 200 ms: start, duration, what`);
+  const shown = new Set(["ParseHTML", "ParseAuthorStyleSheet", "EvaluateScript", "v8.compileModule", "v8.evaluateModule", "FunctionCall", "EventDispatch", "UpdateLayoutTree", "Layout", "Paint", "PrePaint", "Commit", "ResourceFinish", "ResourceReceiveResponse", "TimerFire", "FireAnimationFrame", "RunMicrotasks", "ScheduleStyleRecalculation"]);
+  const marks = new Set(["navigationStart", "firstPaint", "firstContentfulPaint", "domInteractive", "domContentLoadedEventStart", "MarkDOMContent", "MarkFirstPaint", "MarkLoad"]);
+  for (const e of mine.filter((e) => e.ts >= t0 && e.ts <= fcp + 200_000).sort((a, b) => a.ts - b.ts)) {
+    const what = e.name + (e.args?.data?.url ? ` ${e.args.data.url.replace(/^https?:\/\/[^/]+/, "")}` : e.args?.data?.requestId ? ` ${sends.get(e.args.data.requestId) ?? ""}` : "");
+    if (marks.has(e.name)) console.log(`${ms(e.ts)}      —  ${what}`);
+    else if (shown.has(e.name) && e.ph === "X" && (e.dur ?? 0) >= 2_000) console.log(`${ms(e.ts)} ${String(Math.round((e.dur ?? 0) / 1000)).padStart(6)}  ${what}`);
+    else if (shown.has(e.name) && (e.name === "ResourceFinish" || e.name === "ResourceReceiveResponse")) console.log(`${ms(e.ts)}      ·  ${what}`);
+  }
+}
+
+async function visit(browser: Browser, context: BrowserContext, url: string, label: string): Promise<void> {
   const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
@@ -39,9 +65,15 @@ async function visit(context: BrowserContext, url: string, label: string): Promi
   // WATERFALL_HOLD_JS=ms: scripts held back that long, to see what the first paint waits for.
   const hold = Number(process.env.WATERFALL_HOLD_JS ?? 0);
   if (hold) await page.route(/\.js$/, async (route) => (await new Promise((r) => setTimeout(r, hold)), route.continue()));
+  // WATERFALL_HOLD_CSS=ms: the style sheet held back that long (does the first paint wait for it?).
+  const holdCss = Number(process.env.WATERFALL_HOLD_CSS ?? 0);
+  if (holdCss) await page.route(/\.css$/, async (route) => (await new Promise((r) => setTimeout(r, holdCss)), route.continue()));
   await page.addInitScript({ content: `(() => { const f = () => { if (document.querySelector(${JSON.stringify(READY)})) window.__ready = performance.now(); else requestAnimationFrame(f); }; requestAnimationFrame(f); })();` });
+  const trace = process.env.WATERFALL_TRACE === "1";
+  if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", "blink.user_timing", "loading", "v8.execute", "disabled-by-default-devtools.timeline"] });
   await page.goto(url, { waitUntil: "load", timeout: 120_000 });
   await page.waitForFunction(() => "__ready" in window, null, { timeout: 120_000 });
+  const traced = trace ? ((JSON.parse((await browser.stopTracing()).toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents) : null;
   const marks = await page.evaluate(() => ({
     fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1,
     ready: (window as unknown as { __ready: number }).__ready,
@@ -53,6 +85,7 @@ async function visit(context: BrowserContext, url: string, label: string): Promi
   for (const r of [...rows.values()].sort((a, b) => a.start - b.start)) {
     console.log(`${ms(r.start)} ${ms(r.response)} ${ms(r.end)} ${String(r.bytes ?? "-").padStart(7)} ${r.status ?? "-"}${r.cached ? "c" : ""}  ${r.url}  ← ${r.initiator}`);
   }
+  if (traced) printTrace(traced);
   await cdp.detach();
 }
 
@@ -64,10 +97,10 @@ try {
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   await context.addCookies([{ name: cookie.slice(0, cookie.indexOf("=")), value: cookie.slice(cookie.indexOf("=") + 1), url: server.url }]);
-  await visit(context, `${server.url}/catalogue`, "cold");
+  await visit(browser, context, `${server.url}/catalogue`, "cold");
   await context.newPage();
   await context.pages()[0]!.close();
-  await visit(context, `${server.url}/catalogue`, "warm");
+  await visit(browser, context, `${server.url}/catalogue`, "warm");
   await context.close();
 } finally {
   await browser.close();

@@ -11,7 +11,8 @@ import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
+import { FIRST_FRAME_SELECTORS, criticalCss } from "./critical-css.mjs";
 
 const OUT_DIR = "dist/web";
 // Named by pages outside the bundle (the API's /docs page links /docs.css), so never renamed.
@@ -80,10 +81,16 @@ if (Object.keys(groups).length === 0) throw new Error("esbuild wrote no page gro
 const styles = await readFile("web/styles.css");
 const stylesName = `styles.${contentHash(styles)}.css`;
 await writeFile(`${BUILD_DIR}/${stylesName}`, styles);
+// The first frame's rules, inlined in index.html (scripts/critical-css.mjs). The CSP allows that
+// one <style> by the SHA-256 of its text, which the servers read from _csp.json (src/app.ts).
+const firstFrameCss = (await transform(criticalCss(styles.toString("utf8"), FIRST_FRAME_SELECTORS), { loader: "css", minify: true, logLevel: "warning" })).code.trim();
+if (firstFrameCss.includes("</")) throw new Error("the first frame's CSS would close its <style> early");
+const firstFrameHash = `'sha256-${createHash("sha256").update(firstFrameCss, "utf8").digest("base64")}'`;
 
 const html = (await readFile("web/index.html", "utf8"))
   // Notes for whoever edits the file, not for every visitor's download.
   .replace(/\s*<!--(?! chunks -->)[\s\S]*?-->/g, "")
+  .replace("<style></style>", () => `<style>${firstFrameCss}</style>`)
   .replace('href="/styles.css"', `href="/${stylesName}"`)
   .replace('src="/app.js"', `src="/${appName}"`)
   .replace(
@@ -94,10 +101,14 @@ const html = (await readFile("web/index.html", "utf8"))
       `<script type="application/json" id="chunk-sets">${JSON.stringify(groups)}</script>`,
     ].join("\n    "),
   );
-if (!html.includes(stylesName) || !html.includes(appName) || !html.includes('id="chunk-sets"')) {
-  throw new Error("web/index.html no longer names /styles.css and /app.js, or lost its <!-- chunks --> mark");
+if (!html.includes(stylesName) || !html.includes(appName) || !html.includes('id="chunk-sets"') || !html.includes(`<style>${firstFrameCss}</style>`)) {
+  throw new Error("web/index.html no longer names /styles.css and /app.js, or lost its <!-- chunks --> mark or its empty <style></style>");
 }
+if ((html.match(/<style[\s>]/g) ?? []).length !== 1) throw new Error("index.html must have exactly one <style>: the CSP allows only the first frame's, by its hash");
 await writeFile(`${BUILD_DIR}/index.html`, html);
+// Read by both servers (src/server.ts, src/worker.ts) for the Content-Security-Policy's style-src;
+// never served to browsers by them (src/lib/asset-paths.ts hides names starting with "_").
+await writeFile(`${BUILD_DIR}/_csp.json`, `${JSON.stringify({ styleSrc: [firstFrameHash] })}\n`);
 await Promise.all(PLAIN_FILES.map((name) => copyFile(`web/${name}`, `${BUILD_DIR}/${name}`)));
 
 // Cloudflare Workers assets: the hashed files are immutable; the twins are not uploaded.
@@ -125,4 +136,4 @@ await rm(OUT_DIR, { recursive: true, force: true });
 await rename(BUILD_DIR, OUT_DIR);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-console.log(`web: built ${OUT_DIR}/${appName} (${kib(appOutput.bytes)}), ${split.map((s) => `${s.name} (${kib(s.bytes)})`).join(", ")}, ${stylesName}, index.html, ${PLAIN_FILES.join(", ")}; .gz and .br beside them`);
+console.log(`web: built ${OUT_DIR}/${appName} (${kib(appOutput.bytes)}), ${split.map((s) => `${s.name} (${kib(s.bytes)})`).join(", ")}, ${stylesName}, index.html (first frame's CSS inline, ${kib(Buffer.byteLength(firstFrameCss))}), ${PLAIN_FILES.join(", ")}; .gz and .br beside them`);

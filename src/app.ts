@@ -72,6 +72,12 @@ export interface AppOptions {
   assets?: MiddlewareHandler<AppEnv>[];
   /** Audit log origin, signing key and checkpoint cadence (default: sealed, never signed). */
   audit?: (c: Context<AppEnv>) => AuditSettings | Promise<AuditSettings>;
+  /**
+   * The built index.html's inline <style> (its first frame's rules) as CSP hash sources
+   * ('sha256-…'), which the build writes to dist/web/_csp.json; added to style-src. Asked only for
+   * paths outside /api/. Default: none (style-src 'self' alone).
+   */
+  inlineStyleHashes?: (c: Context<AppEnv>) => readonly string[] | Promise<readonly string[]>;
 }
 
 const api = createRouter()
@@ -116,12 +122,19 @@ export function createApp(options: AppOptions) {
     c.header("X-Request-Id", id);
     await next();
   });
+  // Before the secure headers, which build the policy before the request is handled: the inline
+  // <style> the build put in index.html is allowed by its hash, never by 'unsafe-inline'. The
+  // API's answers are JSON, never a document with a style in it.
+  app.use(async (c, next) => {
+    c.set("styleHashes", options.inlineStyleHashes && !c.req.path.startsWith("/api/") ? await options.inlineStyleHashes(c) : []);
+    await next();
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", "data:"],
-        styleSrc: ["'self'"],
+        styleSrc: [(c) => ["'self'", ...(c as Context<AppEnv>).var.styleHashes].join(" ")],
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],

@@ -1,5 +1,5 @@
 // Node entry: the API and the web front end on one port, an embedded SQLite file underneath.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -66,6 +66,23 @@ const staticFiles = serveStatic({ root: WEB_ROOT, precompressed: true });
 // where an unknown path must stay a JSON 404 rather than become the app's HTML.
 const appShell = serveStatic({ root: WEB_ROOT, path: "index.html", precompressed: true });
 
+// The CSP hashes of index.html's inline <style>, as the build wrote them beside it; read again
+// when a new build has replaced the file (a running server serves the new index.html at once).
+let csp: { mtimeMs: number; styleSrc: readonly string[] } | null = null;
+function inlineStyleHashes(): readonly string[] {
+  try {
+    const { mtimeMs } = statSync(`${WEB_ROOT}/_csp.json`);
+    if (csp?.mtimeMs !== mtimeMs) {
+      const { styleSrc } = JSON.parse(readFileSync(`${WEB_ROOT}/_csp.json`, "utf8")) as { styleSrc: string[] };
+      csp = { mtimeMs, styleSrc: styleSrc.filter((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)) };
+    }
+    return csp.styleSrc;
+  } catch {
+    // Not built (yet), or mid-swap: no inline style is allowed, only the style sheet.
+    return [];
+  }
+}
+
 const webhooks = { send: nodeSender(env.WEBHOOK_ALLOW_LOOPBACK === "1"), allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === "1" };
 
 const app = createApp({
@@ -82,6 +99,7 @@ const app = createApp({
     env.TRUST_PROXY === "1" ? c.req.header("X-Forwarded-Proto") === "https" : new URL(c.req.url).protocol === "https:",
   log: env.LOG_INVITATION_LINKS === "1" ? (line) => console.log(line) : undefined,
   audit: () => audit,
+  inlineStyleHashes,
   // A missing file (app.<old hash>.js, favicon.ico) is a 404, never the app's HTML.
   assets: [cacheHeaders, validators, staticFiles, async (c, next) => (c.req.path.startsWith("/api/") ? next() : isFilePath(c.req.path) ? noFile(c) : appShell(c, next))],
 });

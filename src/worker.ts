@@ -38,8 +38,36 @@ function auditFor(env: WorkerEnv): Promise<AuditSettings> {
   return auditCache.settings;
 }
 
+// The CSP hashes of index.html's inline <style>, from the _csp.json the build uploaded beside it;
+// read once per isolate (a deployment brings new isolates). A failed read allows no inline style
+// this time (the page still gets its style sheet) and is tried again on the next request.
+const inlineStyles = new WeakMap<object, Promise<readonly string[]>>();
+function inlineStyleHashes(env: WorkerEnv, url: string): Promise<readonly string[]> {
+  const assets = env.ASSETS;
+  if (!assets) return Promise.resolve([]);
+  let read = inlineStyles.get(assets);
+  if (!read) {
+    read = assets
+      .fetch(new Request(new URL("/_csp.json", url)))
+      .then(async (res) => {
+        if (res.status === 404) return []; // a build from before the inline style: none to allow
+        if (!res.ok) throw new Error(`_csp.json: ${res.status}`);
+        const { styleSrc } = (await res.json()) as { styleSrc: string[] };
+        return styleSrc.filter((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source));
+      })
+      .catch((error: unknown) => {
+        inlineStyles.delete(assets);
+        console.error("could not read _csp.json; index.html's inline style is not allowed this time", error);
+        return [];
+      });
+    inlineStyles.set(assets, read);
+  }
+  return read;
+}
+
 const app = createApp({
   audit: (c) => auditFor(c.env as WorkerEnv),
+  inlineStyleHashes: (c) => inlineStyleHashes(c.env as WorkerEnv, c.req.url),
   store: (c) => storeFor((c.env as WorkerEnv).DB),
   webhooks,
   blobs: (c) => openR2BlobStore((c.env as WorkerEnv).BLOBS),

@@ -39,6 +39,8 @@ export interface AppVariables {
   mailer: Mailer | null;
   /** How webhook attempts are sent, and whether loopback targets are allowed (development only). */
   webhooks: WebhookSettings;
+  /** CSP hash sources ('sha256-…') of the built index.html's inline <style>, for style-src. */
+  styleHashes: readonly string[];
 }
 
 export interface WebhookSettings {

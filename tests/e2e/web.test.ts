@@ -1,5 +1,6 @@
 // The web front end end-to-end: the real server on a temporary database with the demo data,
 // driven in Chromium as the people who use it would.
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/seed/demo";
@@ -49,13 +50,89 @@ describe("web front end", () => {
       expect(await gzipped.text()).toBe(await plain.text());
       expect(Number(plain.headers.get("content-length"))).toBeGreaterThan(Number(gzipped.headers.get("content-length")));
     }
-    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers", "/chunk.GONE1234.js", "/favicon.ico"]) {
+    for (const path of [`${script}.map`, "/app.js.map", `${script}.gz`, "/.assetsignore", "/_headers", "/_csp.json", "/chunk.GONE1234.js", "/favicon.ico"]) {
       const hidden = await fetch(`${base}${path}`);
       expect(hidden.status, path).toBe(404);
     }
     // A page address is the app itself, revalidated like index.html.
     const deepLink = await fetch(`${base}/bookings`);
     expect(deepLink.headers.get("cache-control")).toBe("no-cache");
+  });
+
+  it("index.html's inline style is allowed by its hash alone, never by 'unsafe-inline'", async () => {
+    const base = e2e.product.baseUrl;
+    const page = await fetch(`${base}/catalogue`);
+    const html = await page.text();
+    const inline = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]!);
+    expect(inline).toHaveLength(1);
+    expect(inline[0]!.length).toBeGreaterThan(500);
+    const policy = (page.headers.get("content-security-policy") ?? "").split("; ");
+    expect(policy).toContain(`style-src 'self' 'sha256-${createHash("sha256").update(inline[0]!, "utf8").digest("base64")}'`);
+    expect(policy.join("; ")).not.toContain("unsafe-inline");
+    expect(policy).toContain("script-src 'self'");
+    // The API's answers are never documents with a style in them.
+    const api = await fetch(`${base}/api/no-such-thing`);
+    expect((api.headers.get("content-security-policy") ?? "").split("; ")).toContain("style-src 'self'");
+  });
+
+  it("the first frame looks the same on its inline rules as once the whole style sheet has arrived", async () => {
+    const { page } = await e2e.tab(MOBILE);
+    // No script: index.html alone stays on screen. The style sheet is held until the first look.
+    await page.route(/\.js$/, (route) => route.abort());
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    await page.route(/\/styles\.[\w-]+\.css$/, async (route) => (await held, route.continue()));
+    await page.goto("/catalogue", { waitUntil: "commit" });
+    await page.locator("#app p.loading").waitFor();
+    // Every computed property and the box of every element of the frame.
+    const look = () =>
+      page.evaluate(() => ({
+        sheet: (document.querySelector('link[rel="stylesheet"]') as HTMLLinkElement | null)?.sheet != null,
+        elements: [...document.querySelectorAll("body, #app, #app *")].map((el) => {
+          const style = getComputedStyle(el);
+          const box = el.getBoundingClientRect();
+          return { el: `${el.tagName.toLowerCase()}.${el.className}`, box: [box.x, box.y, box.width, box.height].map(Math.round), style: Object.fromEntries([...style].map((p) => [p, style.getPropertyValue(p)])) };
+        }),
+      }));
+    const inlineOnly = await look();
+    expect(inlineOnly.sheet).toBe(false);
+    // The inline rules did style it (the header's blue bar), not the browser's defaults.
+    expect(inlineOnly.elements.find((e) => e.el === "header.site")?.style["background-color"]).toBe("rgb(29, 79, 145)");
+    release();
+    await page.waitForFunction(() => (document.querySelector('link[rel="stylesheet"]') as HTMLLinkElement | null)?.sheet != null);
+    const whole = await look();
+    expect(whole.sheet).toBe(true);
+    expect(whole.elements).toEqual(inlineOnly.elements);
+  });
+
+  it("the app draws nothing before the whole style sheet has arrived (its script waits for it)", async () => {
+    const page = await e2e.signedIn("qiming@demo.cn", "/signin");
+    await heading(page, "工作台").waitFor();
+    // When the app first draws anything of its own (a heading, the navigation), is the sheet there?
+    await page.addInitScript({
+      content: `(() => {
+        const seen = new MutationObserver(() => {
+          if (!document.querySelector("#app h1, #app nav.main")) return;
+          window.__sheetWhenAppDrew = document.querySelector('link[rel="stylesheet"]')?.sheet != null;
+          seen.disconnect();
+        });
+        seen.observe(document, { childList: true, subtree: true });
+      })();`,
+    });
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    await page.route(/\/styles\.[\w-]+\.css$/, async (route) => (await held, route.continue()));
+    const asked: string[] = [];
+    page.on("request", (request) => asked.push(new URL(request.url()).pathname));
+    const script = page.waitForResponse(/\/app\.[A-Z0-9]+\.js$/);
+    await page.goto("/catalogue", { waitUntil: "commit" });
+    await (await script).finished();
+    // The script is here; had it run, it would have asked for the session at once.
+    await page.waitForTimeout(1_500);
+    expect(asked).not.toContain("/api/me");
+    release();
+    await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __sheetWhenAppDrew?: boolean }).__sheetWhenAppDrew)).toBe(true);
   });
 
   it("a page's code arrives when it is first opened, by role; a page that fails to arrive says so and loads on retry", async () => {

@@ -47,6 +47,8 @@ describe("the Worker entry's static files", () => {
     "/app.ABCD1234.js": ["console.log(1)", "text/javascript"],
     // Uploaded by mistake: still never served.
     "/app.ABCD1234.js.map": ["{}", "application/json"],
+    // The build's note of index.html's inline style hash: read by the Worker, never served.
+    "/_csp.json": [`{"styleSrc":["'sha256-AbCd+/0123456789abcdefghijklmnopqrstuvwxyzA='","'unsafe-inline'"]}`, "application/json"],
   };
   const ASSETS = {
     async fetch(request: Request) {
@@ -67,7 +69,17 @@ describe("the Worker entry's static files", () => {
     expect(await page.text()).toContain("<title>app</title>");
   });
 
-  it.each(["/app.js.map", "/app.ABCD1234.js.map", "/chunk.GONE5678.js", "/favicon.ico", "/app.js.gz", "/_headers", "/.assetsignore"])(
+  it("allows index.html's inline style by the hash the build wrote, and nothing else inline", async () => {
+    const page = await get("/my-vouchers");
+    const policy = page.headers.get("Content-Security-Policy") ?? "";
+    // The note's other entry is not a hash: dropped, never passed into the policy.
+    expect(policy.split("; ")).toContain("style-src 'self' 'sha256-AbCd+/0123456789abcdefghijklmnopqrstuvwxyzA='");
+    expect(policy).not.toContain("unsafe-inline");
+    const api = await get("/api/no-such-thing");
+    expect((api.headers.get("Content-Security-Policy") ?? "").split("; ")).toContain("style-src 'self'");
+  });
+
+  it.each(["/app.js.map", "/app.ABCD1234.js.map", "/chunk.GONE5678.js", "/favicon.ico", "/app.js.gz", "/_headers", "/_csp.json", "/.assetsignore"])(
     "answers %s with a JSON 404, not the app's HTML",
     async (path) => {
       const res = await get(path);

@@ -3,6 +3,7 @@
 // @supports) hold rules here; the file does not use CSS nesting.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { FIRST_FRAME_SELECTORS, criticalCss } from "../../../scripts/critical-css.mjs";
 
 /** Where the blocks of `css` do not nest as at-rules around plain rules: each problem with its line. */
 function nestingProblems(css: string): string[] {
@@ -39,5 +40,39 @@ describe("web/styles.css", () => {
 
   it("every block is closed where it should be, so every rule reaches the browser", () => {
     expect(nestingProblems(readFileSync(new URL("../../../web/styles.css", import.meta.url), "utf8"))).toEqual([]);
+  });
+});
+
+describe("the first frame's rules (scripts/critical-css.mjs, inlined in index.html)", () => {
+  const css = `/* top */
+:root { --ink: #111; }
+a, .other { color: red; }
+.other { color: blue; }
+main {
+  padding: 1rem; /* a note */
+}
+@media (max-width: 420px) {
+  .other { margin: 0; }
+  main { padding: 0.5rem; }
+}
+@keyframes spin { to { transform: rotate(1turn); } }
+`;
+
+  it("copies the rules naming a wanted selector whole, in order, inside their @media block", () => {
+    expect(criticalCss(css, [":root", "a", "main"])).toBe(
+      [":root { --ink: #111; }", "a, .other { color: red; }", "main { padding: 1rem; }", "@media (max-width: 420px) {\n  main { padding: 0.5rem; }\n}"].join("\n"),
+    );
+  });
+
+  it("refuses a selector no rule has, so a renamed class cannot drop out of the first frame", () => {
+    expect(() => criticalCss(css, ["main", "header.site"])).toThrow(/header\.site/);
+  });
+
+  it("finds a rule in web/styles.css for every selector the first frame uses", () => {
+    const sheet = readFileSync(new URL("../../../web/styles.css", import.meta.url), "utf8");
+    const rules = criticalCss(sheet, FIRST_FRAME_SELECTORS);
+    expect(rules).toContain("header.site {");
+    // Small: it is in every first visit's index.html.
+    expect(rules.length).toBeLessThan(4_000);
   });
 });
