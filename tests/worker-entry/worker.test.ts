@@ -79,6 +79,14 @@ describe("the Worker entry's static files", () => {
     expect((api.headers.get("Content-Security-Policy") ?? "").split("; ")).toContain("style-src 'self'");
   });
 
+  it("serves the app's shell at / with the same secure headers (wrangler.toml routes / through the Worker)", async () => {
+    const root = await get("/");
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain("<title>app</title>");
+    expect((root.headers.get("Content-Security-Policy") ?? "").split("; ")).toContain("style-src 'self' 'sha256-AbCd+/0123456789abcdefghijklmnopqrstuvwxyzA='");
+    expect(root.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+
   it.each(["/app.js.map", "/app.ABCD1234.js.map", "/chunk.GONE5678.js", "/favicon.ico", "/app.js.gz", "/_headers", "/_csp.json", "/.assetsignore"])(
     "answers %s with a JSON 404, not the app's HTML",
     async (path) => {
