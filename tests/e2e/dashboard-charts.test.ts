@@ -5,12 +5,11 @@ import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { drawing } from "./support/charts";
 import { startClockedProduct } from "./support/clock";
-import { uniqueSuffix } from "./support/data";
+import { deliveredDemoBooking } from "./support/delivery";
 import { Caller } from "./support/sme";
 import { stage } from "./support/stage";
 
 const e2e = stage(startClockedProduct);
-const HOUR_MS = 3_600_000;
 const DESKTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const CHARTS = ["chart-by-month", "chart-by-category", "chart-burn-down", "chart-utilisation"];
@@ -18,30 +17,7 @@ const CHARTS = ["chart-by-month", "chart-by-category", "chart-burn-down", "chart
 /** A booking under the Beijing demo programme: booked, used and delivered. */
 async function deliveredBooking(baseUrl: string) {
   const [provider, sme] = await Promise.all([Caller.signIn(baseUrl, "compute@demo.cn"), Caller.signIn(baseUrl, "qiming@demo.cn")]);
-  const offering = await provider.post("/api/offerings", {
-    category: "compute",
-    name: `E2E 看板算力 ${uniqueSuffix()}`,
-    unit: "card_hour",
-    unit_price_fen: 10_000,
-    capacity_units: 4,
-    accelerator_model: `Ascend 910B ${uniqueSuffix()}`,
-    cards_per_node: 8,
-    domestic: true,
-    requires_confirmation: false,
-  });
-  expect(offering.status, JSON.stringify(offering.body)).toBe(201);
-  const startsAt = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS + HOUR_MS;
-  const booking = await sme.post(
-    "/api/bookings",
-    { offering_id: offering.body.id, quantity: 2, starts_at: new Date(startsAt).toISOString(), ends_at: new Date(startsAt + HOUR_MS).toISOString(), voucher_id: "vch_demobeijing" },
-    `e2e-dashboard-book-${uniqueSuffix()}`,
-  );
-  expect(booking.status, JSON.stringify(booking.body)).toBe(201);
-  await e2e.product.advance(startsAt + HOUR_MS - Date.now() + 60_000);
-  const usage = await provider.post("/api/usage", { events: [{ event_id: `e2e-${uniqueSuffix()}`, booking_id: booking.body.id, period_start: new Date(startsAt).toISOString(), period_end: new Date(startsAt + HOUR_MS).toISOString(), quantity_milli: 2_000 }] });
-  expect(usage.body.accepted, JSON.stringify(usage.body)).toBe(1);
-  const delivered = await provider.post(`/api/bookings/${booking.body.id}/deliver`, {}, `e2e-deliver-${uniqueSuffix()}`);
-  expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
+  await deliveredDemoBooking(e2e.product, provider, sme, "看板算力");
 }
 
 describe("a programme's charts with data", () => {

@@ -7,11 +7,11 @@ import { describe, expect, it } from "vitest";
 import { MOBILE, screenshots } from "./support/browser";
 import { startClockedProduct } from "./support/clock";
 import { uniqueSuffix } from "./support/data";
+import { deliveredDemoBooking } from "./support/delivery";
 import { Caller } from "./support/sme";
 import { heading, stage } from "./support/stage";
 
 const e2e = stage(startClockedProduct);
-const HOUR_MS = 3_600_000;
 
 /** A claim on notice: booked, used, delivered, confirmed, claimed by the enterprise, reviewed by two people. */
 async function claimOnNotice(baseUrl: string) {
@@ -21,36 +21,13 @@ async function claimOnNotice(baseUrl: string) {
     Caller.signIn(baseUrl, "reviewer@demo.cn"),
     Caller.signIn(baseUrl, "finance@demo.cn"),
   ]);
-  const offering = await provider.post("/api/offerings", {
-    category: "compute",
-    name: `E2E 公示算力 ${uniqueSuffix()}`,
-    unit: "card_hour",
-    unit_price_fen: 10_000,
-    capacity_units: 4,
-    accelerator_model: `Ascend 910B ${uniqueSuffix()}`,
-    cards_per_node: 8,
-    domestic: true,
-    requires_confirmation: false,
-  });
-  expect(offering.status, JSON.stringify(offering.body)).toBe(201);
-  const startsAt = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS + HOUR_MS;
-  const booking = await sme.post(
-    "/api/bookings",
-    { offering_id: offering.body.id, quantity: 2, starts_at: new Date(startsAt).toISOString(), ends_at: new Date(startsAt + HOUR_MS).toISOString(), voucher_id: "vch_demobeijing" },
-    `e2e-notice-book-${uniqueSuffix()}`,
-  );
-  expect(booking.status, JSON.stringify(booking.body)).toBe(201);
-  await e2e.product.advance(startsAt + HOUR_MS - Date.now() + 60_000);
-  const usage = await provider.post("/api/usage", { events: [{ event_id: `e2e-${uniqueSuffix()}`, booking_id: booking.body.id, period_start: new Date(startsAt).toISOString(), period_end: new Date(startsAt + HOUR_MS).toISOString(), quantity_milli: 2_000 }] });
-  expect(usage.body.accepted, JSON.stringify(usage.body)).toBe(1);
-  const delivered = await provider.post(`/api/bookings/${booking.body.id}/deliver`, {}, `e2e-deliver-${uniqueSuffix()}`);
-  expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
-  expect((await sme.post(`/api/bookings/${booking.body.id}/confirm-delivery`, {})).status).toBe(200);
+  const { booking, delivered } = await deliveredDemoBooking(e2e.product, provider, sme, "公示算力");
+  expect((await sme.post(`/api/bookings/${booking.id}/confirm-delivery`, {})).status).toBe(200);
   const claim = await sme.post("/api/claims", {
-    booking_ids: [booking.body.id],
+    booking_ids: [booking.id],
     contract_no: `HT-${uniqueSuffix()}`,
     invoice_no: `FP-${uniqueSuffix()}`,
-    invoice_amount_fen: delivered.body.delivered_gross_fen,
+    invoice_amount_fen: delivered.delivered_gross_fen,
     delivery_certificate: "验收合格",
   });
   expect(claim.status, JSON.stringify(claim.body)).toBe(201);
