@@ -114,76 +114,75 @@ function ClaimList({ status: asked, offset }: { status: string | null; offset: n
  * organisation. An enterprise lists only the claims it files itself (通用); in 通兑 the provider
  * claims and the enterprise sees nothing here, which it should be told rather than left guessing.
  */
+/** An empty list's note: what it is (bold), then what would be here and why, then where to go. */
+function EmptyNote({ title, lines = [], link }: { title: string; lines?: string[]; link?: { href: string; text: string } }) {
+  return (
+    <div class="empty">
+      <p>
+        <strong>{title}</strong>
+      </p>
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+      {link && (
+        <p>
+          <Link href={link.href}>{link.text}</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function ClaimsEmpty({ status }: { status: ClaimStatus | "all" }) {
   const { t, say } = useI18n();
   const me = useMe();
   const kind = me.organisation.kind;
+  const delivered = t("查看已交付的预约", "See delivered bookings");
   if (status !== "all") {
     const name = say(CLAIM_STATUS[status]);
-    return (
-      <div class="empty">
-        <p>
-          <strong>{t(`没有“${name}”的兑付申请。`, `No claims are “${name}”.`)}</strong>
-        </p>
-        <p>
-          <Link href={`${CLAIMS_PATH}?status=all`}>{t("查看全部兑付申请", "See all claims")}</Link>
-        </p>
-      </div>
-    );
+    return <EmptyNote title={t(`没有“${name}”的兑付申请。`, `No claims are “${name}”.`)} link={{ href: `${CLAIMS_PATH}?status=all`, text: t("查看全部兑付申请", "See all claims") }} />;
   }
   if (kind === "agency") {
     return (
-      <div class="empty">
-        <p>
-          <strong>{t("本机构的券项目还没有兑付申请。", "No claims on your programmes yet.")}</strong>
-        </p>
-        <p>
-          {t(
+      <EmptyNote
+        title={t("本机构的券项目还没有兑付申请。", "No claims on your programmes yet.")}
+        lines={[
+          t(
             "预约交付并经企业确认后，服务商（通兑项目）或企业（通用项目）会申请兑付券补贴部分；提交的申请在这里按状态排队：初审、财务复核、公示、支付。",
             "Once a booking is delivered and the enterprise has confirmed it, the provider (tongdui programmes) or the enterprise (tongyong programmes) claims the voucher's part; claims queue here by stage: first review, finance review, public notice, payment.",
-          )}
-        </p>
-      </div>
+          ),
+        ]}
+      />
     );
   }
   if (kind === "provider") {
     return (
-      <div class="empty">
-        <p>
-          <strong>{t("你还没有兑付申请。", "You have no claims yet.")}</strong>
-        </p>
-        <p>
-          {t(
+      <EmptyNote
+        title={t("你还没有兑付申请。", "You have no claims yet.")}
+        lines={[
+          t(
             "通兑项目中，企业只向你支付自付部分，券补贴部分由你向主管部门申请兑付。预约交付、企业确认交付后即可申请；提交后，审核、公示和支付的进度都显示在这里。通用项目由企业自行申请报销，不在这里。",
             "In tongdui programmes the enterprise pays you only its co-pay and you claim the voucher's part from the agency. You can claim once a booking is delivered and the enterprise has confirmed the delivery; after that, review, public notice and payment show here. In tongyong programmes the enterprise claims itself, so those are not here.",
-          )}
-        </p>
-        <p>
-          <Link href="/provider/bookings?status=delivered">{t("查看已交付的预约", "See delivered bookings")}</Link>
-        </p>
-      </div>
+          ),
+        ]}
+        link={{ href: "/provider/bookings?status=delivered", text: delivered }}
+      />
     );
   }
   return (
-    <div class="empty">
-      <p>
-          <strong>{t("你还没有兑付申请。", "You have no claims yet.")}</strong>
-        </p>
-      <p>
-        {t(
+    <EmptyNote
+      title={t("你还没有兑付申请。", "You have no claims yet.")}
+      lines={[
+        t(
           "这里列出你提交的兑付申请。通用项目中，你先向服务商全额付款，预约交付并由你确认交付后，在这里申请报销券补贴部分，随后可看到审核、公示和支付进度。",
           "This lists the claims you file. In tongyong programmes you pay the provider in full; once a booking is delivered and you have confirmed the delivery, you claim the voucher's part back here and then follow its review, public notice and payment.",
-        )}
-      </p>
-      <p>
-        {t(
+        ),
+        t(
           "通兑项目中，你只支付自付部分，券补贴部分由服务商申请兑付，那些申请不在这里列出，你无需操作。",
           "In tongdui programmes you pay only your co-pay and the provider claims the voucher's part; those claims are not listed here and need nothing from you.",
-        )}
-      </p>
-      <p>
-        <Link href="/my-bookings?status=delivered">{t("查看已交付的预约", "See delivered bookings")}</Link>
-      </p>
-    </div>
+        ),
+      ]}
+      link={{ href: "/my-bookings?status=delivered", text: delivered }}
+    />
   );
 }
