@@ -10,7 +10,7 @@ import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { nodeAuditSettings } from "./db/audit-key-file";
-import { isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
+import { CSP_NOTE, cspHashSources, isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
 import { errorBody } from "./lib/errors";
 import { openNodeStore } from "./db/node";
 import { openSearchThread } from "./db/search-thread";
@@ -71,11 +71,9 @@ const appShell = serveStatic({ root: WEB_ROOT, path: "index.html", precompressed
 let csp: { mtimeMs: number; styleSrc: readonly string[] } | null = null;
 function inlineStyleHashes(): readonly string[] {
   try {
-    const { mtimeMs } = statSync(`${WEB_ROOT}/_csp.json`);
-    if (csp?.mtimeMs !== mtimeMs) {
-      const { styleSrc } = JSON.parse(readFileSync(`${WEB_ROOT}/_csp.json`, "utf8")) as { styleSrc: string[] };
-      csp = { mtimeMs, styleSrc: styleSrc.filter((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)) };
-    }
+    const note = `${WEB_ROOT}/${CSP_NOTE}`;
+    const { mtimeMs } = statSync(note);
+    if (csp?.mtimeMs !== mtimeMs) csp = { mtimeMs, styleSrc: cspHashSources(readFileSync(note, "utf8")) };
     return csp.styleSrc;
   } catch {
     // Not built (yet), or mid-swap: no inline style is allowed, only the style sheet.

@@ -1,7 +1,7 @@
 // Cloudflare Workers entry: the same app on D1. Static files come from the assets binding
 // (wrangler.toml); the cron trigger runs the periodic sweeps.
 import { createApp } from "./app";
-import { isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
+import { CSP_NOTE, cspHashSources, isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
 import { errorBody } from "./lib/errors";
 import { openR2BlobStore, type R2BucketLike } from "./blobs/r2";
 import { openD1Store, type D1Like } from "./db/d1";
@@ -48,12 +48,11 @@ function inlineStyleHashes(env: WorkerEnv, url: string): Promise<readonly string
   let read = inlineStyles.get(assets);
   if (!read) {
     read = assets
-      .fetch(new Request(new URL("/_csp.json", url)))
+      .fetch(new Request(new URL(`/${CSP_NOTE}`, url)))
       .then(async (res) => {
         if (res.status === 404) return []; // a build from before the inline style: none to allow
-        if (!res.ok) throw new Error(`_csp.json: ${res.status}`);
-        const { styleSrc } = (await res.json()) as { styleSrc: string[] };
-        return styleSrc.filter((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source));
+        if (!res.ok) throw new Error(`${CSP_NOTE}: ${res.status}`);
+        return cspHashSources(await res.text());
       })
       .catch((error: unknown) => {
         inlineStyles.delete(assets);

@@ -12,3 +12,16 @@ export function isFilePath(path: string): boolean {
 }
 
 export const noSuchFile = { chinese: "没有这个文件", english: "No such file" } as const;
+
+/** Where the build notes the CSP hash sources of index.html's inline <style> (scripts/build-web.mjs), beside index.html. */
+export const CSP_NOTE = "_csp.json";
+
+/**
+ * The style-src hash sources in the build's _csp.json text: only what looks like a SHA-256 hash
+ * source ('sha256-…') passes, so a note with anything else in it ('unsafe-inline', a host) never
+ * widens the policy. Both servers read the note with this.
+ */
+export function cspHashSources(note: string): readonly string[] {
+  const { styleSrc } = JSON.parse(note) as { styleSrc?: unknown };
+  return Array.isArray(styleSrc) ? styleSrc.filter((source): source is string => typeof source === "string" && /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)) : [];
+}
