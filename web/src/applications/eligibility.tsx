@@ -86,21 +86,12 @@ export function EligibilityList({ eligibility, id, dryRun = false }: { eligibili
 function Reason({ criterion: c }: { criterion: Criterion }) {
   const { t, say } = useI18n();
   if (c.name === "region" && c.region_code && c.eligible_region_prefixes) {
-    const here = <RegionName code={c.region_code} />;
-    const eligible = <RegionNames codes={c.eligible_region_prefixes} />;
-    return c.ok ? (
+    return (
       <>
         {t("注册地", "Registered region ")}
-        {here}
-        {t(" 属于适用地区：", " is within the eligible regions: ")}
-        {eligible}
-      </>
-    ) : (
-      <>
-        {t("注册地", "Registered region ")}
-        {here}
-        {t(" 不在适用地区内；适用地区：", " is outside the eligible regions: ")}
-        {eligible}
+        <RegionName code={c.region_code} />
+        {c.ok ? t(" 属于适用地区：", " is within the eligible regions: ") : t(" 不在适用地区内；适用地区：", " is outside the eligible regions: ")}
+        <RegionNames codes={c.eligible_region_prefixes} />
       </>
     );
   }
