@@ -130,6 +130,15 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
   );
 }
 
+/** The agency's editable facts as the edit form holds them (no address or phone: an empty field). */
+const editable = (a: Pick<Agency, "name" | "credit_code" | "region_code" | "address" | "contact_phone">) => ({
+  name: a.name,
+  credit_code: a.credit_code,
+  region_code: a.region_code,
+  address: a.address ?? "",
+  contact_phone: a.contact_phone ?? "",
+});
+
 /**
  * One agency's details in the create form's fields, filled in, and its contact details. Only the
  * fields changed are sent, so a change its own admin made meanwhile to another field stays; a
@@ -137,13 +146,7 @@ function NewAgencyForm({ onCreated }: { onCreated: () => void }) {
  */
 function EditAgencyCard({ agency, onSaved, onClose }: { agency: Agency; onSaved: () => void; onClose: () => void }) {
   const { t } = useI18n();
-  const loaded = {
-    name: agency.name,
-    credit_code: agency.credit_code,
-    region_code: agency.region_code,
-    address: agency.address ?? "",
-    contact_phone: agency.contact_phone ?? "",
-  };
+  const loaded = editable(agency);
   // What the server holds as far as this card knows: the values loaded, then those last saved.
   const saved = useRef(loaded);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -165,7 +168,7 @@ function EditAgencyCard({ agency, onSaved, onClose }: { agency: Agency; onSaved:
         else json[key] = trimmed[key];
       }
       const updated = await send(api.api.installation.agencies[":id"].$patch({ param: { id: agency.id }, json }));
-      saved.current = { name: updated.name, credit_code: updated.credit_code, region_code: updated.region_code, address: updated.address ?? "", contact_phone: updated.contact_phone ?? "" };
+      saved.current = editable(updated);
       onSaved();
       return [`已保存：${updated.name}`, `Saved: ${updated.name}`];
     },
