@@ -13,6 +13,7 @@ import { Link, navigate, useLocation } from "../shell/router";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { useState } from "preact/hooks";
 import { FormStatus, SubmitButton, useForm, type Form } from "../ui/form";
+import { startsOnPhone } from "../ui/fold";
 import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
@@ -110,7 +111,7 @@ function FilterForm({ query }: { query: URLSearchParams }) {
   });
   const active = FILTERS.filter((name) => query.get(name)).length;
   // On a phone the filters start folded (the list is what people came for); on a wider screen open.
-  const [open] = useState(() => !window.matchMedia(PHONE).matches);
+  const [open] = useState(() => !startsOnPhone());
   return (
     <details class="card filters-fold" open={open}>
       <summary>
@@ -121,8 +122,6 @@ function FilterForm({ query }: { query: URLSearchParams }) {
     </details>
   );
 }
-
-const PHONE = "(max-width: 640px)";
 
 /** An enterprise's usable vouchers, named by programme, for "offerings my voucher covers". */
 function useVoucherOptions(): (readonly [string, Bilingual])[] {

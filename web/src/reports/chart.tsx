@@ -4,22 +4,10 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
-import { Fold, PHONE_WIDTH } from "../ui/fold";
+import { Fold } from "../ui/fold";
 import type { ChartOption, DrawnChart } from "./charts";
 
 export type { ChartOption };
-
-/** Whether the screen is phone-width now, following changes (a rotated phone, a resized window). */
-export function useNarrowScreen(): boolean {
-  const [narrow, setNarrow] = useState(() => window.matchMedia(PHONE_WIDTH).matches);
-  useEffect(() => {
-    const query = window.matchMedia(PHONE_WIDTH);
-    const changed = () => setNarrow(query.matches);
-    query.addEventListener("change", changed);
-    return () => query.removeEventListener("change", changed);
-  }, []);
-  return narrow;
-}
 
 /**
  * `empty`, when the data has nothing to draw, is said in the chart's place instead of an empty

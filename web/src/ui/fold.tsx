@@ -2,7 +2,7 @@
 // summary that says what is inside, open at first on a wider screen and folded on a phone; and a
 // long list shows its first rows with a "show more" button instead of rendering every row.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../shell/i18n";
 
 /** The width below which tables reflow into cards (styles.css). */
@@ -11,6 +11,18 @@ export const PHONE_WIDTH = "(max-width: 640px)";
 /** True on a phone-width screen when the component first draws. */
 export function startsOnPhone(): boolean {
   return typeof window !== "undefined" && window.matchMedia(PHONE_WIDTH).matches;
+}
+
+/** Whether the screen is phone-width now, following changes (a rotated phone, a resized window). */
+export function useNarrowScreen(): boolean {
+  const [narrow, setNarrow] = useState(startsOnPhone);
+  useEffect(() => {
+    const query = window.matchMedia(PHONE_WIDTH);
+    const changed = () => setNarrow(query.matches);
+    query.addEventListener("change", changed);
+    return () => query.removeEventListener("change", changed);
+  }, []);
+  return narrow;
 }
 
 /** A native disclosure (details/summary): open at first unless on a phone, or as `open` says. */
