@@ -70,15 +70,26 @@ export async function switchLanguage(page: Page, lang: "zh" | "en"): Promise<voi
   await settle(page);
 }
 
+/**
+ * Runs `check` with the window at `viewport`, then puts the window back as it was. `check` starts
+ * once the page has reacted to the new width: resize observers (the dashboard's charts redraw to
+ * their box) run before the next frames are drawn.
+ */
+async function atViewport<T>(page: Page, viewport: { width: number; height: number }, check: () => Promise<T>): Promise<T> {
+  const size = page.viewportSize();
+  await page.setViewportSize(viewport);
+  try {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+    return await check();
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
+}
+
 /** How far the page is wider than the window at phone width (0: no sideways scrolling), with the widest culprits. */
 export async function overflowAtPhoneWidth(page: Page): Promise<string> {
-  const size = page.viewportSize();
-  await page.setViewportSize(SWEEP_PHONE);
-  try {
-    // What a person sees once the page has reacted to the new width: resize observers (the
-    // dashboard's charts redraw to their box) run before the next frames are drawn.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
-    return await page.evaluate(() => {
+  return atViewport(page, SWEEP_PHONE, () =>
+    page.evaluate(() => {
       const root = document.scrollingElement ?? document.documentElement;
       const extra = root.scrollWidth - window.innerWidth;
       if (extra <= 0) return "";
@@ -88,10 +99,8 @@ export async function overflowAtPhoneWidth(page: Page): Promise<string> {
         .slice(0, 3)
         .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
       return `${extra}px wider than the ${window.innerWidth}px window: ${wide.join(", ")}`;
-    });
-  } finally {
-    if (size) await page.setViewportSize(size);
-  }
+    }),
+  );
 }
 
 /**
@@ -99,10 +108,7 @@ export async function overflowAtPhoneWidth(page: Page): Promise<string> {
  * the cells whose content (an element, e.g. an id beside a name) lies in that label column.
  */
 export async function cellsIntoLabelsAtPhoneWidth(page: Page): Promise<string> {
-  const size = page.viewportSize();
-  await page.setViewportSize(SWEEP_PHONE);
-  try {
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+  return atViewport(page, SWEEP_PHONE, async () => {
     const intruders = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLTableCellElement>("table.data td[data-label]")].flatMap((td) => {
         if (getComputedStyle(td).display !== "grid") return [];
@@ -114,17 +120,12 @@ export async function cellsIntoLabelsAtPhoneWidth(page: Page): Promise<string> {
       }),
     );
     return intruders.length ? `table cells drawn in the label column at 390px: ${[...new Set(intruders)].slice(0, 3).join("; ")}` : "";
-  } finally {
-    if (size) await page.setViewportSize(size);
-  }
+  });
 }
 
 /** The main navigation's links that lie (partly) outside a 1366px window, which nothing tells a person to scroll to. */
 export async function navOutsideDesktop(page: Page): Promise<string> {
-  const size = page.viewportSize();
-  await page.setViewportSize(SWEEP_DESKTOP);
-  try {
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+  return atViewport(page, SWEEP_DESKTOP, async () => {
     const outside = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLAnchorElement>("nav.main a")]
         .filter((a) => {
@@ -135,9 +136,7 @@ export async function navOutsideDesktop(page: Page): Promise<string> {
         .map((a) => a.textContent?.trim() ?? a.pathname),
     );
     return outside.length ? `navigation links outside the 1366px window: ${outside.join(", ")}` : "";
-  } finally {
-    if (size) await page.setViewportSize(size);
-  }
+  });
 }
 
 /** With E2E_SCREENSHOTS=1: full-page screenshots at desktop and phone width into screenshots/sweep/. */
