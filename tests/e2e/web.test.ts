@@ -66,6 +66,9 @@ describe("web front end", () => {
     const inline = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]!);
     expect(inline).toHaveLength(1);
     expect(inline[0]!.length).toBeGreaterThan(500);
+    // Nothing holds the first frame's paint: the whole sheet is preloaded, applied by the app.
+    expect(html).not.toContain('rel="stylesheet"');
+    expect(html).toMatch(/<link rel="preload" href="\/styles\.[\w-]{12}\.css" as="style" \/>/);
     const policy = (page.headers.get("content-security-policy") ?? "").split("; ");
     expect(policy).toContain(`style-src 'self' 'sha256-${createHash("sha256").update(inline[0]!, "utf8").digest("base64")}'`);
     expect(policy.join("; ")).not.toContain("unsafe-inline");
@@ -96,16 +99,32 @@ describe("web front end", () => {
       }));
     const inlineOnly = await look();
     expect(inlineOnly.sheet).toBe(false);
+    // The tab's icon is inline (no /favicon.ico round trip, which the server answers 404), and an image.
+    const icon = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href;
+      await img.decode();
+      return { scheme: img.src.slice(0, 19), width: img.naturalWidth };
+    });
+    expect(icon).toEqual({ scheme: "data:image/svg+xml,", width: 32 });
     // The inline rules did style it (the header's blue bar), not the browser's defaults.
     expect(inlineOnly.elements.find((e) => e.el === "header.site")?.style["background-color"]).toBe("rgb(29, 79, 145)");
     release();
+    // index.html only preloads the whole sheet (a stylesheet link would hold the paint); the app's
+    // script applies it, and with no script here the test applies it the same way.
+    await page.evaluate(() => {
+      const sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]')!.href;
+      document.head.append(sheet);
+    });
     await page.waitForFunction(() => (document.querySelector('link[rel="stylesheet"]') as HTMLLinkElement | null)?.sheet != null);
     const whole = await look();
     expect(whole.sheet).toBe(true);
     expect(whole.elements).toEqual(inlineOnly.elements);
   });
 
-  it("the app draws nothing before the whole style sheet has arrived (its script waits for it)", async () => {
+  it("the app draws nothing before the whole style sheet has arrived, and reads the session meanwhile", async () => {
     const page = await e2e.signedIn("qiming@demo.cn", "/signin");
     await heading(page, "工作台").waitFor();
     // When the app first draws anything of its own (a heading, the navigation), is the sheet there?
@@ -122,14 +141,14 @@ describe("web front end", () => {
     let release!: () => void;
     const held = new Promise<void>((done) => (release = done));
     await page.route(/\/styles\.[\w-]+\.css$/, async (route) => (await held, route.continue()));
-    const asked: string[] = [];
-    page.on("request", (request) => asked.push(new URL(request.url()).pathname));
-    const script = page.waitForResponse(/\/app\.[A-Z0-9]+\.js$/);
+    const session = page.waitForRequest((request) => new URL(request.url()).pathname === "/api/me");
     await page.goto("/catalogue", { waitUntil: "commit" });
-    await (await script).finished();
-    // The script is here; had it run, it would have asked for the session at once.
+    // The script runs without waiting for the sheet: it asks for the session at once...
+    await session;
     await page.waitForTimeout(1_500);
-    expect(asked).not.toContain("/api/me");
+    // ...but draws nothing of its own while the sheet is held: index.html's first frame stays.
+    expect(await page.locator("#app h1, #app nav.main").count()).toBe(0);
+    expect(await page.locator("#app p.loading").isVisible()).toBe(true);
     release();
     await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
     expect(await page.evaluate(() => (window as unknown as { __sheetWhenAppDrew?: boolean }).__sheetWhenAppDrew)).toBe(true);
