@@ -49,12 +49,19 @@ export function creditCodeAuthority(code: string): string | null {
  * enterprise was registered. An authority at a higher level covers its whole area: a code
  * registered by Hangzhou (330100) fits a district in Hangzhou (330106); one registered nationally
  * (100000) fits anywhere. An enterprise that moved keeps its code, so this only asks to re-check.
+ * `nameOf` names a division from the region data (the server has it loaded, the web front end
+ * fetches it with the picker); the rule itself needs only the codes.
  */
-export function creditCodeRegionWarning(creditCode: string, regionCode: string): string | null {
+export function creditCodeRegionWarning(creditCode: string, regionCode: string, nameOf: (code: string) => string | null = () => null): string | null {
   const authority = creditCodeAuthority(creditCode);
   if (authority === null || authority === "100000" || !/^\d{6}$/.test(authority) || !/^\d{6}$/.test(regionCode)) return null;
   const a = divisionStem(authority);
   const r = divisionStem(regionCode);
   if (a.startsWith(r) || r.startsWith(a)) return null;
-  return `统一社会信用代码第3–8位显示登记机关在${authority}，与所填地区${regionCode}不一致，请核对（迁址的企业可忽略） / The credit code's positions 3–8 name a registration authority in ${authority}, not the declared region ${regionCode}: please re-check (an enterprise that moved may ignore this)`;
+  // "上海市 黄浦区 (310104)" where the division data names the code; the code alone where it does not.
+  const place = (code: string) => {
+    const name = nameOf(code);
+    return name ? `${name} (${code})` : code;
+  };
+  return `统一社会信用代码第3–8位显示登记机关在${place(authority)}，与所填地区${place(regionCode)}不一致，请核对（迁址的企业可忽略） / The credit code's positions 3–8 name a registration authority in ${place(authority)}, not the declared region ${place(regionCode)}: please re-check (an enterprise that moved may ignore this)`;
 }

@@ -7,11 +7,11 @@ import { signUpSme, uniqueCreditCode } from "../support/fixtures";
 const harness = await createHarness();
 
 describe("region against the credit code's registration authority", () => {
-  it("signs up an enterprise whose code was registered elsewhere, and warns, naming both codes", async () => {
+  it("signs up an enterprise whose code was registered elsewhere, and warns, naming both places", async () => {
     const sme = await signUpSme(harness, { organisation: { region_code: "110108", credit_code: uniqueCreditCode("310104") } });
     expect((sme.org as any).region_code).toBe("110108");
-    expect((sme.org as any).region_warning).toContain("310104");
-    expect((sme.org as any).region_warning).toContain("110108");
+    expect((sme.org as any).region_warning).toContain("登记机关在上海市 徐汇区 (310104)，与所填地区北京市 海淀区 (110108)不一致");
+    expect((sme.org as any).region_warning).toContain("authority in 上海市 徐汇区 (310104), not the declared region 北京市 海淀区 (110108)");
     expect((sme.org as any).region_warning).toMatch(/请核对.* \/ .*please re-check/);
     const me = await sme.client.get("/api/me");
     expect(me.body.organisation.region_warning).toBe((sme.org as any).region_warning);

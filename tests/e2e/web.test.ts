@@ -294,7 +294,7 @@ describe("web front end", () => {
     await page.getByLabel("省级", { exact: true }).selectOption({ label: "上海市" });
     await page.getByLabel("地市级", { exact: true }).selectOption({ label: "市辖区" });
     await page.getByLabel("区县级", { exact: true }).selectOption({ label: "黄浦区" });
-    const warning = page.locator(".message.warning").filter({ hasText: "登记机关在310115，与所填地区310101不一致" });
+    const warning = page.locator(".message.warning").filter({ hasText: "登记机关在上海市 浦东新区 (310115)，与所填地区上海市 黄浦区 (310101)不一致" });
     await warning.waitFor();
     await page.getByLabel("区县级", { exact: true }).selectOption({ label: "浦东新区" });
     await warning.waitFor({ state: "detached" });

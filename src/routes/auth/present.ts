@@ -1,6 +1,7 @@
 // Rows to API shapes: instants as ISO strings, no secrets.
 import type { Organisation, User } from "../../db/schema";
 import { creditCodeRegionWarning } from "../../domain/credit-code";
+import { knownRegionName } from "../../domain/regions-known";
 import { toIso } from "../../lib/time";
 import type { verificationSummary } from "../../services/verification";
 import type { VettingView } from "../../services/vetting";
@@ -19,7 +20,7 @@ export const presentOrganisation = (
   provider_status_reason: view.provider_status_reason,
   installation_status: org.provider_status,
   installation_status_reason: org.kind === "provider" ? org.provider_status_reason : null,
-  region_warning: creditCodeRegionWarning(org.credit_code, org.region_code),
+  region_warning: creditCodeRegionWarning(org.credit_code, org.region_code, knownRegionName),
   created_at: toIso(org.created_at),
 });
 

@@ -5,9 +5,10 @@
 // installation admin's agency forms (the region an agency governs: a province, a city or a
 // district) use this one field.
 import { creditCodeRegionWarning } from "../../../src/domain/credit-code";
+import { regionName } from "../../../src/domain/region-names";
 import { useI18n, type Bilingual } from "../shell/i18n";
 import type { Form, Values } from "./form";
-import { RegionPicker } from "./region-picker";
+import { RegionPicker, useRegions } from "./region-picker";
 
 /** What the region is: where an enterprise is registered, or what an agency governs. */
 export type RegionMeaning = "registered" | "governed";
@@ -18,7 +19,9 @@ export const REGION_PATTERN_MESSAGE: Bilingual = ["行政区划代码应为6位�
 /** The credit code and region disagree: the API's own words (a warning only), in a live region. */
 function RegionWarning({ creditCode, regionCode }: { creditCode: string; regionCode: string }) {
   const { say } = useI18n();
-  const warning = creditCodeRegionWarning(creditCode.replace(/\s+/g, "").toUpperCase(), regionCode);
+  // The picker beside it has fetched the division data; until then the codes alone.
+  const regions = useRegions();
+  const warning = creditCodeRegionWarning(creditCode.replace(/\s+/g, "").toUpperCase(), regionCode, (code) => regions && regionName(regions, code));
   return <div aria-live="polite">{warning && <p class="message warning">{say(warning)}</p>}</div>;
 }
 
