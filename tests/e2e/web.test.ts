@@ -154,6 +154,51 @@ describe("web front end", () => {
     expect(await page.evaluate(() => (window as unknown as { __sheetWhenAppDrew?: boolean }).__sheetWhenAppDrew)).toBe(true);
   });
 
+  it("a first visit to the catalogue asks for its list at start-up, before the page's code arrives, and only once", async () => {
+    const page = await e2e.signedIn("qiming@demo.cn", "/signin");
+    await heading(page, "工作台").waitFor();
+    const lists: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/offerings") lists.push(url.search);
+    });
+    // The file with the catalogue's code is held until the list has been asked for (10 s at most).
+    let listBeforeCode: boolean | null = null;
+    await page.route(/\/chunk\.[A-Z0-9]+\.js$/, async (route) => {
+      const body = await (await fetch(route.request().url())).text();
+      if (/\bas CataloguePage\b/.test(body)) {
+        for (let waited = 0; lists.length === 0 && waited < 10_000; waited += 50) await new Promise((done) => setTimeout(done, 50));
+        listBeforeCode = lists.length > 0;
+      }
+      return route.continue();
+    });
+    await page.goto("/catalogue?category=compute");
+    await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
+    expect(listBeforeCode).toBe(true);
+    // The page took that answer rather than asking again.
+    expect(lists).toEqual(["?category=compute&limit=20&offset=0"]);
+    // Moving on reads afresh: the early answer is for the first page only.
+    await page.getByLabel("类别").selectOption({ label: "数据集" });
+    await page.locator("form.filters").getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL(/category=dataset/);
+    await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
+    expect(lists).toHaveLength(2);
+  });
+
+  it("signed out, the catalogue's early list is never shown: after signing in the list is read again", async () => {
+    const { page } = await e2e.tab();
+    const lists: number[] = [];
+    page.on("response", (response) => new URL(response.url()).pathname === "/api/offerings" && lists.push(response.status()));
+    await page.goto("/catalogue");
+    await page.waitForURL("**/signin?next=%2Fcatalogue");
+    await signIn(page, "qiming@demo.cn", DEMO_PASSWORD);
+    await heading(page, "资源目录").waitFor();
+    await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
+    // One read at start-up without a session, one after signing in, which is the one shown.
+    expect(lists.at(-1)).toBe(200);
+    expect(lists.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("a page's code arrives when it is first opened, by role; a page that fails to arrive says so and loads on retry", async () => {
     const { page } = await e2e.tab();
     const scripts: string[] = [];

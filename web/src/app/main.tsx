@@ -6,10 +6,10 @@ import { readSessionEarly } from "../shell/session";
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
-// The session and the page's code are asked for before the first render, side by side with the
-// style sheet.
+// The session, the page's code and its first read are asked for before the first render, side by
+// side with the style sheet.
 readSessionEarly();
-preloadPage(location.pathname);
+preloadPage(location.pathname, new URLSearchParams(location.search));
 void styleSheetApplied().then(() => {
   // index.html's static first frame (the same markup as the app's first render) is cleared and
   // drawn again in one task, so no frame without it reaches the screen.

@@ -7,6 +7,8 @@ import { lazyPage, type LazyPage } from "./lazy-page";
 import { may, type RouteKey } from "../shell/access";
 import type { Bilingual } from "../shell/i18n";
 import type { Me } from "../shell/session";
+import { readEarly } from "../shell/early-read";
+import { catalogueFirstRead } from "../offerings/catalogue-read";
 
 export interface PageEntry {
   path: string;
@@ -17,6 +19,8 @@ export interface PageEntry {
   /** false: reached from elsewhere (the header's bell), not listed in the main navigation. */
   nav?: false;
   Page: LazyPage;
+  /** The page's first read, started at start-up beside the session read when it is the first page (../shell/early-read.ts). */
+  firstRead?: (query: URLSearchParams) => { key: string; read: () => Promise<unknown> } | null;
 }
 
 /**
@@ -59,7 +63,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: "/my-applications", title: ["我的申请", "My applications"], needs: "GET /api/voucher-applications", for: ["sme"], Page: sme((m) => m.MyApplicationsPage) },
   { path: "/my-vouchers", title: ["我的券", "My vouchers"], needs: "GET /api/vouchers", for: ["sme"], Page: sme((m) => m.MyVouchersPage) },
   { path: "/find-capacity", title: ["找算力", "Find capacity"], needs: "POST /api/search/capacity", for: ["sme"], Page: sme((m) => m.FindCapacityPage) },
-  { path: "/catalogue", title: ["资源目录", "Catalogue"], needs: "GET /api/offerings", for: ["sme"], Page: sme((m) => m.CataloguePage) },
+  { path: "/catalogue", title: ["资源目录", "Catalogue"], needs: "GET /api/offerings", for: ["sme"], Page: sme((m) => m.CataloguePage), firstRead: catalogueFirstRead },
   { path: "/my-bookings", title: ["我的预约", "My bookings"], needs: "GET /api/bookings", for: ["sme"], Page: sme((m) => m.MyBookingsPage) },
   // Notifications (the header's bell opens the inbox) and the organisation admins' webhooks.
   { path: "/notifications", title: ["通知", "Notifications"], needs: "GET /api/notifications", nav: false, Page: common((m) => m.NotificationsPage) },
@@ -75,9 +79,13 @@ export const opens = (me: Me, page: PageEntry): boolean =>
 
 /**
  * Starts fetching the code of the page at `path` (at start-up, beside the session read), so the
- * first page does not wait for the session to come back before its file is asked for. A page the
+ * first page does not wait for the session to come back before its file is asked for, and the
+ * page's first read where it names one (its data does not wait for its code either). A page the
  * person may not open is fetched for nothing and never rendered; the API still decides access.
  */
-export function preloadPage(path: string): void {
-  PAGES.find((page) => page.path === path)?.Page.preload();
+export function preloadPage(path: string, query: URLSearchParams): void {
+  const page = PAGES.find((entry) => entry.path === path);
+  page?.Page.preload();
+  const first = page?.firstRead?.(query);
+  if (first) readEarly(first.key, first.read);
 }

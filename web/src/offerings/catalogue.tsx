@@ -2,7 +2,6 @@
 // domestic compute and a price ceiling; the filter lives in the address, so it can be shared
 // and the back button returns to it. ?id= opens one offering. An enterprise can narrow it to the
 // offerings one of its vouchers covers (the API's covered_by_voucher).
-import { api, send } from "../shell/api";
 import { yuanCheck } from "../shell/checks";
 import { formatFen, parseYuan, yuanInput } from "../shell/format";
 import { useI18n, type Bilingual } from "../shell/i18n";
@@ -18,42 +17,28 @@ import { Loaded, useLoad } from "../ui/load";
 import { Page } from "../ui/page";
 import { DataTable } from "../ui/table";
 import { DataText } from "../ui/values";
+import { takeEarly } from "../shell/early-read";
+import { CATALOGUE_PAGE_SIZE, catalogueRead, offeringQuery } from "./catalogue-read";
 import { CATALOGUE_PATH, quantityName, unitName, type OfferingSummary } from "./offering-words";
 import { OfferingPage } from "./offering";
 import { loadProgrammeNames } from "../programmes";
 import { loadMyVouchers } from "../vouchers";
 
-const PAGE_SIZE = 20;
 const FILTERS = ["category", "q", "accelerator_model", "domestic", "max_unit_price_fen", "covered_by_voucher"] as const;
 type FilterValues = Record<(typeof FILTERS)[number], string>;
-type Category = keyof typeof OFFERING_CATEGORY;
 
 export function CataloguePage() {
   const id = useLocation().query.get("id");
   return id ? <OfferingPage id={id} /> : <Catalogue />;
 }
 
-/** The API query from the address, keeping only what the API accepts. */
-function offeringQuery(query: URLSearchParams) {
-  const category = query.get("category");
-  const fen = Number(query.get("max_unit_price_fen"));
-  return {
-    ...(category && category in OFFERING_CATEGORY ? { category: category as Category } : {}),
-    ...(query.get("q") ? { q: query.get("q") as string } : {}),
-    ...(query.get("accelerator_model") ? { accelerator_model: query.get("accelerator_model") as string } : {}),
-    ...(query.get("domestic") === "true" ? { domestic: "true" as const } : {}),
-    ...(query.get("max_unit_price_fen") && Number.isSafeInteger(fen) ? { max_unit_price_fen: String(fen) } : {}),
-    ...(/^vch_[a-z2-7]+$/.test(query.get("covered_by_voucher") ?? "") ? { covered_by_voucher: query.get("covered_by_voucher") as string } : {}),
-    limit: String(PAGE_SIZE),
-    offset: String(Math.max(0, Math.floor(Number(query.get("offset")) || 0))),
-  };
-}
-
 function Catalogue() {
   const { t } = useI18n();
   const query = useLocation().query;
   const apiQuery = offeringQuery(query);
-  const offerings = useLoad(() => send(api.api.offerings.$get({ query: apiQuery })), JSON.stringify(apiQuery));
+  const { key, read } = catalogueRead(apiQuery);
+  // A first visit's list was asked for at start-up (./catalogue-read.ts): taken once.
+  const offerings = useLoad(() => takeEarly(key, read), key);
   const offset = Number(apiQuery.offset);
   const pageHref = (to: number) => {
     const next = new URLSearchParams(query);
@@ -68,8 +53,8 @@ function Catalogue() {
           <>
             <OfferingTable items={items} />
             <nav class="pager" aria-label={t("翻页", "Pages")}>
-              {offset > 0 && <Link href={pageHref(Math.max(0, offset - PAGE_SIZE))}>{t("← 上一页", "← Previous")}</Link>}
-              {has_more && <Link href={pageHref(offset + PAGE_SIZE)}>{t("下一页 →", "Next →")}</Link>}
+              {offset > 0 && <Link href={pageHref(Math.max(0, offset - CATALOGUE_PAGE_SIZE))}>{t("← 上一页", "← Previous")}</Link>}
+              {has_more && <Link href={pageHref(offset + CATALOGUE_PAGE_SIZE)}>{t("下一页 →", "Next →")}</Link>}
             </nav>
           </>
         )}

@@ -1,17 +1,20 @@
 // A small History-API router: the server answers every non-API path with index.html.
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { dropEarlyRead } from "./early-read";
 
 const listeners = new Set<() => void>();
 
 export function navigate(href: string, options: { replace?: boolean } = {}) {
   if (href === location.pathname + location.search) return;
+  dropEarlyRead();
   if (options.replace) history.replaceState(null, "", href);
   else history.pushState(null, "", href);
   for (const listener of listeners) listener();
 }
 
 window.addEventListener("popstate", () => {
+  dropEarlyRead();
   for (const listener of listeners) listener();
 });
 

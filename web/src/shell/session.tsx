@@ -4,6 +4,7 @@ import { createContext, type ComponentChildren } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { InferResponseType } from "hono/client";
 import { api, ApiError, send, whenSignedOut } from "./api";
+import { dropEarlyRead } from "./early-read";
 import type { Bilingual } from "./i18n";
 
 export type Me = InferResponseType<typeof api.api.me.$get, 200>;
@@ -48,7 +49,11 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
     early = null;
     read.then(
       (me) => setState({ status: "signed_in", me }),
-      (error: ApiError) => setState(error.status === 401 ? { status: "signed_out", notice: null } : { status: "failed", error }),
+      (error: ApiError) => {
+        // The page's early read was made without a session: never shown to whoever signs in next.
+        dropEarlyRead();
+        setState(error.status === 401 ? { status: "signed_out", notice: null } : { status: "failed", error });
+      },
     );
   }, []);
 
@@ -62,8 +67,14 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   const value = useMemo<Session>(
     () => ({
       state,
-      signedIn: (me) => setState({ status: "signed_in", me }),
-      signedOut: (notice) => setState({ status: "signed_out", notice: notice ?? null }),
+      signedIn: (me) => {
+        dropEarlyRead();
+        setState({ status: "signed_in", me });
+      },
+      signedOut: (notice) => {
+        dropEarlyRead();
+        setState({ status: "signed_out", notice: notice ?? null });
+      },
       reload,
     }),
     [state, reload],
