@@ -8,7 +8,7 @@ import { may, type RouteKey } from "../shell/access";
 import type { Bilingual } from "../shell/i18n";
 import type { Me } from "../shell/session";
 import { readEarly } from "../shell/early-read";
-import { catalogueFirstRead } from "../offerings/catalogue-read";
+import { catalogueFirstRead } from "../offerings";
 
 export interface PageEntry {
   path: string;
