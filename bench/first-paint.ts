@@ -6,7 +6,7 @@
 // catalogue's first offering is on screen (the page is useful). Baseline in the same run, same
 // throttling: a 1 KB static HTML page from a bare node:http server on loopback.
 // `npx tsx bench/first-paint.ts` alone (PAINT_RUNS=n visits each, PAINT_PROFILE=0|1 one profile), or the last part of `npm run bench` (--skip-web).
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,27 @@ export interface PaintRow {
 export interface FirstPaintResult {
   profiles: { name: string; latency_ms: number; down_kbps: number; up_kbps: number; cpu_slowdown: number; rows: PaintRow[] }[];
   target_ms: number;
+}
+
+/**
+ * A loopback proxy to `target` that passes everything through except the response's
+ * Cross-Origin-Opener-Policy header. Cookies ignore the port, so the SME's session works through it.
+ */
+async function withoutCoop(target: string): Promise<{ url: string; close: () => void }> {
+  const upstream = new URL(target);
+  const proxy = createServer((req, res) => {
+    const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+      const headers = { ...answer.headers };
+      delete headers["cross-origin-opener-policy"];
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    });
+    forwarded.on("error", () => res.destroy());
+    req.pipe(forwarded);
+  });
+  const port = await freePort();
+  await new Promise<void>((ready) => proxy.listen(port, "127.0.0.1", ready));
+  return { url: `http://127.0.0.1:${port}`, close: () => proxy.close() };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -108,6 +129,7 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
   const barePort = await freePort();
   await new Promise<void>((ready) => bare.listen(barePort, "127.0.0.1", ready));
   const server = await startServer({ script: "src/server.ts", databasePath: join(dir, "paint.sqlite"), demoSeed: true });
+  const noCoop = await withoutCoop(server.url);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
   try {
     const login = await fetch(`${server.url}/api/auth/login`, {
@@ -126,6 +148,7 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
       const baseline: Awaited<ReturnType<typeof visit>>[] = [];
       const cold: typeof baseline = [];
       const warm: typeof baseline = [];
+      const coldNoCoop: typeof baseline = [];
       for (let i = 0; i < runs; i++) {
         const b = await browser.newContext({ viewport });
         baseline.push(await visit(b, network, `http://127.0.0.1:${barePort}/`, "#ready"));
@@ -139,6 +162,10 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
         await context.pages()[0]!.close();
         warm.push(await visit(context, network, `${server.url}/catalogue`, 'main a[href^="/catalogue?id="]'));
         await context.close();
+        const plain = await browser.newContext({ viewport });
+        await plain.addCookies([{ name, value, url: noCoop.url }]);
+        coldNoCoop.push(await visit(plain, network, `${noCoop.url}/catalogue`, 'main a[href^="/catalogue?id="]'));
+        await plain.close();
       }
       profiles.push({
         name: network.name,
@@ -146,12 +173,13 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
         down_kbps: (network.downloadThroughput * 8) / 1000,
         up_kbps: (network.uploadThroughput * 8) / 1000,
         cpu_slowdown: CPU_SLOWDOWN,
-        rows: [row("baseline: 1 KB static page (node:http)", baseline), row("catalogue, signed-in SME, cold cache", cold), row("catalogue, second visit (warm cache)", warm)],
+        rows: [row("baseline: 1 KB static page (node:http)", baseline), row("catalogue, signed-in SME, cold cache", cold), row("catalogue, second visit (warm cache)", warm), row("catalogue, cold, without COOP (proxy)", coldNoCoop)],
       });
     }
     return { profiles, target_ms: TARGET_MS };
   } finally {
     await browser.close();
+    noCoop.close();
     await server.stop();
     bare.close();
     rmSync(dir, { recursive: true, force: true });
