@@ -96,7 +96,8 @@ const html = (await readFile("web/index.html", "utf8"))
   .replace(
     "<!-- chunks -->",
     [
-      ...[...shellChunks].map(publicPath).sort().map((chunk) => `<link rel="modulepreload" href="${chunk}" />`),
+      // Low priority like app.js itself: the first frame needs none of them (web/index.html).
+      ...[...shellChunks].map(publicPath).sort().map((chunk) => `<link rel="modulepreload" href="${chunk}" fetchpriority="low" />`),
       // A data block, never run (the Content-Security-Policy allows no inline script anyway).
       `<script type="application/json" id="chunk-sets">${JSON.stringify(groups)}</script>`,
     ].join("\n    "),
