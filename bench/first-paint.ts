@@ -46,6 +46,15 @@ export interface FirstPaintResult {
   target_ms: number;
 }
 
+/** The baseline: a 1 KB static page with Chinese text from a bare node:http server on loopback. */
+export async function serveBaseline(): Promise<{ port: number; close: () => void }> {
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>基线</title></head><body><h1 id="ready">资源目录</h1><p>${"基线页面。".repeat(150)}</p></body></html>`;
+  const bare = createServer((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" }).end(html));
+  const port = await freePort();
+  await new Promise<void>((ready) => bare.listen(port, "127.0.0.1", ready));
+  return { port, close: () => bare.close() };
+}
+
 /**
  * A loopback proxy to `target` that passes everything through except the response's
  * Cross-Origin-Opener-Policy header. Cookies ignore the port, so the SME's session works through it.
@@ -124,10 +133,7 @@ function row(name: string, visits: { fcp: number; ready: number; bytes: number }
 
 export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> {
   const dir = mkdtempSync(join(tmpdir(), "vouchers-paint-"));
-  const baselineHtml = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>基线</title></head><body><h1 id="ready">资源目录</h1><p>${"基线页面。".repeat(150)}</p></body></html>`;
-  const bare = createServer((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" }).end(baselineHtml));
-  const barePort = await freePort();
-  await new Promise<void>((ready) => bare.listen(barePort, "127.0.0.1", ready));
+  const { port: barePort, close: closeBare } = await serveBaseline();
   const server = await startServer({ script: "src/server.ts", databasePath: join(dir, "paint.sqlite"), demoSeed: true });
   const noCoop = await withoutCoop(server.url);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
@@ -181,7 +187,7 @@ export async function measureFirstPaint(runs = RUNS): Promise<FirstPaintResult> 
     await browser.close();
     noCoop.close();
     await server.stop();
-    bare.close();
+    closeBare();
     rmSync(dir, { recursive: true, force: true });
   }
 }

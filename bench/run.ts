@@ -14,7 +14,7 @@
 // through wrangler dev's proxy, and on the Worker's own workerd socket; docs/performance.md, "D1
 // bursts, fifth round").
 // Last, the catalogue's first paint on a throttled phone connection in Chromium (bench/first-paint.ts;
-// --skip-web).
+// --skip-web), and as Lighthouse measures it (bench/lighthouse.ts; --skip-lighthouse).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
@@ -36,6 +36,7 @@ import { measureReport, type ReportResult } from "./report";
 import { measureThroughput, type ThroughputResults } from "./throughput";
 import { measureBursts, printBursts } from "./d1";
 import { measureFirstPaint, printFirstPaint } from "./first-paint";
+import { measureLighthouse, printLighthouse } from "./lighthouse";
 
 interface Row {
   name: string;
@@ -253,7 +254,9 @@ async function main() {
     }
     const web = flags.includes("--skip-web") ? null : await measureFirstPaint();
     if (web) printFirstPaint(web);
-    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, rush, report, audit, bursts, web };
+    const lighthouse = flags.includes("--skip-lighthouse") ? null : await measureLighthouse();
+    if (lighthouse) printLighthouse(lighthouse);
+    const results = { at: new Date(now).toISOString(), seconds_total: (performance.now() - started) / 1000, inprocess, throughput, rush, report, audit, bursts, web, lighthouse };
     writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(results, null, 2));
     console.log(`\ntotal ${results.seconds_total.toFixed(0)} s; results in bench/results.json`);
   } finally {
