@@ -14,6 +14,7 @@ import { openNodeStore } from "../src/db/node";
 import { HOUR_MS } from "../src/lib/time";
 import { seedBookingBench, type BookingSeed } from "./booking-seed";
 import { freePort, startServer } from "./processes";
+import { printTable } from "./table";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** BENCH_WRANGLER: another wrangler's bin (an instrumented copy, a newer release) for a comparison run. */
@@ -488,9 +489,5 @@ export async function measureBursts(o: D1BurstOptions): Promise<BurstSeries[]> {
 export function printBursts(results: readonly BurstSeries[]) {
   const head = ["driver", "bursts", "failed", "bookings/s", "requests/s", "p99 ms (median burst)", "CPU ms/request", "RSS MiB"];
   const body = results.map((r) => [r.via ? `${r.driver} (${r.via === "proxy" ? "wrangler dev proxy" : "workerd socket"})` : r.driver, String(r.bursts.length), String(r.failed), r.bookings_per_s.toFixed(1), r.requests_per_s.toFixed(1), String(r.p99_ms), r.cpu_ms_per_request.toFixed(2), r.rss_mib.toFixed(0)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  console.log(line(head));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const cells of body) console.log(line(cells));
+  printTable(head, body);
 }

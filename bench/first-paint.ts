@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type CDPSession } from "playwright-core";
 import { CHROMIUM_PATH } from "../tests/e2e/support/browser";
 import { freePort, startServer } from "./processes";
+import { printTable } from "./table";
 
 /**
  * "Slow 4G": 1.6 Mbps down, 750 kbps up (× 0.9 as Chrome applies them), 4× CPU slowdown. Two
@@ -196,15 +197,10 @@ export function printFirstPaint(result: FirstPaintResult): void {
   for (const p of result.profiles) {
     console.log(`\nfirst paint at 390 px, ${p.name}: ${p.down_kbps.toFixed(0)} kbps down, CPU slowed ${p.cpu_slowdown}×; target ≤ ${result.target_ms} ms`);
     const base = p.rows[0]!;
-    const lines = [["measurement", "runs", "FCP p50 ms", "FCP max", "ready p50 ms", "ready max", "÷ baseline (ready)", "KB"]];
-    for (const r of p.rows) {
-      lines.push([r.name, String(r.runs), r.fcp_p50_ms.toFixed(0), r.fcp_max_ms.toFixed(0), r.ready_p50_ms.toFixed(0), r.ready_max_ms.toFixed(0), (r.ready_p50_ms / base.ready_p50_ms).toFixed(1), (r.bytes / 1024).toFixed(0)]);
-    }
-    const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-    for (const [i, l] of lines.entries()) {
-      console.log(l.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join("  "));
-      if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-    }
+    printTable(
+      ["measurement", "runs", "FCP p50 ms", "FCP max", "ready p50 ms", "ready max", "÷ baseline (ready)", "KB"],
+      p.rows.map((r) => [r.name, String(r.runs), r.fcp_p50_ms.toFixed(0), r.fcp_max_ms.toFixed(0), r.ready_p50_ms.toFixed(0), r.ready_max_ms.toFixed(0), (r.ready_p50_ms / base.ready_p50_ms).toFixed(1), (r.bytes / 1024).toFixed(0)]),
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { CHROMIUM_PATH } from "../tests/e2e/support/browser";
 import { serveBaseline } from "./first-paint";
 import { startServer } from "./processes";
+import { printTable } from "./table";
 
 const LIGHTHOUSE = "lighthouse@12.8.2";
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
@@ -86,13 +87,10 @@ export async function measureLighthouse(runs = RUNS): Promise<LighthouseResult> 
 export function printLighthouse(result: LighthouseResult): void {
   if ("skipped" in result) return console.log(`\nLighthouse: skipped. ${result.skipped}`);
   console.log(`\nLighthouse ${result.version}, mobile (simulated Slow 4G: 150 ms RTT, 1.6 Mbps, CPU 4×), first contentful paint; target ≤ ${result.target_ms} ms`);
-  const lines = [["measurement", "runs", "FCP p50 ms", "FCP max", "LCP p50 ms", "render-blocking"]];
-  for (const r of result.rows) lines.push([r.name, String(r.runs), r.fcp_p50_ms.toFixed(0), r.fcp_max_ms.toFixed(0), r.lcp_p50_ms.toFixed(0), String(r.render_blocking)]);
-  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  for (const [i, l] of lines.entries()) {
-    console.log(l.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join("  "));
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  }
+  printTable(
+    ["measurement", "runs", "FCP p50 ms", "FCP max", "LCP p50 ms", "render-blocking"],
+    result.rows.map((r) => [r.name, String(r.runs), r.fcp_p50_ms.toFixed(0), r.fcp_max_ms.toFixed(0), r.lcp_p50_ms.toFixed(0), String(r.render_blocking)]),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

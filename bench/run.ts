@@ -37,6 +37,7 @@ import { measureThroughput, type ThroughputResults } from "./throughput";
 import { measureBursts, printBursts } from "./d1";
 import { measureFirstPaint, printFirstPaint } from "./first-paint";
 import { measureLighthouse, printLighthouse } from "./lighthouse";
+import { printTable } from "./table";
 
 interface Row {
   name: string;
@@ -78,11 +79,7 @@ async function measure(name: string, runs: number, work: () => Promise<unknown>)
 function print(rows: Row[], baseline: Row) {
   const head = ["measurement", "runs", "p50 ms", "p95 ms", "p50 ÷ baseline", "p95 ÷ baseline", "loop held ms", "CPU ms each"];
   const body = rows.map((r) => [r.name, String(r.runs), r.p50_ms.toFixed(3), r.p95_ms.toFixed(3), (r.p50_ms / baseline.p50_ms).toFixed(1), (r.p95_ms / baseline.p95_ms).toFixed(1), r.max_block_ms.toFixed(1), r.cpu_ms.toFixed(3)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  console.log(line(head));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const cells of body) console.log(line(cells));
+  printTable(head, body);
 }
 
 async function inProcess(dir: string, now: number): Promise<Row[]> {
@@ -144,17 +141,9 @@ async function inProcess(dir: string, now: number): Promise<Row[]> {
   }
 }
 
-function table(head: string[], body: string[][]) {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  console.log(line(head));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const cells of body) console.log(line(cells));
-}
-
 function printThroughput(t: ThroughputResults) {
   console.log(`\nbooking throughput over HTTP, ${t.connections} connections (autocannon in its own process)`);
-  table(
+  printTable(
     ["measurement", "per s", "p50 ms", "p99 ms", "% of bare route", "% of raw writes", "CPU ms each", "RSS MiB", "non-2xx"],
     [
       ["(a) bare JSON route, same stack", t.bare.per_second.toFixed(0), String(t.bare.p50_ms), String(t.bare.p99_ms), "", "", t.bare.cpu_ms_per_request.toFixed(3), "", String(t.bare.requests - t.bare.ok)],
@@ -184,7 +173,7 @@ function printThroughput(t: ThroughputResults) {
 
 function printRush(r: RushResult) {
   console.log(`\napplication rush: ${r.smes.toLocaleString("en")} distinct SMEs apply, then reviewers approve them all (the pool funds ${r.funded} of them); real server, autocannon in its own process`);
-  table(
+  printTable(
     ["phase", "connections", "requests", "s", "per s", "p50 ms", "p99 ms", "max ms", "statuses", "CPU ms each"],
     [["apply", r.apply], ["approve", r.approve]].map(([name, p]) => {
       const phase = p as RushResult["apply"];
@@ -200,7 +189,7 @@ function printRush(r: RushResult) {
 
 function printReport(r: ReportResult) {
   console.log(`\nprogramme report over ${r.transfers.toLocaleString("en")} ledger transfers and ${r.bookings.toLocaleString("en")} bookings (seeded in ${r.seed_s.toFixed(0)} s)`);
-  table(
+  printTable(
     ["measurement", "ms", "÷ full scan"],
     [
       ["full scan of ledger_transfers (baseline)", r.scan_ms.toFixed(0), "1.0"],
@@ -211,7 +200,7 @@ function printReport(r: ReportResult) {
 
 function printAudit(a: AuditVerifyResult) {
   console.log(`\naudit chain verification, ${a.events.toLocaleString("en")} sealed events (sealed by the app in ${a.seal_s.toFixed(1)} s), one core`);
-  table(
+  printTable(
     ["measurement", "s", "events/s", "÷ read only"],
     [
       ["read the same rows, no checks (baseline)", a.read_only_s.toFixed(2), (a.events / a.read_only_s).toFixed(0), "1.0"],
