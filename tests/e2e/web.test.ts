@@ -196,6 +196,10 @@ describe("web front end", () => {
     await page.goto("/catalogue?category=compute");
     await page.locator('main a[href^="/catalogue?id="]').first().waitFor();
     expect(listBeforeCode).toBe(true);
+    // On a wide screen the filter form's four fields sit on one line.
+    const tops = await page.locator("form.filters > .field-row > *").evaluateAll((fields) => fields.map((field) => Math.round(field.getBoundingClientRect().top)));
+    expect(tops).toHaveLength(4);
+    expect(new Set(tops).size).toBe(1);
     // The page took that answer rather than asking again.
     expect(lists).toEqual(["?category=compute&limit=20&offset=0"]);
     // Moving on reads afresh: the early answer is for the first page only.
