@@ -35,8 +35,10 @@ function appendEvents(path: string, first: number, count: number, now: number) {
   const db = new BetterSqlite3(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
-  const insert = db.prepare(`INSERT INTO audit_events (at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json)
-    VALUES (?, ?, 'usr_bench', 'org_bench', 'booking.confirmed', 'booking', ?, 'prg_bench', NULL, ?)`);
+  // The product's insert (src/db/audit.ts): the canonical text with the next seq.
+  const insert = db.prepare(`INSERT INTO audit_events (seq, canonical)
+    SELECT next.seq, json_array('audit-event/v1', next.seq, CAST(? AS INTEGER), ?, 'usr_bench', 'org_bench', 'booking.confirmed', 'booking', ?, 'prg_bench', NULL, ?)
+    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM audit_events) AS next`);
   db.transaction(() => {
     for (let i = first; i < first + count; i++) {
       const after = JSON.stringify({ id: `bkg_${i}`, offering_id: "off_bench", quantity: 1 + (i % 4), starts_at: now + i * 3_600_000, status: "confirmed", gross_fen: 1000 * (1 + (i % 4)), subsidy_fen: 500 });

@@ -1,13 +1,15 @@
 // Sealing the audit log and reading its Merkle tree (docs/audit-log.md). Events get their
 // sequence number in the batch that made the change; sealing happens after, in seq order:
-// each event gets prev_hash/hash (the chain) and its leaf, plus every subtree it completes, is
-// written to audit_tree. The guards live in the write: an event is sealed only if the previous
-// row carries exactly the hash the sealer chained from (else the CHECK audit_seal_chained fails),
-// and a leaf or node can be written once (audit_tree's primary key). A sealer that lost a race
-// gets a constraint failure, its whole batch rolls back, and it re-reads.
+// each event gets prev_hash/hash (the chain), and every subtree of STORED_LEVEL or more it
+// completes is written to audit_tree; smaller subtrees (under 16 leaves) are recomputed from their
+// events when a proof or the sealer needs them. The guards live in the write: an event is sealed
+// only if its row is still unsealed and the previous row carries exactly the hash the sealer
+// chained from (else the CHECK audit_seal_chained fails), and a node can be written once
+// (audit_tree's primary key). The chain and the tree are functions of the events alone, so two
+// sealers can only ever write the same values; the slower one's batch changes nothing or fails.
 import { sql, type SQL } from "drizzle-orm";
 import { canonicalEventBytes, chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
-import { fromHex, nodeKey, rangeHash, rangeNodes, toHex, TreeBuilder, type Hash, type LeafRange, type TreeNode } from "../domain/merkle";
+import { fromHex, nodeHash, nodeKey, rangeHash, rangeNodes, toHex, TreeBuilder, type Hash, type LeafRange, type TreeNode } from "../domain/merkle";
 import { constraintViolation } from "./constraints";
 import type { Store } from "./store";
 
@@ -31,16 +33,90 @@ export interface SealResult {
   stuck_at_seq: number | null;
 }
 
+/**
+ * The lowest level audit_tree stores: subtrees of 2^4 = 16 leaves and more. The verifier reads
+ * every stored subtree, and the three levels below this one were three quarters of all of them
+ * (docs/performance.md, audit verification); a proof recomputes them from at most 16 events.
+ */
+export const STORED_LEVEL = 4;
+const BLOCK = 2 ** STORED_LEVEL;
+/** Events per read when recomputing small subtrees (a page of blocks). */
+const BLOCK_EVENTS_PER_READ = 512;
+
+/**
+ * The sealed prefix's length (the tree's size): the event before the first unsealed one (a seek on
+ * the partial index audit_events_unsealed_idx), or the last event when none is unsealed.
+ */
+const sealedSize = sql`coalesce((SELECT min(seq) FROM audit_events WHERE hash IS NULL) - 1, (SELECT max(seq) FROM audit_events), 0)`;
+
 /** The number of leaves in the tree: the sealed prefix of the log. */
 export async function treeSize(store: Store): Promise<number> {
-  const [row] = await store.all<{ n: number | null }>(sql`SELECT max(idx) + 1 AS n FROM audit_tree WHERE level = 0`);
+  const [row] = await store.all<{ n: number | null }>(sql`SELECT ${sealedSize} AS n`);
   return Number(row?.n ?? 0);
 }
 
-/** Stored subtree hashes, in one read (coordinates are computed integers, inlined). */
+/**
+ * Subtree hashes: those of STORED_LEVEL and up read from audit_tree, the smaller ones computed from
+ * their sealed events (the leaf hash is eventLeafHash of the event's fields, as the sealer made it).
+ * A node whose events are not all there and sealed is absent from the map.
+ */
 export async function readNodes(store: Store, nodes: readonly TreeNode[]): Promise<Map<string, Hash>> {
-  const found = new Map<string, Hash>();
   const unique = [...new Map(nodes.map((n) => [nodeKey(n), n])).values()];
+  const found = await readStoredNodes(store, unique.filter((n) => n.level >= STORED_LEVEL));
+  const small = unique.filter((n) => n.level < STORED_LEVEL);
+  if (small.length === 0) return found;
+  hashSmallNodes(small, await sealedLeaves(store, small), found);
+  return found;
+}
+
+/** Hashes each subtree under STORED_LEVEL from its leaves into `into`; one with a leaf missing is left out. */
+function hashSmallNodes(nodes: readonly TreeNode[], leaves: ReadonlyMap<number, Hash>, into: Map<string, Hash>): void {
+  for (const node of nodes) {
+    const width = 2 ** node.level;
+    const hashes: Hash[] = [];
+    for (let i = node.idx * width; i < (node.idx + 1) * width; i++) {
+      const leaf = leaves.get(i);
+      if (!leaf) break;
+      hashes.push(leaf);
+    }
+    if (hashes.length < width) continue;
+    while (hashes.length > 1) {
+      for (let i = 0; i < hashes.length / 2; i++) hashes[i] = nodeHash(hashes[2 * i]!, hashes[2 * i + 1]!);
+      hashes.length /= 2;
+    }
+    into.set(nodeKey(node), hashes[0]!);
+  }
+}
+
+/** The leaf hashes (by leaf index) of the sealed events under the given small subtrees, a page of blocks per read. */
+async function sealedLeaves(store: Store, nodes: readonly TreeNode[]): Promise<Map<number, Hash>> {
+  const blocks = [...new Set(nodes.map((n) => Math.floor((n.idx * 2 ** n.level) / BLOCK)))].sort((a, b) => a - b);
+  const leaves = new Map<number, Hash>();
+  const perRead = BLOCK_EVENTS_PER_READ / BLOCK;
+  for (let i = 0; i < blocks.length; i += perRead) {
+    const ranges: [number, number][] = [];
+    for (const block of blocks.slice(i, i + perRead)) {
+      if (!Number.isSafeInteger(block) || block < 0) throw new Error("bad tree coordinate");
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] === block * BLOCK) last[1] = (block + 1) * BLOCK;
+      else ranges.push([block * BLOCK, (block + 1) * BLOCK]);
+    }
+    // Leaf i is seq i + 1; the bounds are computed integers, inlined.
+    const within = ranges.map(([from, to]) => `seq BETWEEN ${from + 1} AND ${to}`).join(" OR ");
+    const rows = await store.all<CanonicalEvent>(
+      sql`SELECT ${canonicalColumns} FROM audit_events WHERE (${sql.raw(within)}) AND hash IS NOT NULL`,
+    );
+    for (const row of rows) {
+      const event = { ...row, seq: Number(row.seq), at: Number(row.at) };
+      leaves.set(event.seq - 1, eventLeafHash(event));
+    }
+  }
+  return leaves;
+}
+
+/** Stored subtree hashes (STORED_LEVEL and up), 200 per read (coordinates are computed integers, inlined). */
+async function readStoredNodes(store: Store, unique: readonly TreeNode[]): Promise<Map<string, Hash>> {
+  const found = new Map<string, Hash>();
   for (let i = 0; i < unique.length; i += 200) {
     const chunk = unique.slice(i, i + 200);
     for (const n of chunk) if (!Number.isSafeInteger(n.level) || !Number.isSafeInteger(n.idx)) throw new Error("bad tree coordinate");
@@ -100,37 +176,45 @@ interface SealPlan {
 }
 
 /**
- * What to seal next, read in one statement (one snapshot on both drivers): the tree's size from
- * the last stored leaf (a seek on audit_tree's primary key), the last sealed event (seq = size)
- * and up to SEAL_BATCH_EVENTS events after it (seeks on seq). It used to find the last sealed event
- * with `WHERE hash IS NOT NULL ORDER BY seq DESC`, which walks back over every unsealed event:
- * after a crash or a bulk import, sealing a backlog of B events cost O(B²).
+ * What to seal next, read in one statement (one snapshot on both drivers): the sealed size (a seek
+ * on the partial index of unsealed events), the sealed events of the last, incomplete block of 16
+ * (the tree keeps no subtree under 16 leaves, so the frontier's small subtrees are hashed from
+ * them), always at least the last sealed event (seq = size), and up to SEAL_BATCH_EVENTS events
+ * after it (seeks on seq). It used to find the last sealed event with `WHERE hash IS NOT NULL
+ * ORDER BY seq DESC`, which walks back over every unsealed event: after a crash or a bulk import,
+ * sealing a backlog of B events cost O(B²).
  */
 async function planSeal(store: Store): Promise<SealPlan> {
-  const treeEnd = sql`(SELECT coalesce(max(idx) + 1, 0) FROM audit_tree WHERE level = 0)`;
+  const treeEnd = sql`(${sealedSize})`;
   const rows = await store.all<CanonicalEvent & { size: number; hash: string | null }>(
-    sql`SELECT ${treeEnd} AS size, ${canonicalColumns}, hash FROM audit_events WHERE seq >= ${treeEnd} ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS + 1}`,
+    sql`SELECT ${treeEnd} AS size, ${canonicalColumns}, hash FROM audit_events WHERE seq >= min((${treeEnd} / ${sql.raw(String(BLOCK))}) * ${sql.raw(String(BLOCK))} + 1, ${treeEnd}) ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS + BLOCK}`,
   );
   if (rows.length === 0) return { size: await treeSize(store), count: 0, stuckAtSeq: null, statements: [] };
   const size = Number(rows[0]!.size);
   const last = size === 0 ? null : rows.find((r) => Number(r.seq) === size);
   const pending = rows.filter((r) => Number(r.seq) > size).slice(0, SEAL_BATCH_EVENTS);
   if (pending.length === 0) return { size, count: 0, stuckAtSeq: null, statements: [] };
-  if (size > 0 && !last?.hash) throw new Error(`the audit tree has ${size} leaves but event ${size} is not sealed; run verify`);
-  if (pending[0]!.hash !== null) throw new Error(`event ${pending[0]!.seq} is sealed but the audit tree has only ${size} leaves; run verify`);
+  if (size > 0 && !last?.hash) throw new Error(`the sealed log ends at event ${size} but that event is missing or unsealed; run verify`);
+  if (pending[0]!.hash !== null) throw new Error(`event ${pending[0]!.seq} is sealed after the sealed log's end at ${size}; run verify`);
+  const asEvent = (row: (typeof rows)[number]): CanonicalEvent => {
+    const { size: _size, hash: _hash, ...canonical } = row;
+    return { ...canonical, seq: Number(row.seq), at: Number(row.at) };
+  };
   // Leaves are dense: leaf i is seq i + 1. A missing seq stops sealing there (verify reports it).
   const events: CanonicalEvent[] = [];
   for (const [i, event] of pending.entries()) {
     if (Number(event.seq) !== size + 1 + i || event.hash !== null) break;
-    const { size: _size, hash: _hash, ...canonical } = event;
-    events.push({ ...canonical, seq: Number(event.seq), at: Number(event.at) });
+    events.push(asEvent(event));
   }
   const stuckAtSeq = pending.length > events.length ? size + 1 + events.length : null;
   if (events.length === 0) return { size, count: 0, stuckAtSeq, statements: [] };
 
   const frontierNodes = size === 0 ? [] : rangeNodes({ start: 0, end: size });
-  const stored = await readNodes(store, frontierNodes);
-  const frontier = frontierNodes.map((node) => stored.get(nodeKey(node)));
+  const known = await readStoredNodes(store, frontierNodes.filter((n) => n.level >= STORED_LEVEL));
+  const blockLeaves = new Map<number, Hash>();
+  for (const row of rows) if (Number(row.seq) <= size && row.hash !== null) blockLeaves.set(Number(row.seq) - 1, eventLeafHash(asEvent(row)));
+  hashSmallNodes(frontierNodes.filter((n) => n.level < STORED_LEVEL), blockLeaves, known);
+  const frontier = frontierNodes.map((node) => known.get(nodeKey(node)));
   if (frontier.some((h) => h === undefined)) throw new Error(`the audit tree is missing a subtree below size ${size}; run verify`);
   const builder = TreeBuilder.resume(size, frontier as Hash[]);
 
@@ -144,8 +228,14 @@ async function planSeal(store: Store): Promise<SealPlan> {
       event.seq === 1
         ? sql`${GENESIS_HASH}`
         : sql`(SELECT hash FROM audit_events WHERE seq = ${event.seq - 1} AND hash = ${prev})`;
-    statements.push(sql`UPDATE audit_events SET prev_hash = ${prevGuard}, hash = ${hash} WHERE seq = ${event.seq} AND hash IS NULL`);
-    for (const node of builder.append(eventLeafHash(event, bytes))) treeRows.push({ level: node.level, idx: node.idx, hash: toHex(node.hash) });
+    // Sealed already (another sealer was first): prev_hash becomes NULL beside a hash, the CHECK
+    // fails and the whole batch rolls back, so a sealer never counts events it did not seal.
+    statements.push(
+      sql`UPDATE audit_events SET prev_hash = CASE WHEN hash IS NULL THEN ${prevGuard} END, hash = coalesce(hash, ${hash}) WHERE seq = ${event.seq}`,
+    );
+    for (const node of builder.append(eventLeafHash(event, bytes))) {
+      if (node.level >= STORED_LEVEL) treeRows.push({ level: node.level, idx: node.idx, hash: toHex(node.hash) });
+    }
     prev = hash;
   }
   for (let i = 0; i < treeRows.length; i += TREE_ROWS_PER_INSERT) {

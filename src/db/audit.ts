@@ -1,6 +1,6 @@
 // Audit events are appended in the same atomic batch as the change they record (DESIGN §5).
-import type { SQLWrapper } from "drizzle-orm";
-import { audit_events } from "./schema";
+import { sql, type SQLWrapper } from "drizzle-orm";
+import { CANONICAL_EVENT_TAG } from "../domain/audit-event";
 import { statementShape, type Store } from "./store";
 
 export interface AuditInput {
@@ -42,20 +42,14 @@ type AuditRow = AuditMeta & {
   after_json: string | null;
 };
 
-// Every write appends one: compiled once (src/db/store.ts statementShape), bound per event.
-const auditInsert = statementShape<AuditRow>((v, db) =>
-  db.insert(audit_events).values({
-    at: v.at,
-    request_id: v.request_id,
-    actor_user_id: v.actor_user_id,
-    actor_org_id: v.actor_org_id,
-    action: v.action,
-    subject_type: v.subject_type,
-    subject_id: v.subject_id,
-    programme_id: v.programme_id,
-    before_json: v.before_json,
-    after_json: v.after_json,
-  }),
+// Every write appends one: compiled once (src/db/store.ts statementShape), bound per event. The
+// row is its canonical text (src/domain/audit-event.ts), built by SQLite's json_array with the
+// next seq, in the same statement: the fields are read back from it (src/db/schema/records.ts).
+// `at` is cast so a bound number is an integer in the text, never "1.7e12".
+const auditInsert = statementShape<AuditRow>(
+  (v) => sql`INSERT INTO audit_events (seq, canonical)
+    SELECT next.seq, json_array(${CANONICAL_EVENT_TAG}, next.seq, CAST(${v.at} AS INTEGER), ${v.request_id}, ${v.actor_user_id}, ${v.actor_org_id}, ${v.action}, ${v.subject_type}, ${v.subject_id}, ${v.programme_id}, ${v.before_json}, ${v.after_json})
+    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM audit_events) AS next`,
 );
 
 export function auditStatement(_store: Store, meta: AuditMeta, event: AuditInput): SQLWrapper {

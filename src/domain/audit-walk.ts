@@ -46,6 +46,8 @@ export type CheckLevel = (level: number, from: number, to: number, builtHex: str
 export interface WalkOptions {
   rootsAt?: ReadonlySet<number>;
   checkLevel?: CheckLevel;
+  /** The lowest level checkLevel is asked about (the lowest the store keeps); 0 by default. */
+  storedFrom?: number;
 }
 
 type OneShotHash = (algorithm: string, data: Uint8Array, encoding: "hex" | "latin1") => string;
@@ -70,6 +72,7 @@ export type Added = (typeof Added)[keyof typeof Added];
 export class LogChecker {
   private readonly rootsAt: ReadonlySet<number>;
   private readonly checkLevel: CheckLevel | undefined;
+  private readonly storedFrom: number;
   private readonly result: WalkResult = { events: 0, sealed: 0, unsealed: { count: 0, first_seq: null, last_seq: null }, first_break: null, roots: new Map() };
   private prev = GENESIS_HASH;
   /** Complete subtrees left of the current chunk (levels ≥ CHUNK_LEVEL), left to right. */
@@ -84,6 +87,7 @@ export class LogChecker {
   constructor(options: WalkOptions = {}) {
     this.rootsAt = options.rootsAt ?? new Set();
     this.checkLevel = options.checkLevel;
+    this.storedFrom = options.storedFrom ?? 0;
     if (this.rootsAt.has(0)) this.result.roots.set(0, emptyTreeHash());
   }
 
@@ -179,6 +183,7 @@ export class LogChecker {
     }
     if (this.checkLevel) {
       for (const [level, built] of levels.entries()) {
+        if (level < this.storedFrom) continue;
         const from = base / 2 ** level;
         const n = built.length / 32;
         consider(level, await this.checkLevel(level, from, from + n - 1, built.toString("hex")));
@@ -248,9 +253,9 @@ export async function walkLog(events: AsyncIterable<StoredEvent> | Iterable<Stor
   return checker.finish();
 }
 
-/** Stored subtrees a tree of n leaves has: one per completed node, 2n − popcount(n). */
-export function completeSubtreeCount(n: number): number {
-  let bits = 0;
-  for (let v = n; v > 0; v = Math.floor(v / 2)) bits += v % 2;
-  return 2 * n - bits;
+/** Complete subtrees of `fromLevel` and up in a tree of n leaves: one per completed node, Σ ⌊n / 2^level⌋. */
+export function completeSubtreeCount(n: number, fromLevel = 0): number {
+  let count = 0;
+  for (let width = 2 ** fromLevel; width <= n; width *= 2) count += Math.floor(n / width);
+  return count;
 }

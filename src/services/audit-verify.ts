@@ -4,6 +4,7 @@
 // tail and exactly where the log first breaks.
 import { sql } from "drizzle-orm";
 import { audit_checkpoints } from "../db/schema";
+import { STORED_LEVEL } from "../db/audit-tree";
 import type { Store } from "../db/store";
 import { CANONICAL_EVENT_SQL, canonicalEventText, type CanonicalEvent } from "../domain/audit-event";
 import { Added, completeSubtreeCount, LogChecker, type CheckLevel, type LogBreak } from "../domain/audit-walk";
@@ -33,9 +34,43 @@ export interface AuditReport {
 
 type EventRow = [seq: number, canonical: string, prev_hash: string | null, hash: string | null];
 
-/** One page of events after `after`, as [seq, canonical text (SQLite's json_array), prev_hash, hash]. */
-async function eventPage(store: Store, after: number): Promise<EventRow[]> {
-  const statement = sql`SELECT seq, ${sql.raw(CANONICAL_EVENT_SQL)} AS canonical, prev_hash, hash FROM audit_events WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE_EVENTS[store.driver]}`;
+/**
+ * audit_events as migration 0018 made it: the canonical text stored, every field a VIRTUAL column
+ * read from it. Only a table defined exactly so guarantees that what the product shows of an event
+ * is what was hashed; the verifier then hashes the stored text. A table defined otherwise (changed
+ * by hand, or an older schema) is verified from its field columns instead (slower, as complete).
+ */
+export const AUDIT_EVENTS_TABLE_SQL = `CREATE TABLE \`audit_events\` (
+	\`seq\` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	\`canonical\` text NOT NULL,
+	\`at\` integer NOT NULL GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[2]')) VIRTUAL,
+	\`request_id\` text NOT NULL GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[3]')) VIRTUAL,
+	\`actor_user_id\` text GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[4]')) VIRTUAL,
+	\`actor_org_id\` text GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[5]')) VIRTUAL,
+	\`action\` text NOT NULL GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[6]')) VIRTUAL,
+	\`subject_type\` text NOT NULL GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[7]')) VIRTUAL,
+	\`subject_id\` text NOT NULL GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[8]')) VIRTUAL,
+	\`programme_id\` text GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[9]')) VIRTUAL,
+	\`before_json\` text GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[10]')) VIRTUAL,
+	\`after_json\` text GENERATED ALWAYS AS (json_extract(\`canonical\`, '$[11]')) VIRTUAL,
+	\`prev_hash\` text,
+	\`hash\` text,
+	CONSTRAINT "audit_seal_chained" CHECK("hash" IS NULL OR "prev_hash" IS NOT NULL),
+	CONSTRAINT "audit_event_canonical" CHECK(json_array_length(\`canonical\`) = 12 AND json_extract(\`canonical\`, '$[0]') = 'audit-event/v1' AND json_extract(\`canonical\`, '$[1]') = \`seq\` AND json_type(\`canonical\`, '$[2]') = 'integer')
+)`;
+
+const squeeze = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/** Whether the stored text is what every field is read from (the table is defined exactly as AUDIT_EVENTS_TABLE_SQL). */
+export async function canonicalIsStored(store: Store): Promise<boolean> {
+  const [table] = await store.all<{ sql: string | null }>(sql`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`);
+  return typeof table?.sql === "string" && squeeze(table.sql) === squeeze(AUDIT_EVENTS_TABLE_SQL);
+}
+
+/** One page of events after `after`, as [seq, canonical text, prev_hash, hash]: the stored text, or SQLite's json_array of the fields. */
+async function eventPage(store: Store, after: number, stored: boolean): Promise<EventRow[]> {
+  const canonical = stored ? sql.raw("canonical") : sql.raw(CANONICAL_EVENT_SQL);
+  const statement = sql`SELECT seq, ${canonical} AS canonical, prev_hash, hash FROM audit_events WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE_EVENTS[store.driver]}`;
   if (store.allRaw) return store.allRaw<EventRow>(statement);
   const rows = await store.all<{ seq: number; canonical: string; prev_hash: string | null; hash: string | null }>(statement);
   return rows.map((r) => [Number(r.seq), r.canonical, r.prev_hash, r.hash]);
@@ -43,14 +78,13 @@ async function eventPage(store: Store, after: number): Promise<EventRow[]> {
 
 /** The text canonicalEventText makes from the stored columns (when SQLite's text did not match the hash). */
 async function canonicalFromColumns(store: Store, seq: number): Promise<string> {
-  const [row] = await store.all<CanonicalEvent>(
-    sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json FROM audit_events WHERE seq = ${seq}`,
-  );
-  if (!row) return "";
   try {
-    return canonicalEventText({ ...row, seq: Number(row.seq), at: Number(row.at) });
+    const [row] = await store.all<CanonicalEvent>(
+      sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json FROM audit_events WHERE seq = ${seq}`,
+    );
+    return row ? canonicalEventText({ ...row, seq: Number(row.seq), at: Number(row.at) }) : "";
   } catch {
-    return ""; // a non-integer time: it cannot match the hash
+    return ""; // a non-integer time, or a stored text that is not JSON: it cannot match the hash
   }
 }
 
@@ -81,10 +115,15 @@ function storedLevelChecker(store: Store): CheckLevel {
 
 export async function verifyAuditLog(store: Store, key: VerifierKey | null, origin: string): Promise<AuditReport> {
   const checkpoints = await store.db.select().from(audit_checkpoints).orderBy(audit_checkpoints.tree_size);
-  const checker = new LogChecker({ rootsAt: new Set(checkpoints.map((c) => c.tree_size)), checkLevel: storedLevelChecker(store) });
+  const checker = new LogChecker({
+    rootsAt: new Set(checkpoints.map((c) => c.tree_size)),
+    checkLevel: storedLevelChecker(store),
+    storedFrom: STORED_LEVEL,
+  });
+  const stored = await canonicalIsStored(store);
   let after = 0;
   reading: for (;;) {
-    const page = await eventPage(store, after);
+    const page = await eventPage(store, after, stored);
     if (page.length === 0) break;
     for (const [seq, canonical, prevHash, hash] of page) {
       let added = checker.add(seq, canonical, prevHash, hash, false);
@@ -99,15 +138,17 @@ export async function verifyAuditLog(store: Store, key: VerifierKey | null, orig
   }
   const walk = await checker.finish();
 
-  let tree = { ok: true, detail: `${walk.sealed} sealed events; every stored subtree matches them` };
+  // Said whichever way the walk ended: the events were not read from a text every field is read from.
+  const read = stored ? "" : " (events hashed from their field columns: audit_events is not defined as migration 0018 made it)";
+  let tree = { ok: true, detail: `${walk.sealed} sealed events; every stored subtree matches them${read}` };
   if (!walk.first_break) {
     const [counted] = await store.all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_tree`);
-    const expected = completeSubtreeCount(walk.sealed);
+    const expected = completeSubtreeCount(walk.sealed, STORED_LEVEL);
     if (Number(counted?.n ?? 0) !== expected) {
-      tree = { ok: false, detail: `the tree holds ${counted?.n} subtrees; ${walk.sealed} sealed events make ${expected}` };
+      tree = { ok: false, detail: `the tree holds ${counted?.n} subtrees; ${walk.sealed} sealed events make ${expected} of ${2 ** STORED_LEVEL} events or more${read}` };
     }
   } else {
-    tree = { ok: false, detail: `rebuilt up to event ${walk.first_break.seq - 1}` };
+    tree = { ok: false, detail: `rebuilt up to event ${walk.first_break.seq - 1}${read}` };
   }
 
   let firstBad: CheckpointProblem | null = null;

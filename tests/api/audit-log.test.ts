@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createHarness } from "#harness";
 import { commitAs } from "../../src/db/atomic";
-import { sealAuditLog, treeSize } from "../../src/db/audit-tree";
+import { sealAuditLog, STORED_LEVEL, treeSize } from "../../src/db/audit-tree";
 import { constraintViolation } from "../../src/db/constraints";
 import type { Row } from "../../src/db/store";
 import { CANONICAL_EVENT_SQL, canonicalEventBytes, canonicalEventText, type CanonicalEvent } from "../../src/domain/audit-event";
@@ -50,16 +50,27 @@ async function eventRow(seq: number): Promise<Row> {
   return row!;
 }
 
+/** What audit_events stores; every other column is read from `canonical` (migration 0018). */
+const STORED_COLUMNS = ["seq", "canonical", "prev_hash", "hash"];
+
 /** Puts stored rows back exactly as they were (delete all first: hashes are unique). */
 async function restoreEvents(...rows: Row[]): Promise<void> {
   await store.batch([
     ...rows.map((row) => sql`DELETE FROM audit_events WHERE seq = ${row.seq}`),
-    ...rows.map((row) => {
-      const columns = Object.keys(row);
-      return sql`INSERT INTO audit_events (${sql.raw(columns.join(", "))}) VALUES (${sql.join(columns.map((c) => sql`${row[c]}`), sql`, `)})`;
-    }),
+    ...rows.map((row) => sql`INSERT INTO audit_events (${sql.raw(STORED_COLUMNS.join(", "))}) VALUES (${sql.join(STORED_COLUMNS.map((c) => sql`${row[c]}`), sql`, `)})`),
   ]);
 }
+
+/** The field's place in the canonical text (src/domain/audit-event.ts: the tag, then CANONICAL_FIELDS). */
+const FIELD_INDEX: Record<string, number> = Object.fromEntries(
+  ["seq", "at", "request_id", "actor_user_id", "actor_org_id", "action", "subject_type", "subject_id", "programme_id", "before_json", "after_json"].map((f, i) => [f, i + 1]),
+);
+
+/** An edit of one field as a writer with SQL access must make it: in the stored text the field is read from. */
+const editField = (seq: number, column: string, value: unknown) =>
+  column in FIELD_INDEX
+    ? sql`UPDATE audit_events SET canonical = json_set(canonical, ${`$[${FIELD_INDEX[column]}]`}, ${value}) WHERE seq = ${seq}`
+    : sql`UPDATE audit_events SET ${sql.identifier(column)} = ${value} WHERE seq = ${seq}`;
 
 /** A sealed seq of our own, with sealed neighbours on both sides. */
 async function sealedTarget(): Promise<number> {
@@ -83,6 +94,7 @@ describe("sealing", () => {
     await append(2, "before");
     await sealAll();
     await append(3, "caught-up");
+    const sizeBefore = await treeSize(store);
     const all = store.all.bind(store);
     let reads = 0;
     (store as { all: typeof all }).all = (statement) => {
@@ -96,10 +108,10 @@ describe("sealing", () => {
     } finally {
       (store as { all: typeof all }).all = all;
     }
-    // One plan: the tree's end with the last sealed event and the unsealed tail (one statement),
-    // then the tree's frontier: two reads, then done (a second round would read the tail again
-    // and find nothing).
-    expect(reads).toBe(2);
+    // One plan: the tree's end with the last block's sealed events and the unsealed tail (one
+    // statement), then the frontier's stored subtrees (of 16 leaves and more) if it has any, then
+    // done (a second round would read the tail again and find nothing).
+    expect(reads).toBe(rangeNodes({ start: 0, end: sizeBefore }).some((n) => n.level >= STORED_LEVEL) ? 2 : 1);
   });
 
   it("many concurrent sealers, while events keep arriving, neither fork the chain nor leave a gap", async () => {
@@ -131,7 +143,7 @@ describe("sealing", () => {
     expect(size).toBeGreaterThanOrEqual(Number(max_seq) - 0);
     expect(Number(distinct_hashes)).toBe(Number(sealed));
     const [{ n }] = (await store.all(sql`SELECT count(*) AS n FROM audit_tree WHERE ((idx + 1) << level) <= ${size}`)) as [{ n: number }];
-    expect(Number(n)).toBe(completeSubtreeCount(size));
+    expect(Number(n)).toBe(completeSubtreeCount(size, STORED_LEVEL));
     const report = await verify();
     expect(report.first_break).toBeNull();
     expect(report.tree.ok).toBe(true);
@@ -273,7 +285,12 @@ describe("tampering is detected, with where it first breaks", () => {
     expect((await verify()).ok).toBe(true);
     const original = await eventRow(target);
     for (const [column, value] of Object.entries(editable)) {
-      await store.batch([sql`UPDATE audit_events SET ${sql.identifier(column)} = ${value} WHERE seq = ${target}`]);
+      if (column in FIELD_INDEX) {
+        // A field is read from the hashed text: it cannot be written apart from it.
+        await expect(store.batch([sql`UPDATE audit_events SET ${sql.identifier(column)} = ${value} WHERE seq = ${target}`]), column).rejects.toThrow(/generated column/);
+      }
+      await store.batch([editField(target, column, value)]);
+      expect((await eventRow(target))[column], column).toBe(value);
       const report = await verify();
       await restoreEvents(original);
       expect(report.ok, column).toBe(false);
@@ -291,10 +308,9 @@ describe("tampering is detected, with where it first breaks", () => {
     await restoreEvents(a);
     expect(deleted.first_break).toMatchObject({ seq: target, problem: expect.stringMatching(/missing/) });
 
-    const swap = (from: Row, to: number) => {
-      const columns = Object.keys(from).filter((c) => c !== "seq");
-      return sql`UPDATE audit_events SET ${sql.join(columns.map((c) => sql`${sql.identifier(c)} = ${from[c]}`), sql`, `)} WHERE seq = ${to}`;
-    };
+    // The two events' contents change places (each keeps its row's seq in its text).
+    const swap = (from: Row, to: number) =>
+      sql`UPDATE audit_events SET canonical = json_set(${from.canonical}, '$[1]', ${to}), prev_hash = ${from.prev_hash}, hash = ${from.hash} WHERE seq = ${to}`;
     await store.batch([sql`UPDATE audit_events SET hash = NULL WHERE seq IN (${target}, ${target + 1})`, swap(b, target), swap(a, target + 1)]);
     const reordered = await verify();
     await restoreEvents(a, b);
@@ -303,9 +319,9 @@ describe("tampering is detected, with where it first breaks", () => {
     // Insert: a forged event at `target`, everything after it moved one on.
     const later = await store.all<Row>(sql`SELECT * FROM audit_events WHERE seq >= ${target} ORDER BY seq`);
     await store.batch([
-      sql`UPDATE audit_events SET seq = -seq WHERE seq >= ${target}`,
-      sql`UPDATE audit_events SET seq = 1 - seq WHERE seq < 0`,
-      sql`INSERT INTO audit_events (seq, at, request_id, action, subject_type, subject_id, prev_hash, hash) VALUES (${target}, ${a.at}, 'req-forged', 'payout.approved', 'claim', 'clm_forged', ${a.prev_hash}, ${"9".repeat(64)})`,
+      sql`UPDATE audit_events SET seq = -seq, canonical = json_set(canonical, '$[1]', -seq) WHERE seq >= ${target}`,
+      sql`UPDATE audit_events SET seq = 1 - seq, canonical = json_set(canonical, '$[1]', 1 - seq) WHERE seq < 0`,
+      sql`INSERT INTO audit_events (seq, canonical, prev_hash, hash) VALUES (${target}, json_array('audit-event/v1', ${target}, ${a.at}, 'req-forged', NULL, NULL, 'payout.approved', 'claim', 'clm_forged', NULL, NULL, NULL), ${a.prev_hash}, ${"9".repeat(64)})`,
     ]);
     const inserted = await verify();
     await store.batch([sql`DELETE FROM audit_events WHERE seq >= ${target}`]);
@@ -315,13 +331,69 @@ describe("tampering is detected, with where it first breaks", () => {
   });
 
   it("a stored subtree that disagrees with its events is caught", async () => {
-    const target = await sealedTarget();
-    const [node] = await store.all<{ hash: string }>(sql`SELECT hash FROM audit_tree WHERE level = 0 AND idx = ${target - 1}`);
-    await store.batch([sql`UPDATE audit_tree SET hash = ${"d".repeat(64)} WHERE level = 0 AND idx = ${target - 1}`]);
+    await sealedTarget();
+    // The last complete block of 16 events: the lowest subtree the tree stores.
+    const idx = Math.floor((await treeSize(store)) / 2 ** STORED_LEVEL) - 1;
+    expect(idx).toBeGreaterThanOrEqual(0);
+    const at = sql`level = ${STORED_LEVEL} AND idx = ${idx}`;
+    const [node] = await store.all<{ hash: string }>(sql`SELECT hash FROM audit_tree WHERE ${at}`);
+    await store.batch([sql`UPDATE audit_tree SET hash = ${"d".repeat(64)} WHERE ${at}`]);
     const report = await verify();
-    await store.batch([sql`UPDATE audit_tree SET hash = ${node!.hash} WHERE level = 0 AND idx = ${target - 1}`]);
-    expect(report.first_break).toMatchObject({ seq: target, problem: expect.stringMatching(/subtree level 0/) });
+    await store.batch([sql`UPDATE audit_tree SET hash = ${node!.hash} WHERE ${at}`]);
+    expect(report.first_break).toMatchObject({ seq: idx * 2 ** STORED_LEVEL + 1, problem: expect.stringMatching(`subtree level ${STORED_LEVEL} index ${idx} differs`) });
     expect(report.tree.ok).toBe(false);
+  });
+
+  it("a stored subtree that is missing is caught, and so is one stored below the lowest level kept", async () => {
+    await sealedTarget();
+    const idx = Math.floor((await treeSize(store)) / 2 ** STORED_LEVEL) - 1;
+    const at = sql`level = ${STORED_LEVEL} AND idx = ${idx}`;
+    const [node] = await store.all<{ hash: string }>(sql`SELECT hash FROM audit_tree WHERE ${at}`);
+    await store.batch([sql`DELETE FROM audit_tree WHERE ${at}`]);
+    const missing = await verify();
+    await store.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (${STORED_LEVEL}, ${idx}, ${node!.hash})`]);
+    expect(missing.first_break).toMatchObject({ seq: idx * 2 ** STORED_LEVEL + 1, problem: expect.stringMatching(/missing subtree/) });
+
+    await store.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 0, ${"d".repeat(64)})`]);
+    const extra = await verify();
+    await store.batch([sql`DELETE FROM audit_tree WHERE level = 0`]);
+    expect(extra.ok).toBe(false);
+    expect(extra.tree.detail).toMatch(/holds \d+ subtrees/);
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it("a table redefined so that a field is stored apart from the hashed text is verified from its fields, and the edit is caught", async () => {
+    const target = await sealedTarget();
+    expect((await verify()).tree.detail).not.toMatch(/field columns/);
+    // What a writer with the schema in hand could do: audit_events rebuilt with every column
+    // plain, the hashed text kept, one field changed beside it.
+    const fields = Object.keys(FIELD_INDEX).filter((f) => f !== "seq");
+    const copy = sql.raw(`seq, canonical, ${fields.join(", ")}, prev_hash, hash`);
+    const schema = await store.all<{ sql: string }>(
+      sql`SELECT sql FROM sqlite_master WHERE tbl_name = 'audit_events' AND sql IS NOT NULL ORDER BY type = 'table' DESC`,
+    );
+    await store.batch([sql`CREATE TABLE audit_events_kept AS SELECT seq, canonical, prev_hash, hash FROM audit_events`]);
+    await store.batch([
+      sql`CREATE TABLE audit_events_plain (seq integer PRIMARY KEY, canonical text, at integer, request_id text, actor_user_id text, actor_org_id text, action text, subject_type text, subject_id text, programme_id text, before_json text, after_json text, prev_hash text, hash text)`,
+      sql`INSERT INTO audit_events_plain (${copy}) SELECT ${copy} FROM audit_events`,
+      sql`DROP TABLE audit_events`,
+      sql`ALTER TABLE audit_events_plain RENAME TO audit_events`,
+      sql`UPDATE audit_events SET after_json = '{"amount_fen":1}' WHERE seq = ${target}`,
+    ]);
+    let report: Awaited<ReturnType<typeof verify>>;
+    try {
+      report = await verify();
+    } finally {
+      await store.batch([
+        sql`DROP TABLE audit_events`,
+        ...schema.map((s) => sql.raw(s.sql)),
+        sql`INSERT INTO audit_events (seq, canonical, prev_hash, hash) SELECT seq, canonical, prev_hash, hash FROM audit_events_kept ORDER BY seq`,
+        sql`DROP TABLE audit_events_kept`,
+      ]);
+    }
+    expect((await verify()).ok).toBe(true);
+    expect(report.first_break?.seq).toBe(target);
+    expect(report.tree.detail).toMatch(/hashed from their field columns/);
   });
 
   it("truncating the log behind a published checkpoint is caught at the first missing event", async () => {
@@ -353,7 +425,7 @@ describe("tampering is detected, with where it first breaks", () => {
       sql`UPDATE audit_events SET hash = NULL, prev_hash = NULL WHERE seq >= ${target}`,
       sql`DELETE FROM audit_tree WHERE ((idx + 1) << level) >= ${target}`,
     ];
-    await store.batch([...unseal(), sql`UPDATE audit_events SET after_json = '{"amount_fen":1}' WHERE seq = ${target}`]);
+    await store.batch([...unseal(), editField(target, "after_json", '{"amount_fen":1}')]);
     await sealAll();
     const report = await verify();
     await store.batch(unseal());

@@ -15,8 +15,9 @@ const BACKLOG = 5_000;
 async function appendUnsealed(store: Store, n: number, label: string) {
   await store.batch([
     sql`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-        INSERT INTO audit_events (at, request_id, action, subject_type, subject_id, after_json)
-        SELECT 1764000000000 + i, 'req-' || ${label} || '-' || i, 'test.import', 'test', 'tst_' || i, json_object('i', i, 'note', '审计') FROM k`,
+        INSERT INTO audit_events (seq, canonical)
+        SELECT base.n + i, json_array('audit-event/v1', base.n + i, 1764000000000 + i, 'req-' || ${label} || '-' || i, NULL, NULL, 'test.import', 'test', 'tst_' || i, NULL, NULL, json_object('i', i, 'note', '审计') || '')
+        FROM k, (SELECT coalesce(max(seq), 0) AS n FROM audit_events) AS base`,
   ]);
 }
 

@@ -1,15 +1,18 @@
-// Migration 0015 rebuilds audit_tree WITHOUT ROWID (written by hand). A log sealed under the old
-// table must come through it whole: every stored subtree copied, the same checks in force, and
-// verify still clean.
+// Migration 0015 rebuilds audit_tree WITHOUT ROWID, and 0018 stores each event's canonical text
+// with its fields read from it and drops the subtrees under 16 leaves (both written by hand). A log
+// sealed under the old tables must come through both whole: the same canonical text (so the same
+// hashes), every subtree of 16 leaves or more copied, the same checks in force, verify still clean.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { sealAuditLog } from "../../src/db/audit-tree";
+import { sealAuditLog, STORED_LEVEL } from "../../src/db/audit-tree";
 import { MIGRATIONS_DIR, openNodeStore, type NodeStore } from "../../src/db/node";
 import { DEFAULT_AUDIT_ORIGIN } from "../../src/services/audit-log";
-import { verifyAuditLog } from "../../src/services/audit-verify";
+import { CANONICAL_EVENT_SQL, eventLeafHash, type CanonicalEvent } from "../../src/domain/audit-event";
+import { toHex, TreeBuilder } from "../../src/domain/merkle";
+import { AUDIT_EVENTS_TABLE_SQL, verifyAuditLog } from "../../src/services/audit-verify";
 
 const TAG = "0015_audit_tree_without_rowid";
 const dirs: string[] = [];
@@ -32,7 +35,7 @@ function migrationsBefore0015(): string {
   return dir;
 }
 
-describe("migration 0015: audit_tree WITHOUT ROWID", () => {
+describe("migrations 0015 (audit_tree WITHOUT ROWID) and 0018 (the canonical text stored)", () => {
   it("keeps every stored subtree of a log sealed under the old table, and the log still verifies", async () => {
     const work = mkdtempSync(join(tmpdir(), "audit-tree-migration-"));
     dirs.push(work);
@@ -51,6 +54,13 @@ describe("migration 0015: audit_tree WITHOUT ROWID", () => {
       }),
     );
     expect((await sealAuditLog(old, { rounds: 10 })).size).toBe(37);
+    // The sealer of that release stored every subtree, leaves included: put the small ones in.
+    const fields = await old.all<CanonicalEvent & { canonical: string }>(
+      sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, ${sql.raw(CANONICAL_EVENT_SQL)} AS canonical FROM audit_events ORDER BY seq`,
+    );
+    const builder = new TreeBuilder();
+    const small = fields.flatMap((e) => builder.append(eventLeafHash({ ...e, seq: Number(e.seq), at: Number(e.at) })));
+    await old.batch(small.filter((n) => n.level < STORED_LEVEL).map((n) => sql`INSERT INTO audit_tree (level, idx, hash) VALUES (${n.level}, ${n.idx}, ${toHex(n.hash)})`));
     const before = await treeRows(old);
     expect(before).toHaveLength(37 + 34);
     old.close();
@@ -58,12 +68,18 @@ describe("migration 0015: audit_tree WITHOUT ROWID", () => {
     const migrated = openNodeStore(path);
     try {
       expect((await tableSql(migrated))[0]?.sql).toMatch(/WITHOUT ROWID/);
-      expect(await treeRows(migrated)).toEqual(before);
+      expect(await treeRows(migrated)).toEqual(before.filter((n) => n.level >= STORED_LEVEL));
+      const [table] = await migrated.all<{ sql: string }>(sql`SELECT sql FROM sqlite_master WHERE name = 'audit_events'`);
+      expect(table!.sql).toBe(AUDIT_EVENTS_TABLE_SQL);
+      const after = await migrated.all<CanonicalEvent & { canonical: string }>(
+        sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, canonical FROM audit_events ORDER BY seq`,
+      );
+      expect(after).toEqual(fields);
       const report = await verifyAuditLog(migrated, null, DEFAULT_AUDIT_ORIGIN);
       expect(report.first_break).toBeNull();
       expect(report.tree).toEqual({ ok: true, detail: "37 sealed events; every stored subtree matches them" });
-      // The key and the checks came across: a second writer of a leaf, a bad level, a short hash.
-      await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 0, ${"a".repeat(64)})`])).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+      // The key and the checks came across: a second writer of a node, a bad level, a short hash.
+      await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (4, 0, ${"a".repeat(64)})`])).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
       await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (63, 0, ${"a".repeat(64)})`])).rejects.toThrow(/audit_tree_level_range/);
       await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 99, 'abc')`])).rejects.toThrow(/audit_tree_hash_hex/);
     } finally {

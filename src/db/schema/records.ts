@@ -20,22 +20,28 @@ export const idempotency_keys = sqliteTable(
 );
 
 // Append-only. `seq` is assigned in commit order inside the atomic batch that made the change;
-// `hash` and `prev_hash` are filled later by the sealer (DESIGN §5), in seq order.
+// `hash` and `prev_hash` are filled later by the sealer (DESIGN §5), in seq order. What is stored
+// is the event's canonical text (the bytes its hash covers, src/domain/audit-event.ts); every
+// field is a VIRTUAL column read from that text, so no field can be changed apart from what was
+// hashed. Migration 0018 (written by hand) made the table; the verifier checks its definition
+// (AUDIT_EVENTS_TABLE_SQL) before trusting the text alone.
+const field = (index: number) => sql.raw(`json_extract(\`canonical\`, '$[${index}]')`);
 export const audit_events = sqliteTable(
   "audit_events",
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
-    at: integer("at").notNull(),
-    request_id: text("request_id").notNull(),
-    actor_user_id: text("actor_user_id"),
-    actor_org_id: text("actor_org_id"),
-    action: text("action").notNull(),
-    subject_type: text("subject_type").notNull(),
-    subject_id: text("subject_id").notNull(),
+    canonical: text("canonical").notNull(),
+    at: integer("at").notNull().generatedAlwaysAs(field(2), { mode: "virtual" }),
+    request_id: text("request_id").notNull().generatedAlwaysAs(field(3), { mode: "virtual" }),
+    actor_user_id: text("actor_user_id").generatedAlwaysAs(field(4), { mode: "virtual" }),
+    actor_org_id: text("actor_org_id").generatedAlwaysAs(field(5), { mode: "virtual" }),
+    action: text("action").notNull().generatedAlwaysAs(field(6), { mode: "virtual" }),
+    subject_type: text("subject_type").notNull().generatedAlwaysAs(field(7), { mode: "virtual" }),
+    subject_id: text("subject_id").notNull().generatedAlwaysAs(field(8), { mode: "virtual" }),
     // The programme (if any) the subject belongs to, so auditors see only their agency's.
-    programme_id: text("programme_id"),
-    before_json: text("before_json"),
-    after_json: text("after_json"),
+    programme_id: text("programme_id").generatedAlwaysAs(field(9), { mode: "virtual" }),
+    before_json: text("before_json").generatedAlwaysAs(field(10), { mode: "virtual" }),
+    after_json: text("after_json").generatedAlwaysAs(field(11), { mode: "virtual" }),
     prev_hash: text("prev_hash"),
     hash: text("hash"),
   },
@@ -43,10 +49,16 @@ export const audit_events = sqliteTable(
     index("audit_events_subject_idx").on(t.subject_type, t.subject_id),
     index("audit_events_programme_idx").on(t.programme_id),
     uniqueIndex("audit_events_hash_unique").on(t.hash),
-    // The sealing guard (src/db/audit-seal.ts): a row is sealed by an UPDATE whose prev_hash is a
+    // The unsealed tail, for the sealer's seek to where sealing stops (src/db/audit-tree.ts).
+    index("audit_events_unsealed_idx").on(t.seq).where(sql`${t.hash} IS NULL`),
+    // The sealing guard (src/db/audit-tree.ts): a row is sealed by an UPDATE whose prev_hash is a
     // sub-select that is empty unless the previous row is sealed with exactly the hash the sealer
     // chained from; an empty sub-select leaves prev_hash NULL and this CHECK fails the batch.
     check("audit_seal_chained", sql`${t.hash} IS NULL OR ${t.prev_hash} IS NOT NULL`),
+    check(
+      "audit_event_canonical",
+      sql`json_array_length(${t.canonical}) = 12 AND json_extract(${t.canonical}, '$[0]') = 'audit-event/v1' AND json_extract(${t.canonical}, '$[1]') = ${t.seq} AND json_type(${t.canonical}, '$[2]') = 'integer'`,
+    ),
   ],
 );
 
