@@ -4,10 +4,10 @@
 // export verifier. It stops at the first break and says where: the sequence number and what is
 // wrong there.
 //
-// Speed (docs/performance.md): events come in as their canonical text (computed by SQLite's
-// json_array in the database verifier, so no row object is built), leaf hashes go into one buffer
-// per chunk of 4,096 leaves, and the tree is built level by level over those buffers; each level
-// of a chunk is compared with the stored subtrees in one string comparison. SHA-256 is node:crypto's
+// Speed (docs/performance.md): events come in as their canonical text (the stored text in the
+// database verifier, so no row object is built), leaf hashes go into one buffer per chunk of 4,096
+// leaves, and the tree is built level by level over those buffers; each level the store keeps
+// (`storedFrom` and up) is compared with the stored subtrees in one string comparison. SHA-256 is node:crypto's
 // one-shot `hash` where the runtime has it (Node ≥ 20.12), else createHash (Workers).
 import { Buffer } from "node:buffer";
 import * as nodeCrypto from "node:crypto";

@@ -63,7 +63,12 @@ const squeeze = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /** Whether the stored text is what every field is read from (the table is defined exactly as AUDIT_EVENTS_TABLE_SQL). */
 export async function canonicalIsStored(store: Store): Promise<boolean> {
-  const [table] = await store.all<{ sql: string | null }>(sql`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`);
+  let table: { sql: string | null } | undefined;
+  try {
+    [table] = await store.all<{ sql: string | null }>(sql`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`);
+  } catch {
+    return false; // a host that hides the schema: verify from the fields
+  }
   return typeof table?.sql === "string" && squeeze(table.sql) === squeeze(AUDIT_EVENTS_TABLE_SQL);
 }
 

@@ -69,7 +69,7 @@ const FIELD_INDEX: Record<string, number> = Object.fromEntries(
 /** An edit of one field as a writer with SQL access must make it: in the stored text the field is read from. */
 const editField = (seq: number, column: string, value: unknown) =>
   column in FIELD_INDEX
-    ? sql`UPDATE audit_events SET canonical = json_set(canonical, ${`$[${FIELD_INDEX[column]}]`}, ${value}) WHERE seq = ${seq}`
+    ? sql`UPDATE audit_events SET canonical = json_set(canonical, ${`$[${FIELD_INDEX[column]}]`}, ${typeof value === "number" ? sql`CAST(${value} AS INTEGER)` : value}) WHERE seq = ${seq}`
     : sql`UPDATE audit_events SET ${sql.identifier(column)} = ${value} WHERE seq = ${seq}`;
 
 /** A sealed seq of our own, with sealed neighbours on both sides. */
@@ -310,7 +310,7 @@ describe("tampering is detected, with where it first breaks", () => {
 
     // The two events' contents change places (each keeps its row's seq in its text).
     const swap = (from: Row, to: number) =>
-      sql`UPDATE audit_events SET canonical = json_set(${from.canonical}, '$[1]', ${to}), prev_hash = ${from.prev_hash}, hash = ${from.hash} WHERE seq = ${to}`;
+      sql`UPDATE audit_events SET canonical = json_set(${from.canonical}, '$[1]', CAST(${to} AS INTEGER)), prev_hash = ${from.prev_hash}, hash = ${from.hash} WHERE seq = ${to}`;
     await store.batch([sql`UPDATE audit_events SET hash = NULL WHERE seq IN (${target}, ${target + 1})`, swap(b, target), swap(a, target + 1)]);
     const reordered = await verify();
     await restoreEvents(a, b);
@@ -321,7 +321,7 @@ describe("tampering is detected, with where it first breaks", () => {
     await store.batch([
       sql`UPDATE audit_events SET seq = -seq, canonical = json_set(canonical, '$[1]', -seq) WHERE seq >= ${target}`,
       sql`UPDATE audit_events SET seq = 1 - seq, canonical = json_set(canonical, '$[1]', 1 - seq) WHERE seq < 0`,
-      sql`INSERT INTO audit_events (seq, canonical, prev_hash, hash) VALUES (${target}, json_array('audit-event/v1', ${target}, ${a.at}, 'req-forged', NULL, NULL, 'payout.approved', 'claim', 'clm_forged', NULL, NULL, NULL), ${a.prev_hash}, ${"9".repeat(64)})`,
+      sql`INSERT INTO audit_events (seq, canonical, prev_hash, hash) VALUES (${target}, json_array('audit-event/v1', ${target}, CAST(${a.at} AS INTEGER), 'req-forged', NULL, NULL, 'payout.approved', 'claim', 'clm_forged', NULL, NULL, NULL), ${a.prev_hash}, ${"9".repeat(64)})`,
     ]);
     const inserted = await verify();
     await store.batch([sql`DELETE FROM audit_events WHERE seq >= ${target}`]);

@@ -4,11 +4,13 @@ import { sql } from "drizzle-orm";
 import { check, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt } from "./columns";
 
-// Hashes of complete subtrees, written as they are completed (RFC 6962 §2.1). A node at `level`
-// L and `idx` i covers leaves [i·2^L, (i+1)·2^L); level 0 holds the leaf hashes. Any proof or
-// root reads O(log N) rows. The primary key is also a sealing guard: two sealers writing the
-// same leaf fail the slower batch. The table is WITHOUT ROWID (migration 0015, written by hand:
-// drizzle cannot declare it), so a range of (level, idx) reads its hashes from the key's own b-tree.
+// Hashes of complete subtrees of 16 leaves and more (level ≥ 4, STORED_LEVEL in
+// src/db/audit-tree.ts), written as they are completed (RFC 6962 §2.1). A node at `level` L and
+// `idx` i covers leaves [i·2^L, (i+1)·2^L); smaller subtrees are hashed from their events when
+// needed (migration 0018 dropped them). Any proof or root reads O(log N) rows and at most two
+// blocks of 16 events. The primary key is also a sealing guard: two sealers writing the same node
+// fail the slower batch. The table is WITHOUT ROWID (migration 0015, written by hand: drizzle
+// cannot declare it), so a range of (level, idx) reads its hashes from the key's own b-tree.
 export const audit_tree = sqliteTable(
   "audit_tree",
   {
