@@ -8,7 +8,7 @@
 // (audit_tree's primary key). The chain and the tree are functions of the events alone, so two
 // sealers can only ever write the same values; the slower one's batch changes nothing or fails.
 import { sql, type SQL } from "drizzle-orm";
-import { canonicalEventBytes, chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
+import { canonicalEventBytes, chainHash, eventFromCanonical, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
 import { fromHex, nodeHash, nodeKey, rangeHash, rangeNodes, toHex, TreeBuilder, type Hash, type LeafRange, type TreeNode } from "../domain/merkle";
 import { constraintViolation } from "./constraints";
 import type { Store } from "./store";
@@ -103,11 +103,9 @@ async function sealedLeaves(store: Store, nodes: readonly TreeNode[]): Promise<M
     }
     // Leaf i is seq i + 1; the bounds are computed integers, inlined.
     const within = ranges.map(([from, to]) => `seq BETWEEN ${from + 1} AND ${to}`).join(" OR ");
-    const rows = await store.all<CanonicalEvent>(
-      sql`SELECT ${canonicalColumns} FROM audit_events WHERE (${sql.raw(within)}) AND hash IS NOT NULL`,
-    );
+    const rows = await store.all<{ canonical: string }>(sql`SELECT canonical FROM audit_events WHERE (${sql.raw(within)}) AND hash IS NOT NULL`);
     for (const row of rows) {
-      const event = { ...row, seq: Number(row.seq), at: Number(row.at) };
+      const event = eventFromCanonical(row.canonical);
       leaves.set(event.seq - 1, eventLeafHash(event));
     }
   }
@@ -158,6 +156,7 @@ export async function sealAuditLog(store: Store, options: { rounds?: number; max
       if (result.conflicts >= maxConflicts) return result;
       continue;
     }
+    if (plan.after) lastSealed.set(store, plan.after);
     result.sealed += plan.count;
     result.size = plan.size + plan.count;
     round += 1;
@@ -173,7 +172,24 @@ interface SealPlan {
   count: number;
   stuckAtSeq: number | null;
   statements: SQL[];
+  /** Where the log ends once the batch commits, with its frontier. */
+  after?: SealedEnd;
 }
+
+/** The sealed log's end: its size, the hash of its last event, and the frontier's subtree hashes. */
+interface SealedEnd {
+  size: number;
+  hash: string;
+  frontier: Hash[];
+}
+
+/**
+ * Where this process's last seal left the log. The last event's chain hash commits to every event
+ * before it, so when the log still ends at that size with that hash, the frontier is the same and
+ * the next seal need not read the last block's events to rebuild its small subtrees; any other end
+ * (another process sealed, or the rows changed) is read afresh.
+ */
+const lastSealed = new WeakMap<Store, SealedEnd>();
 
 /**
  * What to seal next, read in one statement (one snapshot on both drivers): the sealed size (a seek
@@ -186,8 +202,12 @@ interface SealPlan {
  */
 async function planSeal(store: Store): Promise<SealPlan> {
   const treeEnd = sql`(${sealedSize})`;
-  const rows = await store.all<CanonicalEvent & { size: number; hash: string | null }>(
-    sql`SELECT ${treeEnd} AS size, ${canonicalColumns}, hash FROM audit_events WHERE seq >= min((${treeEnd} / ${sql.raw(String(BLOCK))}) * ${sql.raw(String(BLOCK))} + 1, ${treeEnd}) ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS + BLOCK}`,
+  const known = lastSealed.get(store);
+  const blockStart = sql`min((${treeEnd} / ${sql.raw(String(BLOCK))}) * ${sql.raw(String(BLOCK))} + 1, ${treeEnd})`;
+  // Computed integers, inlined; from the last sealed event only when the log still ends where this process left it.
+  const from = known ? sql`CASE WHEN ${treeEnd} = ${sql.raw(String(known.size))} THEN ${sql.raw(String(known.size))} ELSE ${blockStart} END` : blockStart;
+  const rows = await store.all<{ size: number; seq: number; canonical: string; hash: string | null }>(
+    sql`SELECT ${treeEnd} AS size, seq, canonical, hash FROM audit_events WHERE seq >= ${from} ORDER BY seq LIMIT ${SEAL_BATCH_EVENTS + BLOCK}`,
   );
   if (rows.length === 0) return { size: await treeSize(store), count: 0, stuckAtSeq: null, statements: [] };
   const size = Number(rows[0]!.size);
@@ -196,10 +216,8 @@ async function planSeal(store: Store): Promise<SealPlan> {
   if (pending.length === 0) return { size, count: 0, stuckAtSeq: null, statements: [] };
   if (size > 0 && !last?.hash) throw new Error(`the sealed log ends at event ${size} but that event is missing or unsealed; run verify`);
   if (pending[0]!.hash !== null) throw new Error(`event ${pending[0]!.seq} is sealed after the sealed log's end at ${size}; run verify`);
-  const asEvent = (row: (typeof rows)[number]): CanonicalEvent => {
-    const { size: _size, hash: _hash, ...canonical } = row;
-    return { ...canonical, seq: Number(row.seq), at: Number(row.at) };
-  };
+  // The fields the text holds; the bytes hashed are canonicalEventText's of them (the definition).
+  const asEvent = (row: (typeof rows)[number]): CanonicalEvent => eventFromCanonical(row.canonical);
   // Leaves are dense: leaf i is seq i + 1. A missing seq stops sealing there (verify reports it).
   const events: CanonicalEvent[] = [];
   for (const [i, event] of pending.entries()) {
@@ -209,14 +227,7 @@ async function planSeal(store: Store): Promise<SealPlan> {
   const stuckAtSeq = pending.length > events.length ? size + 1 + events.length : null;
   if (events.length === 0) return { size, count: 0, stuckAtSeq, statements: [] };
 
-  const frontierNodes = size === 0 ? [] : rangeNodes({ start: 0, end: size });
-  const known = await readStoredNodes(store, frontierNodes.filter((n) => n.level >= STORED_LEVEL));
-  const blockLeaves = new Map<number, Hash>();
-  for (const row of rows) if (Number(row.seq) <= size && row.hash !== null) blockLeaves.set(Number(row.seq) - 1, eventLeafHash(asEvent(row)));
-  hashSmallNodes(frontierNodes.filter((n) => n.level < STORED_LEVEL), blockLeaves, known);
-  const frontier = frontierNodes.map((node) => known.get(nodeKey(node)));
-  if (frontier.some((h) => h === undefined)) throw new Error(`the audit tree is missing a subtree below size ${size}; run verify`);
-  const builder = TreeBuilder.resume(size, frontier as Hash[]);
+  const builder = TreeBuilder.resume(size, await frontierAt(store, size, last?.hash ?? null, rows, known, asEvent));
 
   const statements: SQL[] = [];
   const treeRows: { level: number; idx: number; hash: string }[] = [];
@@ -242,5 +253,33 @@ async function planSeal(store: Store): Promise<SealPlan> {
     const rows = treeRows.slice(i, i + TREE_ROWS_PER_INSERT).map((r) => sql`(${r.level}, ${r.idx}, ${r.hash})`);
     statements.push(sql`INSERT INTO audit_tree (level, idx, hash) VALUES ${sql.join(rows, sql`, `)}`);
   }
-  return { size, count: events.length, stuckAtSeq, statements };
+  return { size, count: events.length, stuckAtSeq, statements, after: { size: builder.size, hash: prev, frontier: builder.frontierHashes() } };
+}
+
+/**
+ * The frontier's subtree hashes at `size`: this process's own from its last seal when the log
+ * still ends there with the same hash; else the stored ones (16 leaves and more) and the small ones
+ * hashed from the last block's events (in `rows` when the plan read them, else read now).
+ */
+async function frontierAt<R extends { seq: number; hash: string | null }>(
+  store: Store,
+  size: number,
+  lastHash: string | null,
+  rows: readonly R[],
+  known: SealedEnd | undefined,
+  asEvent: (row: R) => CanonicalEvent,
+): Promise<Hash[]> {
+  if (size === 0) return [];
+  if (known && known.size === size && known.hash === lastHash) return known.frontier;
+  const nodes = rangeNodes({ start: 0, end: size });
+  const small = nodes.filter((n) => n.level < STORED_LEVEL);
+  const found = await readStoredNodes(store, nodes.filter((n) => n.level >= STORED_LEVEL));
+  const leaves = new Map<number, Hash>();
+  for (const row of rows) if (Number(row.seq) <= size && row.hash !== null) leaves.set(Number(row.seq) - 1, eventLeafHash(asEvent(row)));
+  const firstSmall = small[0] ? small[0].idx * 2 ** small[0].level : size;
+  const complete = leaves.size >= size - firstSmall;
+  hashSmallNodes(small, complete ? leaves : await sealedLeaves(store, small), found);
+  const frontier = nodes.map((node) => found.get(nodeKey(node)));
+  if (frontier.some((h) => h === undefined)) throw new Error(`the audit tree is missing a subtree below size ${size}; run verify`);
+  return frontier as Hash[];
 }

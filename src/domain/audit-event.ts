@@ -46,6 +46,24 @@ export function canonicalEventText(event: CanonicalEvent): string {
   return JSON.stringify(values);
 }
 
+/**
+ * The event a stored canonical text holds (the table keeps the text; its fields are read from it).
+ * Throws when the text is not a canonical event array.
+ */
+export function eventFromCanonical(text: string): CanonicalEvent {
+  const values: unknown = JSON.parse(text);
+  if (!Array.isArray(values) || values.length !== CANONICAL_FIELDS.length + 1 || values[0] !== CANONICAL_EVENT_TAG) {
+    throw new Error("not a canonical audit event");
+  }
+  const event = Object.fromEntries(CANONICAL_FIELDS.map((field, i) => [field, values[i + 1]])) as unknown as CanonicalEvent;
+  for (const field of CANONICAL_FIELDS) {
+    const value = event[field] as unknown;
+    const ok = field === "seq" || field === "at" ? Number.isSafeInteger(value) : value === null || typeof value === "string";
+    if (!ok) throw new Error(`audit event ${field} has the wrong type`);
+  }
+  return event;
+}
+
 export function canonicalEventBytes(event: CanonicalEvent): Uint8Array {
   return new TextEncoder().encode(canonicalEventText(event));
 }

@@ -146,6 +146,11 @@ export class TreeBuilder {
     return completed;
   }
 
+  /** The hashes of the complete subtrees of rangeNodes([0, size)), left to right (what resume takes). */
+  frontierHashes(): Hash[] {
+    return this.frontier.map((node) => node.hash);
+  }
+
   root(): Hash {
     if (this.frontier.length === 0) return emptyTreeHash();
     let hash = this.frontier[this.frontier.length - 1]!.hash;

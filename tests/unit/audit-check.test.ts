@@ -3,7 +3,7 @@
 // a chunk; these do: roots at every kind of size, subtrees above a chunk, and a bad stored node in
 // a later chunk, against the leaf-by-leaf TreeBuilder as the reference.
 import { describe, expect, it } from "vitest";
-import { chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../../src/domain/audit-event";
+import { canonicalEventText, chainHash, eventFromCanonical, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../../src/domain/audit-event";
 import { completeSubtreeCount, walkLog, type CheckLevel, type StoredEvent } from "../../src/domain/audit-walk";
 import { toHex, TreeBuilder } from "../../src/domain/merkle";
 
@@ -96,5 +96,35 @@ describe("the chunked log checker", () => {
     const events = log.events.filter((e) => e.seq !== 4300);
     const walk = await walkLog(events, { checkLevel: checkAgainst(nodes, { count: 0 }) });
     expect(walk.first_break).toEqual({ seq: 4201, problem: "differs 1:2100" });
+  });
+});
+
+describe("the event a stored canonical text holds", () => {
+  it("is the event the text was made from, and anything else is refused", () => {
+    const event: CanonicalEvent = {
+      seq: 7,
+      at: 1764000000000,
+      request_id: "req_1",
+      actor_user_id: null,
+      actor_org_id: "org_1",
+      action: "booking.confirmed",
+      subject_type: "booking",
+      subject_id: "bkg_1",
+      programme_id: null,
+      before_json: null,
+      after_json: '{"note":"预约 \\"引号\\"\\n"}',
+    };
+    const text = canonicalEventText(event);
+    expect(eventFromCanonical(text)).toEqual(event);
+    expect(canonicalEventText(eventFromCanonical(text))).toBe(text);
+    const values = JSON.parse(text) as unknown[];
+    const changed = (i: number, value: unknown) => JSON.stringify(values.map((v, j) => (j === i ? value : v)));
+    expect(() => eventFromCanonical("not json")).toThrow();
+    expect(() => eventFromCanonical(JSON.stringify(values.slice(0, 11)))).toThrow(/not a canonical/);
+    expect(() => eventFromCanonical(changed(0, "audit-event/v2"))).toThrow(/not a canonical/);
+    expect(() => eventFromCanonical(changed(1, 7.5))).toThrow(/seq has the wrong type/);
+    expect(() => eventFromCanonical(changed(2, "1764000000000"))).toThrow(/at has the wrong type/);
+    expect(() => eventFromCanonical(changed(6, 42))).toThrow(/action has the wrong type/);
+    expect(() => eventFromCanonical(changed(11, { note: 1 }))).toThrow(/after_json has the wrong type/);
   });
 });

@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditStatement } from "../../src/db/audit";
 import { sealAuditLog, STORED_LEVEL } from "../../src/db/audit-tree";
 import { MIGRATIONS_DIR, openNodeStore, type NodeStore } from "../../src/db/node";
 import { DEFAULT_AUDIT_ORIGIN } from "../../src/services/audit-log";
-import { CANONICAL_EVENT_SQL, eventLeafHash, type CanonicalEvent } from "../../src/domain/audit-event";
+import { CANONICAL_EVENT_SQL, chainHash, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../../src/domain/audit-event";
 import { toHex, TreeBuilder } from "../../src/domain/merkle";
 import { AUDIT_EVENTS_TABLE_SQL, verifyAuditLog } from "../../src/services/audit-verify";
 
@@ -53,14 +54,22 @@ describe("migrations 0015 (audit_tree WITHOUT ROWID) and 0018 (the canonical tex
           VALUES (${Date.UTC(2026, 11, 1) + i}, ${`req_${i}`}, 'booking.confirmed', 'booking', ${`bkg_${i}`}, ${JSON.stringify({ i, note: "预约 ✓" })})`;
       }),
     );
-    expect((await sealAuditLog(old, { rounds: 10 })).size).toBe(37);
-    // The sealer of that release stored every subtree, leaves included: put the small ones in.
+    // Sealed as that release's sealer did: the chain on the rows, every subtree (leaves included) in audit_tree.
     const fields = await old.all<CanonicalEvent & { canonical: string }>(
       sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json, ${sql.raw(CANONICAL_EVENT_SQL)} AS canonical FROM audit_events ORDER BY seq`,
     );
     const builder = new TreeBuilder();
-    const small = fields.flatMap((e) => builder.append(eventLeafHash({ ...e, seq: Number(e.seq), at: Number(e.at) })));
-    await old.batch(small.filter((n) => n.level < STORED_LEVEL).map((n) => sql`INSERT INTO audit_tree (level, idx, hash) VALUES (${n.level}, ${n.idx}, ${toHex(n.hash)})`));
+    let prev = GENESIS_HASH;
+    const seals = fields.map((e) => {
+      const event = { ...e, seq: Number(e.seq), at: Number(e.at) };
+      const hash = chainHash(prev, event);
+      const statement = sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE seq = ${event.seq}`;
+      prev = hash;
+      return statement;
+    });
+    const nodes = fields.flatMap((e) => builder.append(eventLeafHash({ ...e, seq: Number(e.seq), at: Number(e.at) })));
+    await old.batch(seals);
+    await old.batch(nodes.map((n) => sql`INSERT INTO audit_tree (level, idx, hash) VALUES (${n.level}, ${n.idx}, ${toHex(n.hash)})`));
     const before = await treeRows(old);
     expect(before).toHaveLength(37 + 34);
     old.close();
@@ -82,6 +91,13 @@ describe("migrations 0015 (audit_tree WITHOUT ROWID) and 0018 (the canonical tex
       await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (4, 0, ${"a".repeat(64)})`])).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
       await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (63, 0, ${"a".repeat(64)})`])).rejects.toThrow(/audit_tree_level_range/);
       await expect(migrated.batch([sql`INSERT INTO audit_tree (level, idx, hash) VALUES (0, 99, 'abc')`])).rejects.toThrow(/audit_tree_hash_hex/);
+      // Today's writer and sealer carry the migrated log on: the frontier's small subtrees from the
+      // last block's events, its larger ones from what was copied.
+      const meta = { at: Date.UTC(2026, 11, 3), request_id: "req_after", actor_user_id: null, actor_org_id: null };
+      await migrated.batch(Array.from({ length: 30 }, (_, i) => auditStatement(migrated, meta, { action: "booking.confirmed", subject_type: "booking", subject_id: `bkg_after_${i}`, after: { i } })));
+      expect((await sealAuditLog(migrated, { rounds: 10 })).size).toBe(67);
+      const carried = await verifyAuditLog(migrated, null, DEFAULT_AUDIT_ORIGIN);
+      expect(carried.tree).toEqual({ ok: true, detail: "67 sealed events; every stored subtree matches them" });
     } finally {
       migrated.close();
     }
