@@ -35,7 +35,7 @@ export interface SealResult {
 
 /**
  * The lowest level audit_tree stores: subtrees of 2^4 = 16 leaves and more. The verifier reads
- * every stored subtree, and the three levels below this one were three quarters of all of them
+ * every stored subtree, and the levels below this one were fifteen sixteenths of all of them
  * (docs/performance.md, audit verification); a proof recomputes them from at most 16 events.
  */
 export const STORED_LEVEL = 4;
@@ -57,7 +57,8 @@ export async function treeSize(store: Store): Promise<number> {
 
 /**
  * Subtree hashes: those of STORED_LEVEL and up read from audit_tree, the smaller ones computed from
- * their sealed events (the leaf hash is eventLeafHash of the event's fields, as the sealer made it).
+ * their sealed events (the leaf hash is eventLeafHash of the event its stored text holds, as the
+ * sealer made it).
  * A node whose events are not all there and sealed is absent from the map.
  */
 export async function readNodes(store: Store, nodes: readonly TreeNode[]): Promise<Map<string, Hash>> {
