@@ -16,6 +16,8 @@ const e2e = stage(startClockedProduct);
 const HOUR_MS = 3_600_000;
 /** "2026-11-23T09:00", the value a datetime-local field takes, in Beijing time. */
 const beijingLocal = (at_ms: number) => new Date(at_ms + 8 * HOUR_MS).toISOString().slice(0, 16);
+/** The Shanghai calendar days [from, to) touches (UTC+8, no daylight saving). */
+const shanghaiDays = (from: number, to: number) => Math.floor((to - 1 + 8 * HOUR_MS) / (24 * HOUR_MS)) - Math.floor((from + 8 * HOUR_MS) / (24 * HOUR_MS)) + 1;
 
 interface BookingRecord {
   id: string;
@@ -165,7 +167,11 @@ describe("provider pages", () => {
     await usagePage.getByRole("status").filter({ hasText: "新记录 2 条，重复 0 条，拒绝 0 条" }).waitFor();
     await screenshots(usagePage, "provider-usage-uploaded");
     const metered = await provider.get<{ metered_milli: number; days: { metered_milli: number }[] }>(`/api/bookings/${soon.id}/usage`);
-    expect([metered.metered_milli, metered.days.map((d) => d.metered_milli)]).toEqual([4000, [4000]]);
+    // All of it on the Shanghai day the booking started (the usage is in its first hour); a booking
+    // that runs past midnight there lists its second day too, with nothing metered on it.
+    expect(metered.metered_milli).toBe(4000);
+    expect(metered.days.map((d) => d.metered_milli)).toEqual([4000, ...metered.days.slice(1).map(() => 0)]);
+    expect(metered.days.length).toBe(shanghaiDays(startsAt, startsAt + 2 * HOUR_MS));
 
     // Delivery settles on the 4 card-hours metered: ¥42 at ¥10.50, a 20% subsidy of ¥8.40.
     await page.getByRole("navigation", { name: "按状态筛选" }).getByRole("link", { name: "使用中" }).click();
