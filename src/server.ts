@@ -10,6 +10,7 @@ import { createApp } from "./app";
 import { openDirectoryBlobStore } from "./blobs/directory";
 import { decoyHash } from "./auth/password";
 import { nodeAuditSettings } from "./db/audit-key-file";
+import { sealAndCheckpoint } from "./services/audit-log";
 import { CSP_NOTE, cspHashSources, isFilePath, noSuchFile, NOT_SERVED } from "./lib/asset-paths";
 import { errorBody } from "./lib/errors";
 import { openNodeStore } from "./db/node";
@@ -37,6 +38,8 @@ const anomalySettings = anomalySettingsFrom(process.env);
 
 if (env.DEMO_SEED === "auto" && (await isEmpty(store))) {
   await seedDemo(store, Date.now());
+  // Sealed and signed before the first request, so the public notice page has a checkpoint to show.
+  await sealAndCheckpoint(store, audit, Date.now());
   console.log("Empty database: loaded demo data (logins in README.md).");
 }
 
