@@ -5,7 +5,9 @@
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "drizzle-orm";
+import { auditStatement } from "../src/db/audit";
 import { sealAuditLog } from "../src/db/audit-tree";
+import { compile } from "../src/db/store";
 import { openNodeStore, type NodeStore } from "../src/db/node";
 import { DEFAULT_AUDIT_ORIGIN } from "../src/services/audit-log";
 import { verifyAuditLog } from "../src/services/audit-verify";
@@ -35,15 +37,20 @@ function appendEvents(path: string, first: number, count: number, now: number) {
   const db = new BetterSqlite3(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
-  // The product's insert (src/db/audit.ts): the canonical text with the next seq.
-  const insert = db.prepare(`INSERT INTO audit_events (seq, canonical)
-    SELECT next.seq, json_array('audit-event/v1', next.seq, CAST(? AS INTEGER), ?, 'usr_bench', 'org_bench', 'booking.confirmed', 'booking', ?, 'prg_bench', NULL, ?)
-    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq FROM audit_events) AS next`);
+  // The product's own insert (src/db/audit.ts), compiled once, bound per event on this connection.
+  const event = (i: number) =>
+    compile(
+      auditStatement(null as never, { at: now + i, request_id: `req_${i}`, actor_user_id: "usr_bench", actor_org_id: "org_bench" }, {
+        action: "booking.confirmed",
+        subject_type: "booking",
+        subject_id: `bkg_${i}`,
+        programme_id: "prg_bench",
+        after: { id: `bkg_${i}`, offering_id: "off_bench", quantity: 1 + (i % 4), starts_at: now + i * 3_600_000, status: "confirmed", gross_fen: 1000 * (1 + (i % 4)), subsidy_fen: 500 },
+      }),
+    );
+  const insert = db.prepare(event(first).sql);
   db.transaction(() => {
-    for (let i = first; i < first + count; i++) {
-      const after = JSON.stringify({ id: `bkg_${i}`, offering_id: "off_bench", quantity: 1 + (i % 4), starts_at: now + i * 3_600_000, status: "confirmed", gross_fen: 1000 * (1 + (i % 4)), subsidy_fen: 500 });
-      insert.run(now + i, `req_${i}`, `bkg_${i}`, after);
-    }
+    for (let i = first; i < first + count; i++) insert.run(...event(i).params);
   })();
   db.close();
 }

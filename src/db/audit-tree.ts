@@ -8,7 +8,7 @@
 // (audit_tree's primary key). The chain and the tree are functions of the events alone, so two
 // sealers can only ever write the same values; the slower one's batch changes nothing or fails.
 import { sql, type SQL } from "drizzle-orm";
-import { canonicalEventBytes, chainHash, eventFromCanonical, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
+import { CANONICAL_FIELDS, canonicalEventBytes, chainHash, eventFromCanonical, eventLeafHash, GENESIS_HASH, type CanonicalEvent } from "../domain/audit-event";
 import { fromHex, nodeHash, nodeKey, rangeHash, rangeNodes, toHex, TreeBuilder, type Hash, type LeafRange, type TreeNode } from "../domain/merkle";
 import { constraintViolation } from "./constraints";
 import type { Store } from "./store";
@@ -18,9 +18,8 @@ export const SEAL_BATCH_EVENTS = 24;
 /** Tree rows per INSERT (3 bound values each; D1 binds at most 100 per statement). */
 const TREE_ROWS_PER_INSERT = 30;
 
-export const canonicalColumns = sql.raw(
-  "seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json",
-);
+/** The columns of an event's canonical fields, in canonical order. */
+export const canonicalColumns = sql.raw(CANONICAL_FIELDS.join(", "));
 
 export interface SealResult {
   /** Events this call sealed. */

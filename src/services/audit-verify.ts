@@ -4,7 +4,7 @@
 // tail and exactly where the log first breaks.
 import { sql } from "drizzle-orm";
 import { audit_checkpoints } from "../db/schema";
-import { STORED_LEVEL } from "../db/audit-tree";
+import { canonicalColumns, STORED_LEVEL } from "../db/audit-tree";
 import type { Store } from "../db/store";
 import { CANONICAL_EVENT_SQL, canonicalEventText, type CanonicalEvent } from "../domain/audit-event";
 import { Added, completeSubtreeCount, LogChecker, type CheckLevel, type LogBreak } from "../domain/audit-walk";
@@ -84,9 +84,7 @@ async function eventPage(store: Store, after: number, stored: boolean): Promise<
 /** The text canonicalEventText makes from the stored columns (when SQLite's text did not match the hash). */
 async function canonicalFromColumns(store: Store, seq: number): Promise<string> {
   try {
-    const [row] = await store.all<CanonicalEvent>(
-      sql`SELECT seq, at, request_id, actor_user_id, actor_org_id, action, subject_type, subject_id, programme_id, before_json, after_json FROM audit_events WHERE seq = ${seq}`,
-    );
+    const [row] = await store.all<CanonicalEvent>(sql`SELECT ${canonicalColumns} FROM audit_events WHERE seq = ${seq}`);
     return row ? canonicalEventText({ ...row, seq: Number(row.seq), at: Number(row.at) }) : "";
   } catch {
     return ""; // a non-integer time, or a stored text that is not JSON: it cannot match the hash

@@ -9,7 +9,7 @@ import { commitAs } from "../../src/db/atomic";
 import { sealAuditLog, STORED_LEVEL, treeSize } from "../../src/db/audit-tree";
 import { constraintViolation } from "../../src/db/constraints";
 import type { Row } from "../../src/db/store";
-import { CANONICAL_EVENT_SQL, canonicalEventBytes, canonicalEventText, type CanonicalEvent } from "../../src/domain/audit-event";
+import { CANONICAL_EVENT_SQL, CANONICAL_FIELDS, canonicalEventBytes, canonicalEventText, type CanonicalEvent } from "../../src/domain/audit-event";
 import { completeSubtreeCount } from "../../src/domain/audit-walk";
 import { openCheckpoint, parseVerifierKey, signCheckpoint, signerFromPrivateKey } from "../../src/domain/checkpoint";
 import { fromBase64, rangeNodes, toBase64 } from "../../src/domain/merkle";
@@ -62,9 +62,7 @@ async function restoreEvents(...rows: Row[]): Promise<void> {
 }
 
 /** The field's place in the canonical text (src/domain/audit-event.ts: the tag, then CANONICAL_FIELDS). */
-const FIELD_INDEX: Record<string, number> = Object.fromEntries(
-  ["seq", "at", "request_id", "actor_user_id", "actor_org_id", "action", "subject_type", "subject_id", "programme_id", "before_json", "after_json"].map((f, i) => [f, i + 1]),
-);
+const FIELD_INDEX: Record<string, number> = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, i + 1]));
 
 /** An edit of one field as a writer with SQL access must make it: in the stored text the field is read from. */
 const editField = (seq: number, column: string, value: unknown) =>
